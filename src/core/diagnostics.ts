@@ -1,0 +1,128 @@
+/**
+ * Problems found in a user's repository are data, never exceptions.
+ *
+ * Every problem the engine can report has a stable `code` listed in DIAGNOSTIC_CODES together with its
+ * default severity and a one-line description (used for docs and for the check-run legend). Layers add
+ * diagnostics to a `DiagnosticSink` and carry on; the caller decides what fails a run.
+ */
+
+export type Severity = "error" | "warning" | "notice";
+
+export const DIAGNOSTIC_CODES = {
+  // Reading files
+  "file-not-utf8": ["error", "A file that must be parsed is binary or not valid UTF-8."],
+  "file-too-large": ["error", "A file exceeds the per-file size limit and was not parsed."],
+  "path-escapes-root": ["error", "A path reference leaves the repository root."],
+  "path-is-symlink": ["error", "A referenced path is a symlink; Flux artifacts contain no symlinks."],
+  "content-unavailable": ["error", "A file is a Git LFS pointer or lies in a submodule, so its content is missing."],
+  // YAML
+  "yaml-syntax": ["error", "YAML that does not parse."],
+  "yaml-duplicate-key": ["error", "A mapping repeats a key."],
+  "yaml-alias-limit": ["error", "A document expands too many aliases (possible billion-laughs input)."],
+  "yaml-too-deep": ["error", "A document nests deeper than the limit."],
+  "yaml-too-many-documents": ["error", "A file holds more YAML documents than the limit."],
+  "yaml-unknown-tag": ["warning", "A YAML tag the engine does not know; the value is read as a string."],
+  "yaml-not-object": ["error", "A document in a Kubernetes manifest is not a mapping."],
+  // kustomize
+  "kustomize-invalid-resource": ["error", "A manifest lacks kind, apiVersion or metadata.name."],
+  "kustomize-missing-path": ["error", "A file or directory named by a kustomization does not exist."],
+  "kustomize-missing-kustomization": ["error", "A directory used as a kustomization root has no kustomization file."],
+  "kustomize-multiple-kustomization-files": ["error", "A directory holds more than one kustomization file."],
+  "kustomize-invalid-kustomization": ["error", "A kustomization file does not match kustomize's schema."],
+  "kustomize-unknown-field": ["warning", "A kustomization field Flux ignores (kubectl kustomize would reject it)."],
+  "kustomize-remote-resource": ["warning", "A remote resource (URL or git repository) that is never fetched or rendered."],
+  "kustomize-duplicate-resource": ["error", "Two resources with the same id in one build."],
+  "kustomize-resource-cycle": ["error", "A kustomization includes itself, directly or through others."],
+  "kustomize-component-kind": ["error", "A component that is not kind Component, or a Component used as a resource."],
+  "kustomize-patch-no-match": ["error", "A strategic-merge patch without target matches no resource."],
+  "kustomize-patch-invalid": ["error", "A patch that cannot be parsed or applied."],
+  "kustomize-generator-error": ["error", "A configMapGenerator or secretGenerator that cannot be built."],
+  "kustomize-unsupported": ["error", "A kustomize feature Flux refuses (Helm inflation, exec plugins) or the engine does not render."],
+  "kustomize-name-reference": ["error", "A name reference with several possible targets."],
+  "kustomize-id-conflict": ["error", "A transformation produces two resources with the same id."],
+  "kustomize-budget-exceeded": ["error", "The render budget (nesting, expansions or resources) was exceeded."],
+  // Flux
+  "flux-invalid-object": ["error", "A Flux object whose spec does not match its schema."],
+  "flux-deprecated-field": ["warning", "A field that current Flux versions ignore."],
+  "flux-path-not-found": ["error", "A Flux Kustomization spec.path that does not exist in the source."],
+  "flux-source-not-found": ["error", "A sourceRef to a source that no build defines."],
+  "flux-source-external": ["notice", "A Kustomization built from a source other than this repository is not rendered."],
+  "flux-substitution-error": ["error", "postBuild substitution fails (syntax, bad variable name, or a variable that is not set)."],
+  "flux-substitute-from-missing": ["error", "postBuild.substituteFrom names a ConfigMap or Secret that no build defines."],
+  "flux-substitution-unknown": ["notice", "A substituted value comes from a Secret or cluster object whose value is unknown offline."],
+  "flux-duplicate-object": ["error", "Two builds produce the same Flux object."],
+  "flux-missing-namespace": ["error", "A namespaced object ends up with no namespace (Flux rejects it at apply)."],
+  "flux-entrypoint": ["notice", "How the cluster entrypoint was chosen."],
+  "flux-entrypoint-not-found": ["error", "No Flux Kustomization could be found to start discovery from."],
+  // Graph
+  "graph-depends-on-missing": ["error", "dependsOn names an object that does not exist; Flux waits forever."],
+  "graph-depends-on-cycle": ["error", "dependsOn forms a cycle; every member waits forever."],
+  "graph-values-from-missing": ["error", "HelmRelease valuesFrom names a ConfigMap or Secret that no build defines."],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  /** Repository-relative path of the file the problem is in, when there is one. */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+  /** 1-based column in `file`. */
+  column?: number;
+  /** The Flux object the problem belongs to, as "Kind namespace/name". */
+  ref?: string;
+}
+
+export interface DiagnosticInit {
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+  ref?: string | undefined;
+  severity?: Severity | undefined;
+}
+
+export function diagnostic(code: DiagnosticCode, message: string, init: DiagnosticInit = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: init.severity ?? DIAGNOSTIC_CODES[code][0], message };
+  if (init.file !== undefined) d.file = init.file;
+  if (init.line !== undefined) d.line = init.line;
+  if (init.column !== undefined) d.column = init.column;
+  if (init.ref !== undefined) d.ref = init.ref;
+  return d;
+}
+
+/** Identity used to drop repeated reports of the same problem (a file read by several builds). */
+export function diagnosticKey(d: Diagnostic): string {
+  return `${d.code}\u0000${d.file ?? ""}\u0000${d.line ?? ""}\u0000${d.ref ?? ""}\u0000${d.message}`;
+}
+
+export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of list) {
+    const key = diagnosticKey(d);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
+
+/** Stable order for reports: severity, then file, then line, then code. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    cmp(a.file ?? "", b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    cmp(a.code, b.code) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,168 @@
+/**
+ * State shared by one kustomize build: the snapshot, the diagnostics sink, the read-set (which files the
+ * build's output depends on, for ownership), limits, and cached file parses.
+ *
+ * Every file a kustomization names is read through `readRelative`, so path escapes, symlinks, missing
+ * files and undecodable content are reported the same way everywhere, and every read is recorded.
+ */
+import { type Diagnostic, type DiagnosticCode, type DiagnosticInit, diagnostic } from "../diagnostics.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { resolvePath } from "../snapshot/paths.ts";
+import { locateLine, type YamlPath } from "../yaml/locate.ts";
+import { readYamlDocuments, type YamlDocument } from "../yaml/read-documents.ts";
+
+export interface RenderLimits {
+  /** Deepest chain of kustomizations including kustomizations. */
+  maxNesting: number;
+  /** Kustomization directories and resource files loaded in one build, counting repeats. */
+  maxExpansions: number;
+  /** Resources in one build's output. */
+  maxResources: number;
+}
+
+export const DEFAULT_RENDER_LIMITS: RenderLimits = { maxNesting: 20, maxExpansions: 50_000, maxResources: 20_000 };
+
+export interface ParsedFile {
+  ok: boolean;
+  documents: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Parses are cached per snapshot; a snapshot is immutable, so a cache entry can never go stale. */
+const parseCaches = new WeakMap<RepoSnapshot, Map<string, ParsedFile>>();
+
+export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFile {
+  let cache = parseCaches.get(snapshot);
+  if (!cache) {
+    cache = new Map();
+    parseCaches.set(snapshot, cache);
+  }
+  let parsed = cache.get(path);
+  if (!parsed) {
+    const text = snapshot.readText(path);
+    if (!text.ok) {
+      parsed = { ok: false, documents: [], diagnostics: [textFailure(snapshot, path, text.reason)] };
+    } else {
+      parsed = readYamlDocuments(text.text, path);
+    }
+    cache.set(path, parsed);
+  }
+  return parsed;
+}
+
+export function textFailure(snapshot: RepoSnapshot, path: string, reason: string): Diagnostic {
+  switch (reason) {
+    case "too-large":
+      return diagnostic("file-too-large", `${path} is larger than ${snapshot.maxFileBytes} bytes and was not parsed.`, {
+        file: path,
+      });
+    case "lfs-pointer":
+      return diagnostic("content-unavailable", `${path} is a Git LFS pointer; its content is not in the repository.`, {
+        file: path,
+      });
+    case "not-utf8":
+      return diagnostic("file-not-utf8", `${path} is binary or not valid UTF-8; it cannot be read as YAML.`, {
+        file: path,
+      });
+    default:
+      return diagnostic("kustomize-missing-path", `${path} does not exist.`, { file: path });
+  }
+}
+
+export class BuildContext {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Files whose content the output depends on. */
+  readonly reads = new Set<string>();
+  /** Paths whose existence (or absence) the output depends on: probed kustomization names, walked dirs. */
+  readonly probes = new Set<string>();
+  expansions = 0;
+  /** True once an error was reported: Flux would fail this build and apply nothing. */
+  failed = false;
+  private budgetReported = false;
+
+  constructor(
+    readonly snapshot: RepoSnapshot,
+    readonly limits: RenderLimits = DEFAULT_RENDER_LIMITS,
+  ) {}
+
+  report(code: DiagnosticCode, message: string, init: DiagnosticInit = {}): void {
+    const d = diagnostic(code, message, init);
+    if (d.severity === "error") this.failed = true;
+    this.diagnostics.push(d);
+  }
+
+  add(list: readonly Diagnostic[]): void {
+    for (const d of list) {
+      if (d.severity === "error") this.failed = true;
+      this.diagnostics.push(d);
+    }
+  }
+
+  /** Count one expansion; false (and one diagnostic) once the budget is spent. */
+  spend(file: string): boolean {
+    this.expansions++;
+    if (this.expansions <= this.limits.maxExpansions) return true;
+    if (!this.budgetReported) {
+      this.budgetReported = true;
+      this.report(
+        "kustomize-budget-exceeded",
+        `Render budget exceeded (expansions=${this.expansions}, limit=${this.limits.maxExpansions}); the build was stopped.`,
+        { file },
+      );
+    }
+    return false;
+  }
+}
+
+/** One kustomization level: the directory and the kustomization file (or the directory, when generated). */
+export interface Level {
+  ctx: BuildContext;
+  dir: string;
+  /** Path of the kustomization file, or undefined when Flux generated it. */
+  file: string | undefined;
+  /** Nesting depth, 0 for the root. */
+  depth: number;
+}
+
+/** Where to attach a diagnostic about an entry of this level's kustomization file. */
+export function levelLocation(level: Level, at?: YamlPath): { file: string; line?: number } {
+  if (!level.file) return { file: level.dir };
+  const text = level.ctx.snapshot.readText(level.file);
+  const line = at && text.ok ? locateLine(text.text, 0, at) : undefined;
+  return line === undefined ? { file: level.file } : { file: level.file, line };
+}
+
+export type ReadResult = { ok: true; path: string; text: string } | { ok: false };
+
+/**
+ * Read a file named by this level's kustomization (a patch, a generator input). `what` describes it for
+ * messages ("patch file"); `at` locates the entry in the kustomization file.
+ */
+export function readRelative(level: Level, rel: string, what: string, at?: YamlPath): ReadResult {
+  const { ctx } = level;
+  const resolved = resolvePath(level.dir, rel);
+  if (!resolved.ok) {
+    ctx.report("path-escapes-root", `${what} "${rel}" resolves outside the repository root.`, levelLocation(level, at));
+    return { ok: false };
+  }
+  const path = resolved.path;
+  if (ctx.snapshot.isSymlink(path)) {
+    ctx.report("path-is-symlink", `${what} "${rel}" is a symlink; Flux artifacts contain no symlinks.`, levelLocation(level, at));
+    return { ok: false };
+  }
+  ctx.reads.add(path);
+  if (ctx.snapshot.isDirectory(path) && !ctx.snapshot.isFile(path)) {
+    ctx.report("kustomize-missing-path", `${what} "${rel}" is a directory; it must resolve to a file.`, levelLocation(level, at));
+    return { ok: false };
+  }
+  const text = ctx.snapshot.readText(path);
+  if (!text.ok) {
+    if (text.reason === "missing") {
+      ctx.report("kustomize-missing-path", `${what} "${rel}" (${path}) does not exist.`, levelLocation(level, at));
+    } else {
+      ctx.add([textFailure(ctx.snapshot, path, text.reason)]);
+    }
+    return { ok: false };
+  }
+  return { ok: true, path, text: text.text };
+}
