@@ -30,6 +30,8 @@ export interface RepoSnapshot {
   list(dir: string): DirectoryListing;
   /** All regular file paths, byte-wise sorted. */
   files(): readonly string[];
+  /** Paths that are symlinks in the repository, byte-wise sorted. */
+  symlinks(): readonly string[];
   /** Limit used by readText; files above it report "too-large". */
   readonly maxFileBytes: number;
 }
@@ -64,6 +66,7 @@ export function createMemorySnapshot(
     if (norm.ok) symlinks.add(norm.path);
   }
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const symlinkList = [...symlinks].sort(compareBytewise);
 
   const children = new Map<string, { files: string[]; dirs: Set<string> }>();
   const entry = (dir: string) => {
@@ -109,6 +112,7 @@ export function createMemorySnapshot(
     isSymlink: (path) => symlinks.has(path),
     list: (dir) => listings.get(dir) ?? EMPTY_LISTING,
     files: () => allFiles,
+    symlinks: () => symlinkList,
   };
 }
 

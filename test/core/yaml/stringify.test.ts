@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { readYamlDocuments } from "../../../src/core/yaml/read-documents.ts";
+import { YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
+import { stringifyYaml } from "../../../src/core/yaml/stringify.ts";
+import { dedent } from "../../helpers/text.ts";
+
+describe("core/yaml/stringify", () => {
+  it("writes keys byte-sorted, sequences unindented, and quotes strings a YAML 1.1 reader would retype", () => {
+    const obj = {
+      kind: "ConfigMap",
+      apiVersion: "v1",
+      metadata: { name: "x", labels: { z: "1", a: "yes" } },
+      data: { on: "on", time: "12:30", date: "2020-01-01", n: "3", plain: "${N}", list: ["y", "n"] },
+    };
+
+    expect(stringifyYaml(obj)).toBe(
+      dedent(`
+        apiVersion: v1
+        data:
+          date: '2020-01-01'
+          list:
+          - 'y'
+          - 'n'
+          'n': '3'
+          'on': 'on'
+          plain: \${N}
+          time: '12:30'
+        kind: ConfigMap
+        metadata:
+          labels:
+            a: 'yes'
+            z: '1'
+          name: x
+      `),
+    );
+  });
+
+  it("round-trips through both readings without changing types", () => {
+    const obj = { a: "yes", b: "0777", c: "1e3", d: "~", e: "true", f: 3, g: true, h: null, i: "multi\nline\n" };
+
+    const text = stringifyYaml(obj);
+
+    expect(readYamlDocuments(text, "k.yaml").documents[0]?.value).toEqual(obj);
+    expect(readYamlDocuments(text, "k.yaml", { tags: YAML11_TAGS }).documents[0]?.value).toEqual(obj);
+  });
+});
