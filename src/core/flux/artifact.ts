@@ -1,0 +1,91 @@
+/**
+ * What source-controller puts in a GitRepository artifact (fluxcd/pkg sourceignore, storage/archive.go):
+ * the repository minus symlinks and ignored files. Ignore rules are gitignore patterns from every
+ * `.sourceignore` (scoped to its directory) plus the GitRepository's `spec.ignore` (scoped to the root).
+ * Without any such pattern, default exclusions apply (VCS, CI, images/archives, `.sops.yaml`, …); with
+ * any, only the VCS defaults remain.
+ */
+import ignore from "ignore";
+import { basename, dirname } from "../snapshot/paths.ts";
+import { createMemorySnapshot, type RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+
+const VCS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
+const DEFAULTS = [
+  "*.jpg",
+  "*.jpeg",
+  "*.gif",
+  "*.png",
+  "*.wmv",
+  "*.flv",
+  "*.tar.gz",
+  "*.zip",
+  ".github/",
+  ".circleci/",
+  ".travis.yml",
+  ".gitlab-ci.yml",
+  "appveyor.yml",
+  ".drone.yml",
+  "cloudbuild.yaml",
+  "codeship-services.yml",
+  "codeship-steps.yml",
+  "**/.goreleaser.yml",
+  "**/.sops.yaml",
+  "**/.flux.yaml",
+];
+
+export interface ArtifactFilter {
+  snapshot: RepoSnapshot;
+  /** Repository files left out of the artifact. */
+  excluded: string[];
+  /** The `.sourceignore` files that shaped it. */
+  ignoreFiles: string[];
+}
+
+/** Rewrite a gitignore pattern from directory `dir` so it can be matched from the repository root. */
+export function scopePattern(pattern: string, dir: string): string | undefined {
+  let p = pattern.replace(/\s+$/, "");
+  if (p === "" || p.startsWith("#")) return undefined;
+  let negate = "";
+  if (p.startsWith("!")) {
+    negate = "!";
+    p = p.slice(1);
+  }
+  if (dir === "") return negate + p;
+  const trailing = p.endsWith("/") ? "/" : "";
+  const body = trailing ? p.slice(0, -1) : p;
+  const anchored = body.startsWith("/") || body.includes("/");
+  const rel = body.replace(/^\//, "");
+  return `${negate}${dir}/${anchored ? "" : "**/"}${rel}${trailing}`;
+}
+
+export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): ArtifactFilter {
+  const ignoreFiles = snapshot.files().filter((f) => basename(f) === ".sourceignore");
+  const user: string[] = [];
+  for (const file of ignoreFiles) {
+    const text = snapshot.readText(file);
+    if (!text.ok) continue;
+    for (const line of text.text.split(/\r?\n/)) {
+      const scoped = scopePattern(line, dirname(file));
+      if (scoped) user.push(scoped);
+    }
+  }
+  for (const line of (specIgnore ?? "").split(/\r?\n/)) {
+    const scoped = scopePattern(line, "");
+    if (scoped) user.push(scoped);
+  }
+  const matcher = ignore().add(VCS);
+  if (user.length === 0) matcher.add(DEFAULTS);
+  else matcher.add(user);
+  const kept = new Map<string, Uint8Array>();
+  const excluded: string[] = [];
+  for (const file of snapshot.files()) {
+    if (matcher.ignores(file)) excluded.push(file);
+    else kept.set(file, snapshot.read(file)!);
+  }
+  if (excluded.length === 0) return { snapshot, excluded, ignoreFiles };
+  return {
+    snapshot: createMemorySnapshot(kept, { symlinks: snapshot.symlinks(), maxFileBytes: snapshot.maxFileBytes }),
+    excluded,
+    ignoreFiles,
+  };
+}

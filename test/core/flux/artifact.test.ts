@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { artifactSnapshot, scopePattern } from "../../../src/core/flux/artifact.ts";
+import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
+
+describe("core/flux/artifact", () => {
+  it("drops source-controller's default exclusions when no ignore file exists", () => {
+    const snap = createMemorySnapshot({
+      ".sops.yaml": "creation_rules: []",
+      "kubernetes/apps/.sops.yaml": "creation_rules: []",
+      ".github/workflows/ci.yaml": "on: push",
+      ".gitattributes": "* text",
+      "docs/logo.png": "png",
+      "kubernetes/apps/a.yaml": "kind: A",
+    });
+
+    const { snapshot, excluded } = artifactSnapshot(snap);
+
+    expect(snapshot.files()).toEqual(["kubernetes/apps/a.yaml"]);
+    expect(excluded).toEqual([".gitattributes", ".github/workflows/ci.yaml", ".sops.yaml", "docs/logo.png", "kubernetes/apps/.sops.yaml"]);
+  });
+
+  it("keeps only the VCS defaults once any .sourceignore exists, and scopes patterns to its directory", () => {
+    const snap = createMemorySnapshot({
+      ".sops.yaml": "x",
+      ".gitignore": "x",
+      "kubernetes/.sourceignore": "*.md\n!keep.md\n/top.yaml\nsub/\n",
+      "kubernetes/readme.md": "x",
+      "kubernetes/deep/notes.md": "x",
+      "kubernetes/keep.md": "x",
+      "kubernetes/top.yaml": "x",
+      "kubernetes/deep/top.yaml": "x",
+      "kubernetes/sub/a.yaml": "x",
+      "other/readme.md": "x",
+    });
+
+    const { snapshot } = artifactSnapshot(snap);
+
+    expect(snapshot.files()).toEqual([
+      ".sops.yaml",
+      "kubernetes/.sourceignore",
+      "kubernetes/deep/top.yaml",
+      "kubernetes/keep.md",
+      "other/readme.md",
+    ]);
+  });
+
+  it("applies the GitRepository spec.ignore at the root", () => {
+    const snap = createMemorySnapshot({ "a/x.yaml": "x", "b/y.yaml": "x" });
+
+    const { snapshot } = artifactSnapshot(snap, "/*\n!/b\n");
+
+    expect(snapshot.files()).toEqual(["b/y.yaml"]);
+  });
+
+  it("rewrites gitignore patterns relative to the repository root", () => {
+    expect(scopePattern("*.md", "k")).toBe("k/**/*.md");
+    expect(scopePattern("/top.yaml", "k")).toBe("k/top.yaml");
+    expect(scopePattern("a/b", "k")).toBe("k/a/b");
+    expect(scopePattern("!keep.md", "k")).toBe("!k/**/keep.md");
+    expect(scopePattern("sub/", "k")).toBe("k/**/sub/");
+    expect(scopePattern("# comment", "k")).toBeUndefined();
+  });
+});
