@@ -1,0 +1,240 @@
+/**
+ * Flux `spec.postBuild`: collecting the variables (`substituteFrom` + inline `substitute`) and substituting
+ * them into rendered objects, as kustomize-controller does (`fluxcd/pkg:kustomize/kustomize_varsub.go`).
+ *
+ * - Variables: substituteFrom in list order (ConfigMap `data`; Secret `data` base64-decoded, overlaid by
+ *   `stringData` since repository Secrets often use it), later sources override earlier ones, inline
+ *   `substitute` overrides all; every `\n` is removed from values; keys must match Flux's name regex.
+ *   SOPS ciphertext (`ENC[AES256_GCM,…]`) is never used: such keys get `..PLACEHOLDER_<KEY>..` and are
+ *   listed in `unknown`.
+ * - Objects: skipped when labelled or annotated `kustomize.toolkit.fluxcd.io/substitute: disabled`;
+ *   otherwise serialized (stringifyYaml), substituted as text (envsubst.ts) and re-read with YAML 1.1
+ *   typing, so `replicas: ${R}` becomes a number and `yes` a boolean, as in Flux.
+ *
+ * Does not look objects up itself (the caller's ObjectLookup resolves names in the Kustomization's
+ * namespace) and does not apply `commonMetadata` (that happens after substitution, at apply time).
+ */
+import { getName, getStringMap, gvkOf, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
+import { readYamlDocuments } from "../yaml/read-documents.ts";
+import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
+import { stringifyYaml } from "../yaml/stringify.ts";
+import { envsubst, type VariableLookup } from "./envsubst.ts";
+
+export interface PostBuildSpec {
+  substitute?: Record<string, string>;
+  substituteFrom?: Array<{ kind: string; name: string; optional?: boolean }>;
+  /** "WithVariables" (default) | "Always". */
+  substituteStrategy?: string;
+}
+
+export type ObjectLookup = (kind: "ConfigMap" | "Secret", name: string) => JsonObject | undefined;
+
+export interface CollectedVariables {
+  vars: Map<string, string>;
+  /** Variable names whose value is not known offline (from SOPS-encrypted Secrets): the value used is a placeholder. */
+  unknown: Set<string>;
+  /** Fatal for the build (bad key names, missing non-optional source, unreadable values). */
+  errors: string[];
+  /** Non-optional substituteFrom targets not found. */
+  missing: Array<{ kind: string; name: string }>;
+}
+
+export interface SubstituteResult {
+  objects: JsonObject[];
+  errors: Array<{ index: number; message: string }>;
+  /** Objects whose substitution read variables from `unknown` (their output holds placeholders). */
+  unknownUses: Array<{ index: number; names: string[] }>;
+}
+
+export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
+const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
+const VAR_NAME_TEXT = "^[_[:alpha:]][_[:alpha:][:digit:]]*$";
+
+export function collectVariables(postBuild: PostBuildSpec, lookup: ObjectLookup): CollectedVariables {
+  const vars = new Map<string, string>();
+  const unknown = new Set<string>();
+  const origin = new Map<string, string>();
+  const errors: string[] = [];
+  const missing: Array<{ kind: string; name: string }> = [];
+  for (const ref of postBuild.substituteFrom ?? []) {
+    if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") {
+      errors.push(`substituteFrom kind '${ref.kind}' is not supported (must be ConfigMap or Secret)`);
+      continue;
+    }
+    const obj = lookup(ref.kind, ref.name);
+    if (obj === undefined) {
+      if (ref.optional === true) continue;
+      missing.push({ kind: ref.kind, name: ref.name });
+      const resource = ref.kind === "ConfigMap" ? "configmaps" : "secrets";
+      errors.push(`substitute from '${ref.kind}/${ref.name}' error: ${resource} "${ref.name}" not found`);
+      continue;
+    }
+    const source = `${ref.kind}/${ref.name}`;
+    for (const entry of readSourceEntries(ref.kind, obj, source, errors)) {
+      vars.set(entry.key, entry.value.replaceAll("\n", ""));
+      origin.set(entry.key, source);
+      if (entry.unknown) unknown.add(entry.key);
+      else unknown.delete(entry.key);
+    }
+  }
+  for (const [key, value] of Object.entries(postBuild.substitute ?? {}) as Array<[string, unknown]>) {
+    if (typeof value !== "string") {
+      errors.push(
+        `spec.postBuild.substitute.${key} accessor error: ${JSON.stringify(value)} is not a string`,
+      );
+      continue;
+    }
+    vars.set(key, value.replaceAll("\n", ""));
+    origin.set(key, "spec.postBuild.substitute");
+    unknown.delete(key);
+  }
+  for (const key of vars.keys()) {
+    if (!VAR_NAME.test(key)) {
+      errors.push(
+        `envsubst error: '${key}' var name is invalid, must match '${VAR_NAME_TEXT}' (from ${origin.get(key) ?? "?"})`,
+      );
+    }
+  }
+  return { vars, unknown, errors, missing };
+}
+
+/**
+ * Substitutes every object like Flux. `collected.errors` are reported once, on the first object Flux would
+ * substitute (Flux loads the variables per object, after the `disabled` check), and nothing is substituted
+ * after that. An object that fails is returned unchanged, with an error naming it.
+ */
+export function substituteObjects(
+  objects: JsonObject[],
+  collected: CollectedVariables,
+  options: { strict: boolean; strategy?: string },
+): SubstituteResult {
+  const result: SubstituteResult = { objects: [], errors: [], unknownUses: [] };
+  const active = collected.vars.size > 0 || options.strategy === "Always";
+  let blocked = false;
+  for (const [index, obj] of objects.entries()) {
+    if (blocked || isSubstitutionDisabled(obj)) {
+      result.objects.push(obj);
+      continue;
+    }
+    if (collected.errors.length > 0) {
+      blocked = true;
+      for (const e of collected.errors) result.errors.push({ index, message: failure(obj, e) });
+      result.objects.push(obj);
+      continue;
+    }
+    if (!active) {
+      result.objects.push(obj);
+      continue;
+    }
+    const used = new Set<string>();
+    const out = substituteOne(
+      obj,
+      (name) => {
+        if (collected.unknown.has(name)) used.add(name);
+        return collected.vars.get(name);
+      },
+      options.strict,
+    );
+    if (typeof out === "string") {
+      result.errors.push({ index, message: failure(obj, out) });
+      result.objects.push(obj);
+    } else result.objects.push(out);
+    if (used.size > 0) result.unknownUses.push({ index, names: [...used].sort() });
+  }
+  return result;
+}
+
+export function isSubstitutionDisabled(obj: JsonObject): boolean {
+  return (
+    getStringMap(obj, "labels")[SUBSTITUTE_KEY] === "disabled" ||
+    getStringMap(obj, "annotations")[SUBSTITUTE_KEY] === "disabled"
+  );
+}
+
+/** One object: serialize, substitute as text, re-read with YAML 1.1 typing. A string is an error. */
+function substituteOne(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | string {
+  const substituted = envsubst(stringifyYaml(obj), lookup, { strict });
+  if (!substituted.ok) return `envsubst error: variable substitution failed: ${substituted.error}`;
+  const parsed = readYamlDocuments(substituted.value, `${objectRef(obj)} (after substitution)`, {
+    tags: YAML11_TAGS,
+  });
+  const problem = parsed.diagnostics.find((d) => d.severity === "error");
+  if (!parsed.ok || problem !== undefined) {
+    const where = problem?.line === undefined ? "" : ` (line ${problem.line} of the substituted YAML)`;
+    return `envsubst error: YAMLToJSON: ${problem?.message ?? "invalid YAML"}${where}`;
+  }
+  const doc = parsed.documents[0];
+  if (parsed.documents.length !== 1 || doc === undefined || !isJsonObject(doc.value)) {
+    return "envsubst error: the substituted YAML is not a single mapping";
+  }
+  return doc.value;
+}
+
+/** Flux's wording: "post build failed for 'Kind.version.group/name': …". */
+function failure(obj: JsonObject, message: string): string {
+  return `post build failed for '${objectRef(obj)}': ${message}`;
+}
+
+/** kustomize's Gvk.String() + "/" + name, as kustomize-controller prints it. */
+export function objectRef(obj: JsonObject): string {
+  const { group, version, kind } = gvkOf(obj);
+  return `${kind || "[noKind]"}.${version || "[noVer]"}.${group || "[noGrp]"}/${getName(obj)}`;
+}
+
+interface SourceEntry {
+  key: string;
+  value: string;
+  unknown: boolean;
+}
+
+const SOPS_VALUE = /^ENC\[AES256_GCM,/;
+
+/** The key/value pairs a ConfigMap or Secret contributes, in key order of the object. */
+function readSourceEntries(
+  kind: "ConfigMap" | "Secret",
+  obj: JsonObject,
+  source: string,
+  errors: string[],
+): SourceEntry[] {
+  const entries: SourceEntry[] = [];
+  const read = (field: "data" | "stringData", base64: boolean): void => {
+    const map = obj[field];
+    if (map === undefined || map === null) return;
+    if (!isJsonObject(map)) {
+      errors.push(`substitute from '${source}' error: ${field} is not a map`);
+      return;
+    }
+    for (const [key, raw] of Object.entries(map)) {
+      if (raw !== null && typeof raw === "object") {
+        errors.push(`substitute from '${source}' error: ${field}.${key} is not a string`);
+        continue;
+      }
+      // null reads as "" (as JSON null into a Go string); numbers and booleans are kept as written.
+      const text = raw === null ? "" : String(raw);
+      if (SOPS_VALUE.test(text)) {
+        entries.push({ key, value: `..PLACEHOLDER_${key}..`, unknown: true });
+        continue;
+      }
+      const value = base64 ? decodeBase64(text) : text;
+      if (value === undefined)
+        errors.push(`substitute from '${source}' error: ${field}.${key} is not valid base64`);
+      else entries.push({ key, value, unknown: false });
+    }
+  };
+  if (kind === "ConfigMap") read("data", false);
+  else {
+    read("data", true);
+    read("stringData", false); // the API server merges stringData over data
+  }
+  return entries;
+}
+
+/** Go's base64.StdEncoding as encoding/json uses it for []byte: padding required, CR/LF ignored. */
+function decodeBase64(text: string): string | undefined {
+  const clean = text.replace(/[\r\n]/g, "");
+  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined;
+  const binary = atob(clean);
+  const bytes = new Uint8Array(binary.length);
+  for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
+  return new TextDecoder().decode(bytes);
+}

@@ -1,0 +1,461 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the inputs are Flux ${var} templates, not JS templates
+import { describe, expect, it } from "vitest";
+import {
+  type CollectedVariables,
+  collectVariables,
+  type ObjectLookup,
+  substituteObjects,
+} from "../../../src/core/flux/post-build.ts";
+import type { JsonObject } from "../../../src/core/kustomize/resource.ts";
+
+const b64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
+
+function configMap(name: string, data: JsonObject, extra: JsonObject = {}): JsonObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: "flux-system" },
+    data,
+    ...extra,
+  };
+}
+function secret(name: string, fields: JsonObject): JsonObject {
+  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: "flux-system" }, ...fields };
+}
+function lookupFrom(objects: JsonObject[]): ObjectLookup {
+  return (kind, name) =>
+    objects.find((o) => o.kind === kind && (o.metadata as JsonObject).name === name) ?? undefined;
+}
+function vars(entries: Record<string, string>, unknown: string[] = []): CollectedVariables {
+  return { vars: new Map(Object.entries(entries)), unknown: new Set(unknown), errors: [], missing: [] };
+}
+function cm(data: JsonObject, metadata: JsonObject = {}): JsonObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", ...metadata }, data };
+}
+
+const NAME_RE = "^[_[:alpha:]][_[:alpha:][:digit:]]*$";
+
+describe("core/flux/post-build", () => {
+  describe("collectVariables", () => {
+    it("applies substituteFrom in order, then inline substitute over everything", () => {
+      const lookup = lookupFrom([
+        configMap("first", { A: "a1", B: "b1", C: "c1" }),
+        secret("second", { data: { B: b64("b2"), C: b64("c2") } }),
+      ]);
+      const got = collectVariables(
+        {
+          substitute: { C: "inline" },
+          substituteFrom: [
+            { kind: "ConfigMap", name: "first" },
+            { kind: "Secret", name: "second" },
+          ],
+        },
+        lookup,
+      );
+      expect(got).toEqual({
+        vars: new Map([
+          ["A", "a1"],
+          ["B", "b2"],
+          ["C", "inline"],
+        ]),
+        unknown: new Set(),
+        errors: [],
+        missing: [],
+      });
+    });
+
+    it("removes every newline from every value", () => {
+      const lookup = lookupFrom([
+        configMap("cm", { CM: "line1\nline2\n" }),
+        secret("s", { data: { SEC: b64("pa\nss\n") } }),
+      ]);
+      const got = collectVariables(
+        {
+          substitute: { IN: "a\nb\r\n" },
+          substituteFrom: [
+            { kind: "ConfigMap", name: "cm" },
+            { kind: "Secret", name: "s" },
+          ],
+        },
+        lookup,
+      );
+      expect([...got.vars]).toEqual([
+        ["CM", "line1line2"],
+        ["SEC", "pass"],
+        ["IN", "ab\r"],
+      ]);
+    });
+
+    it("decodes Secret data, reads stringData as written (overriding data) and ignores binaryData", () => {
+      const lookup = lookupFrom([
+        secret("s", {
+          data: { A: b64("from-data"), B: b64("ünï") },
+          stringData: { A: "from-stringData", C: "plain" },
+        }),
+        configMap("c", { D: "d", E: null, F: 8080 }, { binaryData: { BIN: b64("x") } }),
+      ]);
+      const got = collectVariables(
+        {
+          substituteFrom: [
+            { kind: "Secret", name: "s" },
+            { kind: "ConfigMap", name: "c" },
+          ],
+        },
+        lookup,
+      );
+      expect([...got.vars]).toEqual([
+        ["A", "from-stringData"],
+        ["B", "ünï"],
+        ["C", "plain"],
+        ["D", "d"],
+        ["E", ""],
+        ["F", "8080"],
+      ]);
+      expect(got.errors).toEqual([]);
+    });
+
+    it("fails on invalid variable names, naming the key and its source", () => {
+      const lookup = lookupFrom([configMap("settings", { "config.yaml": "x", ok_1: "y", "my-var": "z" })]);
+      const got = collectVariables(
+        { substitute: { "1st": "v" }, substituteFrom: [{ kind: "ConfigMap", name: "settings" }] },
+        lookup,
+      );
+      expect(got.errors).toEqual([
+        `envsubst error: 'config.yaml' var name is invalid, must match '${NAME_RE}' (from ConfigMap/settings)`,
+        `envsubst error: 'my-var' var name is invalid, must match '${NAME_RE}' (from ConfigMap/settings)`,
+        `envsubst error: '1st' var name is invalid, must match '${NAME_RE}' (from spec.postBuild.substitute)`,
+      ]);
+      expect(got.vars.get("ok_1")).toBe("y");
+    });
+
+    it("fails on a missing source unless it is optional", () => {
+      const got = collectVariables(
+        {
+          substituteFrom: [
+            { kind: "ConfigMap", name: "absent" },
+            { kind: "Secret", name: "gone", optional: true },
+            { kind: "Secret", name: "needed" },
+          ],
+        },
+        lookupFrom([]),
+      );
+      expect(got).toEqual({
+        vars: new Map(),
+        unknown: new Set(),
+        errors: [
+          `substitute from 'ConfigMap/absent' error: configmaps "absent" not found`,
+          `substitute from 'Secret/needed' error: secrets "needed" not found`,
+        ],
+        missing: [
+          { kind: "ConfigMap", name: "absent" },
+          { kind: "Secret", name: "needed" },
+        ],
+      });
+    });
+
+    it("uses placeholders for SOPS ciphertext and tracks them as unknown until overridden", () => {
+      const enc = "ENC[AES256_GCM,data:qFa3,iv:AAAA,tag:BBBB,type:str]";
+      const lookup = lookupFrom([
+        secret("sops-secret", {
+          stringData: { TOKEN: enc, REGION: "eu-west-1", OVERRIDDEN: enc, INLINE: enc },
+          sops: { mac: enc, version: "3.9.0" },
+        }),
+        configMap("later", { OVERRIDDEN: "known" }),
+      ]);
+      const got = collectVariables(
+        {
+          substitute: { INLINE: "inline" },
+          substituteFrom: [
+            { kind: "Secret", name: "sops-secret" },
+            { kind: "ConfigMap", name: "later" },
+          ],
+        },
+        lookup,
+      );
+      expect([...got.vars]).toEqual([
+        ["TOKEN", "..PLACEHOLDER_TOKEN.."],
+        ["REGION", "eu-west-1"],
+        ["OVERRIDDEN", "known"],
+        ["INLINE", "inline"],
+      ]);
+      expect(got.unknown).toEqual(new Set(["TOKEN"]));
+      expect(got.errors).toEqual([]);
+    });
+
+    it("never base64-decodes SOPS ciphertext in Secret data", () => {
+      const lookup = lookupFrom([secret("s", { data: { KEY: "ENC[AES256_GCM,data:Zm9v,type:str]" } })]);
+      const got = collectVariables({ substituteFrom: [{ kind: "Secret", name: "s" }] }, lookup);
+      expect([...got.vars]).toEqual([["KEY", "..PLACEHOLDER_KEY.."]]);
+      expect([...got.unknown]).toEqual(["KEY"]);
+    });
+
+    it("rejects non-string inline values, as Flux's NestedStringMap does", () => {
+      const substitute = { N: 3, S: "s" } as unknown as Record<string, string>;
+      const got = collectVariables({ substitute }, lookupFrom([]));
+      expect(got.errors).toEqual(["spec.postBuild.substitute.N accessor error: 3 is not a string"]);
+      expect([...got.vars]).toEqual([["S", "s"]]);
+    });
+
+    it("reports invalid base64, non-scalar values and unsupported kinds", () => {
+      const lookup = lookupFrom([
+        secret("s", { data: { BAD: "not base64!", PAD: "Zm9v", NOPAD: "Zm8" } }),
+        configMap("c", { LIST: ["a"] }),
+      ]);
+      const got = collectVariables(
+        {
+          substituteFrom: [
+            { kind: "Secret", name: "s" },
+            { kind: "ConfigMap", name: "c" },
+            { kind: "HelmRepository", name: "x" },
+          ],
+        },
+        lookup,
+      );
+      expect(got.errors).toEqual([
+        "substitute from 'Secret/s' error: data.BAD is not valid base64",
+        "substitute from 'Secret/s' error: data.NOPAD is not valid base64",
+        "substitute from 'ConfigMap/c' error: data.LIST is not a string",
+        "substituteFrom kind 'HelmRepository' is not supported (must be ConfigMap or Secret)",
+      ]);
+      expect([...got.vars]).toEqual([["PAD", "foo"]]);
+    });
+  });
+
+  describe("substituteObjects", () => {
+    it("renders the flux-semantics §4.6 example", () => {
+      const collected = collectVariables(
+        { substitute: { ENV: "dev" }, substituteFrom: [{ kind: "ConfigMap", name: "cluster-settings" }] },
+        lookupFrom([configMap("cluster-settings", { DOMAIN: "example.com", ENV: "prod" })]),
+      );
+      const obj: JsonObject = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: {
+          name: "web-${ENV}",
+          annotations: {
+            host: "${APP:=web}.${DOMAIN}",
+            script: "echo $${HOME} $PATH",
+            cert: "${DOMAIN/./-}",
+          },
+        },
+      };
+      expect(substituteObjects([obj], collected, { strict: true })).toEqual({
+        objects: [
+          {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: {
+              name: "web-dev",
+              annotations: { host: "web.example.com", script: "echo ${HOME} $PATH", cert: "example-com" },
+            },
+          },
+        ],
+        errors: [],
+        unknownUses: [],
+      });
+    });
+
+    it("re-types substituted scalars with YAML 1.1 rules, as Flux's YAMLToJSON does", () => {
+      const collected = vars({
+        R: "3",
+        B: "yes",
+        OFF: "off",
+        N: "3",
+        quote: '"',
+        NUL: "null",
+        TILDE: "~",
+        OCT: "0777",
+        F: "1.50",
+        DAY: "2024-01-02",
+        C: "a: b",
+        H: "#comment",
+      });
+      const obj: JsonObject = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "typing" },
+        spec: {
+          replicas: "${R}",
+          enabled: "${B}",
+          disabled: "${OFF}",
+          quoted: "${quote}${N}${quote}",
+          stillString: "3",
+          stillBool: "true",
+          nul: "${NUL}",
+          tilde: "${TILDE}",
+          octal: "${OCT}",
+          float: "${F}",
+          day: "${DAY}",
+          colonInSource: "x: ${R}",
+          colonInList: ["- ${R}"],
+          multiline: "key: ${C}\nnext: ${R}\n",
+          hash: "${H}",
+          suffix: "${R}Gi",
+        },
+      };
+      const result = substituteObjects([obj], collected, { strict: true });
+      expect(result.errors).toEqual([]);
+      expect(result.objects).toEqual([
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "typing" },
+          spec: {
+            replicas: 3,
+            enabled: true,
+            disabled: false,
+            quoted: "3",
+            stillString: "3",
+            stillBool: "true",
+            nul: null,
+            tilde: null,
+            octal: 511,
+            float: 1.5,
+            day: "2024-01-02",
+            colonInSource: "x: 3",
+            colonInList: ["- 3"],
+            multiline: "key: a: b\nnext: 3\n",
+            hash: null,
+            suffix: "3Gi",
+          },
+        },
+      ]);
+    });
+
+    it("fails an object whose substituted YAML does not parse, naming the object, and keeps it unchanged", () => {
+      const obj: JsonObject = {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", annotations: { note: "${C}" } },
+      };
+      const result = substituteObjects([obj], vars({ C: "a: b" }), { strict: true });
+      expect(result.objects).toEqual([obj]);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]?.index).toBe(0);
+      expect(result.errors[0]?.message).toMatch(
+        /^post build failed for 'Deployment\.v1\.apps\/web': envsubst error: YAMLToJSON: .+ \(line 5 of the substituted YAML\)$/,
+      );
+    });
+
+    it("reports strict-mode failures per object and still substitutes the others", () => {
+      const bad = cm({ url: "https://${HOST}/${MISSING}" }, { name: "bad" });
+      const good = cm({ url: "https://${HOST}/" }, { name: "good" });
+      const result = substituteObjects([bad, good], vars({ HOST: "h" }), { strict: true });
+      expect(result).toEqual({
+        objects: [bad, cm({ url: "https://h/" }, { name: "good" })],
+        errors: [
+          {
+            index: 0,
+            message:
+              "post build failed for 'ConfigMap.v1.[noGrp]/bad': envsubst error: variable substitution failed: " +
+              'variable not set (strict mode): "MISSING"',
+          },
+        ],
+        unknownUses: [],
+      });
+    });
+
+    it("replaces unset variables with an empty string when not strict", () => {
+      const result = substituteObjects([cm({ url: "https://${HOST}/${MISSING}" })], vars({ HOST: "h" }), {
+        strict: false,
+      });
+      expect(result.objects).toEqual([cm({ url: "https://h/" })]);
+      expect(result.errors).toEqual([]);
+    });
+
+    it("reports parse errors of malformed expressions", () => {
+      const result = substituteObjects([cm({ a: "${my-var}" })], vars({ X: "1" }), { strict: true });
+      expect(result.errors).toEqual([
+        {
+          index: 0,
+          message:
+            "post build failed for 'ConfigMap.v1.[noGrp]/cm': envsubst error: variable substitution failed: missing closing brace",
+        },
+      ]);
+    });
+
+    it("skips objects labelled or annotated substitute: disabled (no $$ collapsing either)", () => {
+      const byLabel = cm(
+        { a: "${X} $${Y}" },
+        { labels: { "kustomize.toolkit.fluxcd.io/substitute": "disabled" } },
+      );
+      const byAnnotation = cm(
+        { a: "${MISSING}" },
+        { annotations: { "kustomize.toolkit.fluxcd.io/substitute": "disabled" } },
+      );
+      const otherValue = cm(
+        { a: "${X}" },
+        { labels: { "kustomize.toolkit.fluxcd.io/substitute": "enabled" } },
+      );
+      const result = substituteObjects([byLabel, byAnnotation, otherValue], vars({ X: "1" }), {
+        strict: true,
+      });
+      expect(result.objects).toEqual([
+        byLabel,
+        byAnnotation,
+        cm({ a: 1 }, { labels: { "kustomize.toolkit.fluxcd.io/substitute": "enabled" } }),
+      ]);
+      expect(result.errors).toEqual([]);
+    });
+
+    it("does nothing without variables under WithVariables, and substitutes anyway under Always", () => {
+      const obj = cm({ a: "${X:=d}", b: "$${Y}" });
+      const none = vars({});
+      expect(substituteObjects([obj], none, { strict: true }).objects).toEqual([obj]);
+      expect(substituteObjects([obj], none, { strict: true, strategy: "WithVariables" }).objects).toEqual([
+        obj,
+      ]);
+      expect(substituteObjects([obj], none, { strict: true, strategy: "Always" })).toEqual({
+        objects: [cm({ a: "d", b: "${Y}" })],
+        errors: [],
+        unknownUses: [],
+      });
+    });
+
+    it("reports collected errors once, at the first object Flux would substitute, and substitutes nothing", () => {
+      const collected: CollectedVariables = {
+        ...vars({ X: "1" }),
+        errors: [`substitute from 'ConfigMap/absent' error: configmaps "absent" not found`],
+        missing: [{ kind: "ConfigMap", name: "absent" }],
+      };
+      const disabled = cm(
+        { a: "${X}" },
+        { name: "off", labels: { "kustomize.toolkit.fluxcd.io/substitute": "disabled" } },
+      );
+      const first = cm({ a: "${X}" }, { name: "first" });
+      const second = cm({ a: "${X}" }, { name: "second" });
+      expect(substituteObjects([disabled, first, second], collected, { strict: true })).toEqual({
+        objects: [disabled, first, second],
+        errors: [
+          {
+            index: 1,
+            message: `post build failed for 'ConfigMap.v1.[noGrp]/first': substitute from 'ConfigMap/absent' error: configmaps "absent" not found`,
+          },
+        ],
+        unknownUses: [],
+      });
+      expect(substituteObjects([disabled], collected, { strict: true }).errors).toEqual([]);
+    });
+
+    it("lists objects that used variables with unknown (placeholder) values", () => {
+      const collected = vars({ TOKEN: "..PLACEHOLDER_TOKEN..", A: "a" }, ["TOKEN"]);
+      const result = substituteObjects(
+        [cm({ t: "${TOKEN}", a: "${A}" }, { name: "uses" }), cm({ a: "${A}" }, { name: "clean" })],
+        collected,
+        { strict: true },
+      );
+      expect(result.objects).toEqual([
+        cm({ t: "..PLACEHOLDER_TOKEN..", a: "a" }, { name: "uses" }),
+        cm({ a: "a" }, { name: "clean" }),
+      ]);
+      expect(result.unknownUses).toEqual([{ index: 0, names: ["TOKEN"] }]);
+    });
+
+    it("does not mutate its input objects", () => {
+      const obj = cm({ a: "${X}" });
+      const before = structuredClone(obj);
+      substituteObjects([obj], vars({ X: "1" }), { strict: true });
+      expect(obj).toEqual(before);
+    });
+  });
+});
