@@ -66,7 +66,7 @@ export type GeneratorOptions = z.infer<typeof GeneratorOptions>;
 export const GeneratorArgs = z.object({
   name: z.string().optional(),
   namespace: z.string().optional(),
-  behavior: z.enum(["create", "merge", "replace", ""]).optional(),
+  behavior: z.string().optional(),
   literals: z.array(z.string()).optional(),
   files: z.array(z.string()).optional(),
   envs: z.array(z.string()).optional(),

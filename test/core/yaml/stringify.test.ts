@@ -5,7 +5,7 @@ import { stringifyYaml } from "../../../src/core/yaml/stringify.ts";
 import { dedent } from "../../helpers/text.ts";
 
 describe("core/yaml/stringify", () => {
-  it("writes keys byte-sorted, sequences unindented, and quotes strings a YAML 1.1 reader would retype", () => {
+  it("writes like kubectl kustomize: sorted keys, unindented sequences, retypable strings double-quoted", () => {
     const obj = {
       kind: "ConfigMap",
       apiVersion: "v1",
@@ -17,19 +17,19 @@ describe("core/yaml/stringify", () => {
       dedent(`
         apiVersion: v1
         data:
-          date: '2020-01-01'
+          date: "2020-01-01"
           list:
-          - 'y'
-          - 'n'
-          'n': '3'
-          'on': 'on'
+          - "y"
+          - "n"
+          "n": "3"
+          "on": "on"
           plain: \${N}
-          time: '12:30'
+          time: "12:30"
         kind: ConfigMap
         metadata:
           labels:
-            a: 'yes'
-            z: '1'
+            a: "yes"
+            z: "1"
           name: x
       `),
     );
@@ -42,5 +42,27 @@ describe("core/yaml/stringify", () => {
 
     expect(readYamlDocuments(text, "k.yaml").documents[0]?.value).toEqual(obj);
     expect(readYamlDocuments(text, "k.yaml", { tags: YAML11_TAGS }).documents[0]?.value).toEqual(obj);
+  });
+});
+
+describe("core/yaml/stringify key order", () => {
+  it("sorts keys like go-yaml v2 (non-letters first, digit runs as numbers)", () => {
+    const keys = ["é", "file10", "a_b", "file2", "a.b", "Zz", "A", "1x", "~t", "_x", "a-b"];
+
+    const text = stringifyYaml(Object.fromEntries(keys.map((k) => [k, 1])));
+
+    expect(text.split("\n").filter(Boolean).map((l) => l.split(":")[0])).toEqual([
+      "_x",
+      "~t",
+      "1x",
+      "A",
+      "Zz",
+      "a-b",
+      "a.b",
+      "a_b",
+      "file2",
+      "file10",
+      "é",
+    ]);
   });
 });
