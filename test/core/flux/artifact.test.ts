@@ -16,7 +16,13 @@ describe("core/flux/artifact", () => {
     const { snapshot, excluded } = artifactSnapshot(snap);
 
     expect(snapshot.files()).toEqual(["kubernetes/apps/a.yaml"]);
-    expect(excluded).toEqual([".gitattributes", ".github/workflows/ci.yaml", ".sops.yaml", "docs/logo.png", "kubernetes/apps/.sops.yaml"]);
+    expect(excluded).toEqual([
+      ".gitattributes",
+      ".github/workflows/ci.yaml",
+      ".sops.yaml",
+      "docs/logo.png",
+      "kubernetes/apps/.sops.yaml",
+    ]);
   });
 
   it("keeps only the VCS defaults once any .sourceignore exists, and scopes patterns to its directory", () => {

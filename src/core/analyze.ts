@@ -1,0 +1,102 @@
+/**
+ * analyzeRepository(): one snapshot → the repository model. Steps:
+ *   1. scan the repository for Flux objects as written, and find the entrypoint;
+ *   2. reduce the snapshot to what source-controller puts in the artifact (.sourceignore, defaults);
+ *   3. discover and render every Flux Kustomization reachable from the entrypoint;
+ *   4. build the dependsOn graphs and check references.
+ */
+import { type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
+import { artifactSnapshot } from "./flux/artifact.ts";
+import { discover } from "./flux/discover.ts";
+import { detectEntrypoints } from "./flux/entrypoint.ts";
+import { refKey } from "./flux/object-ref.ts";
+import { normalizeGitUrl, scanFluxObjects } from "./flux/raw-scan.ts";
+import { buildDependencyGraph, type DependencyGraph } from "./graph/dependency-graph.ts";
+import { dependsOnDiagnostics, providedConfigObjects, valuesFromDiagnostics } from "./graph/references.ts";
+import { getName, getNamespace, isJsonObject } from "./kustomize/resource.ts";
+import type { AnalyzeOptions, Entrypoint, RepositoryModel, SourceRef } from "./model.ts";
+import { secureJoin } from "./snapshot/paths.ts";
+import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+
+export interface AnalyzedRepository extends RepositoryModel {
+  graphs: { kustomizations: DependencyGraph; helmReleases: DependencyGraph };
+}
+
+export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOptions = {}): AnalyzedRepository {
+  const diagnostics: Diagnostic[] = [];
+
+  // 1. Entrypoint.
+  const raw = scanFluxObjects(snapshot, options.searchRoot ?? "");
+  const detected = detectEntrypoints(snapshot, raw, options.clusterPaths);
+  diagnostics.push(...detected.diagnostics);
+  const entrypoints: Entrypoint[] = detected.entries.map((e) => {
+    const spec = isJsonObject(e.object.spec) ? e.object.spec : {};
+    const ep: Entrypoint = {
+      rule: e.rule,
+      path: secureJoin(typeof spec.path === "string" ? spec.path : ""),
+      kustomization: refKey(getNamespace(e.object), getName(e.object)),
+    };
+    if (e.file) ep.file = e.file;
+    return ep;
+  });
+  for (const ep of entrypoints) {
+    diagnostics.push(
+      diagnostic("flux-entrypoint", `Entrypoint ${ep.kustomization} (path ${ep.path || "."}) found by rule "${ep.rule}".`, ep.file ? { file: ep.file } : {}),
+    );
+  }
+
+  // 2. Artifact: the entrypoint's GitRepository may narrow it with spec.ignore.
+  const entrySources = detected.entries.map((e) => {
+    const spec = isJsonObject(e.object.spec) ? e.object.spec : {};
+    const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
+    return {
+      kind: String(ref.kind ?? "GitRepository"),
+      name: String(ref.name ?? ""),
+      namespace: String(ref.namespace ?? getNamespace(e.object)),
+    };
+  });
+  const gitRepos = raw.filter((o) => o.kind === "GitRepository");
+  const entryRepo = gitRepos.find((g) => entrySources.some((s) => s.name === getName(g.object)));
+  const entrySpec = entryRepo && isJsonObject(entryRepo.object.spec) ? entryRepo.object.spec : {};
+  const artifact = artifactSnapshot(snapshot, typeof entrySpec.ignore === "string" ? entrySpec.ignore : undefined);
+
+  // 3. Discovery.
+  const urls = new Set(
+    [...detected.entries.map((e) => e.url), typeof entrySpec.url === "string" ? entrySpec.url : undefined]
+      .filter((u): u is string => typeof u === "string")
+      .map(normalizeGitUrl),
+  );
+  const isLocalSource = (ref: SourceRef): boolean => {
+    if (ref.kind !== "GitRepository") return false;
+    if (entrySources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace)) return true;
+    const defined = gitRepos.filter((g) => getName(g.object) === ref.name && (getNamespace(g.object) || ref.namespace) === ref.namespace);
+    if (defined.length === 0) return true;
+    return defined.some((g) => {
+      const url = isJsonObject(g.object.spec) ? g.object.spec.url : undefined;
+      return typeof url === "string" && (urls.size === 0 || urls.has(normalizeGitUrl(url)));
+    });
+  };
+  const found = discover(
+    artifact.snapshot,
+    detected.entries.map((e) => (e.definedIn ? { object: e.object, definedIn: e.definedIn } : { object: e.object })),
+    { isLocalSource, strictSubstitution: true },
+  );
+  diagnostics.push(...found.diagnostics);
+  for (const ks of found.kustomizations) diagnostics.push(...(ks.build?.diagnostics ?? []));
+
+  // 4. Graphs and references.
+  const ksGraph = buildDependencyGraph(found.kustomizations.map((k) => ({ key: k.key, dependsOn: k.spec.dependsOn })));
+  const hrGraph = buildDependencyGraph(found.helmReleases);
+  diagnostics.push(...dependsOnDiagnostics("Kustomization", ksGraph, new Map(found.kustomizations.map((k) => [k.key, k]))));
+  diagnostics.push(...dependsOnDiagnostics("HelmRelease", hrGraph, new Map(found.helmReleases.map((h) => [h.key, h]))));
+  diagnostics.push(...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations)));
+
+  return {
+    entrypoints,
+    kustomizations: found.kustomizations,
+    helmReleases: found.helmReleases,
+    sources: found.sources,
+    diagnostics: dedupeDiagnostics(diagnostics),
+    graphs: { kustomizations: ksGraph, helmReleases: hrGraph },
+  };
+}

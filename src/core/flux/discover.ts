@@ -1,0 +1,350 @@
+/**
+ * Discovery: from the entrypoint Kustomizations, build each Flux Kustomization (kustomize + Flux's
+ * overrides + post-build substitution), and follow the Flux Kustomizations in its output, breadth-first,
+ * exactly once per namespace/name (flux build ks --recursive). HelmReleases, sources and the
+ * ConfigMaps/Secrets each build renders are recorded on the way.
+ *
+ * substituteFrom values usually come from another Kustomization's output (cluster-settings), so
+ * discovery runs to a fixpoint: the ConfigMap/Secret index of one pass feeds the next, until the index
+ * stops changing. Builds and substitutions are cached by their inputs, so later passes are cheap.
+ */
+import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { buildFluxKustomization } from "../kustomize/flux-root.ts";
+import {
+  getName,
+  getNamespace,
+  isJsonObject,
+  type JsonObject,
+  metadataOf,
+  type Resource,
+} from "../kustomize/resource.ts";
+import type {
+  FluxKustomizationSpec,
+  HelmReleaseNode,
+  KustomizationBuild,
+  KustomizationNode,
+  RenderedObject,
+  SourceLocation,
+  SourceNode,
+  SourceRef,
+} from "../model.ts";
+import { secureJoin } from "../snapshot/paths.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
+import { displayRef, refKey } from "./object-ref.ts";
+import { collectVariables, type SubstituteResult, substituteObjects } from "./post-build.ts";
+import { fluxKindOf } from "./schema.ts";
+
+export interface DiscoveryStart {
+  object: JsonObject;
+  definedIn?: SourceLocation;
+}
+
+export interface DiscoveryOptions {
+  /** True when a source reference means "this repository". */
+  isLocalSource: (ref: SourceRef) => boolean;
+  /** Fail on undefined post-build variables (Flux ≥ 2.9 default). */
+  strictSubstitution: boolean;
+  maxPasses?: number;
+}
+
+export interface DiscoveryResult {
+  kustomizations: KustomizationNode[];
+  helmReleases: HelmReleaseNode[];
+  sources: SourceNode[];
+  otherFluxObjects: Array<{ kind: string; namespace: string; name: string; kustomization: string; object: JsonObject; definedIn?: SourceLocation }>;
+  diagnostics: Diagnostic[];
+}
+
+interface BuildCacheEntry {
+  resources: Resource[];
+  build: Omit<KustomizationBuild, "objects" | "variables" | "unsubstituted" | "failed" | "diagnostics"> & {
+    failed: boolean;
+    diagnostics: Diagnostic[];
+  };
+}
+
+interface Caches {
+  builds: Map<string, BuildCacheEntry>;
+  substitutions: Map<string, SubstituteResult>;
+}
+
+type ObjectIndex = Map<string, JsonObject>;
+
+export function discover(snapshot: RepoSnapshot, starts: readonly DiscoveryStart[], options: DiscoveryOptions): DiscoveryResult {
+  const caches: Caches = { builds: new Map(), substitutions: new Map() };
+  let index: ObjectIndex = new Map();
+  let result = pass(snapshot, starts, options, index, caches);
+  for (let i = 1; i < (options.maxPasses ?? 6); i++) {
+    const next = configIndex(result);
+    if (sameIndex(index, next)) break;
+    index = next;
+    result = pass(snapshot, starts, options, index, caches);
+  }
+  return result.result;
+}
+
+function pass(
+  snapshot: RepoSnapshot,
+  starts: readonly DiscoveryStart[],
+  options: DiscoveryOptions,
+  index: ObjectIndex,
+  caches: Caches,
+): { result: DiscoveryResult; configObjects: JsonObject[] } {
+  const diagnostics: Diagnostic[] = [];
+  const nodes = new Map<string, KustomizationNode>();
+  const helmReleases = new Map<string, HelmReleaseNode>();
+  const sources = new Map<string, SourceNode>();
+  const others: DiscoveryResult["otherFluxObjects"] = [];
+  const configObjects: JsonObject[] = [];
+  const queue: Array<{ object: JsonObject; parent: string | null; definedIn?: SourceLocation }> = starts.map((s) =>
+    s.definedIn ? { object: s.object, parent: null, definedIn: s.definedIn } : { object: s.object, parent: null },
+  );
+  while (queue.length > 0) {
+    const item = queue.shift()!;
+    const namespace = getNamespace(item.object);
+    const name = getName(item.object);
+    const key = refKey(namespace, name);
+    const ref = displayRef("Kustomization", namespace, name);
+    const existing = nodes.get(key);
+    if (existing) {
+      if (item.parent !== key && existing.key !== item.parent) {
+        diagnostics.push(
+          diagnostic(
+            "flux-duplicate-object",
+            `${ref} is produced by both ${existing.parent ?? "the entrypoint"} and ${item.parent ?? "the entrypoint"}; Flux applies whichever reconciles last.`,
+            { ...(item.definedIn ?? {}), ref },
+          ),
+        );
+      }
+      continue;
+    }
+    if (!namespace) {
+      diagnostics.push(diagnostic("flux-missing-namespace", `${ref} has no namespace after the build; Flux cannot apply it.`, { ...(item.definedIn ?? {}), ref }));
+    }
+    const spec = parseKustomizationSpec(item.object, item.definedIn, diagnostics);
+    const node: KustomizationNode = {
+      namespace,
+      name,
+      key,
+      apiVersion: String(item.object.apiVersion),
+      spec: spec ?? emptySpec(namespace),
+      object: item.object,
+      parent: item.parent,
+      status: "rendered",
+    };
+    if (item.definedIn) node.definedIn = item.definedIn;
+    nodes.set(key, node);
+    if (!spec) {
+      node.status = "invalid";
+      continue;
+    }
+    if (!options.isLocalSource(spec.sourceRef)) {
+      node.status = "external";
+      diagnostics.push(
+        diagnostic(
+          "flux-source-external",
+          `${ref} builds from ${spec.sourceRef.kind} ${spec.sourceRef.namespace}/${spec.sourceRef.name}, not from this repository; it is not rendered.`,
+          { ...(item.definedIn ?? {}), ref },
+        ),
+      );
+      continue;
+    }
+    const dir = secureJoin(spec.path);
+    if (!snapshot.isDirectory(dir) && dir !== "") {
+      node.status = "path-not-found";
+      diagnostics.push(
+        diagnostic("flux-path-not-found", `${ref}: spec.path "${spec.path}" does not exist in the repository (kustomization path not found).`, {
+          ...(item.definedIn ?? {}),
+          ref,
+        }),
+      );
+      continue;
+    }
+    if (spec.suspend) node.status = "suspended";
+    node.build = render(snapshot, node, spec, dir, index, caches, options);
+    for (const rendered of node.build.objects) {
+      const obj = rendered.object;
+      const kind = fluxKindOf(obj.apiVersion, obj.kind);
+      const loc: SourceLocation | undefined = rendered.origin.line === undefined ? undefined : { file: rendered.origin.file, line: rendered.origin.line };
+      if (obj.kind === "ConfigMap" || obj.kind === "Secret") configObjects.push(obj);
+      if (kind === "Kustomization") {
+        queue.push(loc ? { object: obj, parent: key, definedIn: loc } : { object: obj, parent: key });
+      } else if (kind === "HelmRelease") {
+        const hr = helmReleaseNode(obj, key, loc, diagnostics);
+        if (!hr) continue;
+        if (helmReleases.has(hr.key)) {
+          diagnostics.push(
+            diagnostic("flux-duplicate-object", `HelmRelease ${hr.key} is produced by both ${helmReleases.get(hr.key)!.kustomization} and ${key}.`, {
+              ...(loc ?? {}),
+              ref: displayRef("HelmRelease", hr.namespace, hr.name),
+            }),
+          );
+        } else helmReleases.set(hr.key, hr);
+      } else if (kind === "GitRepository" || kind === "OCIRepository" || kind === "HelmRepository" || kind === "Bucket") {
+        const s = sourceNode(kind, obj, key, loc);
+        if (!sources.has(`${kind}/${s.key}`)) sources.set(`${kind}/${s.key}`, s);
+      } else if (kind) {
+        others.push({ kind, namespace: getNamespace(obj), name: getName(obj), kustomization: key, object: obj, ...(loc ? { definedIn: loc } : {}) });
+      }
+    }
+  }
+  const byKey = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
+    a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return {
+    result: {
+      kustomizations: [...nodes.values()].sort(byKey),
+      helmReleases: [...helmReleases.values()].sort(byKey),
+      sources: [...sources.values()].sort(byKey),
+      otherFluxObjects: others,
+      diagnostics,
+    },
+    configObjects,
+  };
+}
+
+function render(
+  snapshot: RepoSnapshot,
+  node: KustomizationNode,
+  spec: FluxKustomizationSpec,
+  dir: string,
+  index: ObjectIndex,
+  caches: Caches,
+  options: DiscoveryOptions,
+): KustomizationBuild {
+  const buildKey = JSON.stringify([dir, spec.targetNamespace, spec.namePrefix, spec.nameSuffix, spec.patches, spec.components, spec.ignoreMissingComponents, spec.images]);
+  let cached = caches.builds.get(buildKey);
+  if (!cached) {
+    const { resources, ctx } = buildFluxKustomization(snapshot, {
+      dir,
+      targetNamespace: spec.targetNamespace,
+      namePrefix: spec.namePrefix,
+      nameSuffix: spec.nameSuffix,
+      patches: spec.patches,
+      components: spec.components,
+      ignoreMissingComponents: spec.ignoreMissingComponents,
+      images: spec.images,
+    });
+    cached = {
+      resources,
+      build: {
+        dir,
+        reads: [...ctx.reads].sort(),
+        probes: [...ctx.probes].sort(),
+        failed: ctx.failed,
+        diagnostics: ctx.diagnostics,
+      },
+    };
+    caches.builds.set(buildKey, cached);
+  }
+  const ref = displayRef("Kustomization", node.namespace, node.name);
+  const diagnostics: Diagnostic[] = cached.build.diagnostics.map((d) => ({ ...d, ref: d.ref ?? ref }));
+  let failed = cached.build.failed;
+  const unsubstituted = cached.resources.map((r) => r.obj);
+  let objects = unsubstituted;
+  const variables = { defined: [] as string[], unknown: [] as string[] };
+  const loc = node.definedIn ? { file: node.definedIn.file, line: node.definedIn.line, ref } : { ref };
+  if (spec.postBuild) {
+    const collected = collectVariables(spec.postBuild, (kind, name) => index.get(`${kind}/${node.namespace}/${name}`));
+    variables.defined = [...collected.vars.keys()].sort();
+    variables.unknown = [...collected.unknown].sort();
+    for (const m of collected.missing) {
+      failed = true;
+      diagnostics.push(
+        diagnostic(
+          "flux-substitute-from-missing",
+          `${ref}: postBuild.substituteFrom ${m.kind} ${node.namespace}/${m.name} is not defined by any build; Flux fails the build (mark it optional: true if that is intended).`,
+          loc,
+        ),
+      );
+    }
+    const missingText = new Set(collected.missing.map((m) => `'${m.kind}/${m.name}'`));
+    const buildLevel = collected.errors.filter((e) => ![...missingText].some((m) => e.includes(m)));
+    for (const e of buildLevel) {
+      failed = true;
+      diagnostics.push(diagnostic("flux-substitution-error", `${ref}: ${e}`, loc));
+    }
+    const substKey = `${buildKey}\u0000${JSON.stringify([...collected.vars])}\u0000${options.strictSubstitution}\u0000${spec.postBuild.substituteStrategy ?? ""}`;
+    let subst = caches.substitutions.get(substKey);
+    if (!subst) {
+      subst = substituteObjects(unsubstituted, collected, {
+        strict: options.strictSubstitution,
+        ...(spec.postBuild.substituteStrategy ? { strategy: spec.postBuild.substituteStrategy } : {}),
+      });
+      caches.substitutions.set(substKey, subst);
+    }
+    objects = subst.objects;
+    for (const e of subst.errors) {
+      failed = true;
+      // Errors of the variable sources are repeated on the first object by substituteObjects; reported above.
+      if (collected.errors.some((c) => e.message.includes(c))) continue;
+      const r = cached.resources[e.index];
+      diagnostics.push(
+        diagnostic("flux-substitution-error", `${ref}: ${e.message}`, {
+          ...(r ? { file: r.origin.file, ...(r.origin.line !== undefined ? { line: r.origin.line } : {}) } : {}),
+          ref,
+        }),
+      );
+    }
+    const unknownUsed = [...new Set(subst.unknownUses.flatMap((u) => u.names))].sort();
+    if (unknownUsed.length > 0) {
+      diagnostics.push(
+        diagnostic(
+          "flux-substitution-unknown",
+          `${ref}: the value${unknownUsed.length > 1 ? "s" : ""} of ${unknownUsed.join(", ")} ${unknownUsed.length > 1 ? "are" : "is"} SOPS-encrypted, so the output shows ..PLACEHOLDER_<NAME>.. in ${unknownUsed.length > 1 ? "their" : "its"} place.`,
+          loc,
+        ),
+      );
+    }
+  }
+  if (spec.commonMetadata) objects = objects.map((o) => withCommonMetadata(o, spec.commonMetadata!));
+  const rendered: RenderedObject[] = objects.map((object, i) => ({ object, origin: cached.resources[i]?.origin ?? { file: dir } }));
+  return { ...cached.build, objects: rendered, unsubstituted, variables, failed, diagnostics };
+}
+
+function withCommonMetadata(obj: JsonObject, meta: NonNullable<FluxKustomizationSpec["commonMetadata"]>): JsonObject {
+  const copy: JsonObject = { ...obj, metadata: { ...metadataOf({ ...obj }) } };
+  const m = copy.metadata as JsonObject;
+  for (const field of ["labels", "annotations"] as const) {
+    const add = meta[field];
+    if (!add || Object.keys(add).length === 0) continue;
+    m[field] = { ...(isJsonObject(m[field]) ? m[field] : {}), ...add };
+  }
+  return copy;
+}
+
+function configIndex(r: { configObjects: JsonObject[] }): ObjectIndex {
+  const index: ObjectIndex = new Map();
+  for (const obj of r.configObjects) {
+    const key = `${obj.kind}/${getNamespace(obj)}/${getName(obj)}`;
+    if (!index.has(key)) index.set(key, obj);
+  }
+  return index;
+}
+
+function sameIndex(a: ObjectIndex, b: ObjectIndex): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (!w || JSON.stringify(v.data ?? null) !== JSON.stringify(w.data ?? null) || JSON.stringify(v.stringData ?? null) !== JSON.stringify(w.stringData ?? null)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function emptySpec(namespace: string): FluxKustomizationSpec {
+  return {
+    path: "",
+    sourceRef: { kind: "GitRepository", name: "", namespace },
+    dependsOn: [],
+    prune: false,
+    suspend: false,
+    wait: false,
+    components: [],
+    ignoreMissingComponents: false,
+    patches: [],
+    images: [],
+    healthChecks: [],
+  };
+}

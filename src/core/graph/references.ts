@@ -1,0 +1,108 @@
+/**
+ * Checks on references between Flux objects that Flux itself only discovers at reconcile time:
+ * dependsOn targets that do not exist, dependsOn cycles, and HelmRelease valuesFrom objects that no
+ * build defines (and no controller in the repository creates).
+ */
+import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { displayRef } from "../flux/object-ref.ts";
+import { getName, getNamespace, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
+import type { HelmReleaseNode, KustomizationNode, SourceLocation } from "../model.ts";
+import type { DependencyGraph } from "./dependency-graph.ts";
+
+function loc(definedIn: SourceLocation | undefined, ref: string) {
+  return definedIn ? { file: definedIn.file, line: definedIn.line, ref } : { ref };
+}
+
+export function dependsOnDiagnostics(
+  kind: "Kustomization" | "HelmRelease",
+  graph: DependencyGraph,
+  nodes: ReadonlyMap<string, { definedIn?: SourceLocation }>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const m of graph.missing) {
+    const [ns, name] = splitKey(m.from);
+    const ref = displayRef(kind, ns, name);
+    out.push(
+      diagnostic(
+        "graph-depends-on-missing",
+        `${ref} depends on ${kind} ${m.to}, which does not exist; Flux will wait for it forever.`,
+        loc(nodes.get(m.from)?.definedIn, ref),
+      ),
+    );
+  }
+  for (const cycle of graph.cycles) {
+    const [ns, name] = splitKey(cycle[0]!);
+    const ref = displayRef(kind, ns, name);
+    out.push(
+      diagnostic(
+        "graph-depends-on-cycle",
+        `dependsOn cycle between ${kind}s: ${cycle.join(" → ")}; every member waits forever.`,
+        loc(nodes.get(cycle[0]!)?.definedIn, ref),
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * ConfigMaps and Secrets that exist in the cluster for a namespace: rendered by a build, or created by a
+ * controller from an object in the repository (ExternalSecret, Certificate, SealedSecret, …).
+ */
+export function providedConfigObjects(kustomizations: readonly KustomizationNode[]): Set<string> {
+  const out = new Set<string>();
+  for (const ks of kustomizations) {
+    for (const { object } of ks.build?.objects ?? []) {
+      const ns = getNamespace(object);
+      const kind = object.kind;
+      if (kind === "ConfigMap" || kind === "Secret") out.add(`${kind}/${ns}/${getName(object)}`);
+      for (const secret of createdSecrets(object)) out.add(`Secret/${ns}/${secret}`);
+    }
+  }
+  return out;
+}
+
+function createdSecrets(obj: JsonObject): string[] {
+  const spec = isJsonObject(obj.spec) ? obj.spec : {};
+  switch (obj.kind) {
+    case "ExternalSecret": {
+      const target = isJsonObject(spec.target) ? spec.target : {};
+      return [typeof target.name === "string" && target.name ? target.name : getName(obj)];
+    }
+    case "SealedSecret":
+    case "OnePasswordItem":
+    case "BitwardenSecret":
+      return [getName(obj)];
+    case "Certificate":
+      return typeof spec.secretName === "string" ? [spec.secretName] : [];
+    default:
+      return [];
+  }
+}
+
+export function valuesFromDiagnostics(helmReleases: readonly HelmReleaseNode[], provided: Set<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const hr of helmReleases) {
+    const ref = displayRef("HelmRelease", hr.namespace, hr.name);
+    for (const v of hr.valuesFrom) {
+      if (v.optional) continue;
+      if (v.kind !== "ConfigMap" && v.kind !== "Secret") continue;
+      if (provided.has(`${v.kind}/${hr.namespace}/${v.name}`)) continue;
+      const hint = [...provided].some((p) => p.startsWith(`${v.kind}/${hr.namespace}/${v.name}-`))
+        ? " A generated object with a hash suffix exists: set generatorOptions.disableNameSuffixHash or teach kustomize the reference with a configurations: nameReference."
+        : "";
+      out.push(
+        diagnostic(
+          "graph-values-from-missing",
+          `${ref} takes values from ${v.kind} ${hr.namespace}/${v.name}, which no build defines; the release will fail until it exists.${hint}`,
+          loc(hr.definedIn, ref),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf("/");
+  return [key.slice(0, i), key.slice(i + 1)];
+}

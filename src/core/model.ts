@@ -1,0 +1,163 @@
+/**
+ * The repository model the engine produces from one snapshot: every Flux Kustomization and HelmRelease
+ * reachable from the cluster entrypoint, what each Kustomization renders, which files each build reads,
+ * the dependency graph, and every problem found on the way.
+ *
+ * This is the contract between the engine and its adapters (CLI, GitHub App, conformance, benchmarks).
+ */
+import type { Diagnostic } from "./diagnostics.ts";
+import type { JsonObject } from "./kustomize/resource.ts";
+
+export interface NamespacedName {
+  namespace: string;
+  name: string;
+}
+
+export interface SourceRef {
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** Where a Flux object is written in the repository (the document that defines it). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+export type EntrypointRule = "cluster-path" | "flux-instance" | "gotk-sync" | "roots";
+
+export interface Entrypoint {
+  rule: EntrypointRule;
+  /** Repository path the entrypoint Kustomization builds. */
+  path: string;
+  /** "namespace/name" of the entrypoint Kustomization. */
+  kustomization: string;
+  /** File that made the rule fire (FluxInstance, gotk-sync.yaml, the root ks.yaml), if any. */
+  file?: string;
+}
+
+export type KustomizationStatus =
+  /** Built from this repository (possibly with errors: see build.failed). */
+  | "rendered"
+  /** Built from a source other than this repository; not rendered. */
+  | "external"
+  /** spec.path does not exist in the repository. */
+  | "path-not-found"
+  /** Suspended: Flux builds and applies nothing until resumed (still rendered here, to show pending changes). */
+  | "suspended"
+  /** The object does not match the Flux schema (missing sourceRef, wrong types); not built. */
+  | "invalid";
+
+export interface RenderedObject {
+  /** The object as Flux would apply it (after post-build substitution). */
+  object: JsonObject;
+  /** File (and document line) the object came from, or the kustomization that generated it. */
+  origin: { file: string; line?: number };
+}
+
+export interface KustomizationBuild {
+  /** Repository path of the built directory (resolved spec.path). */
+  dir: string;
+  /** Final output, in Flux's order (FIFO; not re-sorted). */
+  objects: RenderedObject[];
+  /** Output of the kustomize build before post-build substitution (for conformance with `kustomize build`). */
+  unsubstituted: JsonObject[];
+  /** Files whose content the output depends on (the ownership read-set), byte-wise sorted. */
+  reads: string[];
+  /** Paths whose existence the output depends on (directories walked, kustomization names probed). */
+  probes: string[];
+  /** postBuild variables: names used, and names whose values are unknown offline (SOPS). */
+  variables: { defined: string[]; unknown: string[] };
+  /** True when Flux would fail this build (nothing applied, nothing pruned). */
+  failed: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface KustomizationNode extends NamespacedName {
+  /** "namespace/name". */
+  key: string;
+  apiVersion: string;
+  /** Parsed spec as rendered by the parent (patched, substituted, namespaced); defaults applied. */
+  spec: FluxKustomizationSpec;
+  /** The full object as the parent renders it. */
+  object: JsonObject;
+  /** Where the object is defined in the repository; undefined for a synthesized entrypoint. */
+  definedIn?: SourceLocation;
+  /** "namespace/name" of the Kustomization whose build produced this one, or null for an entrypoint. */
+  parent: string | null;
+  status: KustomizationStatus;
+  build?: KustomizationBuild;
+}
+
+export interface FluxKustomizationSpec {
+  path: string;
+  sourceRef: SourceRef;
+  dependsOn: NamespacedName[];
+  prune: boolean;
+  suspend: boolean;
+  wait: boolean;
+  interval?: string;
+  targetNamespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  components: string[];
+  ignoreMissingComponents: boolean;
+  patches: Array<{ patch: string; target?: Record<string, string> }>;
+  images: Array<{ name: string; newName?: string; newTag?: string; digest?: string }>;
+  commonMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  postBuild?: {
+    substitute?: Record<string, string>;
+    substituteFrom?: Array<{ kind: string; name: string; optional?: boolean }>;
+    substituteStrategy?: string;
+  };
+  decryption?: { provider: string; secretRef?: { name: string } };
+  healthChecks: Array<{ apiVersion?: string; kind: string; name: string; namespace?: string }>;
+}
+
+export interface HelmChartSpec {
+  name: string;
+  version?: string;
+  sourceRef: SourceRef;
+}
+
+export interface HelmReleaseNode extends NamespacedName {
+  key: string;
+  apiVersion: string;
+  /** "namespace/name" of the Flux Kustomization that renders it. */
+  kustomization: string;
+  chart: HelmChartSpec | null;
+  chartRef: SourceRef | null;
+  dependsOn: NamespacedName[];
+  valuesFrom: Array<{ kind: string; name: string; valuesKey?: string; targetPath?: string; optional?: boolean }>;
+  suspend: boolean;
+  object: JsonObject;
+  definedIn?: SourceLocation;
+}
+
+export interface SourceNode extends NamespacedName {
+  key: string;
+  kind: "GitRepository" | "OCIRepository" | "HelmRepository" | "Bucket";
+  kustomization: string;
+  object: JsonObject;
+  definedIn?: SourceLocation;
+}
+
+export interface RepositoryModel {
+  entrypoints: Entrypoint[];
+  /** Sorted by namespace, then name. */
+  kustomizations: KustomizationNode[];
+  helmReleases: HelmReleaseNode[];
+  sources: SourceNode[];
+  diagnostics: Diagnostic[];
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Directories Flux syncs first (what `flux bootstrap --path` takes). Each becomes the path of a
+   * synthesized entrypoint Kustomization flux-system/flux-system. Overrides detection.
+   */
+  clusterPaths?: string[];
+  /** Restrict entrypoint detection to files under this directory (a monorepo of several clusters). */
+  searchRoot?: string;
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { analyzeRepository } from "../../src/core/analyze.ts";
+import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { files } from "../helpers/text.ts";
+
+const homelab = files({
+  "clusters/prod/flux-system/gotk-sync.yaml": `
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: GitRepository
+    metadata:
+      name: flux-system
+      namespace: flux-system
+    spec:
+      interval: 1m
+      url: ssh://git@github.com/me/home
+      ref: {branch: main}
+    ---
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: flux-system
+      namespace: flux-system
+    spec:
+      interval: 10m
+      path: ./clusters/prod
+      prune: true
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  `,
+  "clusters/prod/flux-system/kustomization.yaml": `
+    resources: [gotk-sync.yaml]
+  `,
+  "clusters/prod/settings.yaml": `
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: cluster-settings
+      namespace: flux-system
+    data:
+      DOMAIN: example.org
+  `,
+  "clusters/prod/apps.yaml": `
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: apps
+      namespace: flux-system
+    spec:
+      interval: 1h
+      path: ./apps
+      prune: true
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+      dependsOn:
+        - name: infra
+      postBuild:
+        substituteFrom:
+          - kind: ConfigMap
+            name: cluster-settings
+    ---
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: infra
+      namespace: flux-system
+    spec:
+      interval: 1h
+      path: ./infra
+      prune: true
+      sourceRef:
+        kind: GitRepository
+        name: flux-system
+  `,
+  "infra/kustomization.yaml": `
+    resources: [repo.yaml]
+  `,
+  "infra/repo.yaml": `
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: HelmRepository
+    metadata:
+      name: bitnami
+      namespace: flux-system
+    spec:
+      interval: 1h
+      url: https://charts.bitnami.com/bitnami
+  `,
+  "apps/web.yaml": `
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: web
+      namespace: default
+    spec:
+      interval: 1h
+      chart:
+        spec:
+          chart: nginx
+          version: 1.2.3
+          sourceRef:
+            kind: HelmRepository
+            name: bitnami
+            namespace: flux-system
+      dependsOn:
+        - name: db
+      values:
+        host: web.\${DOMAIN}
+  `,
+});
+
+describe("core/analyze", () => {
+  it("discovers a flux bootstrap cluster from gotk-sync.yaml and renders every Kustomization", () => {
+    const model = analyzeRepository(createMemorySnapshot(homelab));
+
+    expect(model.entrypoints).toEqual([
+      { rule: "gotk-sync", path: "clusters/prod", kustomization: "flux-system/flux-system", file: "clusters/prod/flux-system/gotk-sync.yaml" },
+    ]);
+    expect(model.kustomizations.map((k) => [k.key, k.parent, k.status, k.build?.dir])).toEqual([
+      ["flux-system/apps", "flux-system/flux-system", "rendered", "apps"],
+      ["flux-system/flux-system", null, "rendered", "clusters/prod"],
+      ["flux-system/infra", "flux-system/flux-system", "rendered", "infra"],
+    ]);
+    const apps = model.kustomizations.find((k) => k.key === "flux-system/apps")!;
+    expect(apps.spec.dependsOn).toEqual([{ namespace: "flux-system", name: "infra" }]);
+    expect(apps.definedIn).toEqual({ file: "clusters/prod/apps.yaml", line: 1 });
+    expect(apps.build?.reads).toEqual(["apps/web.yaml"]);
+    expect(apps.build?.variables.defined).toEqual(["DOMAIN"]);
+  });
+
+  it("substitutes variables from a ConfigMap rendered by another Kustomization", () => {
+    const model = analyzeRepository(createMemorySnapshot(homelab));
+
+    const hr = model.helmReleases.find((h) => h.key === "default/web")!;
+    expect((hr.object.spec as { values: unknown }).values).toEqual({ host: "web.example.org" });
+    expect(hr.chart).toEqual({ name: "nginx", version: "1.2.3", sourceRef: { kind: "HelmRepository", name: "bitnami", namespace: "flux-system" } });
+    expect(hr.kustomization).toBe("flux-system/apps");
+  });
+
+  it("reports a dependsOn to a HelmRelease that does not exist, at the HelmRelease's line", () => {
+    const model = analyzeRepository(createMemorySnapshot(homelab));
+
+    expect(model.diagnostics.filter((d) => d.code === "graph-depends-on-missing")).toEqual([
+      {
+        code: "graph-depends-on-missing",
+        severity: "error",
+        message: "HelmRelease default/web depends on HelmRelease default/db, which does not exist; Flux will wait for it forever.",
+        file: "apps/web.yaml",
+        line: 1,
+        ref: "HelmRelease default/web",
+      },
+    ]);
+  });
+
+  it("uses an explicit cluster path over detection", () => {
+    const model = analyzeRepository(createMemorySnapshot(homelab), { clusterPaths: ["infra"] });
+
+    expect(model.entrypoints.map((e) => [e.rule, e.path])).toEqual([["cluster-path", "infra"]]);
+    expect(model.kustomizations.map((k) => k.key)).toEqual(["flux-system/flux-system"]);
+  });
+
+  it("falls back to root Kustomizations that no other build reads", () => {
+    const { "clusters/prod/flux-system/gotk-sync.yaml": _, ...rest } = homelab;
+    const snapshot = createMemorySnapshot({ ...rest, "clusters/prod/flux-system/kustomization.yaml": "resources: []\n" });
+
+    const model = analyzeRepository(snapshot);
+
+    expect(model.entrypoints.map((e) => [e.rule, e.kustomization])).toEqual([
+      ["roots", "flux-system/apps"],
+      ["roots", "flux-system/infra"],
+    ]);
+  });
+
+  it("keeps going when a build fails and says why", () => {
+    const broken = { ...homelab, "infra/kustomization.yaml": "resources: [repo.yaml, missing.yaml]\n" };
+
+    const model = analyzeRepository(createMemorySnapshot(broken));
+
+    const infra = model.kustomizations.find((k) => k.key === "flux-system/infra")!;
+    expect(infra.build?.failed).toBe(true);
+    expect(infra.build?.objects.map((o) => o.object.kind)).toEqual(["HelmRepository"]);
+    expect(model.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "kustomize-missing-path", file: "infra/kustomization.yaml", line: 1 }),
+    );
+    expect(model.kustomizations).toHaveLength(3);
+  });
+});
