@@ -40,6 +40,7 @@ export const DIAGNOSTIC_CODES = {
   "kustomize-unsupported": ["error", "A kustomize feature Flux refuses (Helm inflation, exec plugins) or the engine does not render."],
   "kustomize-name-reference": ["error", "A name reference with several possible targets."],
   "kustomize-id-conflict": ["error", "A transformation produces two resources with the same id."],
+  "kustomize-transform-error": ["error", "A builtin transformer (labels, images, replicas, namespace …) cannot be applied."],
   "kustomize-budget-exceeded": ["error", "The render budget (nesting, expansions or resources) was exceeded."],
   // Flux
   "flux-invalid-object": ["error", "A Flux object whose spec does not match its schema."],

@@ -22,6 +22,7 @@ import { loadResourceFile } from "./load-resources.ts";
 import { fixNameReferences } from "./name-reference.ts";
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from "./patch/apply-patches.ts";
 import { applyReplacements } from "./patch/replacements.ts";
+import { normalizeAnnotations } from "./patch/smp-resource.ts";
 import { ResMap } from "./resmap.ts";
 import { getStringMap, isJsonObject, metadataOf, type Resource } from "./resource.ts";
 import { legacySort } from "./sort.ts";
@@ -61,6 +62,11 @@ export function buildRoot(ctx: BuildContext, dir: string, k: KustomizationFile, 
   accumulateTarget(state, level, k, ra);
   for (const e of applyHashSuffixes(ra.resmap)) ctx.report("kustomize-generator-error", e, levelLocation(level));
   for (const e of fixNameReferences(ra.resmap, ra.config)) ctx.report("kustomize-name-reference", e, levelLocation(level));
+  // kustomize writes annotation values back as strings at the end of every build ("5", "true", "null").
+  for (const r of ra.resmap.resources) {
+    const problem = normalizeAnnotations(r.obj);
+    if (problem) ctx.report("kustomize-invalid-resource", problem, { file: r.origin.file, line: r.origin.line });
+  }
   let out = ra.resmap.resources.filter((r) => {
     const local = getStringMap(r.obj, "annotations")[LOCAL_CONFIG_ANNOTATION];
     return local === undefined || local === "false";
@@ -86,7 +92,7 @@ interface BuildState {
 
 function accumulateTarget(state: BuildState, level: Level, k: KustomizationFile, ra: Accumulator): void {
   accumulateResources(state, level, k.resources ?? [], ra);
-  ra.config = mergeTransformerConfigs(ra.config, loadConfigurations(level, k.configurations ?? []));
+  mergeConfig(level, ra, loadConfigurations(level, k.configurations ?? []), ["configurations"]);
   if (k.crds?.length) {
     k.crds.forEach((crd, i) => readRelative(level, crd, "crds file", ["crds", i]));
   }
@@ -103,7 +109,10 @@ function accumulateTarget(state: BuildState, level: Level, k: KustomizationFile,
 function runTransformers(level: Level, k: KustomizationFile, ra: Accumulator): void {
   const { resmap, config } = ra;
   const report = (field: string, errors: string[]) => {
-    for (const e of errors) level.ctx.report("kustomize-id-conflict", e, levelLocation(level, [field]));
+    for (const e of errors) {
+      const code = /ID conflict|already registered id/.test(e) ? "kustomize-id-conflict" : "kustomize-transform-error";
+      level.ctx.report(code, e, levelLocation(level, [field]));
+    }
   };
   if (k.patchesStrategicMerge?.length) applyPatchesStrategicMerge(level, resmap, k.patchesStrategicMerge);
   if (k.patches?.length) applyPatches(level, resmap, k.patches);
@@ -153,7 +162,7 @@ function accumulateResources(state: BuildState, level: Level, entries: string[],
       for (const e of ra.resmap.appendAll(sub.resmap)) {
         ctx.report("kustomize-duplicate-resource", `${e} (merging resources from '${entry}')`, levelLocation(level, at));
       }
-      ra.config = mergeTransformerConfigs(ra.config, sub.config);
+      mergeConfig(level, ra, sub.config, at);
       return;
     }
     if (looksRemote(entry)) return reportRemote(level, entry, at);
@@ -248,6 +257,12 @@ function buildSubdirectory(
   }
 }
 
+function mergeConfig(level: Level, ra: Accumulator, config: TransformerConfig, at: YamlPath): void {
+  const errors: string[] = [];
+  ra.config = mergeTransformerConfigs(ra.config, config, errors);
+  for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", e, levelLocation(level, at));
+}
+
 function loadConfigurations(level: Level, entries: string[]): TransformerConfig {
   let config = defaultTransformerConfig();
   entries.forEach((entry, i) => {
@@ -255,11 +270,17 @@ function loadConfigurations(level: Level, entries: string[]): TransformerConfig 
     if (!read.ok) return;
     const parsed = parseFileCached(level.ctx.snapshot, read.path);
     level.ctx.add(parsed.diagnostics);
-    for (const doc of parsed.documents) {
-      const result = parseTransformerConfig(doc.value);
-      if (result.ok) config = mergeTransformerConfigs(config, result.config);
-      else level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${result.message}`, { file: read.path, line: doc.line });
+    // kustomize reads only the first document of a configurations file.
+    const doc = parsed.documents[0];
+    if (!doc) return;
+    const result = parseTransformerConfig(doc.value);
+    if (!result.ok) {
+      level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${result.message}`, { file: read.path, line: doc.line });
+      return;
     }
+    const errors: string[] = [];
+    config = mergeTransformerConfigs(config, result.config, errors);
+    for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${e}`, { file: read.path, line: doc.line });
   });
   return config;
 }
