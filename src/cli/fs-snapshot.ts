@@ -34,7 +34,10 @@ export function loadDirectorySnapshot(dir: string): RepoSnapshot {
       else if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(childAbs, childRel);
       } else if (st.isFile()) {
-        files.set(childRel, st.size > MAX_READ_BYTES ? new Uint8Array(MAX_READ_BYTES + 1) : readFileSync(childAbs));
+        files.set(
+          childRel,
+          st.size > MAX_READ_BYTES ? new Uint8Array(MAX_READ_BYTES + 1) : readFileSync(childAbs),
+        );
       }
     }
   };

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { analyzeRepository, type AnalyzedRepository } from "../core/analyze.ts";
+import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
 import { graphJson, graphMermaid, graphText } from "../core/report/graph-view.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { stringifyYamlStream } from "../core/yaml/stringify.ts";
@@ -84,10 +84,19 @@ function run(argv: readonly string[], io: CliIo): number {
     case "build":
       return buildCommand(analyze(dir, values), values, io);
     case "demo": {
-      const example = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "homelab", "base");
+      const example = join(
+        dirname(fileURLToPath(import.meta.url)),
+        "..",
+        "..",
+        "examples",
+        "homelab",
+        "base",
+      );
       io.stdout(`flux-impact demo: the bundled example repository (${example})\n\n`);
       const code = graphCommand(analyze(example, values), values.format ?? "text", io);
-      io.stdout("\nNext: flux-impact graph examples/homelab/head   (the same repository after a pull request)\n");
+      io.stdout(
+        "\nNext: flux-impact graph examples/homelab/head   (the same repository after a pull request)\n",
+      );
       return code;
     }
     default:
@@ -95,7 +104,14 @@ function run(argv: readonly string[], io: CliIo): number {
   }
 }
 
-function analyze(dir: string, values: { rev?: string | undefined; "cluster-path"?: string[] | undefined; "search-root"?: string | undefined }): AnalyzedRepository {
+function analyze(
+  dir: string,
+  values: {
+    rev?: string | undefined;
+    "cluster-path"?: string[] | undefined;
+    "search-root"?: string | undefined;
+  },
+): AnalyzedRepository {
   const snapshot: RepoSnapshot = values.rev ? loadGitSnapshot(dir, values.rev) : loadDirectorySnapshot(dir);
   const clusterPaths = values["cluster-path"];
   const searchRoot = values["search-root"];
@@ -138,11 +154,14 @@ function buildCommand(
     }
     return hasErrors(model) ? 1 : 0;
   }
-  if (!values.kustomization) throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
+  if (!values.kustomization)
+    throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
   const ks = model.kustomizations.find((k) => k.key === values.kustomization);
   if (!ks) {
     const known = model.kustomizations.map((k) => k.key).join(", ") || "none";
-    throw new UsageError(`no Flux Kustomization "${values.kustomization}" in this repository; known: ${known}`);
+    throw new UsageError(
+      `no Flux Kustomization "${values.kustomization}" in this repository; known: ${known}`,
+    );
   }
   if (!ks.build) {
     io.stderr(`flux-impact: ${ks.key} is not rendered (status: ${ks.status})\n`);

@@ -41,7 +41,11 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   });
   for (const ep of entrypoints) {
     diagnostics.push(
-      diagnostic("flux-entrypoint", `Entrypoint ${ep.kustomization} (path ${ep.path || "."}) found by rule "${ep.rule}".`, ep.file ? { file: ep.file } : {}),
+      diagnostic(
+        "flux-entrypoint",
+        `Entrypoint ${ep.kustomization} (path ${ep.path || "."}) found by rule "${ep.rule}".`,
+        ep.file ? { file: ep.file } : {},
+      ),
     );
   }
 
@@ -58,7 +62,10 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   const gitRepos = raw.filter((o) => o.kind === "GitRepository");
   const entryRepo = gitRepos.find((g) => entrySources.some((s) => s.name === getName(g.object)));
   const entrySpec = entryRepo && isJsonObject(entryRepo.object.spec) ? entryRepo.object.spec : {};
-  const artifact = artifactSnapshot(snapshot, typeof entrySpec.ignore === "string" ? entrySpec.ignore : undefined);
+  const artifact = artifactSnapshot(
+    snapshot,
+    typeof entrySpec.ignore === "string" ? entrySpec.ignore : undefined,
+  );
 
   // 3. Discovery.
   const urls = new Set(
@@ -68,8 +75,11 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   );
   const isLocalSource = (ref: SourceRef): boolean => {
     if (ref.kind !== "GitRepository") return false;
-    if (entrySources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace)) return true;
-    const defined = gitRepos.filter((g) => getName(g.object) === ref.name && (getNamespace(g.object) || ref.namespace) === ref.namespace);
+    if (entrySources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace))
+      return true;
+    const defined = gitRepos.filter(
+      (g) => getName(g.object) === ref.name && (getNamespace(g.object) || ref.namespace) === ref.namespace,
+    );
     if (defined.length === 0) return true;
     return defined.some((g) => {
       const url = isJsonObject(g.object.spec) ? g.object.spec.url : undefined;
@@ -78,17 +88,25 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   };
   const found = discover(
     artifact.snapshot,
-    detected.entries.map((e) => (e.definedIn ? { object: e.object, definedIn: e.definedIn } : { object: e.object })),
+    detected.entries.map((e) =>
+      e.definedIn ? { object: e.object, definedIn: e.definedIn } : { object: e.object },
+    ),
     { isLocalSource, strictSubstitution: true },
   );
   diagnostics.push(...found.diagnostics);
   for (const ks of found.kustomizations) diagnostics.push(...(ks.build?.diagnostics ?? []));
 
   // 4. Graphs and references.
-  const ksGraph = buildDependencyGraph(found.kustomizations.map((k) => ({ key: k.key, dependsOn: k.spec.dependsOn })));
+  const ksGraph = buildDependencyGraph(
+    found.kustomizations.map((k) => ({ key: k.key, dependsOn: k.spec.dependsOn })),
+  );
   const hrGraph = buildDependencyGraph(found.helmReleases);
-  diagnostics.push(...dependsOnDiagnostics("Kustomization", ksGraph, new Map(found.kustomizations.map((k) => [k.key, k]))));
-  diagnostics.push(...dependsOnDiagnostics("HelmRelease", hrGraph, new Map(found.helmReleases.map((h) => [h.key, h]))));
+  diagnostics.push(
+    ...dependsOnDiagnostics("Kustomization", ksGraph, new Map(found.kustomizations.map((k) => [k.key, k]))),
+  );
+  diagnostics.push(
+    ...dependsOnDiagnostics("HelmRelease", hrGraph, new Map(found.helmReleases.map((h) => [h.key, h]))),
+  );
   diagnostics.push(...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations)));
 
   return {

@@ -14,7 +14,10 @@ export const DIAGNOSTIC_CODES = {
   "file-too-large": ["error", "A file exceeds the per-file size limit and was not parsed."],
   "path-escapes-root": ["error", "A path reference leaves the repository root."],
   "path-is-symlink": ["error", "A referenced path is a symlink; Flux artifacts contain no symlinks."],
-  "content-unavailable": ["error", "A file is a Git LFS pointer or lies in a submodule, so its content is missing."],
+  "content-unavailable": [
+    "error",
+    "A file is a Git LFS pointer or lies in a submodule, so its content is missing.",
+  ],
   // YAML
   "yaml-syntax": ["error", "YAML that does not parse."],
   "yaml-duplicate-key": ["error", "A mapping repeats a key."],
@@ -26,39 +29,78 @@ export const DIAGNOSTIC_CODES = {
   // kustomize
   "kustomize-invalid-resource": ["error", "A manifest lacks kind, apiVersion or metadata.name."],
   "kustomize-missing-path": ["error", "A file or directory named by a kustomization does not exist."],
-  "kustomize-missing-kustomization": ["error", "A directory used as a kustomization root has no kustomization file."],
+  "kustomize-missing-kustomization": [
+    "error",
+    "A directory used as a kustomization root has no kustomization file.",
+  ],
   "kustomize-multiple-kustomization-files": ["error", "A directory holds more than one kustomization file."],
   "kustomize-invalid-kustomization": ["error", "A kustomization file does not match kustomize's schema."],
-  "kustomize-unknown-field": ["warning", "A kustomization field Flux ignores (kubectl kustomize would reject it)."],
-  "kustomize-remote-resource": ["warning", "A remote resource (URL or git repository) that is never fetched or rendered."],
+  "kustomize-unknown-field": [
+    "warning",
+    "A kustomization field Flux ignores (kubectl kustomize would reject it).",
+  ],
+  "kustomize-remote-resource": [
+    "warning",
+    "A remote resource (URL or git repository) that is never fetched or rendered.",
+  ],
   "kustomize-duplicate-resource": ["error", "Two resources with the same id in one build."],
   "kustomize-resource-cycle": ["error", "A kustomization includes itself, directly or through others."],
-  "kustomize-component-kind": ["error", "A component that is not kind Component, or a Component used as a resource."],
+  "kustomize-component-kind": [
+    "error",
+    "A component that is not kind Component, or a Component used as a resource.",
+  ],
   "kustomize-patch-no-match": ["error", "A strategic-merge patch without target matches no resource."],
   "kustomize-patch-invalid": ["error", "A patch that cannot be parsed or applied."],
   "kustomize-generator-error": ["error", "A configMapGenerator or secretGenerator that cannot be built."],
-  "kustomize-unsupported": ["error", "A kustomize feature Flux refuses (Helm inflation, exec plugins) or the engine does not render."],
+  "kustomize-unsupported": [
+    "error",
+    "A kustomize feature Flux refuses (Helm inflation, exec plugins) or the engine does not render.",
+  ],
   "kustomize-name-reference": ["error", "A name reference with several possible targets."],
   "kustomize-id-conflict": ["error", "A transformation produces two resources with the same id."],
-  "kustomize-transform-error": ["error", "A builtin transformer (labels, images, replicas, namespace …) cannot be applied."],
-  "kustomize-budget-exceeded": ["error", "The render budget (nesting, expansions or resources) was exceeded."],
+  "kustomize-transform-error": [
+    "error",
+    "A builtin transformer (labels, images, replicas, namespace …) cannot be applied.",
+  ],
+  "kustomize-budget-exceeded": [
+    "error",
+    "The render budget (nesting, expansions or resources) was exceeded.",
+  ],
   // Flux
   "flux-invalid-object": ["error", "A Flux object whose spec does not match its schema."],
   "flux-deprecated-field": ["warning", "A field that current Flux versions ignore."],
   "flux-path-not-found": ["error", "A Flux Kustomization spec.path that does not exist in the source."],
   "flux-source-not-found": ["error", "A sourceRef to a source that no build defines."],
-  "flux-source-external": ["notice", "A Kustomization built from a source other than this repository is not rendered."],
-  "flux-substitution-error": ["error", "postBuild substitution fails (syntax, bad variable name, or a variable that is not set)."],
-  "flux-substitute-from-missing": ["error", "postBuild.substituteFrom names a ConfigMap or Secret that no build defines."],
-  "flux-substitution-unknown": ["notice", "A substituted value comes from a Secret or cluster object whose value is unknown offline."],
+  "flux-source-external": [
+    "notice",
+    "A Kustomization built from a source other than this repository is not rendered.",
+  ],
+  "flux-substitution-error": [
+    "error",
+    "postBuild substitution fails (syntax, bad variable name, or a variable that is not set).",
+  ],
+  "flux-substitute-from-missing": [
+    "warning",
+    "postBuild.substituteFrom names a ConfigMap or Secret the repository does not define (it must exist in the cluster).",
+  ],
+  "flux-substitution-unknown": [
+    "notice",
+    "A substituted value comes from a Secret or cluster object whose value is unknown offline.",
+  ],
   "flux-duplicate-object": ["error", "Two builds produce the same Flux object."],
-  "flux-missing-namespace": ["error", "A namespaced object ends up with no namespace (Flux rejects it at apply)."],
+  "flux-missing-namespace": [
+    "error",
+    "A namespaced object ends up with no namespace (Flux rejects it at apply).",
+  ],
   "flux-entrypoint": ["notice", "How the cluster entrypoint was chosen."],
   "flux-entrypoint-not-found": ["error", "No Flux Kustomization could be found to start discovery from."],
   // Graph
   "graph-depends-on-missing": ["error", "dependsOn names an object that does not exist; Flux waits forever."],
   "graph-depends-on-cycle": ["error", "dependsOn forms a cycle; every member waits forever."],
-  "graph-values-from-missing": ["error", "HelmRelease valuesFrom names a ConfigMap or Secret that no build defines."],
+  "graph-values-from-missing": [
+    "error",
+    "HelmRelease valuesFrom names a ConfigMap or Secret that no build defines.",
+  ],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

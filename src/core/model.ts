@@ -129,7 +129,13 @@ export interface HelmReleaseNode extends NamespacedName {
   chart: HelmChartSpec | null;
   chartRef: SourceRef | null;
   dependsOn: NamespacedName[];
-  valuesFrom: Array<{ kind: string; name: string; valuesKey?: string; targetPath?: string; optional?: boolean }>;
+  valuesFrom: Array<{
+    kind: string;
+    name: string;
+    valuesKey?: string;
+    targetPath?: string;
+    optional?: boolean;
+  }>;
   suspend: boolean;
   object: JsonObject;
   definedIn?: SourceLocation;

@@ -114,7 +114,12 @@ describe("core/analyze", () => {
     const model = analyzeRepository(createMemorySnapshot(homelab));
 
     expect(model.entrypoints).toEqual([
-      { rule: "gotk-sync", path: "clusters/prod", kustomization: "flux-system/flux-system", file: "clusters/prod/flux-system/gotk-sync.yaml" },
+      {
+        rule: "gotk-sync",
+        path: "clusters/prod",
+        kustomization: "flux-system/flux-system",
+        file: "clusters/prod/flux-system/gotk-sync.yaml",
+      },
     ]);
     expect(model.kustomizations.map((k) => [k.key, k.parent, k.status, k.build?.dir])).toEqual([
       ["flux-system/apps", "flux-system/flux-system", "rendered", "apps"],
@@ -133,7 +138,11 @@ describe("core/analyze", () => {
 
     const hr = model.helmReleases.find((h) => h.key === "default/web")!;
     expect((hr.object.spec as { values: unknown }).values).toEqual({ host: "web.example.org" });
-    expect(hr.chart).toEqual({ name: "nginx", version: "1.2.3", sourceRef: { kind: "HelmRepository", name: "bitnami", namespace: "flux-system" } });
+    expect(hr.chart).toEqual({
+      name: "nginx",
+      version: "1.2.3",
+      sourceRef: { kind: "HelmRepository", name: "bitnami", namespace: "flux-system" },
+    });
     expect(hr.kustomization).toBe("flux-system/apps");
   });
 
@@ -144,7 +153,8 @@ describe("core/analyze", () => {
       {
         code: "graph-depends-on-missing",
         severity: "error",
-        message: "HelmRelease default/web depends on HelmRelease default/db, which does not exist; Flux will wait for it forever.",
+        message:
+          "HelmRelease default/web depends on HelmRelease default/db, which does not exist; Flux will wait for it forever.",
         file: "apps/web.yaml",
         line: 1,
         ref: "HelmRelease default/web",
@@ -161,7 +171,10 @@ describe("core/analyze", () => {
 
   it("falls back to root Kustomizations that no other build reads", () => {
     const { "clusters/prod/flux-system/gotk-sync.yaml": _, ...rest } = homelab;
-    const snapshot = createMemorySnapshot({ ...rest, "clusters/prod/flux-system/kustomization.yaml": "resources: []\n" });
+    const snapshot = createMemorySnapshot({
+      ...rest,
+      "clusters/prod/flux-system/kustomization.yaml": "resources: []\n",
+    });
 
     const model = analyzeRepository(snapshot);
 
@@ -183,5 +196,25 @@ describe("core/analyze", () => {
       expect.objectContaining({ code: "kustomize-missing-path", file: "infra/kustomization.yaml", line: 1 }),
     );
     expect(model.kustomizations).toHaveLength(3);
+  });
+});
+
+describe("core/analyze substitution sources outside the repository", () => {
+  it("warns about a substituteFrom source the repository does not define and shows placeholders", () => {
+    const { "clusters/prod/settings.yaml": _, ...rest } = homelab;
+
+    const model = analyzeRepository(createMemorySnapshot(rest));
+
+    const apps = model.kustomizations.find((k) => k.key === "flux-system/apps")!;
+    expect(apps.build?.failed).toBe(false);
+    const hr = model.helmReleases.find((h) => h.key === "default/web")!;
+    expect((hr.object.spec as { values: unknown }).values).toEqual({ host: "web...PLACEHOLDER_DOMAIN.." });
+    expect(model.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "flux-substitute-from-missing",
+        severity: "warning",
+        file: "clusters/prod/apps.yaml",
+      }),
+    );
   });
 });

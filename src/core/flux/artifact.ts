@@ -84,7 +84,10 @@ export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): A
   }
   if (excluded.length === 0) return { snapshot, excluded, ignoreFiles };
   return {
-    snapshot: createMemorySnapshot(kept, { symlinks: snapshot.symlinks(), maxFileBytes: snapshot.maxFileBytes }),
+    snapshot: createMemorySnapshot(kept, {
+      symlinks: snapshot.symlinks(),
+      maxFileBytes: snapshot.maxFileBytes,
+    }),
     excluded,
     ignoreFiles,
   };

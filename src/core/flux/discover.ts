@@ -33,6 +33,7 @@ import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
 import { displayRef, refKey } from "./object-ref.ts";
 import { collectVariables, type SubstituteResult, substituteObjects } from "./post-build.ts";
+import { createdSecrets } from "./provided-objects.ts";
 import { fluxKindOf } from "./schema.ts";
 
 export interface DiscoveryStart {
@@ -52,7 +53,14 @@ export interface DiscoveryResult {
   kustomizations: KustomizationNode[];
   helmReleases: HelmReleaseNode[];
   sources: SourceNode[];
-  otherFluxObjects: Array<{ kind: string; namespace: string; name: string; kustomization: string; object: JsonObject; definedIn?: SourceLocation }>;
+  otherFluxObjects: Array<{
+    kind: string;
+    namespace: string;
+    name: string;
+    kustomization: string;
+    object: JsonObject;
+    definedIn?: SourceLocation;
+  }>;
   diagnostics: Diagnostic[];
 }
 
@@ -69,9 +77,20 @@ interface Caches {
   substitutions: Map<string, SubstituteResult>;
 }
 
-type ObjectIndex = Map<string, JsonObject>;
+/** ConfigMaps/Secrets by "Kind/namespace/name"; "opaque" for Secrets a controller creates from the repository. */
+type ObjectIndex = Map<string, JsonObject | "opaque">;
 
-export function discover(snapshot: RepoSnapshot, starts: readonly DiscoveryStart[], options: DiscoveryOptions): DiscoveryResult {
+interface PassResult {
+  result: DiscoveryResult;
+  configObjects: JsonObject[];
+  opaqueKeys: string[];
+}
+
+export function discover(
+  snapshot: RepoSnapshot,
+  starts: readonly DiscoveryStart[],
+  options: DiscoveryOptions,
+): DiscoveryResult {
   const caches: Caches = { builds: new Map(), substitutions: new Map() };
   let index: ObjectIndex = new Map();
   let result = pass(snapshot, starts, options, index, caches);
@@ -90,15 +109,19 @@ function pass(
   options: DiscoveryOptions,
   index: ObjectIndex,
   caches: Caches,
-): { result: DiscoveryResult; configObjects: JsonObject[] } {
+): PassResult {
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, KustomizationNode>();
   const helmReleases = new Map<string, HelmReleaseNode>();
   const sources = new Map<string, SourceNode>();
   const others: DiscoveryResult["otherFluxObjects"] = [];
   const configObjects: JsonObject[] = [];
-  const queue: Array<{ object: JsonObject; parent: string | null; definedIn?: SourceLocation }> = starts.map((s) =>
-    s.definedIn ? { object: s.object, parent: null, definedIn: s.definedIn } : { object: s.object, parent: null },
+  const opaqueKeys: string[] = [];
+  const queue: Array<{ object: JsonObject; parent: string | null; definedIn?: SourceLocation }> = starts.map(
+    (s) =>
+      s.definedIn
+        ? { object: s.object, parent: null, definedIn: s.definedIn }
+        : { object: s.object, parent: null },
   );
   while (queue.length > 0) {
     const item = queue.shift()!;
@@ -120,7 +143,13 @@ function pass(
       continue;
     }
     if (!namespace) {
-      diagnostics.push(diagnostic("flux-missing-namespace", `${ref} has no namespace after the build; Flux cannot apply it.`, { ...(item.definedIn ?? {}), ref }));
+      diagnostics.push(
+        diagnostic(
+          "flux-missing-namespace",
+          `${ref} has no namespace after the build; Flux cannot apply it.`,
+          { ...(item.definedIn ?? {}), ref },
+        ),
+      );
     }
     const spec = parseKustomizationSpec(item.object, item.definedIn, diagnostics);
     const node: KustomizationNode = {
@@ -154,10 +183,14 @@ function pass(
     if (!snapshot.isDirectory(dir) && dir !== "") {
       node.status = "path-not-found";
       diagnostics.push(
-        diagnostic("flux-path-not-found", `${ref}: spec.path "${spec.path}" does not exist in the repository (kustomization path not found).`, {
-          ...(item.definedIn ?? {}),
-          ref,
-        }),
+        diagnostic(
+          "flux-path-not-found",
+          `${ref}: spec.path "${spec.path}" does not exist in the repository (kustomization path not found).`,
+          {
+            ...(item.definedIn ?? {}),
+            ref,
+          },
+        ),
       );
       continue;
     }
@@ -166,8 +199,12 @@ function pass(
     for (const rendered of node.build.objects) {
       const obj = rendered.object;
       const kind = fluxKindOf(obj.apiVersion, obj.kind);
-      const loc: SourceLocation | undefined = rendered.origin.line === undefined ? undefined : { file: rendered.origin.file, line: rendered.origin.line };
+      const loc: SourceLocation | undefined =
+        rendered.origin.line === undefined
+          ? undefined
+          : { file: rendered.origin.file, line: rendered.origin.line };
       if (obj.kind === "ConfigMap" || obj.kind === "Secret") configObjects.push(obj);
+      for (const secret of createdSecrets(obj)) opaqueKeys.push(`Secret/${getNamespace(obj)}/${secret}`);
       if (kind === "Kustomization") {
         queue.push(loc ? { object: obj, parent: key, definedIn: loc } : { object: obj, parent: key });
       } else if (kind === "HelmRelease") {
@@ -175,22 +212,46 @@ function pass(
         if (!hr) continue;
         if (helmReleases.has(hr.key)) {
           diagnostics.push(
-            diagnostic("flux-duplicate-object", `HelmRelease ${hr.key} is produced by both ${helmReleases.get(hr.key)!.kustomization} and ${key}.`, {
-              ...(loc ?? {}),
-              ref: displayRef("HelmRelease", hr.namespace, hr.name),
-            }),
+            diagnostic(
+              "flux-duplicate-object",
+              `HelmRelease ${hr.key} is produced by both ${helmReleases.get(hr.key)!.kustomization} and ${key}.`,
+              {
+                ...(loc ?? {}),
+                ref: displayRef("HelmRelease", hr.namespace, hr.name),
+              },
+            ),
           );
         } else helmReleases.set(hr.key, hr);
-      } else if (kind === "GitRepository" || kind === "OCIRepository" || kind === "HelmRepository" || kind === "Bucket") {
+      } else if (
+        kind === "GitRepository" ||
+        kind === "OCIRepository" ||
+        kind === "HelmRepository" ||
+        kind === "Bucket"
+      ) {
         const s = sourceNode(kind, obj, key, loc);
         if (!sources.has(`${kind}/${s.key}`)) sources.set(`${kind}/${s.key}`, s);
       } else if (kind) {
-        others.push({ kind, namespace: getNamespace(obj), name: getName(obj), kustomization: key, object: obj, ...(loc ? { definedIn: loc } : {}) });
+        others.push({
+          kind,
+          namespace: getNamespace(obj),
+          name: getName(obj),
+          kustomization: key,
+          object: obj,
+          ...(loc ? { definedIn: loc } : {}),
+        });
       }
     }
   }
   const byKey = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
-    a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    a.namespace < b.namespace
+      ? -1
+      : a.namespace > b.namespace
+        ? 1
+        : a.name < b.name
+          ? -1
+          : a.name > b.name
+            ? 1
+            : 0;
   return {
     result: {
       kustomizations: [...nodes.values()].sort(byKey),
@@ -200,6 +261,7 @@ function pass(
       diagnostics,
     },
     configObjects,
+    opaqueKeys,
   };
 }
 
@@ -212,7 +274,16 @@ function render(
   caches: Caches,
   options: DiscoveryOptions,
 ): KustomizationBuild {
-  const buildKey = JSON.stringify([dir, spec.targetNamespace, spec.namePrefix, spec.nameSuffix, spec.patches, spec.components, spec.ignoreMissingComponents, spec.images]);
+  const buildKey = JSON.stringify([
+    dir,
+    spec.targetNamespace,
+    spec.namePrefix,
+    spec.nameSuffix,
+    spec.patches,
+    spec.components,
+    spec.ignoreMissingComponents,
+    spec.images,
+  ]);
   let cached = caches.builds.get(buildKey);
   if (!cached) {
     const { resources, ctx } = buildFluxKustomization(snapshot, {
@@ -245,22 +316,29 @@ function render(
   const variables = { defined: [] as string[], unknown: [] as string[] };
   const loc = node.definedIn ? { file: node.definedIn.file, line: node.definedIn.line, ref } : { ref };
   if (spec.postBuild) {
-    const collected = collectVariables(spec.postBuild, (kind, name) => index.get(`${kind}/${node.namespace}/${name}`));
+    // A non-optional source that no build defines may still exist in the cluster (created outside Git):
+    // it is treated as opaque (placeholders, no failure) and reported as a warning.
+    const notInRepo: Array<{ kind: string; name: string }> = [];
+    const collected = collectVariables(spec.postBuild, (kind, name) => {
+      const found = index.get(`${kind}/${node.namespace}/${name}`);
+      if (found !== undefined) return found;
+      const ref = spec.postBuild?.substituteFrom?.find((f) => f.kind === kind && f.name === name);
+      if (ref?.optional) return undefined;
+      notInRepo.push({ kind, name });
+      return "opaque";
+    });
     variables.defined = [...collected.vars.keys()].sort();
     variables.unknown = [...collected.unknown].sort();
-    for (const m of collected.missing) {
-      failed = true;
+    for (const m of notInRepo) {
       diagnostics.push(
         diagnostic(
           "flux-substitute-from-missing",
-          `${ref}: postBuild.substituteFrom ${m.kind} ${node.namespace}/${m.name} is not defined by any build; Flux fails the build (mark it optional: true if that is intended).`,
+          `${ref}: postBuild.substituteFrom ${m.kind} ${node.namespace}/${m.name} is not defined in the repository; Flux fails this Kustomization unless the ${m.kind} is created in the cluster some other way (mark it optional: true if it may be absent). Its variables are shown as placeholders.`,
           loc,
         ),
       );
     }
-    const missingText = new Set(collected.missing.map((m) => `'${m.kind}/${m.name}'`));
-    const buildLevel = collected.errors.filter((e) => ![...missingText].some((m) => e.includes(m)));
-    for (const e of buildLevel) {
+    for (const e of collected.errors) {
       failed = true;
       diagnostics.push(diagnostic("flux-substitution-error", `${ref}: ${e}`, loc));
     }
@@ -281,7 +359,9 @@ function render(
       const r = cached.resources[e.index];
       diagnostics.push(
         diagnostic("flux-substitution-error", `${ref}: ${e.message}`, {
-          ...(r ? { file: r.origin.file, ...(r.origin.line !== undefined ? { line: r.origin.line } : {}) } : {}),
+          ...(r
+            ? { file: r.origin.file, ...(r.origin.line !== undefined ? { line: r.origin.line } : {}) }
+            : {}),
           ref,
         }),
       );
@@ -298,11 +378,17 @@ function render(
     }
   }
   if (spec.commonMetadata) objects = objects.map((o) => withCommonMetadata(o, spec.commonMetadata!));
-  const rendered: RenderedObject[] = objects.map((object, i) => ({ object, origin: cached.resources[i]?.origin ?? { file: dir } }));
+  const rendered: RenderedObject[] = objects.map((object, i) => ({
+    object,
+    origin: cached.resources[i]?.origin ?? { file: dir },
+  }));
   return { ...cached.build, objects: rendered, unsubstituted, variables, failed, diagnostics };
 }
 
-function withCommonMetadata(obj: JsonObject, meta: NonNullable<FluxKustomizationSpec["commonMetadata"]>): JsonObject {
+function withCommonMetadata(
+  obj: JsonObject,
+  meta: NonNullable<FluxKustomizationSpec["commonMetadata"]>,
+): JsonObject {
   const copy: JsonObject = { ...obj, metadata: { ...metadataOf({ ...obj }) } };
   const m = copy.metadata as JsonObject;
   for (const field of ["labels", "annotations"] as const) {
@@ -313,12 +399,13 @@ function withCommonMetadata(obj: JsonObject, meta: NonNullable<FluxKustomization
   return copy;
 }
 
-function configIndex(r: { configObjects: JsonObject[] }): ObjectIndex {
+function configIndex(r: PassResult): ObjectIndex {
   const index: ObjectIndex = new Map();
   for (const obj of r.configObjects) {
     const key = `${obj.kind}/${getNamespace(obj)}/${getName(obj)}`;
     if (!index.has(key)) index.set(key, obj);
   }
+  for (const key of r.opaqueKeys) if (!index.has(key)) index.set(key, "opaque");
   return index;
 }
 
@@ -326,7 +413,15 @@ function sameIndex(a: ObjectIndex, b: ObjectIndex): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const w = b.get(k);
-    if (!w || JSON.stringify(v.data ?? null) !== JSON.stringify(w.data ?? null) || JSON.stringify(v.stringData ?? null) !== JSON.stringify(w.stringData ?? null)) {
+    if (v === "opaque" || w === "opaque") {
+      if (v !== w) return false;
+      continue;
+    }
+    if (
+      !w ||
+      JSON.stringify(v.data ?? null) !== JSON.stringify(w.data ?? null) ||
+      JSON.stringify(v.stringData ?? null) !== JSON.stringify(w.stringData ?? null)
+    ) {
       return false;
     }
   }

@@ -54,7 +54,10 @@ export function detectEntrypoints(
     return {
       entries: clusterPaths.map((p) => ({
         rule: "cluster-path" as const,
-        object: synthesizeKustomization("flux-system", "flux-system", p, { kind: "GitRepository", name: "flux-system" }),
+        object: synthesizeKustomization("flux-system", "flux-system", p, {
+          kind: "GitRepository",
+          name: "flux-system",
+        }),
       })),
       diagnostics: [],
     };
@@ -63,7 +66,9 @@ export function detectEntrypoints(
   if (fromInstance.length > 0) return { entries: fromInstance, diagnostics: [] };
   const gotk = raw.filter(
     (o) =>
-      o.kind === "Kustomization" && basename(o.file) === "gotk-sync.yaml" && getName(o.object) === "flux-system",
+      o.kind === "Kustomization" &&
+      basename(o.file) === "gotk-sync.yaml" &&
+      getName(o.object) === "flux-system",
   );
   if (gotk.length > 0) {
     return {
@@ -134,9 +139,9 @@ function rootEntries(snapshot: RepoSnapshot, raw: readonly RawFluxObject[]): Ent
     if (!snapshot.isDirectory(dir)) return;
     const { ctx } = buildFluxKustomization(snapshot, { dir });
     for (const f of ctx.reads) {
-      let s = readBy.get(f);
-      if (!s) readBy.set(f, (s = new Set()));
-      s.add(i);
+      const readers = readBy.get(f) ?? new Set<number>();
+      readers.add(i);
+      readBy.set(f, readers);
     }
   });
   const roots = candidates.filter((c, i) => [...(readBy.get(c.file) ?? [])].every((j) => j === i));

@@ -27,7 +27,9 @@ export function parseKustomizationSpec(
   const ref = displayRef("Kustomization", namespace, getName(obj));
   const parsed = FluxKustomizationSpecSchema.safeParse(obj.spec ?? {});
   if (!parsed.success) {
-    diagnostics.push(diagnostic("flux-invalid-object", `${ref}: ${issueText(parsed.error.issues)}`, at(loc, ref)));
+    diagnostics.push(
+      diagnostic("flux-invalid-object", `${ref}: ${issueText(parsed.error.issues)}`, at(loc, ref)),
+    );
     return undefined;
   }
   const s = parsed.data;
@@ -38,7 +40,11 @@ export function parseKustomizationSpec(
   const missing = (["interval", "prune"] as const).filter((f) => s[f] === undefined);
   if (missing.length > 0 && String(obj.apiVersion).endsWith("/v1")) {
     diagnostics.push(
-      diagnostic("flux-invalid-object", `${ref}: ${missing.map((f) => `spec.${f}`).join(" and ")} required by the v1 API.`, at(loc, ref)),
+      diagnostic(
+        "flux-invalid-object",
+        `${ref}: ${missing.map((f) => `spec.${f}`).join(" and ")} required by the v1 API.`,
+        at(loc, ref),
+      ),
     );
   }
   if (s.patchesStrategicMerge?.length || s.patchesJson6902?.length) {
@@ -54,7 +60,11 @@ export function parseKustomizationSpec(
   for (const [k, v] of Object.entries(s.postBuild?.substitute ?? {})) {
     if (typeof v !== "string") {
       diagnostics.push(
-        diagnostic("flux-invalid-object", `${ref}: spec.postBuild.substitute.${k} must be a string (quote it).`, at(loc, ref)),
+        diagnostic(
+          "flux-invalid-object",
+          `${ref}: spec.postBuild.substitute.${k} must be a string (quote it).`,
+          at(loc, ref),
+        ),
       );
     }
     substitute[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -68,21 +78,30 @@ export function parseKustomizationSpec(
     wait: s.wait ?? false,
     components: s.components ?? [],
     ignoreMissingComponents: s.ignoreMissingComponents ?? false,
-    patches: (s.patches ?? []).map((p) => (p.target ? { patch: p.patch, target: stringFields(p.target) } : { patch: p.patch })),
-    images: (s.images ?? []).map((i) => stringFields(i) as FluxKustomizationSpec["images"][number]),
-    healthChecks: (s.healthChecks ?? []).map((h) => stringFields(h) as FluxKustomizationSpec["healthChecks"][number]),
+    patches: (s.patches ?? []).map((p) =>
+      p.target
+        ? { patch: p.patch, target: stringFields<Record<string, string>>(p.target) }
+        : { patch: p.patch },
+    ),
+    images: (s.images ?? []).map((i) => stringFields<FluxKustomizationSpec["images"][number]>(i)),
+    healthChecks: (s.healthChecks ?? []).map((h) =>
+      stringFields<FluxKustomizationSpec["healthChecks"][number]>(h),
+    ),
   };
   if (s.interval !== undefined) spec.interval = s.interval;
   if (s.targetNamespace !== undefined) spec.targetNamespace = s.targetNamespace;
   if (s.namePrefix !== undefined) spec.namePrefix = s.namePrefix;
   if (s.nameSuffix !== undefined) spec.nameSuffix = s.nameSuffix;
-  if (s.commonMetadata) spec.commonMetadata = { ...s.commonMetadata } as FluxKustomizationSpec["commonMetadata"] & object;
+  if (s.commonMetadata)
+    spec.commonMetadata = { ...s.commonMetadata } as FluxKustomizationSpec["commonMetadata"] & object;
   if (s.postBuild) {
     const pb: NonNullable<FluxKustomizationSpec["postBuild"]> = {};
     if (s.postBuild.substitute) pb.substitute = substitute;
     if (s.postBuild.substituteFrom) {
       pb.substituteFrom = s.postBuild.substituteFrom.map((f) =>
-        f.optional === undefined ? { kind: f.kind, name: f.name } : { kind: f.kind, name: f.name, optional: f.optional },
+        f.optional === undefined
+          ? { kind: f.kind, name: f.name }
+          : { kind: f.kind, name: f.name, optional: f.optional },
       );
     }
     if (s.postBuild.substituteStrategy) pb.substituteStrategy = s.postBuild.substituteStrategy;
@@ -107,12 +126,20 @@ export function helmReleaseNode(
   const ref = displayRef("HelmRelease", namespace, name);
   const parsed = HelmReleaseSpecSchema.safeParse(obj.spec ?? {});
   if (!parsed.success) {
-    diagnostics.push(diagnostic("flux-invalid-object", `${ref}: ${issueText(parsed.error.issues)}`, at(loc, ref)));
+    diagnostics.push(
+      diagnostic("flux-invalid-object", `${ref}: ${issueText(parsed.error.issues)}`, at(loc, ref)),
+    );
     return undefined;
   }
   const s = parsed.data;
   if (!s.chart && !s.chartRef) {
-    diagnostics.push(diagnostic("flux-invalid-object", `${ref}: one of spec.chart or spec.chartRef is required.`, at(loc, ref)));
+    diagnostics.push(
+      diagnostic(
+        "flux-invalid-object",
+        `${ref}: one of spec.chart or spec.chartRef is required.`,
+        at(loc, ref),
+      ),
+    );
   }
   const node: HelmReleaseNode = {
     namespace,
@@ -129,7 +156,7 @@ export function helmReleaseNode(
       : null,
     chartRef: s.chartRef ? defaultSourceRef(s.chartRef, namespace) : null,
     dependsOn: defaultDependsOn(s.dependsOn, namespace),
-    valuesFrom: (s.valuesFrom ?? []).map((v) => stringFields(v) as HelmReleaseNode["valuesFrom"][number]),
+    valuesFrom: (s.valuesFrom ?? []).map((v) => stringFields<HelmReleaseNode["valuesFrom"][number]>(v)),
     suspend: s.suspend ?? false,
     object: obj,
   };
@@ -145,20 +172,23 @@ export function sourceNode(
 ): SourceNode {
   const namespace = getNamespace(obj);
   const name = getName(obj);
-  const node: SourceNode = { namespace, name, key: refKey(namespace, name), kind, kustomization, object: obj };
+  const node: SourceNode = {
+    namespace,
+    name,
+    key: refKey(namespace, name),
+    kind,
+    kustomization,
+    object: obj,
+  };
   if (loc) node.definedIn = loc;
   return node;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: callers narrow to their own shape
 /** Copy only defined, string/boolean fields (zod's loose output may hold extra unknown keys). */
-function stringFields(o: Record<string, unknown>): Record<string, any> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v === "string") out[k] = v;
-    else if (typeof v === "boolean") (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
+function stringFields<T>(o: Record<string, unknown>): T {
+  const out: Record<string, string | boolean> = {};
+  for (const [k, v] of Object.entries(o)) if (typeof v === "string" || typeof v === "boolean") out[k] = v;
+  return out as T;
 }
 
 export function specOf(obj: JsonObject): JsonObject {

@@ -27,7 +27,12 @@ export interface PostBuildSpec {
   substituteStrategy?: string;
 }
 
-export type ObjectLookup = (kind: "ConfigMap" | "Secret", name: string) => JsonObject | undefined;
+/**
+ * Resolves a substituteFrom reference in the Kustomization's namespace: the object, "opaque" when it
+ * exists in the cluster but its content is not in the repository (a Secret an ExternalSecret creates),
+ * or undefined when nothing defines it.
+ */
+export type ObjectLookup = (kind: "ConfigMap" | "Secret", name: string) => JsonObject | "opaque" | undefined;
 
 export interface CollectedVariables {
   vars: Map<string, string>;
@@ -37,6 +42,8 @@ export interface CollectedVariables {
   errors: string[];
   /** Non-optional substituteFrom targets not found. */
   missing: Array<{ kind: string; name: string }>;
+  /** Sources that exist but whose keys are unknown: any variable not otherwise defined may come from them. */
+  opaque: string[];
 }
 
 export interface SubstituteResult {
@@ -56,6 +63,7 @@ export function collectVariables(postBuild: PostBuildSpec, lookup: ObjectLookup)
   const origin = new Map<string, string>();
   const errors: string[] = [];
   const missing: Array<{ kind: string; name: string }> = [];
+  const opaque: string[] = [];
   for (const ref of postBuild.substituteFrom ?? []) {
     if (ref.kind !== "ConfigMap" && ref.kind !== "Secret") {
       errors.push(`substituteFrom kind '${ref.kind}' is not supported (must be ConfigMap or Secret)`);
@@ -70,6 +78,10 @@ export function collectVariables(postBuild: PostBuildSpec, lookup: ObjectLookup)
       continue;
     }
     const source = `${ref.kind}/${ref.name}`;
+    if (obj === "opaque") {
+      opaque.push(source);
+      continue;
+    }
     for (const entry of readSourceEntries(ref.kind, obj, source, errors)) {
       vars.set(entry.key, entry.value.replaceAll("\n", ""));
       origin.set(entry.key, source);
@@ -95,7 +107,7 @@ export function collectVariables(postBuild: PostBuildSpec, lookup: ObjectLookup)
       );
     }
   }
-  return { vars, unknown, errors, missing };
+  return { vars, unknown, errors, missing, opaque };
 }
 
 /**
@@ -109,7 +121,7 @@ export function substituteObjects(
   options: { strict: boolean; strategy?: string },
 ): SubstituteResult {
   const result: SubstituteResult = { objects: [], errors: [], unknownUses: [] };
-  const active = collected.vars.size > 0 || options.strategy === "Always";
+  const active = collected.vars.size > 0 || collected.opaque.length > 0 || options.strategy === "Always";
   let blocked = false;
   for (const [index, obj] of objects.entries()) {
     if (blocked || isSubstitutionDisabled(obj)) {
@@ -131,7 +143,11 @@ export function substituteObjects(
       obj,
       (name) => {
         if (collected.unknown.has(name)) used.add(name);
-        return collected.vars.get(name);
+        const value = collected.vars.get(name);
+        if (value !== undefined || collected.opaque.length === 0) return value;
+        // Not defined here, but an opaque source may define it: show a placeholder, never fail.
+        used.add(name);
+        return placeholder(name);
       },
       options.strict,
     );
@@ -212,7 +228,7 @@ function readSourceEntries(
       // null reads as "" (as JSON null into a Go string); numbers and booleans are kept as written.
       const text = raw === null ? "" : String(raw);
       if (SOPS_VALUE.test(text)) {
-        entries.push({ key, value: `..PLACEHOLDER_${key}..`, unknown: true });
+        entries.push({ key, value: placeholder(key), unknown: true });
         continue;
       }
       const value = base64 ? decodeBase64(text) : text;
@@ -237,4 +253,9 @@ function decodeBase64(text: string): string | undefined {
   const bytes = new Uint8Array(binary.length);
   for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
   return new TextDecoder().decode(bytes);
+}
+
+/** The stand-in for a value that is not known offline (flux-local's convention, stable across revisions). */
+export function placeholder(name: string): string {
+  return `..PLACEHOLDER_${name}..`;
 }

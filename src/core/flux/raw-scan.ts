@@ -3,8 +3,9 @@
  * build: where the cluster starts (FluxInstance, gotk-sync.yaml, root Kustomizations) and which
  * GitRepository objects exist (to tell this repository from external sources).
  */
-import { isJsonObject, type JsonObject } from "../kustomize/resource.ts";
+
 import { parseFileCached } from "../kustomize/context.ts";
+import { isJsonObject, type JsonObject } from "../kustomize/resource.ts";
 import { basename, isWithin } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { type FluxKind, fluxKindOf } from "./schema.ts";
@@ -45,7 +46,10 @@ function mightHoldFlux(text: string): boolean {
 
 /** Normalize a Git URL for "same repository" comparisons (scheme, user, .git suffix, case of host). */
 export function normalizeGitUrl(url: string): string {
-  let u = url.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+  let u = url
+    .trim()
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "");
   u = u.replace(/^ssh:\/\/git@([^/:]+)(:\d+)?\//, "https://$1/");
   u = u.replace(/^git@([^:]+):/, "https://$1/");
   u = u.replace(/^https?:\/\/[^@/]+@/, "https://");

@@ -47,9 +47,16 @@ export const FluxKustomizationSpecSchema = z
     patchesStrategicMerge: z.array(z.unknown()).optional(),
     patchesJson6902: z.array(z.unknown()).optional(),
     images: z
-      .array(z.object({ name: str, newName: str.optional(), newTag: str.optional(), digest: str.optional() }).loose())
+      .array(
+        z
+          .object({ name: str, newName: str.optional(), newTag: str.optional(), digest: str.optional() })
+          .loose(),
+      )
       .optional(),
-    commonMetadata: z.object({ labels: stringMap.optional(), annotations: stringMap.optional() }).loose().optional(),
+    commonMetadata: z
+      .object({ labels: stringMap.optional(), annotations: stringMap.optional() })
+      .loose()
+      .optional(),
     postBuild: z
       .object({
         substitute: z.record(z.string(), z.unknown()).optional(),
@@ -65,7 +72,9 @@ export const FluxKustomizationSpecSchema = z
       .loose()
       .optional(),
     healthChecks: z
-      .array(z.object({ apiVersion: str.optional(), kind: str, name: str, namespace: str.optional() }).loose())
+      .array(
+        z.object({ apiVersion: str.optional(), kind: str, name: str, namespace: str.optional() }).loose(),
+      )
       .optional(),
     buildMetadata: z.array(str).optional(),
   })
@@ -123,7 +132,11 @@ export const GitRepositorySpecSchema = z
   .loose();
 
 export const OCIRepositorySpecSchema = z
-  .object({ url: str.optional(), ref: z.record(z.string(), z.unknown()).optional(), interval: str.optional() })
+  .object({
+    url: str.optional(),
+    ref: z.record(z.string(), z.unknown()).optional(),
+    interval: str.optional(),
+  })
   .loose();
 
 export const HelmRepositorySpecSchema = z
@@ -133,7 +146,13 @@ export const HelmRepositorySpecSchema = z
 export const FluxInstanceSpecSchema = z
   .object({
     sync: z
-      .object({ kind: str.optional(), url: str.optional(), ref: str.optional(), path: str.optional(), name: str.optional() })
+      .object({
+        kind: str.optional(),
+        url: str.optional(),
+        ref: str.optional(),
+        path: str.optional(),
+        name: str.optional(),
+      })
       .loose()
       .optional(),
   })

@@ -124,7 +124,11 @@ function findCycles(keys: readonly string[], edges: ReadonlyMap<string, readonly
 }
 
 /** The shortest cycle through `start` inside one strongly connected component, as a closed path. */
-function cyclePath(members: Set<string>, edges: ReadonlyMap<string, readonly string[]>, start: string): string[] {
+function cyclePath(
+  members: Set<string>,
+  edges: ReadonlyMap<string, readonly string[]>,
+  start: string,
+): string[] {
   const parent = new Map<string, string>();
   const queue = [start];
   while (queue.length > 0) {

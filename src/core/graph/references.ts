@@ -5,7 +5,8 @@
  */
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { displayRef } from "../flux/object-ref.ts";
-import { getName, getNamespace, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
+import { createdSecrets } from "../flux/provided-objects.ts";
+import { getName, getNamespace } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceLocation } from "../model.ts";
 import type { DependencyGraph } from "./dependency-graph.ts";
 
@@ -61,25 +62,10 @@ export function providedConfigObjects(kustomizations: readonly KustomizationNode
   return out;
 }
 
-function createdSecrets(obj: JsonObject): string[] {
-  const spec = isJsonObject(obj.spec) ? obj.spec : {};
-  switch (obj.kind) {
-    case "ExternalSecret": {
-      const target = isJsonObject(spec.target) ? spec.target : {};
-      return [typeof target.name === "string" && target.name ? target.name : getName(obj)];
-    }
-    case "SealedSecret":
-    case "OnePasswordItem":
-    case "BitwardenSecret":
-      return [getName(obj)];
-    case "Certificate":
-      return typeof spec.secretName === "string" ? [spec.secretName] : [];
-    default:
-      return [];
-  }
-}
-
-export function valuesFromDiagnostics(helmReleases: readonly HelmReleaseNode[], provided: Set<string>): Diagnostic[] {
+export function valuesFromDiagnostics(
+  helmReleases: readonly HelmReleaseNode[],
+  provided: Set<string>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const hr of helmReleases) {
     const ref = displayRef("HelmRelease", hr.namespace, hr.name);

@@ -55,17 +55,25 @@ export interface RootOptions {
 }
 
 /** Build the root kustomization `k` of directory `dir`. Returns the output resources in build order. */
-export function buildRoot(ctx: BuildContext, dir: string, k: KustomizationFile, options: RootOptions): Resource[] {
+export function buildRoot(
+  ctx: BuildContext,
+  dir: string,
+  k: KustomizationFile,
+  options: RootOptions,
+): Resource[] {
   const level: Level = { ctx, dir, file: options.file, depth: 0 };
   const state: BuildState = { stack: [dir], rootDir: dir, origins: options.originAnnotations === true };
   const ra: Accumulator = { resmap: new ResMap(), config: defaultTransformerConfig() };
   accumulateTarget(state, level, k, ra);
-  for (const e of applyHashSuffixes(ra.resmap)) ctx.report("kustomize-generator-error", e, levelLocation(level));
-  for (const e of fixNameReferences(ra.resmap, ra.config)) ctx.report("kustomize-name-reference", e, levelLocation(level));
+  for (const e of applyHashSuffixes(ra.resmap))
+    ctx.report("kustomize-generator-error", e, levelLocation(level));
+  for (const e of fixNameReferences(ra.resmap, ra.config))
+    ctx.report("kustomize-name-reference", e, levelLocation(level));
   // kustomize writes annotation values back as strings at the end of every build ("5", "true", "null").
   for (const r of ra.resmap.resources) {
     const problem = normalizeAnnotations(r.obj);
-    if (problem) ctx.report("kustomize-invalid-resource", problem, { file: r.origin.file, line: r.origin.line });
+    if (problem)
+      ctx.report("kustomize-invalid-resource", problem, { file: r.origin.file, line: r.origin.line });
   }
   let out = ra.resmap.resources.filter((r) => {
     const local = getStringMap(r.obj, "annotations")[LOCAL_CONFIG_ANNOTATION];
@@ -94,7 +102,7 @@ function accumulateTarget(state: BuildState, level: Level, k: KustomizationFile,
   accumulateResources(state, level, k.resources ?? [], ra);
   mergeConfig(level, ra, loadConfigurations(level, k.configurations ?? []), ["configurations"]);
   if (k.crds?.length) {
-    k.crds.forEach((crd, i) => readRelative(level, crd, "crds file", ["crds", i]));
+    for (const [i, crd] of k.crds.entries()) readRelative(level, crd, "crds file", ["crds", i]);
   }
   reportUnsupported(level, k);
   const generated = runGenerators(level, k);
@@ -102,7 +110,7 @@ function accumulateTarget(state: BuildState, level: Level, k: KustomizationFile,
   for (const e of absorbGenerated(ra.resmap, generated)) {
     level.ctx.report("kustomize-generator-error", e, levelLocation(level));
   }
-  (k.components ?? []).forEach((entry, i) => accumulateComponent(state, level, entry, i, ra));
+  for (const [i, entry] of (k.components ?? []).entries()) accumulateComponent(state, level, entry, i, ra);
   runTransformers(level, k, ra);
 }
 
@@ -110,16 +118,20 @@ function runTransformers(level: Level, k: KustomizationFile, ra: Accumulator): v
   const { resmap, config } = ra;
   const report = (field: string, errors: string[]) => {
     for (const e of errors) {
-      const code = /ID conflict|already registered id/.test(e) ? "kustomize-id-conflict" : "kustomize-transform-error";
+      const code = /ID conflict|already registered id/.test(e)
+        ? "kustomize-id-conflict"
+        : "kustomize-transform-error";
       level.ctx.report(code, e, levelLocation(level, [field]));
     }
   };
   if (k.patchesStrategicMerge?.length) applyPatchesStrategicMerge(level, resmap, k.patchesStrategicMerge);
   if (k.patches?.length) applyPatches(level, resmap, k.patches);
   if (k.namespace) report("namespace", applyNamespace(resmap, k.namespace, config));
-  if (k.namePrefix || k.nameSuffix) report("namePrefix", applyNameAffixes(resmap, k.namePrefix ?? "", k.nameSuffix ?? "", config));
+  if (k.namePrefix || k.nameSuffix)
+    report("namePrefix", applyNameAffixes(resmap, k.namePrefix ?? "", k.nameSuffix ?? "", config));
   if (k.labels?.length) report("labels", applyLabels(resmap, k.labels, config));
-  if (k.commonLabels && Object.keys(k.commonLabels).length) report("commonLabels", applyCommonLabels(resmap, k.commonLabels, config));
+  if (k.commonLabels && Object.keys(k.commonLabels).length)
+    report("commonLabels", applyCommonLabels(resmap, k.commonLabels, config));
   if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) {
     report("commonAnnotations", applyCommonAnnotations(resmap, k.commonAnnotations, config));
   }
@@ -130,66 +142,124 @@ function runTransformers(level: Level, k: KustomizationFile, ra: Accumulator): v
 }
 
 function accumulateResources(state: BuildState, level: Level, entries: string[], ra: Accumulator): void {
-  const { ctx } = level;
-  entries.forEach((entry, i) => {
-    const at: YamlPath = ["resources", i];
-    if (!ctx.spend(level.file ?? level.dir)) return;
-    const resolved = resolvePath(level.dir, entry);
-    if (!resolved.ok) {
-      if (looksRemote(entry)) return reportRemote(level, entry, at);
-      ctx.report("path-escapes-root", `resource "${entry}" resolves outside the repository root.`, levelLocation(level, at));
-      return;
-    }
-    const path = resolved.path;
-    if (ctx.snapshot.isSymlink(path)) {
-      ctx.report("path-is-symlink", `resource "${entry}" is a symlink; Flux artifacts contain no symlinks.`, levelLocation(level, at));
-      return;
-    }
-    if (ctx.snapshot.isFile(path)) {
-      ctx.reads.add(path);
-      const loaded = loadResourceFile(ctx, path);
-      if (!loaded) return;
-      for (const r of loaded) {
-        if (state.origins) setFileOrigin(state, r, path);
-        const e = ra.resmap.append(r);
-        if (e) ctx.report("kustomize-duplicate-resource", `${e} (merging resources from '${entry}')`, levelLocation(level, at));
-      }
-      return;
-    }
-    if (ctx.snapshot.isDirectory(path)) {
-      const sub = buildSubdirectory(state, level, path, entry, at, false);
-      if (!sub) return;
-      for (const e of ra.resmap.appendAll(sub.resmap)) {
-        ctx.report("kustomize-duplicate-resource", `${e} (merging resources from '${entry}')`, levelLocation(level, at));
-      }
-      mergeConfig(level, ra, sub.config, at);
-      return;
-    }
-    if (looksRemote(entry)) return reportRemote(level, entry, at);
-    ctx.probes.add(path);
-    ctx.report("kustomize-missing-path", `resource "${entry}" (${path}) does not exist.`, levelLocation(level, at));
-  });
+  for (const [i, entry] of entries.entries()) accumulateResource(state, level, entry, ["resources", i], ra);
 }
 
-function accumulateComponent(state: BuildState, level: Level, entry: string, i: number, ra: Accumulator): void {
+function accumulateResource(
+  state: BuildState,
+  level: Level,
+  entry: string,
+  at: YamlPath,
+  ra: Accumulator,
+): void {
+  const { ctx } = level;
+  if (!ctx.spend(level.file ?? level.dir)) return;
+  const resolved = resolvePath(level.dir, entry);
+  if (!resolved.ok) {
+    if (looksRemote(entry)) {
+      reportRemote(level, entry, at);
+      return;
+    }
+    ctx.report(
+      "path-escapes-root",
+      `resource "${entry}" resolves outside the repository root.`,
+      levelLocation(level, at),
+    );
+    return;
+  }
+  const path = resolved.path;
+  if (ctx.snapshot.isSymlink(path)) {
+    ctx.report(
+      "path-is-symlink",
+      `resource "${entry}" is a symlink; Flux artifacts contain no symlinks.`,
+      levelLocation(level, at),
+    );
+    return;
+  }
+  if (ctx.snapshot.isFile(path)) {
+    ctx.reads.add(path);
+    const loaded = loadResourceFile(ctx, path);
+    if (!loaded) return;
+    for (const r of loaded) {
+      if (state.origins) setFileOrigin(state, r, path);
+      const e = ra.resmap.append(r);
+      if (e)
+        ctx.report(
+          "kustomize-duplicate-resource",
+          `${e} (merging resources from '${entry}')`,
+          levelLocation(level, at),
+        );
+    }
+    return;
+  }
+  if (ctx.snapshot.isDirectory(path)) {
+    const sub = buildSubdirectory(state, level, path, entry, at, false);
+    if (!sub) return;
+    for (const e of ra.resmap.appendAll(sub.resmap)) {
+      ctx.report(
+        "kustomize-duplicate-resource",
+        `${e} (merging resources from '${entry}')`,
+        levelLocation(level, at),
+      );
+    }
+    mergeConfig(level, ra, sub.config, at);
+    return;
+  }
+  if (looksRemote(entry)) {
+    reportRemote(level, entry, at);
+    return;
+  }
+  ctx.probes.add(path);
+  ctx.report(
+    "kustomize-missing-path",
+    `resource "${entry}" (${path}) does not exist.`,
+    levelLocation(level, at),
+  );
+}
+
+function accumulateComponent(
+  state: BuildState,
+  level: Level,
+  entry: string,
+  i: number,
+  ra: Accumulator,
+): void {
   const { ctx } = level;
   const at: YamlPath = ["components", i];
   if (!ctx.spend(level.file ?? level.dir)) return;
   const resolved = resolvePath(level.dir, entry);
   if (!resolved.ok) {
-    if (looksRemote(entry)) return reportRemote(level, entry, at);
-    ctx.report("path-escapes-root", `component "${entry}" resolves outside the repository root.`, levelLocation(level, at));
+    if (looksRemote(entry)) {
+      reportRemote(level, entry, at);
+      return;
+    }
+    ctx.report(
+      "path-escapes-root",
+      `component "${entry}" resolves outside the repository root.`,
+      levelLocation(level, at),
+    );
     return;
   }
   if (ctx.snapshot.isFile(resolved.path)) {
     ctx.reads.add(resolved.path);
-    ctx.report("kustomize-component-kind", `component "${entry}" is a file; a component must build at a directory.`, levelLocation(level, at));
+    ctx.report(
+      "kustomize-component-kind",
+      `component "${entry}" is a file; a component must build at a directory.`,
+      levelLocation(level, at),
+    );
     return;
   }
   if (!ctx.snapshot.isDirectory(resolved.path)) {
-    if (looksRemote(entry)) return reportRemote(level, entry, at);
+    if (looksRemote(entry)) {
+      reportRemote(level, entry, at);
+      return;
+    }
     ctx.probes.add(resolved.path);
-    ctx.report("kustomize-missing-path", `component "${entry}" (${resolved.path}) does not exist.`, levelLocation(level, at));
+    ctx.report(
+      "kustomize-missing-path",
+      `component "${entry}" (${resolved.path}) does not exist.`,
+      levelLocation(level, at),
+    );
     return;
   }
   buildSubdirectory(state, level, resolved.path, entry, at, true, ra);
@@ -235,11 +305,19 @@ function buildSubdirectory(
   }
   const kind = loaded.k.kind ?? "Kustomization";
   if (isComponent && kind !== "Component") {
-    ctx.report("kustomize-component-kind", `expected kind 'Component' for path '${dir}' but got '${kind}'`, levelLocation(parent, at));
+    ctx.report(
+      "kustomize-component-kind",
+      `expected kind 'Component' for path '${dir}' but got '${kind}'`,
+      levelLocation(parent, at),
+    );
     return undefined;
   }
   if (!isComponent && kind === "Component") {
-    ctx.report("kustomize-component-kind", `expected kind != 'Component' for path '${dir}'`, levelLocation(parent, at));
+    ctx.report(
+      "kustomize-component-kind",
+      `expected kind != 'Component' for path '${dir}'`,
+      levelLocation(parent, at),
+    );
     return undefined;
   }
   const level: Level = { ctx, dir, file: loaded.file, depth: parent.depth + 1 };
@@ -265,30 +343,34 @@ function mergeConfig(level: Level, ra: Accumulator, config: TransformerConfig, a
 
 function loadConfigurations(level: Level, entries: string[]): TransformerConfig {
   let config = defaultTransformerConfig();
-  entries.forEach((entry, i) => {
+  for (const [i, entry] of entries.entries()) {
     const read = readRelative(level, entry, "configurations file", ["configurations", i]);
-    if (!read.ok) return;
+    if (!read.ok) continue;
     const parsed = parseFileCached(level.ctx.snapshot, read.path);
     level.ctx.add(parsed.diagnostics);
     // kustomize reads only the first document of a configurations file.
     const doc = parsed.documents[0];
-    if (!doc) return;
+    if (!doc) continue;
+    const where = { file: read.path, line: doc.line };
     const result = parseTransformerConfig(doc.value);
     if (!result.ok) {
-      level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${result.message}`, { file: read.path, line: doc.line });
-      return;
+      level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${result.message}`, where);
+      continue;
     }
     const errors: string[] = [];
     config = mergeTransformerConfigs(config, result.config, errors);
-    for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${e}`, { file: read.path, line: doc.line });
-  });
+    for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", `${read.path}: ${e}`, where);
+  }
   return config;
 }
 
 function reportUnsupported(level: Level, k: KustomizationFile): void {
   const unsupported: Array<[keyof KustomizationFile, string]> = [
     ["helmCharts", "Helm chart inflation (helmCharts) is refused by Flux (it needs --enable-helm)"],
-    ["helmChartInflationGenerator", "helmChartInflationGenerator is refused by Flux (it needs --enable-helm)"],
+    [
+      "helmChartInflationGenerator",
+      "helmChartInflationGenerator is refused by Flux (it needs --enable-helm)",
+    ],
     ["generators", "generator plugins are not rendered (Flux only runs builtin plugins)"],
     ["transformers", "transformer plugins are not rendered (Flux only runs builtin plugins)"],
     ["validators", "validator plugins are not rendered"],
@@ -296,7 +378,8 @@ function reportUnsupported(level: Level, k: KustomizationFile): void {
   ];
   for (const [field, message] of unsupported) {
     const v = k[field];
-    if (Array.isArray(v) && v.length > 0) level.ctx.report("kustomize-unsupported", message, levelLocation(level, [field]));
+    if (Array.isArray(v) && v.length > 0)
+      level.ctx.report("kustomize-unsupported", message, levelLocation(level, [field]));
   }
 }
 

@@ -6,8 +6,8 @@
  * files and undecodable content are reported the same way everywhere, and every read is recorded.
  */
 import { type Diagnostic, type DiagnosticCode, type DiagnosticInit, diagnostic } from "../diagnostics.ts";
-import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { resolvePath } from "../snapshot/paths.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { locateLine, type YamlPath } from "../yaml/locate.ts";
 import { readYamlDocuments, type YamlDocument } from "../yaml/read-documents.ts";
 
@@ -20,7 +20,11 @@ export interface RenderLimits {
   maxResources: number;
 }
 
-export const DEFAULT_RENDER_LIMITS: RenderLimits = { maxNesting: 20, maxExpansions: 50_000, maxResources: 20_000 };
+export const DEFAULT_RENDER_LIMITS: RenderLimits = {
+  maxNesting: 20,
+  maxExpansions: 50_000,
+  maxResources: 20_000,
+};
 
 export interface ParsedFile {
   ok: boolean;
@@ -53,13 +57,21 @@ export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFil
 export function textFailure(snapshot: RepoSnapshot, path: string, reason: string): Diagnostic {
   switch (reason) {
     case "too-large":
-      return diagnostic("file-too-large", `${path} is larger than ${snapshot.maxFileBytes} bytes and was not parsed.`, {
-        file: path,
-      });
+      return diagnostic(
+        "file-too-large",
+        `${path} is larger than ${snapshot.maxFileBytes} bytes and was not parsed.`,
+        {
+          file: path,
+        },
+      );
     case "lfs-pointer":
-      return diagnostic("content-unavailable", `${path} is a Git LFS pointer; its content is not in the repository.`, {
-        file: path,
-      });
+      return diagnostic(
+        "content-unavailable",
+        `${path} is a Git LFS pointer; its content is not in the repository.`,
+        {
+          file: path,
+        },
+      );
     case "not-utf8":
       return diagnostic("file-not-utf8", `${path} is binary or not valid UTF-8; it cannot be read as YAML.`, {
         file: path,
@@ -142,23 +154,39 @@ export function readRelative(level: Level, rel: string, what: string, at?: YamlP
   const { ctx } = level;
   const resolved = resolvePath(level.dir, rel);
   if (!resolved.ok) {
-    ctx.report("path-escapes-root", `${what} "${rel}" resolves outside the repository root.`, levelLocation(level, at));
+    ctx.report(
+      "path-escapes-root",
+      `${what} "${rel}" resolves outside the repository root.`,
+      levelLocation(level, at),
+    );
     return { ok: false };
   }
   const path = resolved.path;
   if (ctx.snapshot.isSymlink(path)) {
-    ctx.report("path-is-symlink", `${what} "${rel}" is a symlink; Flux artifacts contain no symlinks.`, levelLocation(level, at));
+    ctx.report(
+      "path-is-symlink",
+      `${what} "${rel}" is a symlink; Flux artifacts contain no symlinks.`,
+      levelLocation(level, at),
+    );
     return { ok: false };
   }
   ctx.reads.add(path);
   if (ctx.snapshot.isDirectory(path) && !ctx.snapshot.isFile(path)) {
-    ctx.report("kustomize-missing-path", `${what} "${rel}" is a directory; it must resolve to a file.`, levelLocation(level, at));
+    ctx.report(
+      "kustomize-missing-path",
+      `${what} "${rel}" is a directory; it must resolve to a file.`,
+      levelLocation(level, at),
+    );
     return { ok: false };
   }
   const text = ctx.snapshot.readText(path);
   if (!text.ok) {
     if (text.reason === "missing") {
-      ctx.report("kustomize-missing-path", `${what} "${rel}" (${path}) does not exist.`, levelLocation(level, at));
+      ctx.report(
+        "kustomize-missing-path",
+        `${what} "${rel}" (${path}) does not exist.`,
+        levelLocation(level, at),
+      );
     } else {
       ctx.add([textFailure(ctx.snapshot, path, text.reason)]);
     }

@@ -5,8 +5,9 @@
  *
  * Post-build substitution is not applied here (see flux/post-build.ts).
  */
-import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+
 import { compareBytewise, joinPath, resolvePath } from "../snapshot/paths.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { buildRoot } from "./build.ts";
 import { BuildContext, parseFileCached, type RenderLimits } from "./context.ts";
 import type { ImageEntry, KustomizationFile, Target } from "./kustomization-file.ts";
@@ -34,7 +35,11 @@ export interface FluxBuildResult {
   kustomizationFile: string | undefined;
 }
 
-export function buildFluxKustomization(snapshot: RepoSnapshot, spec: FluxBuildSpec, limits?: RenderLimits): FluxBuildResult {
+export function buildFluxKustomization(
+  snapshot: RepoSnapshot,
+  spec: FluxBuildSpec,
+  limits?: RenderLimits,
+): FluxBuildResult {
   const ctx = new BuildContext(snapshot, limits);
   const dir = spec.dir;
   const present = kustomizationFilesIn(ctx, dir);
@@ -53,8 +58,15 @@ export function buildFluxKustomization(snapshot: RepoSnapshot, spec: FluxBuildSp
     k = generated;
   }
   applyOverrides(ctx, k, spec);
-  const buildMetadata = spec.buildMetadata?.length ? [...spec.buildMetadata] : originQuirk ? ["originAnnotations"] : k.buildMetadata;
-  const resources = buildRoot(ctx, dir, k, { file, originAnnotations: buildMetadata?.includes("originAnnotations") ?? false });
+  const buildMetadata = spec.buildMetadata?.length
+    ? [...spec.buildMetadata]
+    : originQuirk
+      ? ["originAnnotations"]
+      : k.buildMetadata;
+  const resources = buildRoot(ctx, dir, k, {
+    file,
+    originAnnotations: buildMetadata?.includes("originAnnotations") ?? false,
+  });
   return { resources, ctx, kustomizationFile: file };
 }
 
@@ -76,7 +88,8 @@ export function generateKustomization(ctx: BuildContext, dir: string): Kustomiza
     for (const e of entries) {
       const path = joinPath(d, e.name);
       if (e.isDir) {
-        if (kustomizationFilesIn(ctx, path).length > 0) resources.push(`./${path.slice(dir === "" ? 0 : dir.length + 1)}`);
+        if (kustomizationFilesIn(ctx, path).length > 0)
+          resources.push(`./${path.slice(dir === "" ? 0 : dir.length + 1)}`);
         else walk(path);
         continue;
       }
@@ -84,12 +97,20 @@ export function generateKustomization(ctx: BuildContext, dir: string): Kustomiza
       if (ext !== ".yaml" && ext !== ".yml") continue;
       ctx.reads.add(path);
       const parsed = parseFileCached(ctx.snapshot, path);
-      const problem = parsed.ok ? parsed.documents.map((doc) => validateManifest(doc.value)).find(Boolean) : "not valid YAML";
+      const problem = parsed.ok
+        ? parsed.documents.map((doc) => validateManifest(doc.value)).find(Boolean)
+        : "not valid YAML";
       if (problem) {
         ok = false;
         ctx.add(parsed.diagnostics);
-        const line = parsed.ok ? parsed.documents.find((doc) => validateManifest(doc.value))?.line : parsed.diagnostics[0]?.line;
-        ctx.report("kustomize-invalid-resource", `failed to decode Kubernetes YAML from ${path}: ${problem} (Flux includes every *.yaml file of a directory without kustomization.yaml).`, { file: path, line });
+        const line = parsed.ok
+          ? parsed.documents.find((doc) => validateManifest(doc.value))?.line
+          : parsed.diagnostics[0]?.line;
+        ctx.report(
+          "kustomize-invalid-resource",
+          `failed to decode Kubernetes YAML from ${path}: ${problem} (Flux includes every *.yaml file of a directory without kustomization.yaml).`,
+          { file: path, line },
+        );
         continue;
       }
       resources.push(`./${path.slice(dir === "" ? 0 : dir.length + 1)}`);
@@ -105,17 +126,22 @@ function applyOverrides(ctx: BuildContext, k: KustomizationFile, spec: FluxBuild
   if (spec.namePrefix !== undefined) k.namePrefix = spec.namePrefix;
   if (spec.nameSuffix !== undefined) k.nameSuffix = spec.nameSuffix;
   if (spec.patches?.length) {
-    k.patches = [...(k.patches ?? []), ...spec.patches.map((p) => (p.target ? { patch: p.patch, target: p.target } : { patch: p.patch }))];
+    k.patches = [
+      ...(k.patches ?? []),
+      ...spec.patches.map((p) => (p.target ? { patch: p.patch, target: p.target } : { patch: p.patch })),
+    ];
   }
   for (const component of spec.components ?? []) {
     const resolved = resolvePath(spec.dir, component);
-    const exists = resolved.ok && (ctx.snapshot.isDirectory(resolved.path) || ctx.snapshot.isFile(resolved.path));
+    const exists =
+      resolved.ok && (ctx.snapshot.isDirectory(resolved.path) || ctx.snapshot.isFile(resolved.path));
     if (resolved.ok) ctx.probes.add(resolved.path);
     if (!exists && spec.ignoreMissingComponents) continue;
     k.components = [...(k.components ?? []), component];
   }
   for (const image of spec.images ?? []) {
-    const images = (k.images ??= []);
+    k.images ??= [];
+    const images = k.images;
     const existing = images.find((i) => i.name === image.name);
     if (!existing) {
       images.push({ ...image });

@@ -24,7 +24,9 @@ export const PatchEntry = z.object({
   path: z.string().optional(),
   patch: z.string().optional(),
   target: Target.optional(),
-  options: z.object({ allowNameChange: z.boolean().optional(), allowKindChange: z.boolean().optional() }).optional(),
+  options: z
+    .object({ allowNameChange: z.boolean().optional(), allowKindChange: z.boolean().optional() })
+    .optional(),
 });
 export type PatchEntry = z.infer<typeof PatchEntry>;
 
@@ -51,7 +53,17 @@ export const LabelEntry = z.object({
   pairs: stringMap.optional(),
   includeSelectors: z.boolean().optional(),
   includeTemplates: z.boolean().optional(),
-  fields: z.array(z.object({ path: z.string(), kind: z.string().optional(), group: z.string().optional(), version: z.string().optional(), create: z.boolean().optional() })).optional(),
+  fields: z
+    .array(
+      z.object({
+        path: z.string(),
+        kind: z.string().optional(),
+        group: z.string().optional(),
+        version: z.string().optional(),
+        create: z.boolean().optional(),
+      }),
+    )
+    .optional(),
 });
 export type LabelEntry = z.infer<typeof LabelEntry>;
 
@@ -117,7 +129,9 @@ export const KustomizationFile = z.object({
   helmChartInflationGenerator: z.array(z.unknown()).optional(),
   helmGlobals: z.unknown().optional(),
   vars: z.array(z.unknown()).optional(),
-  sortOptions: z.object({ order: z.string().optional(), legacySortOptions: z.unknown().optional() }).optional(),
+  sortOptions: z
+    .object({ order: z.string().optional(), legacySortOptions: z.unknown().optional() })
+    .optional(),
   buildMetadata: z.array(z.string()).optional(),
 });
 export type KustomizationFile = z.infer<typeof KustomizationFile>;
@@ -141,7 +155,10 @@ export function parseKustomizationFile(doc: unknown): ParsedKustomization {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => ({ path: i.path as Array<string | number>, message: i.message })),
+      issues: parsed.error.issues.map((i) => ({
+        path: i.path as Array<string | number>,
+        message: i.message,
+      })),
     };
   }
   const k = parsed.data;

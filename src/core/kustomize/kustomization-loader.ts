@@ -34,9 +34,13 @@ export function loadKustomization(ctx: BuildContext, dir: string, lenient: boole
   const present = kustomizationFilesIn(ctx, dir);
   if (present.length === 0) return { found: false, reason: "none" };
   if (present.length > 1) {
-    ctx.report("kustomize-multiple-kustomization-files", `Found multiple kustomization files under: ${dir || "."}`, {
-      file: present[1],
-    });
+    ctx.report(
+      "kustomize-multiple-kustomization-files",
+      `Found multiple kustomization files under: ${dir || "."}`,
+      {
+        file: present[1],
+      },
+    );
     return { found: false, reason: "invalid" };
   }
   const file = present[0]!;
@@ -46,36 +50,61 @@ export function loadKustomization(ctx: BuildContext, dir: string, lenient: boole
   if (!parsed.ok) return { found: false, reason: "invalid" };
   const doc = parsed.documents[0];
   if (parsed.documents.length > 1) {
-    ctx.report("kustomize-invalid-kustomization", `${file} holds more than one YAML document.`, { file, line: parsed.documents[1]!.line });
+    ctx.report("kustomize-invalid-kustomization", `${file} holds more than one YAML document.`, {
+      file,
+      line: parsed.documents[1]!.line,
+    });
     return { found: false, reason: "invalid" };
   }
   const result = parseKustomizationFile(doc?.value ?? {});
   if (!result.ok) {
-    ctx.report("kustomize-invalid-kustomization", `invalid Kustomization: ${formatIssues(result.issues)}`, { file, line: doc?.line ?? 1 });
+    ctx.report("kustomize-invalid-kustomization", `invalid Kustomization: ${formatIssues(result.issues)}`, {
+      file,
+      line: doc?.line ?? 1,
+    });
     return { found: false, reason: "invalid" };
   }
   if (result.unknownFields.length > 0) {
     const list = result.unknownFields.map((f) => `"${f}"`).join(", ");
     if (lenient) {
-      ctx.report("kustomize-unknown-field", `Unknown field ${list} ignored by Flux (kubectl kustomize would reject it).`, { file, line: doc?.line ?? 1 });
+      ctx.report(
+        "kustomize-unknown-field",
+        `Unknown field ${list} ignored by Flux (kubectl kustomize would reject it).`,
+        { file, line: doc?.line ?? 1 },
+      );
     } else {
-      ctx.report("kustomize-invalid-kustomization", `invalid Kustomization: json: unknown field ${list}`, { file, line: doc?.line ?? 1 });
+      ctx.report("kustomize-invalid-kustomization", `invalid Kustomization: json: unknown field ${list}`, {
+        file,
+        line: doc?.line ?? 1,
+      });
       return { found: false, reason: "invalid" };
     }
   }
   const k = result.value;
   const hadResources = isResourcesPresent(doc?.value);
   if (isEmptyKustomization(k)) {
-    ctx.report("kustomize-invalid-kustomization", `kustomization.yaml is empty (${file})`, { file, line: doc?.line ?? 1 });
+    ctx.report("kustomize-invalid-kustomization", `kustomization.yaml is empty (${file})`, {
+      file,
+      line: doc?.line ?? 1,
+    });
     return { found: false, reason: "invalid" };
   }
   if (k.kind !== undefined && k.kind !== "" && k.kind !== "Kustomization" && k.kind !== "Component") {
-    ctx.report("kustomize-invalid-kustomization", `${file}: unexpected kind "${k.kind}" (want Kustomization or Component)`, { file, line: doc?.line ?? 1 });
+    ctx.report(
+      "kustomize-invalid-kustomization",
+      `${file}: unexpected kind "${k.kind}" (want Kustomization or Component)`,
+      { file, line: doc?.line ?? 1 },
+    );
     return { found: false, reason: "invalid" };
   }
   return { found: true, file, k, hadResources };
 }
 
 function isResourcesPresent(doc: unknown): boolean {
-  return doc !== null && typeof doc === "object" && "resources" in doc && (doc as { resources: unknown }).resources != null;
+  return (
+    doc !== null &&
+    typeof doc === "object" &&
+    "resources" in doc &&
+    (doc as { resources: unknown }).resources != null
+  );
 }

@@ -23,7 +23,10 @@ export function loadResourceFile(ctx: BuildContext, path: string): Resource[] | 
       const value = queue.shift();
       const problem = validateManifest(value);
       if (problem) {
-        ctx.report("kustomize-invalid-resource", `${basename(path)}: ${problem}`, { file: path, line: doc.line });
+        ctx.report("kustomize-invalid-resource", `${basename(path)}: ${problem}`, {
+          file: path,
+          line: doc.line,
+        });
         ok = false;
         continue;
       }
@@ -33,7 +36,10 @@ export function loadResourceFile(ctx: BuildContext, path: string): Resource[] | 
         const items = obj.items;
         if (items === null) continue;
         if (!Array.isArray(items)) {
-          ctx.report("kustomize-invalid-resource", `expected array in ${kind}/items`, { file: path, line: doc.line });
+          ctx.report("kustomize-invalid-resource", `expected array in ${kind}/items`, {
+            file: path,
+            line: doc.line,
+          });
           ok = false;
           continue;
         }

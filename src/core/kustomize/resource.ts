@@ -83,7 +83,8 @@ export function cloneJson(value: unknown): JsonValue {
 
 /** Assign a key as an own property, safe for "__proto__". */
 export function setOwn(target: JsonObject, key: string, value: JsonValue): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 

@@ -24,18 +24,33 @@ export interface GraphJson {
     namespace: string;
     name: string;
     kustomization: string;
-    chart: { name: string; version: string | null; sourceRef: { kind: string; name: string; namespace: string } } | null;
+    chart: {
+      name: string;
+      version: string | null;
+      sourceRef: { kind: string; name: string; namespace: string };
+    } | null;
     chartRef: { kind: string; name: string; namespace: string } | null;
     dependsOn: string[];
     file: string | null;
     line: number | null;
   }>;
-  diagnostics: Array<{ code: string; severity: string; message: string; file: string | null; line: number | null }>;
+  diagnostics: Array<{
+    code: string;
+    severity: string;
+    message: string;
+    file: string | null;
+    line: number | null;
+  }>;
 }
 
 export function graphJson(model: RepositoryModel): GraphJson {
   return {
-    entrypoints: model.entrypoints.map((e) => ({ rule: e.rule, path: e.path, kustomization: e.kustomization, file: e.file ?? null })),
+    entrypoints: model.entrypoints.map((e) => ({
+      rule: e.rule,
+      path: e.path,
+      kustomization: e.kustomization,
+      file: e.file ?? null,
+    })),
     kustomizations: model.kustomizations.map((k) => ({
       namespace: k.namespace,
       name: k.name,
@@ -53,7 +68,9 @@ export function graphJson(model: RepositoryModel): GraphJson {
       namespace: h.namespace,
       name: h.name,
       kustomization: h.kustomization,
-      chart: h.chart ? { name: h.chart.name, version: h.chart.version ?? null, sourceRef: { ...h.chart.sourceRef } } : null,
+      chart: h.chart
+        ? { name: h.chart.name, version: h.chart.version ?? null, sourceRef: { ...h.chart.sourceRef } }
+        : null,
       chartRef: h.chartRef ? { ...h.chartRef } : null,
       dependsOn: h.dependsOn.map((d) => `${d.namespace}/${d.name}`),
       file: h.definedIn?.file ?? null,
@@ -70,7 +87,10 @@ export function graphJson(model: RepositoryModel): GraphJson {
 }
 
 function normalizeSpecPath(p: string): string {
-  return p.split("/").filter((s) => s !== "" && s !== ".").join("/");
+  return p
+    .split("/")
+    .filter((s) => s !== "" && s !== ".")
+    .join("/");
 }
 
 function sortedDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
@@ -94,20 +114,31 @@ export function graphText(model: RepositoryModel): string {
       : h.chartRef
         ? `${h.chartRef.kind} ${h.chartRef.namespace}/${h.chartRef.name}`
         : "no chart";
-    const deps = h.dependsOn.length ? ` ← waits for ${h.dependsOn.map((d) => `${d.namespace}/${d.name}`).join(", ")}` : "";
+    const deps = h.dependsOn.length
+      ? ` ← waits for ${h.dependsOn.map((d) => `${d.namespace}/${d.name}`).join(", ")}`
+      : "";
     const list = hrsByKs.get(h.kustomization) ?? [];
     list.push(`HelmRelease ${h.key} (${chart})${deps}`);
     hrsByKs.set(h.kustomization, list);
   }
-  for (const e of model.entrypoints) lines.push(`Entrypoint ${e.kustomization} → ${e.path || "."} (rule: ${e.rule}${e.file ? `, ${e.file}` : ""})`);
+  for (const e of model.entrypoints)
+    lines.push(
+      `Entrypoint ${e.kustomization} → ${e.path || "."} (rule: ${e.rule}${e.file ? `, ${e.file}` : ""})`,
+    );
   lines.push("");
   const visit = (key: string, depth: number) => {
     const k = byKey.get(key)!;
     const pad = "  ".repeat(depth);
-    const flags = [k.status !== "rendered" ? k.status : "", k.spec.prune ? "" : "prune: false"].filter(Boolean);
-    const deps = k.spec.dependsOn.length ? ` ← waits for ${k.spec.dependsOn.map((d) => `${d.namespace}/${d.name}`).join(", ")}` : "";
+    const flags = [k.status !== "rendered" ? k.status : "", k.spec.prune ? "" : "prune: false"].filter(
+      Boolean,
+    );
+    const deps = k.spec.dependsOn.length
+      ? ` ← waits for ${k.spec.dependsOn.map((d) => `${d.namespace}/${d.name}`).join(", ")}`
+      : "";
     const objects = k.build ? `, ${k.build.objects.length} objects` : "";
-    lines.push(`${pad}Kustomization ${k.key} (${k.build?.dir ?? k.spec.path}${objects})${flags.length ? ` [${flags.join(", ")}]` : ""}${deps}`);
+    lines.push(
+      `${pad}Kustomization ${k.key} (${k.build?.dir ?? k.spec.path}${objects})${flags.length ? ` [${flags.join(", ")}]` : ""}${deps}`,
+    );
     for (const hr of hrsByKs.get(key) ?? []) lines.push(`${pad}  ${hr}`);
     for (const child of children.get(key) ?? []) visit(child, depth + 1);
   };
@@ -130,15 +161,18 @@ export function graphMermaid(model: RepositoryModel): string {
   const id = (kind: string, key: string) => `${kind}_${key.replace(/[^A-Za-z0-9_]/g, "_")}`;
   const label = (s: string) => s.replace(/"/g, "#quot;");
   const lines = ["flowchart LR"];
-  for (const k of model.kustomizations) lines.push(`  ${id("ks", k.key)}["Kustomization<br/>${label(k.key)}"]`);
+  for (const k of model.kustomizations)
+    lines.push(`  ${id("ks", k.key)}["Kustomization<br/>${label(k.key)}"]`);
   for (const h of model.helmReleases) lines.push(`  ${id("hr", h.key)}(["HelmRelease<br/>${label(h.key)}"])`);
   for (const k of model.kustomizations) {
     if (k.parent) lines.push(`  ${id("ks", k.parent)} -.-> ${id("ks", k.key)}`);
-    for (const d of k.spec.dependsOn) lines.push(`  ${id("ks", k.key)} --> ${id("ks", `${d.namespace}/${d.name}`)}`);
+    for (const d of k.spec.dependsOn)
+      lines.push(`  ${id("ks", k.key)} --> ${id("ks", `${d.namespace}/${d.name}`)}`);
   }
   for (const h of model.helmReleases) {
     lines.push(`  ${id("ks", h.kustomization)} -.-> ${id("hr", h.key)}`);
-    for (const d of h.dependsOn) lines.push(`  ${id("hr", h.key)} --> ${id("hr", `${d.namespace}/${d.name}`)}`);
+    for (const d of h.dependsOn)
+      lines.push(`  ${id("hr", h.key)} --> ${id("hr", `${d.namespace}/${d.name}`)}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -116,7 +116,11 @@ export function createMemorySnapshot(
   };
 }
 
-function decodeText(data: Uint8Array | undefined, decoder: InstanceType<typeof TextDecoder>, max: number): TextResult {
+function decodeText(
+  data: Uint8Array | undefined,
+  decoder: InstanceType<typeof TextDecoder>,
+  max: number,
+): TextResult {
   if (!data) return { ok: false, reason: "missing" };
   if (data.byteLength > max) return { ok: false, reason: "too-large" };
   if (data.includes(0)) return { ok: false, reason: "not-utf8" };

@@ -6,7 +6,18 @@
  * are returned even when a sibling document in the same file fails; `ok` says whether the whole file was
  * clean (kustomize rejects a file with any bad document).
  */
-import { isAlias, isMap, isPair, isSeq, LineCounter, type Node, parseAllDocuments, type Tags } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  Scalar,
+  type Tags,
+  visit,
+} from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { KUSTOMIZE_TAGS } from "./scalar-schemas.ts";
 
@@ -57,15 +68,21 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       uniqueKeys: true,
       prettyErrors: false,
       strict: true,
+      // Problems are reported as diagnostics; the library must not print warnings of its own.
+      logLevel: "error",
     });
   } catch (error) {
     // The parser reports problems as errors on the document; a throw here is a resource-exhaustion guard.
-    diagnostics.push(diagnostic("yaml-syntax", `YAML could not be parsed: ${errorText(error)}`, { file, line: 1 }));
+    diagnostics.push(
+      diagnostic("yaml-syntax", `YAML could not be parsed: ${errorText(error)}`, { file, line: 1 }),
+    );
     return { ok: false, documents, diagnostics };
   }
   const list = Array.isArray(docs) ? docs : [docs];
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-  const colOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).col);
+  const lineOf = (offset: number | undefined) =>
+    offset === undefined ? 1 : lineCounter.linePos(offset).line;
+  const colOf = (offset: number | undefined) =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).col;
   let ok = true;
   let index = 0;
   for (const doc of list) {
@@ -89,7 +106,9 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
             : e.code === "RESOURCE_EXHAUSTION"
               ? "yaml-too-deep"
               : "yaml-syntax";
-        diagnostics.push(diagnostic(code, firstLine(e.message), { file, line: lineOf(e.pos[0]), column: colOf(e.pos[0]) }));
+        diagnostics.push(
+          diagnostic(code, firstLine(e.message), { file, line: lineOf(e.pos[0]), column: colOf(e.pos[0]) }),
+        );
       }
       continue;
     }
@@ -99,7 +118,10 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
     if (index >= limits.maxDocuments) {
       ok = false;
       diagnostics.push(
-        diagnostic("yaml-too-many-documents", `File holds more than ${limits.maxDocuments} YAML documents.`, { file, line }),
+        diagnostic("yaml-too-many-documents", `File holds more than ${limits.maxDocuments} YAML documents.`, {
+          file,
+          line,
+        }),
       );
       break;
     }
@@ -112,6 +134,7 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       index++;
       continue;
     }
+    if (text.includes(">")) foldLikeGoYaml(contents);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -135,6 +158,33 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
     index++;
   }
   return { ok, documents, diagnostics };
+}
+
+/**
+ * kustomize's YAML reader (kyaml's go-yaml v3) keeps one extra line break before a more-indented line
+ * of a folded block scalar: `>-` with "x", "  y" reads as "x\n\n  y" where the YAML spec says "x\n  y"
+ * (verified with kubectl kustomize v5.5.0). Flux applies kustomize's reading, so we match it.
+ */
+function foldLikeGoYaml(root: Node): void {
+  visit(root, {
+    Scalar(_key, node) {
+      if (node.type === Scalar.BLOCK_FOLDED && typeof node.value === "string")
+        node.value = addGoYamlBreaks(node.value);
+    },
+  });
+}
+
+export function addGoYamlBreaks(value: string): string {
+  const lines = value.split("\n");
+  const out: string[] = [];
+  let previousContent: string | undefined;
+  for (const line of lines) {
+    const moreIndented = line.startsWith(" ") || line.startsWith("\t");
+    if (moreIndented && previousContent !== undefined && !/^[ \t]/.test(previousContent)) out.push("");
+    out.push(line);
+    if (line !== "") previousContent = line;
+  }
+  return out.join("\n");
 }
 
 /** Iterative depth measure of a YAML AST; stops counting once over `cap`. Aliases count as leaves. */

@@ -112,7 +112,8 @@ function scalarTags(bools: { t: Set<string>; f: Set<string> }, timestamps: boole
     tag: NULL_TAG,
     test: NULL_RE,
     resolve: () => null,
-    stringify: ({ source }) => (typeof source === "string" && NULL_RE.test(source) && source ? source : "null"),
+    stringify: ({ source }) =>
+      typeof source === "string" && NULL_RE.test(source) && source ? source : "null",
   };
   const boolTag: ScalarTag = {
     identify: (v) => typeof v === "boolean",
@@ -161,7 +162,9 @@ type TagList = Array<ScalarTag | CollectionTag>;
 
 function withScalars(scalars: ScalarTag[], extraQuoteTests: RegExp[] = []): (tags: Tags) => Tags {
   return (tags: Tags) => {
-    const kept = (tags as TagList).filter((t) => t.tag !== NULL_TAG && t.tag !== BOOL && t.tag !== INT && t.tag !== FLOAT);
+    const kept = (tags as TagList).filter(
+      (t) => t.tag !== NULL_TAG && t.tag !== BOOL && t.tag !== INT && t.tag !== FLOAT,
+    );
     const quoteOnly: ScalarTag[] = extraQuoteTests.map((test) => ({
       identify: () => false,
       default: true,

@@ -15,13 +15,18 @@ export interface StringifyOptions {
 export function stringifyYaml(value: unknown, options: StringifyOptions = {}): string {
   const doc = new Document(value, {
     customTags: SERIALIZE_TAGS,
-    sortMapEntries: options.sortKeys === false ? false : (a, b) => goYamlKeyCompare(String(a.key), String(b.key)),
+    sortMapEntries:
+      options.sortKeys === false ? false : (a, b) => goYamlKeyCompare(String(a.key), String(b.key)),
     keepUndefined: false,
   });
   const retyping = doc.schema.tags.filter((t) => t.default && t.tag !== "tag:yaml.org,2002:str" && t.test);
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && !node.value.includes("\n") && retyping.some((t) => t.test!.test(node.value as string))) {
+      if (
+        typeof node.value === "string" &&
+        !node.value.includes("\n") &&
+        retyping.some((t) => t.test!.test(node.value as string))
+      ) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },
@@ -77,4 +82,3 @@ export function goYamlKeyCompare(a: string, b: string): number {
   }
   return ar.length - br.length;
 }
-

@@ -27,7 +27,13 @@ function lookupFrom(objects: JsonObject[]): ObjectLookup {
     objects.find((o) => o.kind === kind && (o.metadata as JsonObject).name === name) ?? undefined;
 }
 function vars(entries: Record<string, string>, unknown: string[] = []): CollectedVariables {
-  return { vars: new Map(Object.entries(entries)), unknown: new Set(unknown), errors: [], missing: [] };
+  return {
+    vars: new Map(Object.entries(entries)),
+    unknown: new Set(unknown),
+    errors: [],
+    missing: [],
+    opaque: [],
+  };
 }
 function cm(data: JsonObject, metadata: JsonObject = {}): JsonObject {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", ...metadata }, data };
@@ -61,6 +67,7 @@ describe("core/flux/post-build", () => {
         unknown: new Set(),
         errors: [],
         missing: [],
+        opaque: [],
       });
     });
 
@@ -150,6 +157,7 @@ describe("core/flux/post-build", () => {
           { kind: "ConfigMap", name: "absent" },
           { kind: "Secret", name: "needed" },
         ],
+        opaque: [],
       });
     });
 
@@ -417,6 +425,7 @@ describe("core/flux/post-build", () => {
         ...vars({ X: "1" }),
         errors: [`substitute from 'ConfigMap/absent' error: configmaps "absent" not found`],
         missing: [{ kind: "ConfigMap", name: "absent" }],
+        opaque: [],
       };
       const disabled = cm(
         { a: "${X}" },
@@ -457,5 +466,23 @@ describe("core/flux/post-build", () => {
       substituteObjects([obj], vars({ X: "1" }), { strict: true });
       expect(obj).toEqual(before);
     });
+  });
+});
+
+describe("core/flux/post-build opaque sources", () => {
+  it("treats a Secret created by a controller as existing, with placeholder values", () => {
+    const collected = collectVariables(
+      { substituteFrom: [{ kind: "Secret", name: "tunnel-id" }], substitute: { APP: "tunnel" } },
+      (kind, name) => (kind === "Secret" && name === "tunnel-id" ? "opaque" : undefined),
+    );
+    const objects = [cm({ id: "${TUNNEL_ID}", app: "${APP}" })];
+
+    const result = substituteObjects(objects, collected, { strict: true });
+
+    expect(collected.errors).toEqual([]);
+    expect(collected.opaque).toEqual(["Secret/tunnel-id"]);
+    expect(result.errors).toEqual([]);
+    expect(result.objects[0]?.data).toEqual({ id: "..PLACEHOLDER_TUNNEL_ID..", app: "tunnel" });
+    expect(result.unknownUses).toEqual([{ index: 0, names: ["TUNNEL_ID"] }]);
   });
 });

@@ -39,12 +39,17 @@ describe("core/graph/dependency-graph", () => {
       node("ns/free", "ns/a"),
     ]);
 
-    expect(g.cycles).toEqual([["ns/a", "ns/b", "ns/c", "ns/a"], ["ns/self", "ns/self"]]);
+    expect(g.cycles).toEqual([
+      ["ns/a", "ns/b", "ns/c", "ns/a"],
+      ["ns/self", "ns/self"],
+    ]);
     expect(downstreamOf(g, "ns/a")).toEqual(["ns/c", "ns/free", "ns/b"]);
   });
 
   it("handles long chains without recursion limits", () => {
-    const nodes = Array.from({ length: 20000 }, (_, i) => (i === 0 ? node("n/0") : node(`n/${i}`, `n/${i - 1}`)));
+    const nodes = Array.from({ length: 20000 }, (_, i) =>
+      i === 0 ? node("n/0") : node(`n/${i}`, `n/${i - 1}`),
+    );
 
     const g = buildDependencyGraph(nodes);
 

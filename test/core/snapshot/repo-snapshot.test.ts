@@ -4,7 +4,13 @@ import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.t
 
 describe("core/snapshot/repo-snapshot", () => {
   it("lists directories implied by file paths in byte order", () => {
-    const snap = createMemorySnapshot({ "b/x.yaml": "", "a/z.yaml": "", "a/B.yaml": "", "a/sub/c.yaml": "", "root.yaml": "" });
+    const snap = createMemorySnapshot({
+      "b/x.yaml": "",
+      "a/z.yaml": "",
+      "a/B.yaml": "",
+      "a/sub/c.yaml": "",
+      "root.yaml": "",
+    });
 
     expect(snap.list("")).toEqual({ files: ["root.yaml"], dirs: ["a", "b"] });
     expect(snap.list("a")).toEqual({ files: ["B.yaml", "z.yaml"], dirs: ["sub"] });

@@ -50,7 +50,9 @@ describe("core/yaml/read-documents", () => {
   });
 
   it("types YAML 1.1 booleans as sigs.k8s.io/yaml does when asked", () => {
-    const { documents } = readYamlDocuments("a: yes\nb: off\nc: y\nd: 2020-01-01\n", "x.yaml", { tags: YAML11_TAGS });
+    const { documents } = readYamlDocuments("a: yes\nb: off\nc: y\nd: 2020-01-01\n", "x.yaml", {
+      tags: YAML11_TAGS,
+    });
 
     expect(documents[0]?.value).toEqual({ a: true, b: false, c: true, d: "2020-01-01" });
   });
@@ -74,7 +76,9 @@ describe("core/yaml/read-documents", () => {
 
     expect(ok).toBe(false);
     expect(documents.map((d) => d.value)).toEqual([{ a: 1 }]);
-    expect(diagnostics).toMatchObject([{ code: "yaml-duplicate-key", file: "dup.yaml", line: 4, severity: "error" }]);
+    expect(diagnostics).toMatchObject([
+      { code: "yaml-duplicate-key", file: "dup.yaml", line: 4, severity: "error" },
+    ]);
   });
 
   it("reports a syntax error with file and line instead of throwing", () => {
@@ -116,7 +120,9 @@ describe("core/yaml/read-documents", () => {
   it("caps the number of documents in one file", () => {
     const text = Array.from({ length: 12 }, (_, i) => `i: ${i}`).join("\n---\n");
 
-    const { ok, documents, diagnostics } = readYamlDocuments(text, "many.yaml", { limits: { maxDocuments: 10 } });
+    const { ok, documents, diagnostics } = readYamlDocuments(text, "many.yaml", {
+      limits: { maxDocuments: 10 },
+    });
 
     expect(ok).toBe(false);
     expect(documents).toHaveLength(10);
@@ -124,7 +130,10 @@ describe("core/yaml/read-documents", () => {
   });
 
   it("reads unknown tags as strings with a warning", () => {
-    const { ok, documents, diagnostics } = readYamlDocuments("a: !vault secret\nb: !!js/function 'x'\n", "tags.yaml");
+    const { ok, documents, diagnostics } = readYamlDocuments(
+      "a: !vault secret\nb: !!js/function 'x'\n",
+      "tags.yaml",
+    );
 
     expect(ok).toBe(true);
     expect(documents[0]?.value).toEqual({ a: "secret", b: "x" });
@@ -140,5 +149,46 @@ describe("core/yaml/read-documents", () => {
     expect(value.obj).toEqual({ x: 1, y: 2 });
     expect(Object.hasOwn(value, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("core/yaml/read-documents folded scalars", () => {
+  it("keeps the extra line break kustomize's reader adds before more-indented folded lines", () => {
+    const text = dedent(`
+      a: >
+        x
+          y
+          z
+        w
+      b: >-
+        x
+
+          y
+        w
+      c: >-
+        x
+        y
+
+        z
+      e: >-
+        x
+          y
+
+          z
+        w
+      lit: |-
+        x
+          y
+    `);
+
+    const { documents } = readYamlDocuments(text, "folded.yaml");
+
+    expect(documents[0]?.value).toEqual({
+      a: "x\n\n  y\n  z\nw\n",
+      b: "x\n\n\n  y\nw",
+      c: "x y\nz",
+      e: "x\n\n  y\n\n  z\nw",
+      lit: "x\n  y",
+    });
   });
 });

@@ -10,6 +10,7 @@ describe("core/yaml/stringify", () => {
       kind: "ConfigMap",
       apiVersion: "v1",
       metadata: { name: "x", labels: { z: "1", a: "yes" } },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Flux variable reference
       data: { on: "on", time: "12:30", date: "2020-01-01", n: "3", plain: "${N}", list: ["y", "n"] },
     };
 
@@ -36,7 +37,17 @@ describe("core/yaml/stringify", () => {
   });
 
   it("round-trips through both readings without changing types", () => {
-    const obj = { a: "yes", b: "0777", c: "1e3", d: "~", e: "true", f: 3, g: true, h: null, i: "multi\nline\n" };
+    const obj = {
+      a: "yes",
+      b: "0777",
+      c: "1e3",
+      d: "~",
+      e: "true",
+      f: 3,
+      g: true,
+      h: null,
+      i: "multi\nline\n",
+    };
 
     const text = stringifyYaml(obj);
 
@@ -51,18 +62,11 @@ describe("core/yaml/stringify key order", () => {
 
     const text = stringifyYaml(Object.fromEntries(keys.map((k) => [k, 1])));
 
-    expect(text.split("\n").filter(Boolean).map((l) => l.split(":")[0])).toEqual([
-      "_x",
-      "~t",
-      "1x",
-      "A",
-      "Zz",
-      "a-b",
-      "a.b",
-      "a_b",
-      "file2",
-      "file10",
-      "é",
-    ]);
+    expect(
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(":")[0]),
+    ).toEqual(["_x", "~t", "1x", "A", "Zz", "a-b", "a.b", "a_b", "file2", "file10", "é"]);
   });
 });
