@@ -1,0 +1,100 @@
+/**
+ * `npm run conformance`: how closely the engine reproduces
+ *   1. the flux-local corpus (`get ks` / `get hr` expectations), following Flux where flux-local deviates
+ *      from it (those cases are listed with the reason and excluded from the score), and
+ *   2. kustomize-controller's render of every Flux Kustomization of the real corpus repositories and of the
+ *      flux-local test clusters (output before post-build substitution vs `kubectl kustomize` on a copy of
+ *      the tree with the Flux spec merged in).
+ * Skips (exit 0) when ../shared is absent; exits non-zero only when something crashes, never on a score.
+ *
+ * Flags: --flux-local-only, --render-only.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { analyzeRepository } from "../src/core/index.ts";
+import {
+  analysesFor,
+  FLUX_LOCAL_PREFIX,
+  fluxLocalClusterAnalyses,
+  realRepoDirs,
+  resolveSharedDir,
+} from "./conformance/corpus.ts";
+import { readTree } from "./conformance/disk-tree.ts";
+import { type Analyzer, evaluateChecks } from "./conformance/flux-local.ts";
+import { loadChecks } from "./conformance/flux-local-checks.ts";
+import { type CorpusRepo, type RenderCase, renderEquality } from "./conformance/render-equality.ts";
+import { fluxLocalReport, renderReport } from "./conformance/report.ts";
+
+const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
+
+function kubectlAvailable(): boolean {
+  const r = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+function main(): number {
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const shared = resolveSharedDir(repoRoot, process.env);
+  if (!shared.ok) {
+    console.log(`conformance: skipped — ${shared.reason}`);
+    return 0;
+  }
+  const args = new Set(process.argv.slice(2));
+  const runFluxLocal = !args.has("--render-only");
+  const runRender = !args.has("--flux-local-only");
+  let crashed = false;
+  const t0 = performance.now();
+  console.log(`flux-impact conformance (shared corpus: ${shared.dir})`);
+
+  const fluxLocalDir = join(shared.dir, "corpus", "flux-local");
+  const fluxLocalTree = readTree(join(fluxLocalDir, "testdata"), FLUX_LOCAL_PREFIX);
+
+  if (runFluxLocal) {
+    const expected: unknown = JSON.parse(readFileSync(join(fluxLocalDir, "expected.json"), "utf8"));
+    const { checks, skipped } = loadChecks(expected);
+    console.log("");
+    console.log(`== flux-local corpus: get ks / get hr (${checks.length} checks)`);
+    const results = evaluateChecks(fluxLocalTree.files, fluxLocalTree.symlinks, checks, analyze);
+    for (const line of fluxLocalReport(results, skipped)) console.log(line);
+    crashed ||= results.some((r) => r.status === "crash");
+  }
+
+  if (runRender) {
+    console.log("");
+    console.log(
+      "== render equality: engine output before post-build substitution vs kubectl kustomize (Flux-style build)",
+    );
+    if (!kubectlAvailable()) {
+      console.log("  skipped — kubectl is not installed (the reference build needs `kubectl kustomize`)");
+    } else {
+      const repos: CorpusRepo[] = realRepoDirs(shared.dir).map((r) => {
+        const tree = readTree(r.dir);
+        return {
+          label: r.name,
+          files: tree.files,
+          symlinks: tree.symlinks,
+          analyses: analysesFor([...tree.files.keys()]),
+        };
+      });
+      repos.push({
+        label: "flux-local",
+        files: fluxLocalTree.files,
+        symlinks: fluxLocalTree.symlinks,
+        analyses: fluxLocalClusterAnalyses(join(fluxLocalDir, "testdata")),
+      });
+      const cases: RenderCase[] = [];
+      for (const repo of repos) cases.push(...renderEquality(repo, analyze));
+      for (const line of renderReport(cases)) console.log(line);
+      crashed ||= cases.some((c) => c.status === "crash");
+    }
+  }
+  console.log("");
+  console.log(
+    `conformance finished in ${((performance.now() - t0) / 1000).toFixed(1)} s${crashed ? " — the engine CRASHED (see above)" : ""}`,
+  );
+  return crashed ? 1 : 0;
+}
+
+process.exitCode = main();
