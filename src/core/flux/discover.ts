@@ -81,6 +81,8 @@ interface Caches {
 type ObjectIndex = Map<string, JsonObject | "opaque">;
 
 interface PassResult {
+  /** True when every substituteFrom lookup saw the value the pass finally renders for it. */
+  consistent: boolean;
   result: DiscoveryResult;
   configObjects: JsonObject[];
   opaqueKeys: string[];
@@ -94,22 +96,63 @@ export function discover(
   const caches: Caches = { builds: new Map(), substitutions: new Map() };
   let index: ObjectIndex = new Map();
   let result = pass(snapshot, starts, options, index, caches);
-  for (let i = 1; i < (options.maxPasses ?? 6); i++) {
-    const next = configIndex(result);
-    if (sameIndex(index, next)) break;
-    index = next;
+  for (let i = 1; i < (options.maxPasses ?? 6) && !result.consistent; i++) {
+    index = configIndex(result);
     result = pass(snapshot, starts, options, index, caches);
   }
   return result.result;
+}
+
+/**
+ * The index one pass reads while it renders: the previous pass's objects, updated as builds of this
+ * pass complete. Every lookup is recorded, so the pass can tell afterwards whether any Kustomization
+ * read a value that a later build changed (then another pass runs).
+ */
+class LiveIndex {
+  private readonly values: ObjectIndex;
+  private readonly fresh = new Set<string>();
+  readonly consulted = new Map<string, JsonObject | "opaque" | undefined>();
+
+  constructor(start: ObjectIndex) {
+    this.values = new Map(start);
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  get(key: string): JsonObject | "opaque" | undefined {
+    const v = this.values.get(key);
+    this.consulted.set(key, v);
+    return v;
+  }
+
+  /** First definition in this pass wins (as in configIndex); values left from the previous pass are replaced. */
+  set(key: string, value: JsonObject | "opaque"): void {
+    if (this.fresh.has(key)) return;
+    this.fresh.add(key);
+    this.values.set(key, value);
+  }
+}
+
+/** Non-optional substituteFrom keys of a Kustomization object as written ("Kind/namespace/name"). */
+function requiredSources(obj: JsonObject, namespace: string): string[] {
+  const spec = isJsonObject(obj.spec) ? obj.spec : undefined;
+  const postBuild = spec && isJsonObject(spec.postBuild) ? spec.postBuild : undefined;
+  const from = postBuild && Array.isArray(postBuild.substituteFrom) ? postBuild.substituteFrom : [];
+  return from
+    .filter((f): f is JsonObject => isJsonObject(f) && f.optional !== true)
+    .map((f) => `${String(f.kind)}/${namespace}/${String(f.name)}`);
 }
 
 function pass(
   snapshot: RepoSnapshot,
   starts: readonly DiscoveryStart[],
   options: DiscoveryOptions,
-  index: ObjectIndex,
+  start: ObjectIndex,
   caches: Caches,
 ): PassResult {
+  const index = new LiveIndex(start);
   const diagnostics: Diagnostic[] = [];
   const nodes = new Map<string, KustomizationNode>();
   const helmReleases = new Map<string, HelmReleaseNode>();
@@ -123,11 +166,20 @@ function pass(
         ? { object: s.object, parent: null, definedIn: s.definedIn }
         : { object: s.object, parent: null },
   );
+  // A Kustomization whose substituteFrom sources are not rendered yet waits at the end of the queue,
+  // so producers (cluster-settings) are usually built before consumers and one pass suffices.
+  let stalled = 0;
   while (queue.length > 0) {
     const item = queue.shift()!;
     const namespace = getNamespace(item.object);
     const name = getName(item.object);
     const key = refKey(namespace, name);
+    if (stalled < queue.length && !nodes.has(key) && requiredSources(item.object, namespace).some((k) => !index.has(k))) {
+      queue.push(item);
+      stalled++;
+      continue;
+    }
+    stalled = 0;
     const ref = displayRef("Kustomization", namespace, name);
     const existing = nodes.get(key);
     if (existing) {
@@ -203,8 +255,14 @@ function pass(
         rendered.origin.line === undefined
           ? undefined
           : { file: rendered.origin.file, line: rendered.origin.line };
-      if (obj.kind === "ConfigMap" || obj.kind === "Secret") configObjects.push(obj);
-      for (const secret of createdSecrets(obj)) opaqueKeys.push(`Secret/${getNamespace(obj)}/${secret}`);
+      if (obj.kind === "ConfigMap" || obj.kind === "Secret") {
+        configObjects.push(obj);
+        index.set(`${obj.kind}/${getNamespace(obj)}/${getName(obj)}`, obj);
+      }
+      for (const secret of createdSecrets(obj)) {
+        opaqueKeys.push(`Secret/${getNamespace(obj)}/${secret}`);
+        index.set(`Secret/${getNamespace(obj)}/${secret}`, "opaque");
+      }
       if (kind === "Kustomization") {
         queue.push(loc ? { object: obj, parent: key, definedIn: loc } : { object: obj, parent: key });
       } else if (kind === "HelmRelease") {
@@ -252,7 +310,8 @@ function pass(
           : a.name > b.name
             ? 1
             : 0;
-  return {
+  const passResult: PassResult = {
+    consistent: true,
     result: {
       kustomizations: [...nodes.values()].sort(byKey),
       helmReleases: [...helmReleases.values()].sort(byKey),
@@ -263,6 +322,9 @@ function pass(
     configObjects,
     opaqueKeys,
   };
+  const final = configIndex(passResult);
+  passResult.consistent = [...index.consulted].every(([k, v]) => sameEntry(v, final.get(k)));
+  return passResult;
 }
 
 function render(
@@ -270,7 +332,7 @@ function render(
   node: KustomizationNode,
   spec: FluxKustomizationSpec,
   dir: string,
-  index: ObjectIndex,
+  index: LiveIndex,
   caches: Caches,
   options: DiscoveryOptions,
 ): KustomizationBuild {
@@ -409,23 +471,13 @@ function configIndex(r: PassResult): ObjectIndex {
   return index;
 }
 
-function sameIndex(a: ObjectIndex, b: ObjectIndex): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) {
-    const w = b.get(k);
-    if (v === "opaque" || w === "opaque") {
-      if (v !== w) return false;
-      continue;
-    }
-    if (
-      !w ||
-      JSON.stringify(v.data ?? null) !== JSON.stringify(w.data ?? null) ||
-      JSON.stringify(v.stringData ?? null) !== JSON.stringify(w.stringData ?? null)
-    ) {
-      return false;
-    }
-  }
-  return true;
+function sameEntry(a: JsonObject | "opaque" | undefined, b: JsonObject | "opaque" | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === "opaque" || b === "opaque") return false;
+  return (
+    JSON.stringify(a.data ?? null) === JSON.stringify(b.data ?? null) &&
+    JSON.stringify(a.stringData ?? null) === JSON.stringify(b.stringData ?? null)
+  );
 }
 
 function emptySpec(namespace: string): FluxKustomizationSpec {

@@ -14,7 +14,7 @@
  * Does not look objects up itself (the caller's ObjectLookup resolves names in the Kustomization's
  * namespace) and does not apply `commonMetadata` (that happens after substitution, at apply time).
  */
-import { getName, getStringMap, gvkOf, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
+import { getName, getStringMap, gvkOf, isJsonObject, type JsonObject, type JsonValue } from "../kustomize/resource.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
@@ -169,8 +169,12 @@ export function isSubstitutionDisabled(obj: JsonObject): boolean {
 
 /** One object: serialize, substitute as text, re-read with YAML 1.1 typing. A string is an error. */
 function substituteOne(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | string {
-  const substituted = envsubst(stringifyYaml(obj), lookup, { strict });
+  // envsubst only acts on "$": an object without one is unchanged (the serializer round-trips exactly).
+  if (!containsDollar(obj)) return obj;
+  const text = stringifyYaml(obj);
+  const substituted = envsubst(text, lookup, { strict });
   if (!substituted.ok) return `envsubst error: variable substitution failed: ${substituted.error}`;
+  if (substituted.value === text) return obj;
   const parsed = readYamlDocuments(substituted.value, `${objectRef(obj)} (after substitution)`, {
     tags: YAML11_TAGS,
   });
@@ -258,4 +262,22 @@ function decodeBase64(text: string): string | undefined {
 /** The stand-in for a value that is not known offline (flux-local's convention, stable across revisions). */
 export function placeholder(name: string): string {
   return `..PLACEHOLDER_${name}..`;
+}
+
+function containsDollar(root: JsonValue): boolean {
+  const stack: JsonValue[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("$")) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes("$")) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }

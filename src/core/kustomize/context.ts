@@ -33,13 +33,13 @@ export interface ParsedFile {
 }
 
 /** Parses are cached per snapshot; a snapshot is immutable, so a cache entry can never go stale. */
-const parseCaches = new WeakMap<RepoSnapshot, Map<string, ParsedFile>>();
+const parseCaches = new WeakMap<object, Map<string, ParsedFile>>();
 
 export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFile {
-  let cache = parseCaches.get(snapshot);
+  let cache = parseCaches.get(snapshot.cacheKey);
   if (!cache) {
     cache = new Map();
-    parseCaches.set(snapshot, cache);
+    parseCaches.set(snapshot.cacheKey, cache);
   }
   let parsed = cache.get(path);
   if (!parsed) {

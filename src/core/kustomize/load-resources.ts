@@ -83,17 +83,33 @@ export function validateManifest(value: unknown): string | undefined {
 }
 
 function findNilListEntry(root: JsonObject): string | undefined {
-  const stack: Array<[unknown, string]> = [[root, ""]];
+  // Paths are only built when a null item is found; the walk itself allocates no strings.
+  const stack: Array<{ node: unknown; parent: number; key: string | number }> = [{ node: root, parent: -1, key: "" }];
+  const seen: Array<{ parent: number; key: string | number }> = [];
   while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
+    const frame = stack.pop()!;
+    const id = seen.push({ parent: frame.parent, key: frame.key }) - 1;
+    const node = frame.node;
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
-        if (node[i] === null) return path || "/";
-        stack.push([node[i], `${path}[${i}]`]);
+        if (node[i] === null) return pathOf(seen, id) || "/";
+        if (node[i] !== null && typeof node[i] === "object") stack.push({ node: node[i], parent: id, key: i });
       }
     } else if (isJsonObject(node)) {
-      for (const [k, v] of Object.entries(node)) stack.push([v, `${path}/${k}`]);
+      for (const k in node) {
+        const v = node[k];
+        if (v !== null && typeof v === "object") stack.push({ node: v, parent: id, key: k });
+      }
     }
   }
   return undefined;
+}
+
+function pathOf(seen: ReadonlyArray<{ parent: number; key: string | number }>, id: number): string {
+  const parts: string[] = [];
+  for (let i = id; i > 0; i = seen[i]!.parent) {
+    const { key } = seen[i]!;
+    parts.unshift(typeof key === "number" ? `[${key}]` : `/${key}`);
+  }
+  return parts.join("");
 }

@@ -34,6 +34,11 @@ export interface RepoSnapshot {
   symlinks(): readonly string[];
   /** Limit used by readText; files above it report "too-large". */
   readonly maxFileBytes: number;
+  /**
+   * Identity for caches of derived data (parsed files). A view of another snapshot (the Flux artifact)
+   * shares the key of the snapshot it was cut from, since the same path has the same content.
+   */
+  readonly cacheKey: object;
 }
 
 export interface SnapshotOptions {
@@ -41,6 +46,8 @@ export interface SnapshotOptions {
   symlinks?: Iterable<string>;
   /** Largest file that readText decodes; 1 MiB by default. */
   maxFileBytes?: number;
+  /** Share derived-data caches with this snapshot (its files must be a superset with equal content). */
+  cacheKey?: object;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -97,8 +104,9 @@ export function createMemorySnapshot(
   const texts = new Map<string, TextResult>();
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-  return {
+  const snapshot: RepoSnapshot = {
     maxFileBytes,
+    cacheKey: options.cacheKey ?? {},
     read: (path) => bytes.get(path),
     readText(path) {
       const cached = texts.get(path);
@@ -114,6 +122,7 @@ export function createMemorySnapshot(
     files: () => allFiles,
     symlinks: () => symlinkList,
   };
+  return snapshot;
 }
 
 function decodeText(
