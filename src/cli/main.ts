@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
 import { graphJson, graphMermaid, graphText } from "../core/report/graph-view.ts";
+import { redactObject } from "../core/report/redact.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { stringifyYamlStream } from "../core/yaml/stringify.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
@@ -27,7 +28,7 @@ Commands:
   graph [DIR]   Discover every Flux Kustomization and HelmRelease and print the graph.
                 --format json|text|mermaid (default text)
   build [DIR]   Print what a Flux Kustomization renders (what \`flux build ks\` would apply).
-                --kustomization NS/NAME   one Kustomization to stdout
+                --kustomization NS/NAME   one Kustomization to stdout (Secret values shown as fingerprints)
                 --all --out OUTDIR        every Kustomization to OUTDIR/<namespace>/<name>.yaml
   demo          Run \`graph\` on the bundled example repository (examples/homelab/base).
 
@@ -145,7 +146,7 @@ function buildCommand(
       if (!ks.build) continue;
       const file = join(values.out, ks.namespace || "_", `${ks.name}.yaml`);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, stringifyYamlStream(ks.build.objects.map((o) => o.object)));
+      writeFileSync(file, stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
       written++;
     }
     io.stderr(`wrote ${written} files under ${values.out}\n`);
@@ -167,7 +168,7 @@ function buildCommand(
     io.stderr(`flux-impact: ${ks.key} is not rendered (status: ${ks.status})\n`);
     return 1;
   }
-  io.stdout(stringifyYamlStream(ks.build.objects.map((o) => o.object)));
+  io.stdout(stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
   for (const d of ks.build.diagnostics.filter((x) => x.severity === "error")) {
     io.stderr(`error ${d.code}${d.file ? ` ${d.file}${d.line ? `:${d.line}` : ""}` : ""}: ${d.message}\n`);
   }

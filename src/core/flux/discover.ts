@@ -174,7 +174,11 @@ function pass(
     const namespace = getNamespace(item.object);
     const name = getName(item.object);
     const key = refKey(namespace, name);
-    if (stalled < queue.length && !nodes.has(key) && requiredSources(item.object, namespace).some((k) => !index.has(k))) {
+    if (
+      stalled < queue.length &&
+      !nodes.has(key) &&
+      requiredSources(item.object, namespace).some((k) => !index.has(k))
+    ) {
       queue.push(item);
       stalled++;
       continue;

@@ -14,7 +14,14 @@
  * Does not look objects up itself (the caller's ObjectLookup resolves names in the Kustomization's
  * namespace) and does not apply `commonMetadata` (that happens after substitution, at apply time).
  */
-import { getName, getStringMap, gvkOf, isJsonObject, type JsonObject, type JsonValue } from "../kustomize/resource.ts";
+import {
+  getName,
+  getStringMap,
+  gvkOf,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+} from "../kustomize/resource.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";

@@ -84,7 +84,9 @@ export function validateManifest(value: unknown): string | undefined {
 
 function findNilListEntry(root: JsonObject): string | undefined {
   // Paths are only built when a null item is found; the walk itself allocates no strings.
-  const stack: Array<{ node: unknown; parent: number; key: string | number }> = [{ node: root, parent: -1, key: "" }];
+  const stack: Array<{ node: unknown; parent: number; key: string | number }> = [
+    { node: root, parent: -1, key: "" },
+  ];
   const seen: Array<{ parent: number; key: string | number }> = [];
   while (stack.length > 0) {
     const frame = stack.pop()!;
@@ -93,7 +95,8 @@ function findNilListEntry(root: JsonObject): string | undefined {
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         if (node[i] === null) return pathOf(seen, id) || "/";
-        if (node[i] !== null && typeof node[i] === "object") stack.push({ node: node[i], parent: id, key: i });
+        if (node[i] !== null && typeof node[i] === "object")
+          stack.push({ node: node[i], parent: id, key: i });
       }
     } else if (isJsonObject(node)) {
       for (const k in node) {

@@ -7,6 +7,8 @@
  * form the suffix. This module does not decide which resources need a suffix (that is `generator.hashSuffix`,
  * set by the generators and by absorb) and does not fix name references.
  */
+
+import { sha256Hex } from "../../util/sha256.ts";
 import type { ResMap } from "../resmap.ts";
 import {
   getName,
@@ -16,7 +18,6 @@ import {
   setName,
   storePreviousId,
 } from "../resource.ts";
-import { sha256Hex } from "./sha256.ts";
 
 /** The 10-character name suffix kustomize computes for a ConfigMap or Secret, e.g. "798k5k7g9f". */
 export function kustomizeHash(obj: JsonObject): string {

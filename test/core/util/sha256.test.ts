@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../../../../src/core/kustomize/generators/sha256.ts";
+import { sha256Hex } from "../../../src/core/util/sha256.ts";
 
 const encode = (s: string) => new TextEncoder().encode(s);
 

@@ -1,0 +1,142 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.ts";
+import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
+
+const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
+
+function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "flux-impact-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("cli/main graph", () => {
+  it("prints the graph as JSON with the documented shape and exits 0 on a clean repository", () => {
+    const { code, stdout } = cli("graph", join(EXAMPLE, "base"), "--format", "json");
+    const graph = JSON.parse(stdout);
+
+    expect(code).toBe(0);
+    expect(Object.keys(graph)).toEqual(["entrypoints", "kustomizations", "helmreleases", "diagnostics"]);
+    expect(graph.entrypoints[0]).toMatchObject({ rule: "flux-instance", path: "kubernetes/flux/cluster" });
+    const immich = graph.kustomizations.find((k: { name: string }) => k.name === "immich");
+    expect(immich).toEqual({
+      namespace: "flux-system",
+      name: "immich",
+      path: "kubernetes/apps/media/immich/app",
+      sourceRef: { kind: "GitRepository", name: "flux-system", namespace: "flux-system" },
+      dependsOn: ["flux-system/cloudnative-pg-cluster", "flux-system/dragonfly", "flux-system/ingress-nginx"],
+      parent: "flux-system/cluster-apps",
+      suspend: false,
+      prune: true,
+      status: "rendered",
+      file: "kubernetes/apps/media/immich/ks.yaml",
+      line: expect.any(Number),
+    });
+  });
+
+  it("exits 1 and names the problem when the repository has errors", () => {
+    const { code, stdout } = cli("graph", join(EXAMPLE, "head"));
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "graph-depends-on-missing kubernetes/apps/media/immich/ks.yaml:3: Kustomization flux-system/immich depends on Kustomization flux-system/dragonfly, which does not exist",
+    );
+  });
+
+  it("prints a Mermaid flowchart", () => {
+    const { code, stdout } = cli("graph", join(EXAMPLE, "base"), "--format", "mermaid");
+
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("flowchart LR");
+    expect(stdout).toContain("ks_flux_system_immich --> ks_flux_system_dragonfly");
+    expect(stdout).toContain("hr_media_immich --> hr_database_dragonfly");
+  });
+
+  it("rejects bad usage with exit code 2 and says what to do", () => {
+    expect(cli("graph", "--format", "xml", join(EXAMPLE, "base")).code).toBe(2);
+    expect(cli("frobnicate").stderr).toContain('unknown command "frobnicate"');
+    expect(cli("graph", "--no-such-flag").code).toBe(2);
+    expect(cli("graph", join(tmp, "does-not-exist")).stderr).toContain("cannot read directory");
+    expect(cli().code).toBe(2);
+    expect(cli("--help").code).toBe(0);
+  });
+});
+
+describe("cli/main build", () => {
+  it("prints what one Flux Kustomization renders, after substitution", () => {
+    const { code, stdout } = cli(
+      "build",
+      join(EXAMPLE, "base"),
+      "--kustomization",
+      "flux-system/cert-manager-issuers",
+    );
+    const objects = readYamlDocuments(stdout, "out.yaml").documents.map(
+      (d) => d.value as { kind: string; spec?: unknown },
+    );
+
+    expect(code).toBe(0);
+    expect(objects.map((o) => o.kind).sort()).toEqual(["ClusterIssuer", "ClusterIssuer", "Secret"]);
+    expect(stdout).not.toContain("${CLUSTER_DOMAIN}");
+    expect(stdout).toContain("..PLACEHOLDER_SECRET_ACME_EMAIL..");
+    expect(stdout).not.toContain("ENC[AES256_GCM");
+  });
+
+  it("writes every Kustomization to OUTDIR/<namespace>/<name>.yaml", () => {
+    const out = join(tmp, "rendered");
+
+    const { code, stderr } = cli("build", join(EXAMPLE, "base"), "--all", "--out", out);
+
+    expect(code).toBe(0);
+    expect(stderr).toBe(`wrote 13 files under ${out}\n`);
+    const jellyfin = readFileSync(join(out, "flux-system", "jellyfin.yaml"), "utf8");
+    expect(jellyfin).toContain("kind: HelmRelease");
+  });
+
+  it("names the known Kustomizations when asked for an unknown one", () => {
+    const { code, stderr } = cli("build", join(EXAMPLE, "base"), "--kustomization", "flux-system/nope");
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('no Flux Kustomization "flux-system/nope"');
+    expect(stderr).toContain("flux-system/cluster-apps");
+  });
+});
+
+describe("cli/fs-snapshot git revisions", () => {
+  it("reads a repository at a git revision without checking it out", () => {
+    const repo = join(tmp, "git");
+    mkdirSync(join(repo, "clusters", "prod"), { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repo, "-c", "user.email=t@example.org", "-c", "user.name=t", ...args]);
+    git("init", "-q");
+    const ks = (path: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ${path}, sourceRef: {kind: GitRepository, name: flux-system}}\n`;
+    writeFileSync(join(repo, "clusters", "prod", "apps.yaml"), ks("./apps"));
+    mkdirSync(join(repo, "apps"));
+    writeFileSync(
+      join(repo, "apps", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+    );
+    git("add", "-A");
+    git("commit", "-qm", "one");
+    writeFileSync(join(repo, "clusters", "prod", "apps.yaml"), ks("./gone"));
+
+    const atHead = JSON.parse(cli("graph", repo, "--rev", "HEAD", "--format", "json").stdout);
+    const worktree = JSON.parse(cli("graph", repo, "--format", "json").stdout);
+
+    expect(atHead.kustomizations.find((k: { name: string }) => k.name === "apps").status).toBe("rendered");
+    expect(worktree.kustomizations.find((k: { name: string }) => k.name === "apps").status).toBe(
+      "path-not-found",
+    );
+    expect(cli("graph", repo, "--rev", "no-such-rev").stderr).toContain(
+      'git revision "no-such-rev" not found',
+    );
+  });
+});
