@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,13 @@ describe("scripts/synthetic-repo.ts", () => {
     expect([...other.keys()]).not.toEqual([...one.keys()]);
     expect(() => generateSyntheticRepo(0)).toThrow(RangeError);
     expect(() => generateSyntheticRepo(1.5)).toThrow(RangeError);
+  });
+
+  it("pins the exact output of scale 1, seed 1 (refactors of the generator must not change a byte)", () => {
+    const hash = createHash("sha256")
+      .update(JSON.stringify([...generateSyntheticRepo(1, 1)]))
+      .digest("hex");
+    expect(hash).toBe("3db60f36094bacec957e78a50cf84146de31df49c9158a44e67642ea7a033eb3");
   });
 
   it("at 1× has the size and shape of onedr0p/home-ops' kubernetes/ folder", () => {
