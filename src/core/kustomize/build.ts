@@ -63,8 +63,9 @@ export function buildRoot(
 ): Resource[] {
   const level: Level = { ctx, dir, file: options.file, depth: 0 };
   const state: BuildState = { stack: [dir], rootDir: dir, origins: options.originAnnotations === true };
-  const ra: Accumulator = { resmap: new ResMap(), config: defaultTransformerConfig() };
+  const ra: Accumulator = { resmap: new ResMap(), config: pristineConfig() };
   accumulateTarget(state, level, k, ra);
+  if (ctx.budgetExceeded) return ra.resmap.resources.slice(0, ctx.limits.maxResources);
   for (const e of applyHashSuffixes(ra.resmap))
     ctx.report("kustomize-generator-error", e, levelLocation(level));
   for (const e of fixNameReferences(ra.resmap, ra.config))
@@ -327,7 +328,7 @@ function buildSubdirectory(
       accumulateTarget(state, level, loaded.k, into);
       return into;
     }
-    const sub: Accumulator = { resmap: new ResMap(), config: defaultTransformerConfig() };
+    const sub: Accumulator = { resmap: new ResMap(), config: pristineConfig() };
     accumulateTarget(state, level, loaded.k, sub);
     return sub;
   } finally {
@@ -335,13 +336,25 @@ function buildSubdirectory(
   }
 }
 
+/** Default configs not merged with anything yet: merging one into an accumulator (which starts from the
+ * default) changes nothing, so it is skipped — a deep tree of plain kustomizations stays cheap. */
+const pristineConfigs = new WeakSet<TransformerConfig>();
+
+function pristineConfig(): TransformerConfig {
+  const config = defaultTransformerConfig();
+  pristineConfigs.add(config);
+  return config;
+}
+
 function mergeConfig(level: Level, ra: Accumulator, config: TransformerConfig, at: YamlPath): void {
+  if (pristineConfigs.has(config)) return;
   const errors: string[] = [];
   ra.config = mergeTransformerConfigs(ra.config, config, errors);
   for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", e, levelLocation(level, at));
 }
 
 function loadConfigurations(level: Level, entries: string[]): TransformerConfig {
+  if (entries.length === 0) return pristineConfig();
   let config = defaultTransformerConfig();
   for (const [i, entry] of entries.entries()) {
     const read = readRelative(level, entry, "configurations file", ["configurations", i]);

@@ -110,6 +110,11 @@ export class BuildContext {
     }
   }
 
+  /** True once the expansion budget ran out: Flux would fail this build, so finishing touches are skipped. */
+  get budgetExceeded(): boolean {
+    return this.budgetReported;
+  }
+
   /** Count one expansion; false (and one diagnostic) once the budget is spent. */
   spend(file: string): boolean {
     this.expansions++;

@@ -100,11 +100,9 @@ export function loadKustomization(ctx: BuildContext, dir: string, lenient: boole
   return { found: true, file, k, hadResources };
 }
 
+/** Flux's `len(kus.Resources) > 0`: an empty `resources: []` counts as no resources. */
 function isResourcesPresent(doc: unknown): boolean {
-  return (
-    doc !== null &&
-    typeof doc === "object" &&
-    "resources" in doc &&
-    (doc as { resources: unknown }).resources != null
-  );
+  if (doc === null || typeof doc !== "object" || !("resources" in doc)) return false;
+  const resources = (doc as { resources: unknown }).resources;
+  return Array.isArray(resources) && resources.length > 0;
 }

@@ -69,20 +69,34 @@ function determineFilters(
   backRefs: readonly NameBackReference[],
 ): Map<Resource, RefFilter[]> {
   const out = new Map<Resource, RefFilter[]>();
-  const orgIds = resmap.resources.map((r) => orgId(r));
+  const resources = resmap.resources;
+  // Field specs select by GVK: match each distinct original GVK once, not every resource.
+  const byGvk = new Map<string, { gvk: Gvk; members: Resource[] }>();
+  for (const r of resources) {
+    const id = orgId(r);
+    const key = `${id.group}\u0000${id.version}\u0000${id.kind}`;
+    const group = byGvk.get(key) ?? {
+      gvk: { group: id.group, version: id.version, kind: id.kind },
+      members: [],
+    };
+    group.members.push(r);
+    byGvk.set(key, group);
+  }
   for (const backRef of backRefs) {
     const target: Gvk = { group: backRef.group, version: backRef.version, kind: backRef.kind };
     for (const fs of backRef.referrers) {
-      resmap.resources.forEach((r, i) => {
-        if (!gvkMatches(orgIds[i]!, fs)) return;
-        const list = out.get(r) ?? [];
-        list.push({ fs, target });
-        out.set(r, list);
-      });
+      for (const { gvk, members } of byGvk.values()) {
+        if (!gvkMatches(gvk, fs)) continue;
+        for (const r of members) {
+          const list = out.get(r) ?? [];
+          list.push({ fs, target });
+          out.set(r, list);
+        }
+      }
     }
   }
   // Upstream iterates a Go map (random order); resource order keeps results deterministic.
-  return new Map(resmap.resources.filter((r) => out.has(r)).map((r) => [r, out.get(r)!]));
+  return new Map(resources.filter((r) => out.has(r)).map((r) => [r, out.get(r)!]));
 }
 
 /** resWrangler.SubsetThatCouldBeReferencedByResource, as a predicate (or its error message). */
