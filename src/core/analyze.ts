@@ -114,6 +114,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     kustomizations: found.kustomizations,
     helmReleases: found.helmReleases,
     sources: found.sources,
+    otherFluxObjects: found.otherFluxObjects,
     diagnostics: dedupeDiagnostics(diagnostics),
     graphs: { kustomizations: ksGraph, helmReleases: hrGraph },
   };

@@ -149,12 +149,21 @@ export interface SourceNode extends NamespacedName {
   definedIn?: SourceLocation;
 }
 
+/** Other Flux objects the builds render (FluxInstance, ImageUpdateAutomation). */
+export interface FluxObjectNode extends NamespacedName {
+  kind: string;
+  kustomization: string;
+  object: JsonObject;
+  definedIn?: SourceLocation;
+}
+
 export interface RepositoryModel {
   entrypoints: Entrypoint[];
   /** Sorted by namespace, then name. */
   kustomizations: KustomizationNode[];
   helmReleases: HelmReleaseNode[];
   sources: SourceNode[];
+  otherFluxObjects: FluxObjectNode[];
   diagnostics: Diagnostic[];
 }
 

@@ -120,5 +120,13 @@ export function source(kind: SourceNode["kind"], key: string, owner: string): So
 }
 
 export function model(parts: Partial<RepositoryModel>): RepositoryModel {
-  return { entrypoints: [], kustomizations: [], helmReleases: [], sources: [], diagnostics: [], ...parts };
+  return {
+    entrypoints: [],
+    kustomizations: [],
+    helmReleases: [],
+    sources: [],
+    otherFluxObjects: [],
+    diagnostics: [],
+    ...parts,
+  };
 }

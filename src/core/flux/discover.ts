@@ -20,6 +20,7 @@ import {
 } from "../kustomize/resource.ts";
 import type {
   FluxKustomizationSpec,
+  FluxObjectNode,
   HelmReleaseNode,
   KustomizationBuild,
   KustomizationNode,
@@ -53,14 +54,7 @@ export interface DiscoveryResult {
   kustomizations: KustomizationNode[];
   helmReleases: HelmReleaseNode[];
   sources: SourceNode[];
-  otherFluxObjects: Array<{
-    kind: string;
-    namespace: string;
-    name: string;
-    kustomization: string;
-    object: JsonObject;
-    definedIn?: SourceLocation;
-  }>;
+  otherFluxObjects: FluxObjectNode[];
   diagnostics: Diagnostic[];
 }
 
