@@ -21,9 +21,10 @@ import {
   isJsonObject,
   type JsonObject,
   type JsonValue,
+  setOwn,
 } from "../kustomize/resource.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
-import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
+import { resolveYaml11Plain, YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { envsubst, type VariableLookup } from "./envsubst.ts";
 
@@ -178,6 +179,8 @@ export function isSubstitutionDisabled(obj: JsonObject): boolean {
 function substituteOne(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | string {
   // envsubst only acts on "$": an object without one is unchanged (the serializer round-trips exactly).
   if (!containsDollar(obj)) return obj;
+  const fast = substituteValues(obj, lookup, strict);
+  if (fast !== undefined) return fast;
   const text = stringifyYaml(obj);
   const substituted = envsubst(text, lookup, { strict });
   if (!substituted.ok) return `envsubst error: variable substitution failed: ${substituted.error}`;
@@ -288,3 +291,51 @@ function containsDollar(root: JsonValue): boolean {
   }
   return false;
 }
+
+/**
+ * The common case without serializing: every "$" sits in a string value that the serializer writes as a
+ * plain scalar, and each substituted value is again a simple plain scalar. Then substituting the YAML text
+ * and re-reading it (what Flux does) equals substituting each value and typing the result as a YAML 1.1
+ * plain scalar, which is what this does. Anything else (keys with "$", values that need quoting, results
+ * with spaces or YAML indicators, envsubst errors) returns undefined and takes the text path.
+ */
+function substituteValues(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | undefined {
+  let failed = false;
+  const visit = (v: JsonValue): JsonValue => {
+    if (failed) return v;
+    if (typeof v === "string") {
+      if (!v.includes("$")) return v;
+      if (!isSimplePlain(v)) {
+        failed = true;
+        return v;
+      }
+      const out = envsubst(v, lookup, { strict });
+      if (!out.ok || !SIMPLE_RESULT.test(out.value)) {
+        failed = true;
+        return v;
+      }
+      return resolveYaml11Plain(out.value) as JsonValue;
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v !== null && typeof v === "object") {
+      const copy: JsonObject = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes("$")) failed = true;
+        setOwn(copy, k, visit(x));
+      }
+      return copy;
+    }
+    return v;
+  };
+  const result = visit(obj);
+  return failed ? undefined : (result as JsonObject);
+}
+
+/** A value the serializer writes plain on one line: no indicator first, no ": " or " #", no edge spaces. */
+function isSimplePlain(s: string): boolean {
+  return SIMPLE_SOURCE.test(s) && !s.includes(": ") && !s.includes(" #") && !s.endsWith(":");
+}
+
+const SIMPLE_SOURCE = /^[^\s\-?:,[\]{}#&*!|>'"%@`][^\n\r\t]*[^\s]$|^[^\s\-?:,[\]{}#&*!|>'"%@`]$/;
+/** Substituted text that reads back as exactly one plain scalar (or nothing: an empty value is null). */
+const SIMPLE_RESULT = /^(?:[A-Za-z0-9_./@=+~^()$][A-Za-z0-9_./@=+~^()$,-]*(?::[A-Za-z0-9_./@=+~^()$,-]+)*)?$/;

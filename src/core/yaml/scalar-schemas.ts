@@ -179,6 +179,16 @@ function withScalars(scalars: ScalarTag[], extraQuoteTests: RegExp[] = []): (tag
 /** go-yaml v3 as used by kustomize (kyaml) followed by JSON: the types of rendered objects. */
 export const KUSTOMIZE_TAGS = withScalars(scalarTags({ t: TRUE_12, f: FALSE_12 }, true));
 
+const YAML11_SCALARS = scalarTags({ t: TRUE_11, f: FALSE_11 }, false);
+
+/** How go-yaml v2 (sigs.k8s.io/yaml) types a plain scalar: null, bool, int, float, or the string itself. */
+export function resolveYaml11Plain(s: string): unknown {
+  for (const tag of YAML11_SCALARS) {
+    if (tag.test?.test(s)) return (tag.resolve as (value: string) => unknown)(s);
+  }
+  return s;
+}
+
 /** go-yaml v2 as used by sigs.k8s.io/yaml (Kubernetes, Flux's post-substitution parse). */
 export const YAML11_TAGS = withScalars(scalarTags({ t: TRUE_11, f: FALSE_11 }, false));
 
