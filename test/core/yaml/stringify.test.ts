@@ -10,7 +10,6 @@ describe("core/yaml/stringify", () => {
       kind: "ConfigMap",
       apiVersion: "v1",
       metadata: { name: "x", labels: { z: "1", a: "yes" } },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Flux variable reference
       data: { on: "on", time: "12:30", date: "2020-01-01", n: "3", plain: "${N}", list: ["y", "n"] },
     };
 
