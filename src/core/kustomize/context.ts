@@ -32,8 +32,11 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
-/** Parses are cached per snapshot; a snapshot is immutable, so a cache entry can never go stale. */
-const parseCaches = new WeakMap<object, Map<string, ParsedFile>>();
+/**
+ * Parses are cached per cache scope (a snapshot's `cacheKey`) and path, and reused only when the text is
+ * the same — so two revisions of a repository may share one scope and parse each unchanged file once.
+ */
+const parseCaches = new WeakMap<object, Map<string, { text: string; parsed: ParsedFile }>>();
 
 export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFile {
   let cache = parseCaches.get(snapshot.cacheKey);
@@ -41,16 +44,12 @@ export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFil
     cache = new Map();
     parseCaches.set(snapshot.cacheKey, cache);
   }
-  let parsed = cache.get(path);
-  if (!parsed) {
-    const text = snapshot.readText(path);
-    if (!text.ok) {
-      parsed = { ok: false, documents: [], diagnostics: [textFailure(snapshot, path, text.reason)] };
-    } else {
-      parsed = readYamlDocuments(text.text, path);
-    }
-    cache.set(path, parsed);
-  }
+  const text = snapshot.readText(path);
+  if (!text.ok) return { ok: false, documents: [], diagnostics: [textFailure(snapshot, path, text.reason)] };
+  const hit = cache.get(path);
+  if (hit && hit.text === text.text) return hit.parsed;
+  const parsed = readYamlDocuments(text.text, path);
+  cache.set(path, { text: text.text, parsed });
   return parsed;
 }
 
