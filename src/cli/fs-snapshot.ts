@@ -16,7 +16,12 @@ export class SnapshotLoadError extends Error {
   override readonly name = "SnapshotLoadError";
 }
 
-export function loadDirectorySnapshot(dir: string): RepoSnapshot {
+export interface LoadOptions {
+  /** Share parsed-file caches with other snapshots of the same repository (see RepoSnapshot.cacheKey). */
+  cacheKey?: object;
+}
+
+export function loadDirectorySnapshot(dir: string, options: LoadOptions = {}): RepoSnapshot {
   const files = new Map<string, Uint8Array>();
   const symlinks: string[] = [];
   const walk = (abs: string, rel: string) => {
@@ -42,10 +47,10 @@ export function loadDirectorySnapshot(dir: string): RepoSnapshot {
     }
   };
   walk(dir, "");
-  return createMemorySnapshot(files, { symlinks });
+  return createMemorySnapshot(files, { symlinks, ...options });
 }
 
-export function loadGitSnapshot(repoDir: string, rev: string): RepoSnapshot {
+export function loadGitSnapshot(repoDir: string, rev: string, options: LoadOptions = {}): RepoSnapshot {
   const git = (args: string[], input?: string) =>
     execFileSync("git", ["-C", repoDir, ...args], { input, maxBuffer: 1024 * 1024 * 1024 });
   let listing: Buffer;
@@ -77,5 +82,5 @@ export function loadGitSnapshot(repoDir: string, rev: string): RepoSnapshot {
       offset = nl + 1 + size + 1;
     }
   }
-  return createMemorySnapshot(files, { symlinks });
+  return createMemorySnapshot(files, { symlinks, ...options });
 }

@@ -67,8 +67,12 @@ export interface KustomizationBuild {
   reads: string[];
   /** Paths whose existence the output depends on (directories walked, kustomization names probed). */
   probes: string[];
-  /** postBuild variables: names used, and names whose values are unknown offline (SOPS). */
-  variables: { defined: string[]; unknown: string[] };
+  /**
+   * postBuild variables: names defined, names whose values are unknown offline (SOPS, cluster-only
+   * sources), and a short fingerprint of each value (to tell which variables a change touched without
+   * holding the values).
+   */
+  variables: { defined: string[]; unknown: string[]; fingerprints: Record<string, string> };
   /** True when Flux would fail this build (nothing applied, nothing pruned). */
   failed: boolean;
   diagnostics: Diagnostic[];

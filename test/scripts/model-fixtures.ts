@@ -59,7 +59,7 @@ export function ks(
       unsubstituted: opts.objects as KustomizationNode["object"][],
       reads: [],
       probes: [],
-      variables: { defined: [], unknown: [] },
+      variables: { defined: [], unknown: [], fingerprints: {} },
       failed: false,
       diagnostics: [],
     };

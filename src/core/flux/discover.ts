@@ -34,6 +34,7 @@ import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
 import { displayRef, refKey } from "./object-ref.ts";
 import { collectVariables, type SubstituteResult, substituteObjects } from "./post-build.ts";
+import { fingerprint } from "../secrets/redact.ts";
 import { createdSecrets } from "./provided-objects.ts";
 import { fluxKindOf } from "./schema.ts";
 
@@ -373,7 +374,7 @@ function render(
   let failed = cached.build.failed;
   const unsubstituted = cached.resources.map((r) => r.obj);
   let objects = unsubstituted;
-  const variables = { defined: [] as string[], unknown: [] as string[] };
+  const variables = { defined: [] as string[], unknown: [] as string[], fingerprints: {} as Record<string, string> };
   const loc = node.definedIn ? { file: node.definedIn.file, line: node.definedIn.line, ref } : { ref };
   if (spec.postBuild) {
     // A non-optional source that no build defines may still exist in the cluster (created outside Git):
@@ -389,6 +390,7 @@ function render(
     });
     variables.defined = [...collected.vars.keys()].sort();
     variables.unknown = [...collected.unknown].sort();
+    for (const [name, value] of collected.vars) variables.fingerprints[name] = fingerprint(value);
     for (const m of notInRepo) {
       diagnostics.push(
         diagnostic(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fingerprint, redactObject } from "../../../src/core/report/redact.ts";
+import { fingerprint, redactObject } from "../../../src/core/secrets/redact.ts";
 
 describe("core/report/redact", () => {
   it("fingerprints every Secret value and drops the SOPS block", () => {

@@ -1,0 +1,38 @@
+/**
+ * Changed files between two git revisions, from `git diff --name-status -M -z` (renames detected as git
+ * does). Copies count as additions.
+ */
+import { execFileSync } from "node:child_process";
+import type { ChangedFile } from "../core/impact/types.ts";
+import { SnapshotLoadError } from "./fs-snapshot.ts";
+
+export function gitChangedFiles(repoDir: string, base: string, head: string): ChangedFile[] {
+  let out: string;
+  try {
+    out = execFileSync("git", ["-C", repoDir, "diff", "--name-status", "-M", "-z", base, head], {
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString("utf8");
+  } catch {
+    throw new SnapshotLoadError(`git diff ${base} ${head} failed in ${repoDir}`);
+  }
+  return parseNameStatus(out);
+}
+
+export function parseNameStatus(out: string): ChangedFile[] {
+  const fields = out.split("\0");
+  const changes: ChangedFile[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const status = fields[i++] ?? "";
+    if (status === "") continue;
+    const letter = status[0];
+    if (letter === "R" || letter === "C") {
+      const from = fields[i++] ?? "";
+      const to = fields[i++] ?? "";
+      changes.push(letter === "R" ? { path: to, status: "renamed", previousPath: from } : { path: to, status: "added" });
+      continue;
+    }
+    const path = fields[i++] ?? "";
+    changes.push({ path, status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified" });
+  }
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,92 @@
+/**
+ * analyzeChange(): the impact of a change, from the analyzed base and head revisions and the changed
+ * files. Steps:
+ *   1. diff every Flux Kustomization (definition, output, reasons); keep those that changed;
+ *   2. diff every HelmRelease (chart, chartRef, effective values, images, dependsOn, suspend);
+ *   3. dependsOn chains and the affected subgraph (head graph; base graph for removed objects);
+ *   4. what Flux will do: deletions/orphans, disabled services, suspend flips;
+ *   5. findings in head, introduced vs already on base.
+ */
+import type { AnalyzedRepository } from "../analyze.ts";
+import { chainsFor, impactGraph } from "./chains.ts";
+import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
+import { splitFindings } from "./findings.ts";
+import { diffHelmRelease } from "./helm-release-diff.ts";
+import { diffKustomization } from "./kustomization-diff.ts";
+import type { ChangedFile, HelmReleaseImpact, ImpactReport, KustomizationImpact } from "./types.ts";
+
+export function analyzeChange(
+  base: AnalyzedRepository,
+  head: AnalyzedRepository,
+  changedFiles: readonly ChangedFile[],
+): ImpactReport {
+  // 1. Kustomizations.
+  const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
+  const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
+  const kustomizations: KustomizationImpact[] = [];
+  const touchedUnchanged: string[] = [];
+  for (const key of [...new Set([...baseKs.keys(), ...headKs.keys()])].sort()) {
+    const delta = diffKustomization(baseKs.get(key), headKs.get(key), changedFiles);
+    if (!delta.changed) {
+      if (delta.touched) touchedUnchanged.push(key);
+      continue;
+    }
+    const { touched: _t, changed: _c, ...rest } = delta;
+    const graph = headKs.has(key) ? head.graphs.kustomizations : base.graphs.kustomizations;
+    kustomizations.push({ ...rest, ...chainsFor(graph, key) });
+  }
+
+  // 2. HelmReleases.
+  const baseHr = new Map(base.helmReleases.map((h) => [h.key, h]));
+  const headHr = new Map(head.helmReleases.map((h) => [h.key, h]));
+  const helmReleases: HelmReleaseImpact[] = [];
+  for (const key of [...new Set([...baseHr.keys(), ...headHr.keys()])].sort()) {
+    const b = baseHr.get(key);
+    const h = headHr.get(key);
+    const d = diffHelmRelease(b ? { model: base, hr: b } : undefined, h ? { model: head, hr: h } : undefined);
+    if (d.change === "unchanged") continue;
+    const node = (h ?? b)!;
+    const graph = h ? head.graphs.helmReleases : base.graphs.helmReleases;
+    const impact: HelmReleaseImpact = {
+      namespace: node.namespace,
+      name: node.name,
+      key,
+      change: d.change,
+      kustomization: node.kustomization,
+      reasons: d.reasons,
+      values: d.values,
+      images: d.images,
+      dependsOnChanged: d.dependsOnChanged,
+      ...chainsFor(graph, key),
+    };
+    if (d.chart) impact.chart = d.chart;
+    if (d.chartRef) impact.chartRef = d.chartRef;
+    if (d.suspend) impact.suspend = d.suspend;
+    if (node.definedIn) impact.definedIn = node.definedIn;
+    helmReleases.push(impact);
+  }
+
+  // 3–5.
+  const owned = new Set<string>();
+  for (const k of [...base.kustomizations, ...head.kustomizations]) for (const f of k.build?.reads ?? []) owned.add(f);
+  const reasonFiles = new Set(kustomizations.flatMap((k) => k.files));
+  const unownedFiles = changedFiles
+    .filter((c) => !owned.has(c.path) && !(c.previousPath && owned.has(c.previousPath)) && !reasonFiles.has(c.path))
+    .map((c) => c.path);
+  const informational = (d: { code: string }) => d.code !== "flux-entrypoint";
+  return {
+    changedFiles: [...changedFiles],
+    kustomizations,
+    helmReleases,
+    deletions: deletions(base, head),
+    disabledServices: disabledServices(changedFiles, base, head),
+    suspendFlips: suspendFlips(base, head),
+    touchedUnchanged,
+    unownedFiles,
+    findings: splitFindings(base.diagnostics.filter(informational), head.diagnostics.filter(informational)),
+    graph: impactGraph(head, {
+      kustomizations: kustomizations.filter((k) => k.change !== "removed").map((k) => k.key),
+      helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
+    }),
+  };
+}

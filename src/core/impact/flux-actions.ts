@@ -1,0 +1,102 @@
+/**
+ * What Flux will do to the cluster beyond applying new output: objects it deletes (removed from a
+ * Kustomization with prune) or leaves orphaned (prune off), services disabled by renaming their manifest
+ * to a `.dis` file (and who is left waiting for them), and suspend flips.
+ */
+import type { AnalyzedRepository } from "../analyze.ts";
+import type { KustomizationNode } from "../model.ts";
+import { objectKey, objectRef } from "./object-identity.ts";
+import type { ChangedFile, Deletion, DisabledService, SuspendFlip } from "./types.ts";
+
+const DANGEROUS = new Set(["PersistentVolumeClaim", "PersistentVolume", "Namespace", "CustomResourceDefinition"]);
+
+export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): Deletion[] {
+  const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
+  const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
+  const stillApplied = new Set<string>();
+  for (const k of head.kustomizations) for (const o of k.build?.objects ?? []) stillApplied.add(objectKey(o.object));
+  const out: Deletion[] = [];
+  for (const ks of base.kustomizations) {
+    if (!ks.build) continue;
+    const next = headKs.get(ks.key);
+    if (next && !next.build) continue; // not rendered in head (external, path missing): nothing to compare
+    const kept = new Set((next?.build?.objects ?? []).map((o) => objectKey(o.object)));
+    const action = next ? (next.spec.prune ? "deleted" : "orphaned") : removalAction(ks, baseKs);
+    for (const { object } of ks.build.objects) {
+      const key = objectKey(object);
+      if (kept.has(key) || stillApplied.has(key)) continue;
+      const ref = objectRef(object);
+      out.push({ ref, kustomization: ks.key, action, dangerous: DANGEROUS.has(ref.kind) });
+    }
+  }
+  return out;
+}
+
+/**
+ * A Kustomization that disappears from its parent's output: with the parent pruning, Flux deletes it and
+ * its finalizer garbage-collects what it applied per `deletionPolicy` (MirrorPrune follows `prune`);
+ * without, it stays in the cluster, unmanaged.
+ */
+function removalAction(ks: KustomizationNode, baseKs: Map<string, KustomizationNode>): Deletion["action"] {
+  const parent = ks.parent ? baseKs.get(ks.parent) : undefined;
+  if (parent && !parent.spec.prune) return "orphaned";
+  const policy = (ks.object.spec as { deletionPolicy?: unknown } | undefined)?.deletionPolicy;
+  if (policy === "Delete" || policy === "WaitForTermination") return "deleted";
+  if (policy === "Orphan") return "orphaned";
+  return ks.spec.prune ? "deleted" : "orphaned";
+}
+
+/** A manifest renamed to `*.dis` (or replaced by one in the same directory): the service is switched off. */
+export function disabledServices(
+  changes: readonly ChangedFile[],
+  base: AnalyzedRepository,
+  head: AnalyzedRepository,
+): DisabledService[] {
+  const out: DisabledService[] = [];
+  const headKeys = new Set(head.kustomizations.map((k) => k.key));
+  for (const c of changes) {
+    if (!c.path.endsWith(".dis")) continue;
+    const previous =
+      c.status === "renamed" && c.previousPath
+        ? c.previousPath
+        : changes.find((r) => r.status === "removed" && sameDir(r.path, c.path) && /\.ya?ml$/.test(r.path))?.path;
+    if (!previous) continue;
+    const gone = base.kustomizations.filter((k) => k.definedIn?.file === previous && !headKeys.has(k.key));
+    if (gone.length === 0) continue;
+    const goneKs = new Set(gone.map((k) => k.key));
+    const hrs = base.helmReleases.filter((h) => goneKs.has(h.kustomization)).map((h) => h.key);
+    const goneHr = new Set(hrs.filter((h) => !head.helmReleases.some((x) => x.key === h)));
+    const stranded = [
+      ...head.graphs.kustomizations.missing.filter((m) => goneKs.has(m.to)).map((m) => `Kustomization ${m.from}`),
+      ...head.graphs.helmReleases.missing.filter((m) => goneHr.has(m.to)).map((m) => `HelmRelease ${m.from}`),
+    ];
+    out.push({
+      file: c.path,
+      previousFile: previous,
+      kustomizations: [...goneKs],
+      helmReleases: hrs,
+      objectCount: gone.reduce((n, k) => n + (k.build?.objects.length ?? 0), 0),
+      strandedDependents: [...new Set(stranded)].sort(),
+    });
+  }
+  return out;
+}
+
+function sameDir(a: string, b: string): boolean {
+  return a.slice(0, a.lastIndexOf("/")) === b.slice(0, b.lastIndexOf("/"));
+}
+
+export function suspendFlips(base: AnalyzedRepository, head: AnalyzedRepository): SuspendFlip[] {
+  const out: SuspendFlip[] = [];
+  const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
+  for (const k of head.kustomizations) {
+    const b = baseKs.get(k.key);
+    if (b && b.spec.suspend !== k.spec.suspend) out.push({ kind: "Kustomization", key: k.key, from: b.spec.suspend, to: k.spec.suspend });
+  }
+  const baseHr = new Map(base.helmReleases.map((h) => [h.key, h]));
+  for (const h of head.helmReleases) {
+    const b = baseHr.get(h.key);
+    if (b && b.suspend !== h.suspend) out.push({ kind: "HelmRelease", key: h.key, from: b.suspend, to: h.suspend });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Per-object rendered diffs: each Kubernetes object written as YAML (Secret values fingerprinted, SOPS
+ * metadata dropped) and compared line by line with the `diff` library. Objects are matched by identity.
+ */
+import { structuredPatch } from "diff";
+import type { JsonObject } from "../kustomize/resource.ts";
+import { redactObject } from "../secrets/redact.ts";
+import { stringifyYaml } from "../yaml/stringify.ts";
+import { objectKey, objectRef } from "./object-identity.ts";
+import type { ObjectDiff } from "./types.ts";
+
+export interface ObjectSetDiff {
+  diffs: ObjectDiff[];
+  /** Objects only in base, keyed by identity. */
+  removed: Map<string, JsonObject>;
+  added: Map<string, JsonObject>;
+}
+
+export function diffObjectSets(base: readonly JsonObject[], head: readonly JsonObject[], context = 3): ObjectSetDiff {
+  const baseByKey = new Map(base.map((o) => [objectKey(o), o]));
+  const headByKey = new Map(head.map((o) => [objectKey(o), o]));
+  const diffs: ObjectDiff[] = [];
+  const removed = new Map<string, JsonObject>();
+  const added = new Map<string, JsonObject>();
+  for (const [key, b] of baseByKey) {
+    const h = headByKey.get(key);
+    if (!h) {
+      removed.set(key, b);
+      diffs.push(objectDiff(b, undefined, context));
+    } else if (!deepEqual(b, h)) diffs.push(objectDiff(b, h, context));
+  }
+  for (const [key, h] of headByKey) {
+    if (baseByKey.has(key)) continue;
+    added.set(key, h);
+    diffs.push(objectDiff(undefined, h, context));
+  }
+  return { diffs, removed, added };
+}
+
+export function objectDiff(base: JsonObject | undefined, head: JsonObject | undefined, context = 3): ObjectDiff {
+  const ref = objectRef((head ?? base)!);
+  const before = base ? stringifyYaml(redactObject(base)) : "";
+  const after = head ? stringifyYaml(redactObject(head)) : "";
+  const patch = structuredPatch("", "", before, after, "", "", { context });
+  let addedLines = 0;
+  let removedLines = 0;
+  const text: string[] = [];
+  for (const h of patch.hunks) {
+    text.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+    for (const line of h.lines) {
+      if (line.startsWith("\\")) continue;
+      if (line.startsWith("+")) addedLines++;
+      else if (line.startsWith("-")) removedLines++;
+      text.push(line);
+    }
+  }
+  return {
+    ref,
+    change: !base ? "added" : !head ? "removed" : "modified",
+    diff: text.length ? `${text.join("\n")}\n` : "",
+    added: addedLines,
+    removed: removedLines,
+  };
+}
+
+/** Structural equality of JSON data (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
