@@ -67,6 +67,12 @@ export function analyzeChange(
   }
 
   // 3–5.
+  const disabled = disabledServices(changedFiles, base, head);
+  for (const service of disabled) {
+    for (const k of kustomizations) {
+      if (service.kustomizations.includes(k.key)) k.reasons.unshift({ kind: "disabled", file: service.file });
+    }
+  }
   const owned = new Set<string>();
   for (const k of [...base.kustomizations, ...head.kustomizations]) for (const f of k.build?.reads ?? []) owned.add(f);
   const reasonFiles = new Set(kustomizations.flatMap((k) => k.files));
@@ -79,7 +85,7 @@ export function analyzeChange(
     kustomizations,
     helmReleases,
     deletions: deletions(base, head),
-    disabledServices: disabledServices(changedFiles, base, head),
+    disabledServices: disabled,
     suspendFlips: suspendFlips(base, head),
     touchedUnchanged,
     unownedFiles,

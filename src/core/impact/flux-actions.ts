@@ -4,6 +4,7 @@
  * to a `.dis` file (and who is left waiting for them), and suspend flips.
  */
 import type { AnalyzedRepository } from "../analyze.ts";
+import type { JsonObject } from "../kustomize/resource.ts";
 import type { KustomizationNode } from "../model.ts";
 import { objectKey, objectRef } from "./object-identity.ts";
 import type { ChangedFile, Deletion, DisabledService, SuspendFlip } from "./types.ts";
@@ -14,7 +15,14 @@ export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): D
   const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
   const stillApplied = new Set<string>();
-  for (const k of head.kustomizations) for (const o of k.build?.objects ?? []) stillApplied.add(objectKey(o.object));
+  const generatedInHead = new Set<string>();
+  for (const k of head.kustomizations) {
+    for (const o of k.build?.objects ?? []) {
+      stillApplied.add(objectKey(o.object));
+      const stem = hashStem(o.object);
+      if (stem) generatedInHead.add(stem);
+    }
+  }
   const out: Deletion[] = [];
   for (const ks of base.kustomizations) {
     if (!ks.build) continue;
@@ -25,11 +33,23 @@ export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): D
     for (const { object } of ks.build.objects) {
       const key = objectKey(object);
       if (kept.has(key) || stillApplied.has(key)) continue;
+      // A generated ConfigMap/Secret whose content hash changed: Flux prunes the old name, but it is
+      // replaced by the new one (its diff shows the change), not deleted.
+      const stem = hashStem(object);
+      if (stem && generatedInHead.has(stem)) continue;
       const ref = objectRef(object);
       out.push({ ref, kustomization: ks.key, action, dangerous: DANGEROUS.has(ref.kind) });
     }
   }
   return out;
+}
+
+/** "Kind/namespace/name-without-hash" for ConfigMaps and Secrets named like kustomize's generators. */
+function hashStem(obj: JsonObject): string | undefined {
+  if (obj.kind !== "ConfigMap" && obj.kind !== "Secret") return undefined;
+  const ref = objectRef(obj);
+  const m = /^(.+)-[0-9a-z]{10}$/.exec(ref.name);
+  return m ? `${ref.kind}/${ref.namespace}/${m[1]}` : undefined;
 }
 
 /**
