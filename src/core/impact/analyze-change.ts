@@ -15,6 +15,13 @@ import { diffHelmRelease } from "./helm-release-diff.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
 import type { ChangedFile, HelmReleaseImpact, ImpactReport, KustomizationImpact } from "./types.ts";
 
+/** Objects left waiting for a disabled service: drawn in the graph with their broken dependsOn. */
+function strandedBy(disabled: ReturnType<typeof disabledServices>): { kustomizations: string[]; helmReleases: string[] } {
+  const all = disabled.flatMap((d) => d.strandedDependents);
+  const keys = (kind: string) => all.filter((s) => s.startsWith(`${kind} `)).map((s) => s.slice(kind.length + 1));
+  return { kustomizations: keys("Kustomization"), helmReleases: keys("HelmRelease") };
+}
+
 export function analyzeChange(
   base: AnalyzedRepository,
   head: AnalyzedRepository,
@@ -66,6 +73,18 @@ export function analyzeChange(
     helmReleases.push(impact);
   }
 
+  // A HelmRelease whose object changed although its file did not was rendered differently by its parent
+  // (post-build variables, parent patches): name that cause, not an edit of the file.
+  const changedPaths = new Set(changedFiles.map((c) => c.path));
+  const ksByKey = new Map(kustomizations.map((k) => [k.key, k]));
+  for (const hr of helmReleases) {
+    hr.reasons = hr.reasons.flatMap((r) => {
+      if (r.kind !== "definition" || changedPaths.has(r.file)) return [r];
+      const parentVars = ksByKey.get(hr.kustomization)?.reasons.find((x) => x.kind === "variables");
+      return [parentVars ?? { kind: "parent", parent: hr.kustomization }];
+    });
+  }
+
   // 3–5.
   const disabled = disabledServices(changedFiles, base, head);
   for (const service of disabled) {
@@ -90,9 +109,13 @@ export function analyzeChange(
     touchedUnchanged,
     unownedFiles,
     findings: splitFindings(base.diagnostics.filter(informational), head.diagnostics.filter(informational)),
-    graph: impactGraph(head, {
-      kustomizations: kustomizations.filter((k) => k.change !== "removed").map((k) => k.key),
-      helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
-    }),
+    graph: impactGraph(
+      head,
+      {
+        kustomizations: kustomizations.filter((k) => k.change !== "removed").map((k) => k.key),
+        helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
+      },
+      strandedBy(disabled),
+    ),
   };
 }

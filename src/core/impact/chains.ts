@@ -30,11 +30,17 @@ export function chainsFor(graph: DependencyGraph, key: string): ChainInfo {
 export function impactGraph(
   head: AnalyzedRepository,
   affected: { kustomizations: readonly string[]; helmReleases: readonly string[] },
+  context: { kustomizations: readonly string[]; helmReleases: readonly string[] } = { kustomizations: [], helmReleases: [] },
 ): ImpactGraph {
   const graph: ImpactGraph = { nodes: [], edges: [] };
-  const add = (kind: "Kustomization" | "HelmRelease", g: DependencyGraph, keys: readonly string[]) => {
+  const add = (
+    kind: "Kustomization" | "HelmRelease",
+    g: DependencyGraph,
+    keys: readonly string[],
+    extra: readonly string[],
+  ) => {
     const prefix = kind === "Kustomization" ? "ks" : "hr";
-    const included = new Set<string>();
+    const included = new Set<string>(extra.filter((k) => g.upstreamEdges.has(k)));
     for (const key of keys) {
       included.add(key);
       for (const up of g.upstreamEdges.get(key) ?? []) included.add(up);
@@ -57,7 +63,7 @@ export function impactGraph(
       if (included.has(m.from)) graph.edges.push({ from: `${prefix}:${m.from}`, to: `${prefix}:${m.to}`, kind: "dependsOn" });
     }
   };
-  add("Kustomization", head.graphs.kustomizations, affected.kustomizations);
-  add("HelmRelease", head.graphs.helmReleases, affected.helmReleases);
+  add("Kustomization", head.graphs.kustomizations, affected.kustomizations, context.kustomizations);
+  add("HelmRelease", head.graphs.helmReleases, affected.helmReleases, context.helmReleases);
   return graph;
 }
