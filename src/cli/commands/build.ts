@@ -1,0 +1,44 @@
+/** `flux-impact build [DIR]`: what one (or every) Flux Kustomization renders, Secret values fingerprinted. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { AnalyzedRepository } from "../../core/analyze.ts";
+import type { Diagnostic } from "../../core/diagnostics.ts";
+import { redactObject } from "../../core/secrets/redact.ts";
+import { stringifyYamlStream } from "../../core/yaml/stringify.ts";
+import { type CliIo, type CliValues, UsageError } from "../options.ts";
+
+export function buildCommand(model: AnalyzedRepository, values: CliValues, io: CliIo): number {
+  if (values.all) {
+    if (!values.out) throw new UsageError("build --all needs --out OUTDIR");
+    let written = 0;
+    for (const ks of model.kustomizations) {
+      if (!ks.build) continue;
+      const file = join(values.out, ks.namespace || "_", `${ks.name}.yaml`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
+      written++;
+    }
+    io.stderr(`wrote ${written} files under ${values.out}\n`);
+    printErrors(model.diagnostics, io);
+    return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+  }
+  if (!values.kustomization) throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
+  const ks = model.kustomizations.find((k) => k.key === values.kustomization);
+  if (!ks) {
+    const known = model.kustomizations.map((k) => k.key).join(", ") || "none";
+    throw new UsageError(`no Flux Kustomization "${values.kustomization}" in this repository; known: ${known}`);
+  }
+  if (!ks.build) {
+    io.stderr(`flux-impact: ${ks.key} is not rendered (status: ${ks.status})\n`);
+    return 1;
+  }
+  io.stdout(stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
+  printErrors(ks.build.diagnostics, io);
+  return ks.build.failed ? 1 : 0;
+}
+
+function printErrors(diagnostics: readonly Diagnostic[], io: CliIo): void {
+  for (const d of diagnostics.filter((x) => x.severity === "error")) {
+    io.stderr(`error ${d.code}${d.file ? ` ${d.file}${d.line ? `:${d.line}` : ""}` : ""}: ${d.message}\n`);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `flux-impact diff BASE HEAD`: analyze both revisions (directories, or git revisions of --repo) and print
+ * the impact as the pull-request comment (Markdown) or JSON. Both snapshots share one parse cache, so
+ * unchanged files are parsed once.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { analyzeRepository } from "../../core/analyze.ts";
+import { analyzeChange } from "../../core/impact/analyze-change.ts";
+import { changedFilesBetween } from "../../core/impact/changed-files.ts";
+import type { ChangedFile, ImpactReport, RevisionInfo } from "../../core/impact/types.ts";
+import { renderComment } from "../../core/report/comment.ts";
+import { conclusionOf } from "../../core/report/conclusion.ts";
+import { impactJson } from "../../core/report/impact-json.ts";
+import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
+import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
+import { gitChangedFiles } from "../git-changes.ts";
+import { analyzeOptions, type CliIo, type CliValues, UsageError } from "../options.ts";
+
+export interface DiffResult {
+  report: ImpactReport;
+  base: RevisionInfo;
+  head: RevisionInfo;
+}
+
+export function computeDiff(baseArg: string, headArg: string, values: CliValues): DiffResult {
+  const repo = resolve(values.repo ?? ".");
+  const scope = {};
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  const baseIsDir = isDir(resolve(baseArg));
+  const headIsDir = isDir(resolve(headArg));
+  if (baseIsDir !== headIsDir) {
+    throw new UsageError("BASE and HEAD must both be directories or both be git revisions");
+  }
+  let base: RepoSnapshot;
+  let head: RepoSnapshot;
+  let changes: ChangedFile[];
+  if (baseIsDir) {
+    base = loadDirectorySnapshot(resolve(baseArg), { cacheKey: scope });
+    head = loadDirectorySnapshot(resolve(headArg), { cacheKey: scope });
+    changes = changedFilesBetween(base, head);
+  } else {
+    base = loadGitSnapshot(repo, baseArg, { cacheKey: scope });
+    head = loadGitSnapshot(repo, headArg, { cacheKey: scope });
+    changes = gitChangedFiles(repo, baseArg, headArg);
+  }
+  const options = analyzeOptions(values);
+  const report = analyzeChange(analyzeRepository(base, options), analyzeRepository(head, options), changes);
+  return { report, base: { ref: baseArg }, head: { ref: headArg } };
+}
+
+export function diffCommand(args: string[], values: CliValues, io: CliIo): number {
+  if (args.length !== 2) throw new UsageError("diff needs BASE and HEAD (directories or git revisions)");
+  const { report, base, head } = computeDiff(args[0]!, args[1]!, values);
+  const format = values.format ?? "markdown";
+  if (format === "json") io.stdout(`${JSON.stringify(impactJson(report), null, 2)}\n`);
+  else if (format === "markdown") io.stdout(renderComment(report, { base, head }));
+  else throw new UsageError(`--format must be markdown or json (got "${format}")`);
+  return conclusionOf(report.findings.introduced) === "failure" ? 1 : 0;
+}

@@ -1,0 +1,64 @@
+/** Command-line option parsing shared by the commands, and the usage text. */
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const USAGE = `Usage: flux-impact <command> [options]
+
+Commands:
+  diff BASE HEAD
+                What a change does to the cluster: affected Kustomizations and HelmReleases, why,
+                what waits on them, what Flux deletes. BASE and HEAD are directories, or git
+                revisions of the repository at --repo (default: the current directory).
+                --format markdown|json (default markdown: the pull-request comment)
+  graph [DIR]   Discover every Flux Kustomization and HelmRelease and print the graph.
+                --format text|json|mermaid (default text)
+  build [DIR]   Print what a Flux Kustomization renders (what \`flux build ks\` would apply).
+                --kustomization NS/NAME   one Kustomization to stdout (Secret values shown as fingerprints)
+                --all --out OUTDIR        every Kustomization to OUTDIR/<namespace>/<name>.yaml
+  demo          Run \`diff\` on the bundled example repository's two revisions.
+
+Common options:
+  --cluster-path P   Directory Flux syncs first (repeatable); default: detected
+  --search-root D    Only look for entrypoints under D (a repository with several clusters)
+  --rev REV          graph/build: read the repository at a git revision instead of the working tree
+  --repo DIR         diff: the repository whose revisions BASE and HEAD name (default: .)
+  -h, --help         Show this help
+
+Exit codes: 0 ok, 1 errors found in the repository (diff: errors the change introduces), 2 usage error.
+`;
+
+const OPTIONS = {
+  format: { type: "string" },
+  kustomization: { type: "string" },
+  all: { type: "boolean" },
+  out: { type: "string" },
+  "cluster-path": { type: "string", multiple: true },
+  "search-root": { type: "string" },
+  rev: { type: "string" },
+  repo: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type CliValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+export function parseCli(argv: readonly string[]): { values: CliValues; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+export function analyzeOptions(values: CliValues): { clusterPaths?: string[]; searchRoot?: string } {
+  const clusterPaths = values["cluster-path"];
+  const searchRoot = values["search-root"];
+  return { ...(clusterPaths?.length ? { clusterPaths } : {}), ...(searchRoot ? { searchRoot } : {}) };
+}

@@ -1,0 +1,106 @@
+/**
+ * The check run for a head commit: a title (the verdict, ≤ 255 characters), a summary (the comment's
+ * main sections without diffs, ≤ 65,000), a text (the per-object diffs, ≤ 65,000, same budget rules),
+ * the conclusion from the findings the change introduces, and line annotations for those findings that
+ * have a file and line (at most 500; the overflow is said in the summary). `batchAnnotations` splits
+ * annotations into GitHub's 50-per-request batches. Sending them is the GitHub layer's job.
+ */
+import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
+import type { ImpactReport, RevisionInfo } from "../impact/types.ts";
+import { type Block, fitBlocks } from "./budget.ts";
+import { dropGroups, mainSectionBlocks } from "./comment.ts";
+import { type Conclusion, conclusionOf } from "./conclusion.ts";
+import { clip, plainText } from "./markdown.ts";
+import { plural, type RenderContext } from "./sections/common.ts";
+import { diffBlocks } from "./sections/diffs.ts";
+import { footerBlocks } from "./sections/footer.ts";
+import { verdictText } from "./sections/summary.ts";
+
+export const CHECK_OUTPUT_MAX = 65_000;
+export const TITLE_MAX = 255;
+export const ANNOTATIONS_MAX = 500;
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** 64 KB message limit: 16,000 UTF-16 units are at most 64,000 UTF-8 bytes. */
+const MESSAGE_MAX = 16_000;
+
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "failure" | "warning" | "notice";
+  message: string;
+  title: string;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text: string;
+  conclusion: Conclusion;
+  annotations: CheckRunAnnotation[];
+}
+
+const LEVEL = { error: "failure", warning: "warning", notice: "notice" } as const;
+
+function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnnotation {
+  return {
+    path: d.file,
+    start_line: d.line,
+    end_line: d.line,
+    annotation_level: LEVEL[d.severity],
+    message: clip(plainText(d.message), MESSAGE_MAX),
+    title: clip(plainText(`${d.severity}: ${d.code}`, false), TITLE_MAX),
+  };
+}
+
+export function renderCheckRun(
+  report: ImpactReport,
+  options: { base: RevisionInfo; head: RevisionInfo },
+): CheckRunOutput {
+  const ctx: RenderContext = { report, base: options.base, head: options.head };
+  const located = [...report.findings.introduced]
+    .filter(
+      (d): d is Diagnostic & { file: string; line: number } =>
+        d.file !== undefined && d.line !== undefined && d.line > 0,
+    )
+    .sort(compareDiagnostics);
+  const annotations = located.slice(0, ANNOTATIONS_MAX).map(annotation);
+  const overflow = located.length - annotations.length;
+
+  const summaryBlocks: Block[] = [...mainSectionBlocks(ctx, false)];
+  if (overflow > 0)
+    summaryBlocks.splice(1, 0, {
+      text: `_${plural(overflow, "more finding")} with a file and line ${overflow === 1 ? "is" : "are"} not annotated (GitHub takes ${ANNOTATIONS_MAX} annotations per check run); all are listed under Findings._\n\n`,
+      essential: true,
+    });
+  summaryBlocks.push(...footerBlocks(ctx, "per-object diffs are below"));
+  const where = "the rest did not fit GitHub's check-run size limit";
+  const summary = fitBlocks(
+    summaryBlocks,
+    dropGroups(where),
+    CHECK_OUTPUT_MAX,
+    "_The report is too large to show here._",
+  );
+
+  const diffs = diffBlocks(report.kustomizations, false);
+  const text =
+    diffs.length === 0
+      ? "No rendered object changed.\n"
+      : fitBlocks(diffs, dropGroups(where), CHECK_OUTPUT_MAX, "_The diffs are too large to show here._").text;
+
+  return {
+    title: clip(verdictText(report), TITLE_MAX),
+    summary: summary.text,
+    text,
+    conclusion: conclusionOf(report.findings.introduced),
+    annotations,
+  };
+}
+
+/** Consecutive batches of at most `size` (GitHub accepts 50 annotations per create/update request). */
+export function batchAnnotations<T>(annotations: readonly T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
+  const n = Math.max(1, Math.floor(size));
+  const batches: T[][] = [];
+  for (let i = 0; i < annotations.length; i += n) batches.push(annotations.slice(i, i + n));
+  return batches;
+}

@@ -1,0 +1,44 @@
+/**
+ * Findings: problems the change introduces first (severity, code, message, a link to `file#Lline` in
+ * the head revision when its blob URL is known), then — collapsed — those already on the base branch.
+ * Messages can echo repository content, so they go through `mdInline`. One budget block per finding
+ * (groups "findings-introduced", "findings-existing"); the `<details>` wrapper goes with its last item.
+ */
+import { compareDiagnostics, type Diagnostic } from "../../diagnostics.ts";
+import type { RevisionInfo } from "../../impact/types.ts";
+import type { Block } from "../budget.ts";
+import { clip, mdInline } from "../markdown.ts";
+import { code, fileLink, plural, type RenderContext } from "./common.ts";
+
+const MESSAGE_MAX = 500;
+const ICON = { error: "❌", warning: "⚠️", notice: "ℹ️" } as const;
+
+export function findingLine(d: Diagnostic, head: RevisionInfo): string {
+  const where = d.file !== undefined ? ` (${fileLink(d.file, d.line, head)})` : "";
+  const ref = d.ref !== undefined && d.file === undefined ? ` (${mdInline(clip(d.ref, 200))})` : "";
+  return `- ${ICON[d.severity]} **${d.severity}** ${code(d.code)} — ${mdInline(clip(d.message, MESSAGE_MAX))}${where}${ref}`;
+}
+
+export function findingBlocks(ctx: RenderContext): Block[] {
+  const introduced = [...ctx.report.findings.introduced].sort(compareDiagnostics);
+  const existing = [...ctx.report.findings.existing].sort(compareDiagnostics);
+  if (introduced.length + existing.length === 0) return [];
+  const blocks: Block[] = [
+    { text: "#### Findings\n\n", needs: ["findings-introduced", "findings-existing"] },
+  ];
+  if (introduced.length > 0) {
+    for (const d of introduced)
+      blocks.push({ text: `${findingLine(d, ctx.head)}\n`, group: "findings-introduced" });
+    blocks.push({ text: "\n", needs: ["findings-introduced"] });
+  } else blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
+  if (existing.length > 0) {
+    blocks.push({
+      text: `<details><summary>Already on the base branch (${plural(existing.length, "finding")})</summary>\n\n`,
+      needs: ["findings-existing"],
+    });
+    for (const d of existing)
+      blocks.push({ text: `${findingLine(d, ctx.head)}\n`, group: "findings-existing" });
+    blocks.push({ text: "\n</details>\n\n", needs: ["findings-existing"] });
+  }
+  return blocks;
+}

@@ -1,0 +1,30 @@
+/**
+ * The dependency diagram: the affected dependsOn subgraph as a Mermaid flowchart in a fenced block,
+ * with a line saying how many nodes or edges were left out when the graph was cut. One budget block
+ * (group "graph"): the whole diagram stays or goes.
+ */
+import type { ImpactReport } from "../../impact/types.ts";
+import type { Block } from "../budget.ts";
+import { mdFence } from "../markdown.ts";
+import { mermaidFlowchart } from "../mermaid.ts";
+import { plural } from "./common.ts";
+
+export function graphBlocks(report: ImpactReport): Block[] {
+  if (report.graph.nodes.length === 0 || report.graph.edges.length === 0) return [];
+  const cycles = new Set([
+    ...report.kustomizations.filter((k) => k.inCycle).map((k) => `Kustomization ${k.key}`),
+    ...report.helmReleases.filter((h) => h.inCycle).map((h) => `HelmRelease ${h.key}`),
+  ]);
+  const diagram = mermaidFlowchart(report.graph, { cycles });
+  const cut: string[] = [];
+  if (diagram.omittedNodes > 0) cut.push(plural(diagram.omittedNodes, "object"));
+  if (diagram.omittedEdges > 0) cut.push(plural(diagram.omittedEdges, "dependsOn edge"));
+  const note = cut.length > 0 ? `\n${cut.join(" and ")} not drawn (the diagram is limited in size).\n` : "";
+  return [
+    {
+      text: "#### Dependency graph\n\nArrows point from a dependency to what waits for it; affected objects are highlighted.\n\n",
+      needs: ["graph"],
+    },
+    { text: `${mdFence(diagram.source, "mermaid")}${note}\n`, group: "graph" },
+  ];
+}

@@ -1,0 +1,64 @@
+/**
+ * Heading and one-line verdict: how many Flux objects the change affects and how many problems it
+ * introduces ("3 Kustomizations, 2 HelmReleases affected · 1 error, 2 warnings"), then — when present —
+ * the Kustomizations that read changed files but render the same output, and changed files no
+ * Kustomization reads. The verdict text is shared with the check-run title.
+ */
+import type { Diagnostic } from "../../diagnostics.ts";
+import type { ImpactReport } from "../../impact/types.ts";
+import type { Block } from "../budget.ts";
+import { conclusionOf } from "../conclusion.ts";
+import { code, countedList, plural, type RenderContext } from "./common.ts";
+
+const LIST_MAX = 10;
+const ICON = { success: "✅", neutral: "⚠️", failure: "❌" } as const;
+
+/** "3 Kustomizations, 2 HelmReleases affected" or "No Flux objects affected". */
+export function affectedText(report: ImpactReport): string {
+  const parts: string[] = [];
+  if (report.kustomizations.length > 0) parts.push(plural(report.kustomizations.length, "Kustomization"));
+  if (report.helmReleases.length > 0) parts.push(plural(report.helmReleases.length, "HelmRelease"));
+  return parts.length === 0 ? "No Flux objects affected" : `${parts.join(", ")} affected`;
+}
+
+/** "1 error, 2 warnings" or "no new problems". */
+export function findingsText(findings: readonly Diagnostic[]): string {
+  const count = (s: Diagnostic["severity"]) => findings.filter((d) => d.severity === s).length;
+  const parts = [
+    [count("error"), "error"],
+    [count("warning"), "warning"],
+    [count("notice"), "notice"],
+  ] as const;
+  const text = parts.filter(([n]) => n > 0).map(([n, w]) => plural(n, w));
+  return text.length === 0 ? "no new problems" : text.join(", ");
+}
+
+/** The verdict: affected objects and introduced problems. Plain text (numbers and fixed words only). */
+export function verdictText(report: ImpactReport): string {
+  return `${affectedText(report)} · ${findingsText(report.findings.introduced)}`;
+}
+
+export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
+  const { report } = ctx;
+  const blocks: Block[] = [];
+  if (heading) blocks.push({ text: "### Flux impact\n\n", essential: true });
+  const existing = report.findings.existing.length;
+  const already = existing > 0 ? ` · ${plural(existing, "finding")} already on the base branch` : "";
+  const icon = ICON[conclusionOf(report.findings.introduced)];
+  blocks.push({ text: `${icon} **${verdictText(report)}**${already}\n\n`, essential: true });
+  if (report.touchedUnchanged.length > 0) {
+    const names = report.touchedUnchanged.map((k) => code(k));
+    blocks.push({
+      text: `Kustomizations that read changed files but render the same output: ${countedList(names, LIST_MAX)}.\n\n`,
+      group: "context",
+    });
+  }
+  if (report.unownedFiles.length > 0) {
+    const files = report.unownedFiles.map((f) => code(f));
+    blocks.push({
+      text: `Changed files no Kustomization reads (Flux does not apply them): ${countedList(files, LIST_MAX)}.\n\n`,
+      group: "context",
+    });
+  }
+  return blocks;
+}
