@@ -28,7 +28,9 @@ export function parseNameStatus(out: string): ChangedFile[] {
     if (letter === "R" || letter === "C") {
       const from = fields[i++] ?? "";
       const to = fields[i++] ?? "";
-      changes.push(letter === "R" ? { path: to, status: "renamed", previousPath: from } : { path: to, status: "added" });
+      changes.push(
+        letter === "R" ? { path: to, status: "renamed", previousPath: from } : { path: to, status: "added" },
+      );
       continue;
     }
     const path = fields[i++] ?? "";

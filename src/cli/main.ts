@@ -5,13 +5,13 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
+import { renderComment } from "../core/report/comment.ts";
 import { conclusionOf } from "../core/report/conclusion.ts";
 import { buildCommand } from "./commands/build.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
 import { analyzeOptions, type CliIo, type CliValues, parseCli, USAGE, UsageError } from "./options.ts";
-import { renderComment } from "../core/report/comment.ts";
 
 export { type CliIo, UsageError } from "./options.ts";
 
@@ -62,7 +62,12 @@ function analyze(dir: string, values: CliValues): AnalyzedRepository {
 function demo(io: CliIo, values: CliValues): number {
   const example = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "homelab");
   const { report, base, head } = computeDiff(join(example, "base"), join(example, "head"), values);
-  io.stdout(renderComment(report, { base: { ...base, ref: "examples/homelab/base" }, head: { ...head, ref: "examples/homelab/head" } }));
+  io.stdout(
+    renderComment(report, {
+      base: { ...base, ref: "examples/homelab/base" },
+      head: { ...head, ref: "examples/homelab/head" },
+    }),
+  );
   const verdict = conclusionOf(report.findings.introduced);
   io.stdout(
     `\nflux-impact demo: ${report.kustomizations.length} Kustomizations and ${report.helmReleases.length} HelmReleases affected; the check run would conclude "${verdict}".\n`,

@@ -47,7 +47,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export type CliValues = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+export type CliValues = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
 
 export function parseCli(argv: readonly string[]): { values: CliValues; positionals: string[] } {
   try {

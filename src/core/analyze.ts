@@ -7,7 +7,7 @@
  */
 import { type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
 import { artifactSnapshot } from "./flux/artifact.ts";
-import { discover } from "./flux/discover.ts";
+import { type DiscoveryCaches, type DiscoveryReuse, discover } from "./flux/discover.ts";
 import { detectEntrypoints } from "./flux/entrypoint.ts";
 import { refKey } from "./flux/object-ref.ts";
 import { normalizeGitUrl, scanFluxObjects } from "./flux/raw-scan.ts";
@@ -20,6 +20,24 @@ import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
 
 export interface AnalyzedRepository extends RepositoryModel {
   graphs: { kustomizations: DependencyGraph; helmReleases: DependencyGraph };
+}
+
+/** Build caches of each analysis, for `options.reuse` by a later analysis of another revision. */
+const buildCaches = new WeakMap<RepositoryModel, { caches: DiscoveryCaches; excluded: string }>();
+
+function reuseFrom(options: AnalyzeOptions, excluded: string): DiscoveryReuse | undefined {
+  if (!options.reuse) return undefined;
+  const previous = buildCaches.get(options.reuse.from);
+  // A different artifact (ignore rules changed) can change builds without changing a file they read.
+  if (!previous || previous.excluded !== excluded) return undefined;
+  const caches = previous.caches;
+  const changedPaths = new Set<string>();
+  for (const c of options.reuse.changedFiles) {
+    changedPaths.add(c.path);
+    if (c.previousPath) changedPaths.add(c.previousPath);
+  }
+  if ([...changedPaths].some((p) => p === ".sourceignore" || p.endsWith("/.sourceignore"))) return undefined;
+  return { caches, changedPaths };
 }
 
 export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOptions = {}): AnalyzedRepository {
@@ -66,6 +84,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     snapshot,
     typeof entrySpec.ignore === "string" ? entrySpec.ignore : undefined,
   );
+  const excludedKey = artifact.excluded.join("\n");
 
   // 3. Discovery.
   const urls = new Set(
@@ -91,7 +110,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     detected.entries.map((e) =>
       e.definedIn ? { object: e.object, definedIn: e.definedIn } : { object: e.object },
     ),
-    { isLocalSource, strictSubstitution: true },
+    { isLocalSource, strictSubstitution: true, reuse: reuseFrom(options, excludedKey) },
   );
   diagnostics.push(...found.diagnostics);
   for (const ks of found.kustomizations) diagnostics.push(...(ks.build?.diagnostics ?? []));
@@ -109,7 +128,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   );
   diagnostics.push(...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations)));
 
-  return {
+  const model: AnalyzedRepository = {
     entrypoints,
     kustomizations: found.kustomizations,
     helmReleases: found.helmReleases,
@@ -118,4 +137,6 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     diagnostics: dedupeDiagnostics(diagnostics),
     graphs: { kustomizations: ksGraph, helmReleases: hrGraph },
   };
+  buildCaches.set(model, { caches: found.caches, excluded: excludedKey });
+  return model;
 }

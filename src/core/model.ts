@@ -179,4 +179,9 @@ export interface AnalyzeOptions {
   clusterPaths?: string[];
   /** Restrict entrypoint detection to files under this directory (a monorepo of several clusters). */
   searchRoot?: string;
+  /**
+   * Another revision of the same repository, already analyzed, and the files changed since: builds the
+   * change cannot affect are reused instead of rebuilt (a pull request's head after its base).
+   */
+  reuse?: { from: RepositoryModel; changedFiles: ReadonlyArray<{ path: string; previousPath?: string }> };
 }

@@ -140,3 +140,84 @@ describe("cli/fs-snapshot git revisions", () => {
     );
   });
 });
+
+describe("cli/main diff", () => {
+  it("prints the pull-request comment for two directories and exits 1 when the change introduces errors", () => {
+    const { code, stdout } = cli("diff", join(EXAMPLE, "base"), join(EXAMPLE, "head"));
+
+    expect(code).toBe(1);
+    expect(stdout.split("\n")[0]).toBe("<!-- flux-impact:comment -->");
+    expect(stdout).toContain("`0.8.5` → `0.9.0`");
+    expect(stdout).toContain("will wait forever");
+  });
+
+  it("prints JSON with the documented top-level keys", () => {
+    const { stdout } = cli("diff", join(EXAMPLE, "base"), join(EXAMPLE, "head"), "--format", "json");
+    const json = JSON.parse(stdout);
+
+    expect(json.conclusion).toBe("failure");
+    expect(json.kustomizations.map((k: { name: string; change: string }) => `${k.name}:${k.change}`)).toEqual(
+      [
+        "cluster-apps:modified",
+        "cluster-vars:modified",
+        "dragonfly:removed",
+        "immich:modified",
+        "jellyfin:modified",
+      ],
+    );
+    expect(json.helmreleases.find((h: { name: string }) => h.name === "immich").chart).toEqual({
+      from: "0.8.5",
+      to: "0.9.0",
+    });
+    expect(json.deletions.length).toBeGreaterThan(0);
+  });
+
+  it("diffs two git revisions, taking the changed files from git", () => {
+    const repo = join(tmp, "git-diff");
+    mkdirSync(join(repo, "clusters", "c"), { recursive: true });
+    mkdirSync(join(repo, "app"), { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repo, "-c", "user.email=t@example.org", "-c", "user.name=t", ...args]);
+    git("init", "-q");
+    writeFileSync(
+      join(repo, "clusters", "c", "ks.yaml"),
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: app, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ./app, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+    );
+    writeFileSync(
+      join(repo, "app", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {v: one}\n",
+    );
+    git("add", "-A");
+    git("commit", "-qm", "one");
+    writeFileSync(
+      join(repo, "app", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {v: two}\n",
+    );
+    git("commit", "-qam", "two");
+
+    const { code, stdout } = cli(
+      "diff",
+      "HEAD~1",
+      "HEAD",
+      "--repo",
+      repo,
+      "--format",
+      "json",
+      "--cluster-path",
+      "clusters/c",
+    );
+    const json = JSON.parse(stdout);
+
+    expect(code).toBe(0);
+    expect(json.kustomizations).toEqual([
+      expect.objectContaining({ name: "app", change: "modified", files: ["app/cm.yaml"] }),
+    ]);
+  });
+
+  it("needs two arguments of the same kind", () => {
+    expect(cli("diff", join(EXAMPLE, "base")).code).toBe(2);
+    expect(cli("diff", join(EXAMPLE, "base"), "HEAD").stderr).toContain(
+      "both be directories or both be git revisions",
+    );
+  });
+});

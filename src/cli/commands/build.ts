@@ -22,11 +22,14 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
     printErrors(model.diagnostics, io);
     return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   }
-  if (!values.kustomization) throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
+  if (!values.kustomization)
+    throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
   const ks = model.kustomizations.find((k) => k.key === values.kustomization);
   if (!ks) {
     const known = model.kustomizations.map((k) => k.key).join(", ") || "none";
-    throw new UsageError(`no Flux Kustomization "${values.kustomization}" in this repository; known: ${known}`);
+    throw new UsageError(
+      `no Flux Kustomization "${values.kustomization}" in this repository; known: ${known}`,
+    );
   }
   if (!ks.build) {
     io.stderr(`flux-impact: ${ks.key} is not rendered (status: ${ks.status})\n`);

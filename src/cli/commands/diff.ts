@@ -45,7 +45,12 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     changes = gitChangedFiles(repo, baseArg, headArg);
   }
   const options = analyzeOptions(values);
-  const report = analyzeChange(analyzeRepository(base, options), analyzeRepository(head, options), changes);
+  const baseModel = analyzeRepository(base, options);
+  const headModel = analyzeRepository(head, {
+    ...options,
+    reuse: { from: baseModel, changedFiles: changes },
+  });
+  const report = analyzeChange(baseModel, headModel, changes);
   return { report, base: { ref: baseArg }, head: { ref: headArg } };
 }
 

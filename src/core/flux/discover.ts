@@ -29,12 +29,12 @@ import type {
   SourceNode,
   SourceRef,
 } from "../model.ts";
+import { fingerprint } from "../secrets/redact.ts";
 import { secureJoin } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
 import { displayRef, refKey } from "./object-ref.ts";
 import { collectVariables, type SubstituteResult, substituteObjects } from "./post-build.ts";
-import { fingerprint } from "../secrets/redact.ts";
 import { createdSecrets } from "./provided-objects.ts";
 import { fluxKindOf } from "./schema.ts";
 
@@ -48,6 +48,8 @@ export interface DiscoveryOptions {
   isLocalSource: (ref: SourceRef) => boolean;
   /** Fail on undefined post-build variables (Flux ≥ 2.9 default). */
   strictSubstitution: boolean;
+  /** Reuse unaffected builds of an earlier discovery of another revision. */
+  reuse?: DiscoveryReuse | undefined;
   maxPasses?: number;
 }
 
@@ -67,9 +69,15 @@ interface BuildCacheEntry {
   };
 }
 
-interface Caches {
+export interface DiscoveryCaches {
   builds: Map<string, BuildCacheEntry>;
   substitutions: Map<string, SubstituteResult>;
+}
+
+interface Caches extends DiscoveryCaches {
+  reuse: DiscoveryReuse | undefined;
+  /** Build keys taken from the earlier discovery (their substitutions may be reused too). */
+  reused?: Set<string>;
 }
 
 /** ConfigMaps/Secrets by "Kind/namespace/name"; "opaque" for Secrets a controller creates from the repository. */
@@ -83,19 +91,43 @@ interface PassResult {
   opaqueKeys: string[];
 }
 
+/**
+ * Build results of an earlier discovery (another revision of the same repository) and the paths that
+ * changed since: a build whose read-set and existence probes avoid every changed path is reused as is.
+ */
+export interface DiscoveryReuse {
+  caches: DiscoveryCaches;
+  changedPaths: ReadonlySet<string>;
+}
+
 export function discover(
   snapshot: RepoSnapshot,
   starts: readonly DiscoveryStart[],
   options: DiscoveryOptions,
-): DiscoveryResult {
-  const caches: Caches = { builds: new Map(), substitutions: new Map() };
+): DiscoveryResult & { caches: DiscoveryCaches } {
+  const caches: Caches = { builds: new Map(), substitutions: new Map(), reuse: options.reuse };
   let index: ObjectIndex = new Map();
   let result = pass(snapshot, starts, options, index, caches);
   for (let i = 1; i < (options.maxPasses ?? 6) && !result.consistent; i++) {
     index = configIndex(result);
     result = pass(snapshot, starts, options, index, caches);
   }
-  return result.result;
+  return { ...result.result, caches: { builds: caches.builds, substitutions: caches.substitutions } };
+}
+
+/** True when a change could alter a build that read `reads` and probed `probes`. */
+function buildTouched(
+  build: { reads: readonly string[]; probes: readonly string[] },
+  changed: ReadonlySet<string>,
+): boolean {
+  for (const f of build.reads) if (changed.has(f)) return true;
+  const probes = new Set(build.probes);
+  for (const c of changed) {
+    if (probes.has(c)) return true;
+    const dir = c.includes("/") ? c.slice(0, c.lastIndexOf("/")) : "";
+    if (probes.has(dir)) return true;
+  }
+  return false;
 }
 
 /**
@@ -346,6 +378,14 @@ function render(
     spec.images,
   ]);
   let cached = caches.builds.get(buildKey);
+  if (!cached && caches.reuse) {
+    const previous = caches.reuse.caches.builds.get(buildKey);
+    if (previous && !buildTouched(previous.build, caches.reuse.changedPaths)) {
+      cached = previous;
+      caches.builds.set(buildKey, previous);
+      (caches.reused ??= new Set()).add(buildKey);
+    }
+  }
   if (!cached) {
     const { resources, ctx } = buildFluxKustomization(snapshot, {
       dir,
@@ -374,7 +414,11 @@ function render(
   let failed = cached.build.failed;
   const unsubstituted = cached.resources.map((r) => r.obj);
   let objects = unsubstituted;
-  const variables = { defined: [] as string[], unknown: [] as string[], fingerprints: {} as Record<string, string> };
+  const variables = {
+    defined: [] as string[],
+    unknown: [] as string[],
+    fingerprints: {} as Record<string, string>,
+  };
   const loc = node.definedIn ? { file: node.definedIn.file, line: node.definedIn.line, ref } : { ref };
   if (spec.postBuild) {
     // A non-optional source that no build defines may still exist in the cluster (created outside Git):
@@ -406,6 +450,10 @@ function render(
     }
     const substKey = `${buildKey}\u0000${JSON.stringify([...collected.vars])}\u0000${options.strictSubstitution}\u0000${spec.postBuild.substituteStrategy ?? ""}`;
     let subst = caches.substitutions.get(substKey);
+    if (!subst && caches.reused?.has(buildKey)) {
+      subst = caches.reuse?.caches.substitutions.get(substKey);
+      if (subst) caches.substitutions.set(substKey, subst);
+    }
     if (!subst) {
       subst = substituteObjects(unsubstituted, collected, {
         strict: options.strictSubstitution,

@@ -8,17 +8,51 @@
  *   5. findings in head, introduced vs already on base.
  */
 import type { AnalyzedRepository } from "../analyze.ts";
+import type { HelmReleaseNode } from "../model.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
-import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
 import { splitFindings } from "./findings.ts";
+import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
+import { findSourceObject } from "./helm-chart-source.ts";
 import { diffHelmRelease } from "./helm-release-diff.ts";
+import { findRenderedObject } from "./helm-values-source.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
+import { deepEqual } from "./object-diff.ts";
 import type { ChangedFile, HelmReleaseImpact, ImpactReport, KustomizationImpact } from "./types.ts";
 
+/**
+ * Fast path: the HelmRelease object, the ConfigMaps/Secrets it takes values from and its chart source
+ * are all identical, so nothing about the release can have changed. Anything not found on both sides
+ * (a Secret created in the cluster, a missing source) takes the full comparison.
+ */
+function helmReleaseInputsEqual(
+  base: AnalyzedRepository,
+  b: HelmReleaseNode,
+  head: AnalyzedRepository,
+  h: HelmReleaseNode,
+): boolean {
+  if (!deepEqual(b.object, h.object)) return false;
+  for (const v of h.valuesFrom) {
+    const before = findRenderedObject(base, v.kind, b.namespace, v.name);
+    const after = findRenderedObject(head, v.kind, h.namespace, v.name);
+    if (!before || !after || !deepEqual(before, after)) return false;
+  }
+  const ref = h.chart?.sourceRef ?? h.chartRef;
+  if (ref) {
+    const before = findSourceObject(base, ref);
+    const after = findSourceObject(head, ref);
+    if (!deepEqual(before, after)) return false;
+  }
+  return true;
+}
+
 /** Objects left waiting for a disabled service: drawn in the graph with their broken dependsOn. */
-function strandedBy(disabled: ReturnType<typeof disabledServices>): { kustomizations: string[]; helmReleases: string[] } {
+function strandedBy(disabled: ReturnType<typeof disabledServices>): {
+  kustomizations: string[];
+  helmReleases: string[];
+} {
   const all = disabled.flatMap((d) => d.strandedDependents);
-  const keys = (kind: string) => all.filter((s) => s.startsWith(`${kind} `)).map((s) => s.slice(kind.length + 1));
+  const keys = (kind: string) =>
+    all.filter((s) => s.startsWith(`${kind} `)).map((s) => s.slice(kind.length + 1));
   return { kustomizations: keys("Kustomization"), helmReleases: keys("HelmRelease") };
 }
 
@@ -50,6 +84,7 @@ export function analyzeChange(
   for (const key of [...new Set([...baseHr.keys(), ...headHr.keys()])].sort()) {
     const b = baseHr.get(key);
     const h = headHr.get(key);
+    if (b && h && helmReleaseInputsEqual(base, b, head, h)) continue;
     const d = diffHelmRelease(b ? { model: base, hr: b } : undefined, h ? { model: head, hr: h } : undefined);
     if (d.change === "unchanged") continue;
     const node = (h ?? b)!;
@@ -93,10 +128,13 @@ export function analyzeChange(
     }
   }
   const owned = new Set<string>();
-  for (const k of [...base.kustomizations, ...head.kustomizations]) for (const f of k.build?.reads ?? []) owned.add(f);
+  for (const k of [...base.kustomizations, ...head.kustomizations])
+    for (const f of k.build?.reads ?? []) owned.add(f);
   const reasonFiles = new Set(kustomizations.flatMap((k) => k.files));
   const unownedFiles = changedFiles
-    .filter((c) => !owned.has(c.path) && !(c.previousPath && owned.has(c.previousPath)) && !reasonFiles.has(c.path))
+    .filter(
+      (c) => !owned.has(c.path) && !(c.previousPath && owned.has(c.previousPath)) && !reasonFiles.has(c.path),
+    )
     .map((c) => c.path);
   const informational = (d: { code: string }) => d.code !== "flux-entrypoint";
   return {

@@ -14,7 +14,8 @@ export interface ChainInfo {
 }
 
 export function chainsFor(graph: DependencyGraph, key: string): ChainInfo {
-  if (!graph.upstreamEdges.has(key)) return { dependents: [], upstream: [], missingDependencies: [], inCycle: false };
+  if (!graph.upstreamEdges.has(key))
+    return { dependents: [], upstream: [], missingDependencies: [], inCycle: false };
   return {
     dependents: downstreamOf(graph, key),
     upstream: upstreamOf(graph, key),
@@ -30,7 +31,10 @@ export function chainsFor(graph: DependencyGraph, key: string): ChainInfo {
 export function impactGraph(
   head: AnalyzedRepository,
   affected: { kustomizations: readonly string[]; helmReleases: readonly string[] },
-  context: { kustomizations: readonly string[]; helmReleases: readonly string[] } = { kustomizations: [], helmReleases: [] },
+  context: { kustomizations: readonly string[]; helmReleases: readonly string[] } = {
+    kustomizations: [],
+    helmReleases: [],
+  },
 ): ImpactGraph {
   const graph: ImpactGraph = { nodes: [], edges: [] };
   const add = (
@@ -56,11 +60,13 @@ export function impactGraph(
     }
     for (const key of included) {
       for (const up of g.upstreamEdges.get(key) ?? []) {
-        if (included.has(up)) graph.edges.push({ from: `${prefix}:${key}`, to: `${prefix}:${up}`, kind: "dependsOn" });
+        if (included.has(up))
+          graph.edges.push({ from: `${prefix}:${key}`, to: `${prefix}:${up}`, kind: "dependsOn" });
       }
     }
     for (const m of g.missing) {
-      if (included.has(m.from)) graph.edges.push({ from: `${prefix}:${m.from}`, to: `${prefix}:${m.to}`, kind: "dependsOn" });
+      if (included.has(m.from))
+        graph.edges.push({ from: `${prefix}:${m.from}`, to: `${prefix}:${m.to}`, kind: "dependsOn" });
     }
   };
   add("Kustomization", head.graphs.kustomizations, affected.kustomizations, context.kustomizations);

@@ -9,7 +9,12 @@ import type { KustomizationNode } from "../model.ts";
 import { objectKey, objectRef } from "./object-identity.ts";
 import type { ChangedFile, Deletion, DisabledService, SuspendFlip } from "./types.ts";
 
-const DANGEROUS = new Set(["PersistentVolumeClaim", "PersistentVolume", "Namespace", "CustomResourceDefinition"]);
+const DANGEROUS = new Set([
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "Namespace",
+  "CustomResourceDefinition",
+]);
 
 export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): Deletion[] {
   const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
@@ -79,7 +84,8 @@ export function disabledServices(
     const previous =
       c.status === "renamed" && c.previousPath
         ? c.previousPath
-        : changes.find((r) => r.status === "removed" && sameDir(r.path, c.path) && /\.ya?ml$/.test(r.path))?.path;
+        : changes.find((r) => r.status === "removed" && sameDir(r.path, c.path) && /\.ya?ml$/.test(r.path))
+            ?.path;
     if (!previous) continue;
     const gone = base.kustomizations.filter((k) => k.definedIn?.file === previous && !headKeys.has(k.key));
     if (gone.length === 0) continue;
@@ -87,7 +93,9 @@ export function disabledServices(
     const hrs = base.helmReleases.filter((h) => goneKs.has(h.kustomization)).map((h) => h.key);
     const goneHr = new Set(hrs.filter((h) => !head.helmReleases.some((x) => x.key === h)));
     const stranded = [
-      ...head.graphs.kustomizations.missing.filter((m) => goneKs.has(m.to)).map((m) => `Kustomization ${m.from}`),
+      ...head.graphs.kustomizations.missing
+        .filter((m) => goneKs.has(m.to))
+        .map((m) => `Kustomization ${m.from}`),
       ...head.graphs.helmReleases.missing.filter((m) => goneHr.has(m.to)).map((m) => `HelmRelease ${m.from}`),
     ];
     out.push({
@@ -111,12 +119,14 @@ export function suspendFlips(base: AnalyzedRepository, head: AnalyzedRepository)
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
   for (const k of head.kustomizations) {
     const b = baseKs.get(k.key);
-    if (b && b.spec.suspend !== k.spec.suspend) out.push({ kind: "Kustomization", key: k.key, from: b.spec.suspend, to: k.spec.suspend });
+    if (b && b.spec.suspend !== k.spec.suspend)
+      out.push({ kind: "Kustomization", key: k.key, from: b.spec.suspend, to: k.spec.suspend });
   }
   const baseHr = new Map(base.helmReleases.map((h) => [h.key, h]));
   for (const h of head.helmReleases) {
     const b = baseHr.get(h.key);
-    if (b && b.suspend !== h.suspend) out.push({ kind: "HelmRelease", key: h.key, from: b.suspend, to: h.suspend });
+    if (b && b.suspend !== h.suspend)
+      out.push({ kind: "HelmRelease", key: h.key, from: b.suspend, to: h.suspend });
   }
   return out;
 }

@@ -22,6 +22,26 @@ export type KeyRead =
 
 const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,/;
 
+/** Core v1 rendered objects by "kind/namespace/name" (first definition wins), built once per model. */
+const renderedIndexes = new WeakMap<object, Map<string, JsonObject>>();
+
+function renderedIndex(model: Pick<RepositoryModel, "kustomizations">): Map<string, JsonObject> {
+  let index = renderedIndexes.get(model.kustomizations);
+  if (!index) {
+    index = new Map();
+    for (const ks of model.kustomizations) {
+      for (const o of ks.build?.objects ?? []) {
+        const obj = o.object;
+        if (obj.apiVersion !== "v1") continue;
+        const key = `${String(obj.kind)}/${getNamespace(obj)}/${getName(obj)}`;
+        if (!index.has(key)) index.set(key, obj);
+      }
+    }
+    renderedIndexes.set(model.kustomizations, index);
+  }
+  return index;
+}
+
 /** The first rendered object of `kind` (core v1) named `name` in `namespace`, across all builds. */
 export function findRenderedObject(
   model: Pick<RepositoryModel, "kustomizations">,
@@ -29,19 +49,7 @@ export function findRenderedObject(
   namespace: string,
   name: string,
 ): JsonObject | undefined {
-  for (const ks of model.kustomizations) {
-    for (const o of ks.build?.objects ?? []) {
-      const obj = o.object;
-      if (
-        obj.kind === kind &&
-        obj.apiVersion === "v1" &&
-        getName(obj) === name &&
-        getNamespace(obj) === namespace
-      )
-        return obj;
-    }
-  }
-  return undefined;
+  return renderedIndex(model).get(`${kind}/${namespace}/${name}`);
 }
 
 /** A rendered object that makes the cluster create Secret `name` in `namespace` (content unknown). */

@@ -24,7 +24,12 @@ export function diffKustomization(
   const reads = new Set([...(base?.build?.reads ?? []), ...(head?.build?.reads ?? [])]);
   const probes = new Set([...(base?.build?.probes ?? []), ...(head?.build?.probes ?? [])]);
   const files = changes
-    .filter((c) => reads.has(c.path) || (c.previousPath !== undefined && reads.has(c.previousPath)) || probedBy(probes, c))
+    .filter(
+      (c) =>
+        reads.has(c.path) ||
+        (c.previousPath !== undefined && reads.has(c.previousPath)) ||
+        probedBy(probes, c),
+    )
     .map((c) => c.path);
   const specChanges = base && head ? changedSpecFields(base, head) : [];
   const baseObjects = base?.build?.objects.map((o) => o.object) ?? [];
@@ -33,12 +38,16 @@ export function diffKustomization(
   const ownDiffs = diffs.filter((d) => !isFluxChild(d));
   const change = !base ? "added" : !head ? "removed" : "modified";
   const changed = change !== "modified" || specChanges.length > 0 || diffs.length > 0;
-  const carrierOnly = change === "modified" && specChanges.length === 0 && diffs.length > 0 && ownDiffs.length === 0;
+  const carrierOnly =
+    change === "modified" && specChanges.length === 0 && diffs.length > 0 && ownDiffs.length === 0;
 
-  for (const c of changes) if (files.includes(c.path)) reasons.push({ kind: "file", file: c.path, status: c.status });
-  if (specChanges.length > 0 && node.definedIn) reasons.push({ kind: "definition", file: node.definedIn.file, fields: specChanges });
+  for (const c of changes)
+    if (files.includes(c.path)) reasons.push({ kind: "file", file: c.path, status: c.status });
+  if (specChanges.length > 0 && node.definedIn)
+    reasons.push({ kind: "definition", file: node.definedIn.file, fields: specChanges });
   const vars = changedVariables(base, head);
-  if (vars.length > 0) reasons.push({ kind: "variables", names: vars, sources: substitutionSources(head ?? base!) });
+  if (vars.length > 0)
+    reasons.push({ kind: "variables", names: vars, sources: substitutionSources(head ?? base!) });
   if (change === "added" && node.parent) reasons.push({ kind: "parent", parent: node.parent });
   if (change === "removed" && node.parent) reasons.push({ kind: "removed-from-parent", parent: node.parent });
 
@@ -68,7 +77,8 @@ function isFluxChild(d: ObjectDiff): boolean {
 /** A file added to or removed from a directory Flux generates a kustomization for changes that build. */
 function probedBy(probes: ReadonlySet<string>, c: ChangedFile): boolean {
   if (probes.has(c.path)) return true;
-  if (!/\.ya?ml$/.test(c.path) || (c.status !== "added" && c.status !== "removed" && c.status !== "renamed")) return false;
+  if (!/\.ya?ml$/.test(c.path) || (c.status !== "added" && c.status !== "removed" && c.status !== "renamed"))
+    return false;
   const dir = c.path.includes("/") ? c.path.slice(0, c.path.lastIndexOf("/")) : "";
   return probes.has(dir);
 }
@@ -86,13 +96,17 @@ export function changedSpecFields(base: KustomizationNode, head: KustomizationNo
 }
 
 /** postBuild variables whose value changed and that the build's output actually references. */
-function changedVariables(base: KustomizationNode | undefined, head: KustomizationNode | undefined): string[] {
+function changedVariables(
+  base: KustomizationNode | undefined,
+  head: KustomizationNode | undefined,
+): string[] {
   if (!base || !head) return [];
   const a = base.build?.variables.fingerprints ?? {};
   const b = head.build?.variables.fingerprints ?? {};
   const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((n) => a[n] !== b[n]);
   if (names.length === 0) return [];
-  const text = JSON.stringify(base.build?.unsubstituted ?? []) + JSON.stringify(head.build?.unsubstituted ?? []);
+  const text =
+    JSON.stringify(base.build?.unsubstituted ?? []) + JSON.stringify(head.build?.unsubstituted ?? []);
   return names.filter((n) => new RegExp(`\\$\\{${n}(?![A-Za-z0-9_])`).test(text)).sort();
 }
 

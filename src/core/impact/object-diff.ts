@@ -16,7 +16,11 @@ export interface ObjectSetDiff {
   added: Map<string, JsonObject>;
 }
 
-export function diffObjectSets(base: readonly JsonObject[], head: readonly JsonObject[], context = 3): ObjectSetDiff {
+export function diffObjectSets(
+  base: readonly JsonObject[],
+  head: readonly JsonObject[],
+  context = 3,
+): ObjectSetDiff {
   const baseByKey = new Map(base.map((o) => [objectKey(o), o]));
   const headByKey = new Map(head.map((o) => [objectKey(o), o]));
   const diffs: ObjectDiff[] = [];
@@ -37,7 +41,11 @@ export function diffObjectSets(base: readonly JsonObject[], head: readonly JsonO
   return { diffs, removed, added };
 }
 
-export function objectDiff(base: JsonObject | undefined, head: JsonObject | undefined, context = 3): ObjectDiff {
+export function objectDiff(
+  base: JsonObject | undefined,
+  head: JsonObject | undefined,
+  context = 3,
+): ObjectDiff {
   const ref = objectRef((head ?? base)!);
   const before = base ? stringifyYaml(redactObject(base)) : "";
   const after = head ? stringifyYaml(redactObject(head)) : "";
@@ -75,5 +83,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) =>
+      Object.hasOwn(b as object, k) &&
+      deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }

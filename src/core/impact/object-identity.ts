@@ -46,7 +46,13 @@ export function objectRef(obj: JsonObject): ObjectRefText {
   const kind = typeof obj.kind === "string" ? obj.kind : "";
   const name = getName(obj);
   const namespace = isClusterScopedKind(kind) ? "" : getNamespace(obj);
-  return { apiVersion, kind, namespace, name, display: namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}` };
+  return {
+    apiVersion,
+    kind,
+    namespace,
+    name,
+    display: namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`,
+  };
 }
 
 export function objectKey(obj: JsonObject): string {

@@ -155,7 +155,13 @@ export interface ImpactReport {
 }
 
 export interface ImpactGraph {
-  nodes: Array<{ id: string; kind: "Kustomization" | "HelmRelease"; key: string; affected: boolean; missing: boolean }>;
+  nodes: Array<{
+    id: string;
+    kind: "Kustomization" | "HelmRelease";
+    key: string;
+    affected: boolean;
+    missing: boolean;
+  }>;
   edges: Array<{ from: string; to: string; kind: "dependsOn" }>;
 }
 

@@ -5,8 +5,18 @@ import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.t
 
 describe("core/impact/changed-files", () => {
   it("lists added, removed, modified and exactly-renamed files", () => {
-    const base = createMemorySnapshot({ "a.yaml": "a", "b.yaml": "b", "apps/x/ks.yaml": "ks", "same.yaml": "s" });
-    const head = createMemorySnapshot({ "a.yaml": "A", "c.yaml": "c", "apps/x/ks.yaml.dis": "ks", "same.yaml": "s" });
+    const base = createMemorySnapshot({
+      "a.yaml": "a",
+      "b.yaml": "b",
+      "apps/x/ks.yaml": "ks",
+      "same.yaml": "s",
+    });
+    const head = createMemorySnapshot({
+      "a.yaml": "A",
+      "c.yaml": "c",
+      "apps/x/ks.yaml.dis": "ks",
+      "same.yaml": "s",
+    });
 
     expect(changedFilesBetween(base, head)).toEqual([
       { path: "a.yaml", status: "modified" },
@@ -26,7 +36,21 @@ describe("core/impact/changed-files", () => {
 
 describe("cli/git-changes", () => {
   it("parses git diff --name-status -M -z output, renames and copies included", () => {
-    const out = ["M", "a.yaml", "R097", "x/ks.yaml", "x/ks.yaml.dis", "A", "new file.yaml", "D", "gone.yaml", "C100", "s.yaml", "t.yaml", ""].join("\0");
+    const out = [
+      "M",
+      "a.yaml",
+      "R097",
+      "x/ks.yaml",
+      "x/ks.yaml.dis",
+      "A",
+      "new file.yaml",
+      "D",
+      "gone.yaml",
+      "C100",
+      "s.yaml",
+      "t.yaml",
+      "",
+    ].join("\0");
 
     expect(parseNameStatus(out)).toEqual([
       { path: "a.yaml", status: "modified" },

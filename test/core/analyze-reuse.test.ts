@@ -1,0 +1,75 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
+import { analyzeRepository } from "../../src/core/analyze.ts";
+import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
+import type { RepositoryModel } from "../../src/core/model.ts";
+import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const pairs: Array<[string, string, string]> = [
+  ["examples/homelab", join(ROOT, "examples/homelab/base"), join(ROOT, "examples/homelab/head")],
+  ...readdirSync(join(ROOT, "test/scenarios/impact"), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== "__snapshots__")
+    .map((d): [string, string, string] => [
+      d.name,
+      join(ROOT, "test/scenarios/impact", d.name, "base"),
+      join(ROOT, "test/scenarios/impact", d.name, "head"),
+    ]),
+];
+
+function rendered(model: RepositoryModel) {
+  return model.kustomizations.map((k) => ({
+    key: k.key,
+    status: k.status,
+    objects: k.build?.objects.map((o) => o.object),
+    failed: k.build?.failed,
+    diagnostics: k.build?.diagnostics,
+  }));
+}
+
+describe("core/analyze reuse of an earlier revision", () => {
+  it.each(pairs)(
+    "%s: head analyzed with base's builds equals head analyzed alone",
+    (_name, baseDir, headDir) => {
+      const scope = {};
+      const base = loadDirectorySnapshot(baseDir, { cacheKey: scope });
+      const head = loadDirectorySnapshot(headDir, { cacheKey: scope });
+      const baseModel = analyzeRepository(base);
+
+      const reused = analyzeRepository(head, {
+        reuse: { from: baseModel, changedFiles: changedFilesBetween(base, head) },
+      });
+      const alone = analyzeRepository(loadDirectorySnapshot(headDir));
+
+      expect(rendered(reused)).toEqual(rendered(alone));
+      expect(reused.diagnostics).toEqual(alone.diagnostics);
+      expect(reused.helmReleases.map((h) => h.object)).toEqual(alone.helmReleases.map((h) => h.object));
+    },
+  );
+
+  it("does not reuse a build when a file it reads changed", () => {
+    const files = {
+      "clusters/c/ks.yaml":
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: app, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ./app, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+      "app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {v: one}\n",
+    };
+    const scope = {};
+    const base = createMemorySnapshot(files, { cacheKey: scope });
+    const head = createMemorySnapshot(
+      { ...files, "app/cm.yaml": files["app/cm.yaml"].replace("one", "two") },
+      { cacheKey: scope },
+    );
+    const baseModel = analyzeRepository(base, { clusterPaths: ["clusters/c"] });
+
+    const headModel = analyzeRepository(head, {
+      clusterPaths: ["clusters/c"],
+      reuse: { from: baseModel, changedFiles: [{ path: "app/cm.yaml" }] },
+    });
+
+    const app = headModel.kustomizations.find((k) => k.key === "flux-system/app")!;
+    expect(app.build?.objects[0]?.object.data).toEqual({ v: "two" });
+  });
+});
