@@ -12,11 +12,17 @@ import { detectEntrypoints } from "./flux/entrypoint.ts";
 import { refKey } from "./flux/object-ref.ts";
 import { normalizeGitUrl, scanFluxObjects } from "./flux/raw-scan.ts";
 import { buildDependencyGraph, type DependencyGraph } from "./graph/dependency-graph.ts";
-import { dependsOnDiagnostics, providedConfigObjects, valuesFromDiagnostics } from "./graph/references.ts";
+import {
+  dependsOnDiagnostics,
+  type Locate,
+  providedConfigObjects,
+  valuesFromDiagnostics,
+} from "./graph/references.ts";
 import { getName, getNamespace, isJsonObject } from "./kustomize/resource.ts";
 import type { AnalyzeOptions, Entrypoint, RepositoryModel, SourceRef } from "./model.ts";
 import { secureJoin } from "./snapshot/paths.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+import { locateLineInDocumentAt } from "./yaml/locate.ts";
 
 export interface AnalyzedRepository extends RepositoryModel {
   graphs: { kustomizations: DependencyGraph; helmReleases: DependencyGraph };
@@ -115,18 +121,34 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   diagnostics.push(...found.diagnostics);
   for (const ks of found.kustomizations) diagnostics.push(...(ks.build?.diagnostics ?? []));
 
-  // 4. Graphs and references.
+  // 4. Graphs and references, pointing at the exact entry when it is written in the object's file.
+  const locate: Locate = (definedIn, path) => {
+    const text = snapshot.readText(definedIn.file);
+    return (text.ok ? locateLineInDocumentAt(text.text, definedIn.line, path) : undefined) ?? definedIn.line;
+  };
   const ksGraph = buildDependencyGraph(
     found.kustomizations.map((k) => ({ key: k.key, dependsOn: k.spec.dependsOn })),
   );
   const hrGraph = buildDependencyGraph(found.helmReleases);
   diagnostics.push(
-    ...dependsOnDiagnostics("Kustomization", ksGraph, new Map(found.kustomizations.map((k) => [k.key, k]))),
+    ...dependsOnDiagnostics(
+      "Kustomization",
+      ksGraph,
+      new Map(found.kustomizations.map((k) => [k.key, k])),
+      locate,
+    ),
   );
   diagnostics.push(
-    ...dependsOnDiagnostics("HelmRelease", hrGraph, new Map(found.helmReleases.map((h) => [h.key, h]))),
+    ...dependsOnDiagnostics(
+      "HelmRelease",
+      hrGraph,
+      new Map(found.helmReleases.map((h) => [h.key, h])),
+      locate,
+    ),
   );
-  diagnostics.push(...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations)));
+  diagnostics.push(
+    ...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations), locate),
+  );
 
   const model: AnalyzedRepository = {
     entrypoints,

@@ -47,7 +47,7 @@ describe("cli/main graph", () => {
 
     expect(code).toBe(1);
     expect(stdout).toContain(
-      "graph-depends-on-missing kubernetes/apps/media/immich/ks.yaml:3: Kustomization flux-system/immich depends on Kustomization flux-system/dragonfly, which does not exist",
+      "graph-depends-on-missing kubernetes/apps/media/immich/ks.yaml:12: Kustomization flux-system/immich depends on Kustomization flux-system/dragonfly, which does not exist",
     );
   });
 

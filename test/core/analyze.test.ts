@@ -146,7 +146,7 @@ describe("core/analyze", () => {
     expect(hr.kustomization).toBe("flux-system/apps");
   });
 
-  it("reports a dependsOn to a HelmRelease that does not exist, at the HelmRelease's line", () => {
+  it("reports a dependsOn to a HelmRelease that does not exist, at the line of the dependsOn entry", () => {
     const model = analyzeRepository(createMemorySnapshot(homelab));
 
     expect(model.diagnostics.filter((d) => d.code === "graph-depends-on-missing")).toEqual([
@@ -156,7 +156,7 @@ describe("core/analyze", () => {
         message:
           "HelmRelease default/web depends on HelmRelease default/db, which does not exist; Flux will wait for it forever.",
         file: "apps/web.yaml",
-        line: 1,
+        line: 17,
         ref: "HelmRelease default/web",
       },
     ]);

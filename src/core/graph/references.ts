@@ -10,14 +10,24 @@ import { getName, getNamespace } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceLocation } from "../model.ts";
 import type { DependencyGraph } from "./dependency-graph.ts";
 
-function loc(definedIn: SourceLocation | undefined, ref: string) {
-  return definedIn ? { file: definedIn.file, line: definedIn.line, ref } : { ref };
+/** Finds the line of a field inside the document an object is defined by (falls back to the document). */
+export type Locate = (definedIn: SourceLocation, path: ReadonlyArray<string | number>) => number;
+
+function loc(
+  definedIn: SourceLocation | undefined,
+  ref: string,
+  locate?: Locate,
+  path?: ReadonlyArray<string | number>,
+) {
+  if (!definedIn) return { ref };
+  return { file: definedIn.file, line: locate && path ? locate(definedIn, path) : definedIn.line, ref };
 }
 
 export function dependsOnDiagnostics(
   kind: "Kustomization" | "HelmRelease",
   graph: DependencyGraph,
   nodes: ReadonlyMap<string, { definedIn?: SourceLocation }>,
+  locate?: Locate,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of graph.missing) {
@@ -27,7 +37,7 @@ export function dependsOnDiagnostics(
       diagnostic(
         "graph-depends-on-missing",
         `${ref} depends on ${kind} ${m.to}, which does not exist; Flux will wait for it forever.`,
-        loc(nodes.get(m.from)?.definedIn, ref),
+        loc(nodes.get(m.from)?.definedIn, ref, locate, ["spec", "dependsOn", m.index]),
       ),
     );
   }
@@ -65,11 +75,12 @@ export function providedConfigObjects(kustomizations: readonly KustomizationNode
 export function valuesFromDiagnostics(
   helmReleases: readonly HelmReleaseNode[],
   provided: Set<string>,
+  locate?: Locate,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const hr of helmReleases) {
     const ref = displayRef("HelmRelease", hr.namespace, hr.name);
-    for (const v of hr.valuesFrom) {
+    for (const [index, v] of hr.valuesFrom.entries()) {
       if (v.optional) continue;
       if (v.kind !== "ConfigMap" && v.kind !== "Secret") continue;
       if (provided.has(`${v.kind}/${hr.namespace}/${v.name}`)) continue;
@@ -80,7 +91,7 @@ export function valuesFromDiagnostics(
         diagnostic(
           "graph-values-from-missing",
           `${ref} takes values from ${v.kind} ${hr.namespace}/${v.name}, which no build defines; the release will fail until it exists.${hint}`,
-          loc(hr.definedIn, ref),
+          loc(hr.definedIn, ref, locate, ["spec", "valuesFrom", index]),
         ),
       );
     }

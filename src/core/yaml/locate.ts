@@ -3,27 +3,42 @@
  * a dependsOn item). Positions are computed on demand by re-parsing the one file, so parsed models never
  * keep the (large) AST around.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 
 export type YamlPath = ReadonlyArray<string | number>;
+
+type Pick = (docs: Document.Parsed[], counter: LineCounter) => Document.Parsed | undefined;
 
 /**
  * 1-based line of the node at `path` in the `docIndex`-th non-empty document, or of the deepest parent
  * that exists. Undefined when the document cannot be found.
  */
 export function locateLine(text: string, docIndex: number, path: YamlPath): number | undefined {
+  return locate(text, (docs) => docs[docIndex], path);
+}
+
+/** Like locateLine, for the document whose content starts on `startLine` (1-based), as models record it. */
+export function locateLineInDocumentAt(text: string, startLine: number, path: YamlPath): number | undefined {
+  const startsAt = (d: Document.Parsed, counter: LineCounter) => {
+    const start = (d.contents as Node | null)?.range?.[0];
+    return start !== undefined && counter.linePos(start).line === startLine;
+  };
+  return locate(text, (docs, counter) => docs.find((d) => startsAt(d, counter)), path);
+}
+
+function locate(text: string, pick: Pick, path: YamlPath): number | undefined {
   const lineCounter = new LineCounter();
-  let docs: ReturnType<typeof parseAllDocuments>;
+  let parsed: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false }) as Document.Parsed[];
   } catch {
     return undefined;
   }
-  const list = (Array.isArray(docs) ? docs : [docs]).filter((d) => {
+  const list = (Array.isArray(parsed) ? parsed : [parsed]).filter((d) => {
     const c = d.contents as Node | null;
     return c !== null && !(isScalar(c) && (c.value === null || c.value === undefined));
   });
-  const doc = list[docIndex];
+  const doc = pick(list, lineCounter);
   if (!doc) return undefined;
   let node = doc.contents as Node | null;
   let offset = node?.range?.[0];
