@@ -6,7 +6,10 @@
  *      and the ratios;
  *   2. a generated synthetic repository (scripts/synthetic-repo.ts) at 1×, 3× and 10× the size of
  *      onedr0p/home-ops: wall time, CPU time, peak RSS (median of 3 child-process runs) and ms per
- *      Kustomization.
+ *      Kustomization;
+ *   3. the diff of two revisions (scripts/bench/diff-section.ts): the whole impact pipeline between the
+ *      largest real corpus repository (and the synthetic 10× one) and a copy with one app changed, with a
+ *      shared component changed, and with the defaults every app gets changed — cold and warm.
  * Targets are printed next to the figures. Exits 0 unless something crashes.
  */
 import { spawnSync } from "node:child_process";
@@ -16,6 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeRepository } from "../src/core/index.ts";
 import { createMemorySnapshot } from "../src/core/snapshot/repo-snapshot.ts";
+import { diffSection } from "./bench/diff-section.ts";
 import { analysisOptions, repeatEngine, timeKubectl } from "./bench/measure.ts";
 import { formatMs, formatRatio, linearity, median, medianRun, table, verdict } from "./bench/stats.ts";
 import { analysesFor, realRepoDirs, resolveSharedDir } from "./conformance/corpus.ts";
@@ -151,6 +155,7 @@ function main(): number {
   const t0 = performance.now();
   realRepos(repoRoot);
   synthetic(repoRoot);
+  diffSection(repoRoot);
   console.log("");
   console.log(`bench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return 0;

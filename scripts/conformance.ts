@@ -1,8 +1,10 @@
 /**
  * `npm run conformance`: how closely the engine reproduces
  *   1. the flux-local corpus (`get ks` / `get hr` expectations), following Flux where flux-local deviates
- *      from it (those cases are listed with the reason and excluded from the score), and
- *   2. kustomize-controller's render of every Flux Kustomization of the real corpus repositories and of the
+ *      from it (those cases are listed with the reason and excluded from the score),
+ *   2. the flux-local `diff ks` / `diff hr` expectations with the impact pipeline (a tree diffed against
+ *      itself reports nothing; the modified-worktree case names the same object changes), and
+ *   3. kustomize-controller's render of every Flux Kustomization of the real corpus repositories and of the
  *      flux-local test clusters (output before post-build substitution vs `kubectl kustomize` on a copy of
  *      the tree with the Flux spec merged in).
  * Skips (exit 0) when ../shared is absent; exits non-zero only when something crashes, never on a score.
@@ -24,8 +26,11 @@ import {
 import { readTree } from "./conformance/disk-tree.ts";
 import { type Analyzer, evaluateChecks } from "./conformance/flux-local.ts";
 import { loadChecks } from "./conformance/flux-local-checks.ts";
+import { evaluateDiffChecks } from "./conformance/flux-local-diff.ts";
+import { loadDiffChecks } from "./conformance/flux-local-diff-cases.ts";
+import { diffTrees } from "./conformance/impact-diff.ts";
 import { type CorpusRepo, type RenderCase, renderEquality } from "./conformance/render-equality.ts";
-import { fluxLocalReport, renderReport } from "./conformance/report.ts";
+import { fluxLocalDiffReport, fluxLocalReport, renderReport } from "./conformance/report.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
 
@@ -59,6 +64,20 @@ function main(): number {
     const results = evaluateChecks(fluxLocalTree.files, fluxLocalTree.symlinks, checks, analyze);
     for (const line of fluxLocalReport(results, skipped)) console.log(line);
     crashed ||= results.some((r) => r.status === "crash");
+
+    const diffChecks = loadDiffChecks(expected);
+    console.log("");
+    console.log(
+      `== flux-local corpus: diff ks / diff hr with the impact pipeline (${diffChecks.length} cases)`,
+    );
+    const diffResults = evaluateDiffChecks(
+      fluxLocalTree.files,
+      fluxLocalTree.symlinks,
+      diffChecks,
+      diffTrees,
+    );
+    for (const line of fluxLocalDiffReport(diffResults)) console.log(line);
+    crashed ||= diffResults.some((r) => r.status === "crash");
   }
 
   if (runRender) {

@@ -2,12 +2,13 @@
  * Measurements for `npm run bench`: engine runs in child processes (scripts/bench/run-engine.ts, one
  * process per run so peak RSS is per run) and `kubectl kustomize` timings for the same Kustomizations
  * (one invocation per path, through the conformance reference build so the Flux spec is merged in the
- * same way; only the kubectl process time is counted).
+ * same way; only the kubectl process time is counted), and diff pipeline runs (scripts/bench/run-diff.ts).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { AnalyzeOptions, RepositoryModel } from "../../src/core/model.ts";
 import { createReferenceTree } from "../conformance/reference-build.ts";
+import type { DiffRun } from "./run-diff.ts";
 import type { EngineRun } from "./run-engine.ts";
 
 export interface EngineOptions {
@@ -43,6 +44,32 @@ export function repeatEngine(
   options: EngineOptions = {},
 ): EngineRun[] {
   return Array.from({ length: times }, () => runEngineChild(repoRoot, dir, options));
+}
+
+/** One diff benchmark process (scripts/bench/run-diff.ts): base = `dir`, head = `dir` with `edits`. */
+export function runDiffChild(
+  repoRoot: string,
+  dir: string,
+  edits: Readonly<Record<string, string>>,
+  warm: number,
+): DiffRun {
+  const args = [
+    "--import",
+    "tsx",
+    join(repoRoot, "scripts", "bench", "run-diff.ts"),
+    dir,
+    "--warm",
+    String(warm),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    cwd: repoRoot,
+    encoding: "utf8",
+    input: JSON.stringify(edits),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`diff run failed (${dir}): ${r.error?.message ?? r.stderr.trim().slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as DiffRun;
 }
 
 export interface KubectlTiming {

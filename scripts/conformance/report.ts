@@ -1,10 +1,12 @@
 /**
- * Text report of a conformance run: the flux-local check table (with row diffs for failures and the
- * reasons for deviations) and the render-equality table (with a short diff of the first differing object
- * per mismatch). Pure: returns lines.
+ * Text report of a conformance run: the flux-local check tables (get: row diffs for failures and the
+ * reasons for deviations; diff: what our impact report says where it differs, and why excluded cases are
+ * excluded) and the render-equality table (with a short diff of the first differing object per
+ * mismatch). Pure: returns lines.
  */
 import { type CheckResult, rowDiff, summarize } from "./flux-local.ts";
 import type { SkippedExpectation } from "./flux-local-checks.ts";
+import { type DiffCheckResult, summarizeDiff } from "./flux-local-diff.ts";
 import type { RenderCase } from "./render-equality.ts";
 
 export function percent(n: number, d: number): string {
@@ -60,6 +62,49 @@ export function fluxLocalReport(
   out.push(
     `  excluded: ${sum.deviations} deviations explained by flux-local≠Flux, ${sum.unexplained} unexplained; ` +
       `${skipped.length} not applicable${sum.crashes ? `; ${sum.crashes} CRASHED` : ""}`,
+  );
+  return out;
+}
+
+const DIFF_LABEL: Record<DiffCheckResult["status"], string> = {
+  pass: "PASS ",
+  fail: "FAIL ",
+  deviation: "DEV  ",
+  unexplained: "DEV? ",
+  excluded: "N/A  ",
+  crash: "CRASH",
+};
+
+export function fluxLocalDiffReport(results: readonly DiffCheckResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    out.push(`  ${DIFF_LABEL[r.status]} ${r.check.id}  ($ ${r.check.command})`);
+    if (r.status === "fail") out.push(...r.details.map((d) => `        ${d}`));
+    if (r.status === "unexplained") {
+      out.push("        under flux-local's deviations we would list:");
+      out.push(...r.details.map((d) => `          ${d}`));
+    }
+    if (r.status === "crash") out.push(...r.details.flatMap((d) => indent(d, "        ")));
+    if (r.status === "deviation" || r.status === "unexplained" || r.status === "excluded") {
+      out.push(
+        `        excluded: ${r.status === "excluded" ? "not comparable" : "flux-local deviates from Flux here"}:`,
+      );
+      out.push(...r.reasons.map((x) => `          * ${x}`));
+    }
+  }
+  const sum = summarizeDiff(results);
+  out.push("");
+  out.push(
+    `  flux-local diff ks/diff hr: ${sum.passed}/${sum.scored} Flux-faithful cases reproduced = ${percent(sum.passed, sum.scored)}` +
+      "   (target: 100% of Flux-faithful cases)",
+  );
+  out.push(
+    `  excluded: ${sum.excluded} (flux-local≠Flux or not comparable; ${sum.unexplained} unexplained)` +
+      `${sum.crashes ? `; ${sum.crashes} CRASHED` : ""}`,
+  );
+  out.push(
+    "  (diff hr: flux-local diffs the chart rendered by `helm template`; we report chart, values and input changes," +
+      " so only cases without rendered output are comparable)",
   );
   return out;
 }

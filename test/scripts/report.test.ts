@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "../../scripts/conformance/flux-local.ts";
 import type { FluxLocalCheck } from "../../scripts/conformance/flux-local-checks.ts";
+import type { DiffCheckResult } from "../../scripts/conformance/flux-local-diff.ts";
+import type { FluxLocalDiffCheck } from "../../scripts/conformance/flux-local-diff-cases.ts";
 import type { RenderCase } from "../../scripts/conformance/render-equality.ts";
-import { fluxLocalReport, renderReport } from "../../scripts/conformance/report.ts";
+import { fluxLocalDiffReport, fluxLocalReport, renderReport } from "../../scripts/conformance/report.ts";
 
 function check(id: string, expected: string[]): FluxLocalCheck {
   return {
@@ -74,6 +76,57 @@ describe("scripts/conformance/report.ts", () => {
       "",
       "  render equality: 1/2 Kustomizations equal = 50.0%   (target: >= 99%)",
       "  (1 more equal once config.kubernetes.io/origin-style annotations are dropped)",
+    ]);
+  });
+
+  it("prints each flux-local diff case, what differs, why excluded cases are excluded, and the score", () => {
+    const diffCheck = (id: string): FluxLocalDiffCheck => ({
+      id,
+      command: `flux-local diff ks ${id}`,
+      kind: "ks",
+      cluster: "c",
+      root: "tests/testdata/c",
+      sources: null,
+      namespace: null,
+      name: id,
+      edits: {},
+      expectation: { type: "empty" },
+    });
+    const results: DiffCheckResult[] = [
+      { check: diffCheck("a"), status: "pass", details: [], reasons: [] },
+      { check: diffCheck("b"), status: "fail", details: ["Kustomizations (1): ns/b modified"], reasons: [] },
+      { check: diffCheck("c"), status: "deviation", details: [], reasons: ["allow-list"] },
+      {
+        check: diffCheck("d"),
+        status: "unexplained",
+        details: ["ns/d: ConfigMap ns/x removed"],
+        reasons: ["r"],
+      },
+      { check: diffCheck("e"), status: "excluded", details: [], reasons: ["needs helm"] },
+      { check: diffCheck("f"), status: "crash", details: ["Error: boom\n    at x"], reasons: [] },
+    ];
+    expect(fluxLocalDiffReport(results)).toEqual([
+      "  PASS  a  ($ flux-local diff ks a)",
+      "  FAIL  b  ($ flux-local diff ks b)",
+      "        Kustomizations (1): ns/b modified",
+      "  DEV   c  ($ flux-local diff ks c)",
+      "        excluded: flux-local deviates from Flux here:",
+      "          * allow-list",
+      "  DEV?  d  ($ flux-local diff ks d)",
+      "        under flux-local's deviations we would list:",
+      "          ns/d: ConfigMap ns/x removed",
+      "        excluded: flux-local deviates from Flux here:",
+      "          * r",
+      "  N/A   e  ($ flux-local diff ks e)",
+      "        excluded: not comparable:",
+      "          * needs helm",
+      "  CRASH f  ($ flux-local diff ks f)",
+      "        Error: boom",
+      "            at x",
+      "",
+      "  flux-local diff ks/diff hr: 1/3 Flux-faithful cases reproduced = 33.3%   (target: 100% of Flux-faithful cases)",
+      "  excluded: 3 (flux-local≠Flux or not comparable; 1 unexplained); 1 CRASHED",
+      "  (diff hr: flux-local diffs the chart rendered by `helm template`; we report chart, values and input changes, so only cases without rendered output are comparable)",
     ]);
   });
 });
