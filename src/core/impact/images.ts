@@ -59,8 +59,9 @@ function fromMap(
 ): string | undefined {
   const repo = text(m.repository) ?? (underImageKey ? text(m.name) : undefined);
   if (repo === undefined || repo.includes("://")) return undefined;
-  const tag = text(m.tag);
-  const digest = text(m.digest);
+  // app-template and renovate-managed values often pin as `tag: v1.2.3@sha256:…`.
+  const [tag, tagDigest] = splitPinnedTag(text(m.tag));
+  const digest = text(m.digest) ?? tagDigest;
   if (!underImageKey && tag === undefined && digest === undefined) return undefined;
   if (tag !== undefined && !TAG.test(tag)) return undefined;
   if (digest !== undefined && !DIGEST.test(digest)) return undefined;
@@ -69,6 +70,13 @@ function fromMap(
   if (tag !== undefined) ref += `:${tag}`;
   if (digest !== undefined) ref += `@${digest}`;
   return ref;
+}
+
+function splitPinnedTag(tag: string | undefined): [string | undefined, string | undefined] {
+  if (tag === undefined) return [undefined, undefined];
+  const at = tag.indexOf("@");
+  if (at <= 0) return [tag, undefined];
+  return [tag.slice(0, at), tag.slice(at + 1)];
 }
 
 /** A non-empty string, or a number (`tag: 7`) as Helm would print it. */

@@ -85,3 +85,13 @@ describe("core/impact/images", () => {
     ).toEqual(["B/app:1", "b/app:1"]);
   });
 });
+
+describe("core/impact/images pinned tags", () => {
+  it("reads `tag: v1@sha256:…` as a tag pinned to a digest", () => {
+    const digest = `sha256:${"5f".repeat(32)}`;
+
+    expect(
+      imagesIn({ controllers: { a: { containers: { app: { image: { repository: "ghcr.io/x/y", tag: `v2.4.2@${digest}` } } } } } }),
+    ).toEqual([`ghcr.io/x/y:v2.4.2@${digest}`]);
+  });
+});
