@@ -91,7 +91,11 @@ describe("core/impact/images pinned tags", () => {
     const digest = `sha256:${"5f".repeat(32)}`;
 
     expect(
-      imagesIn({ controllers: { a: { containers: { app: { image: { repository: "ghcr.io/x/y", tag: `v2.4.2@${digest}` } } } } } }),
+      imagesIn({
+        controllers: {
+          a: { containers: { app: { image: { repository: "ghcr.io/x/y", tag: `v2.4.2@${digest}` } } } },
+        },
+      }),
     ).toEqual([`ghcr.io/x/y:v2.4.2@${digest}`]);
   });
 });

@@ -13,7 +13,7 @@ import type { Json6902Entry, PatchEntry, Target } from "../kustomization-file.ts
 import type { ResMap } from "../resmap.ts";
 import { idEquals, idString, type JsonObject, type JsonValue, type Resource, resIdOf } from "../resource.ts";
 import { applyJson6902 } from "./json6902.ts";
-import { parseJsonPatch, parsePatchText, parseStrategicMergePatches } from "./patch-text.ts";
+import { parseJsonPatch, parsePatchTextCached, parseStrategicMergePatches } from "./patch-text.ts";
 import { trySelectResources } from "./select.ts";
 import {
   applySmPatch,
@@ -51,7 +51,7 @@ function patchEntry(level: Level, resmap: ResMap, entry: PatchEntry, field: stri
     text = read.text;
     source = `[path: ${JSON.stringify(entry.path)}]`;
   }
-  const parsed = parsePatchText(text, source);
+  const parsed = parsePatchTextCached(level.ctx.snapshot.cacheKey, text, source);
   if (!parsed.ok) return [invalid(parsed.error)];
   if (parsed.kind === "json") {
     if (!entry.target) return [invalid(`must specify a target for JSON patch ${source}`)];

@@ -6,7 +6,7 @@
  */
 import { readYamlDocuments } from "../../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../yaml/scalar-schemas.ts";
-import { isJsonObject, type JsonObject, type JsonValue } from "../resource.ts";
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../resource.ts";
 import { getValue, isNilOrEmpty } from "./kyaml-nodes.ts";
 
 export type SmParse = { ok: true; patches: JsonObject[] } | { ok: false; error: string };
@@ -15,6 +15,30 @@ export type PatchParse =
   | { ok: true; kind: "smp"; patches: JsonObject[] }
   | { ok: true; kind: "json"; ops: JsonValue[] }
   | { ok: false; error: string };
+
+/**
+ * parsePatchText with results shared across the builds of one analysis (cache scope), returned as fresh
+ * copies: the same inline patch is often applied by dozens of Kustomizations (a parent's spec.patches).
+ */
+const patchCaches = new WeakMap<object, Map<string, PatchParse>>();
+
+export function parsePatchTextCached(scope: object, text: string, source: string): PatchParse {
+  let cache = patchCaches.get(scope);
+  if (!cache) {
+    cache = new Map();
+    patchCaches.set(scope, cache);
+  }
+  const key = `${source}\u0000${text}`;
+  let parsed = cache.get(key);
+  if (!parsed) {
+    parsed = parsePatchText(text, source);
+    cache.set(key, parsed);
+  }
+  if (!parsed.ok) return parsed;
+  return parsed.kind === "smp"
+    ? { ok: true, kind: "smp", patches: parsed.patches.map((p) => cloneJson(p) as JsonObject) }
+    : { ok: true, kind: "json", ops: parsed.ops.map((o) => cloneJson(o)) };
+}
 
 /** The `patches` field's detection (PatchTransformer.Config); `source` is "[patch: …]" or "[path: …]". */
 export function parsePatchText(text: string, source: string): PatchParse {
