@@ -383,7 +383,8 @@ function render(
     if (previous && !buildTouched(previous.build, caches.reuse.changedPaths)) {
       cached = previous;
       caches.builds.set(buildKey, previous);
-      (caches.reused ??= new Set()).add(buildKey);
+      caches.reused ??= new Set();
+      caches.reused.add(buildKey);
     }
   }
   if (!cached) {
