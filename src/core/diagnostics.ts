@@ -101,6 +101,58 @@ export const DIAGNOSTIC_CODES = {
     "error",
     "HelmRelease valuesFrom names a ConfigMap or Secret that no build defines.",
   ],
+  // Flux validation (checks)
+  "flux-api-removed": ["error", "A Flux object uses an API version current Flux no longer serves."],
+  "flux-unknown-kind": ["error", "An object in a Flux API group with a kind Flux does not have."],
+  "flux-path-missing": ["warning", "A Flux Kustomization without spec.path builds the whole source root."],
+  "flux-object-conflict": ["error", "Two Flux Kustomizations apply the same object; they fight over it."],
+  "kustomize-disabled-still-listed": [
+    "error",
+    "A manifest renamed to .dis is still listed by a kustomization.yaml; the parent build fails.",
+  ],
+  // Secrets (rules S1–S12 of the reliability bar)
+  "secret-github-token": [
+    "error",
+    "A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_) is committed (S1–S5).",
+  ],
+  "secret-private-key": ["error", "A private key (PEM, OpenSSH, PGP, PuTTY) is committed (S6)."],
+  "secret-age-key": ["error", "An age secret key is committed (S7)."],
+  "secret-unencrypted-secret": ["error", "A Kubernetes Secret with data and no SOPS encryption (S8)."],
+  "secret-sops-unencrypted": [
+    "error",
+    "A file SOPS should encrypt holds plaintext values or lost its sops metadata (S9).",
+  ],
+  "secret-runbook-file": ["error", "github-deploy.key or github-push-token.txt is committed (S10)."],
+  "secret-suspicious-file": ["warning", "A file whose name suggests a key or credential (S11)."],
+  "secret-high-entropy": ["warning", "A password/token/secret-like key with a high-entropy value (S12)."],
+  // Danger (what a change does to the cluster)
+  "danger-prune-deletes": ["warning", "The change makes Flux delete resources (prune)."],
+  "danger-disable-depended": [
+    "warning",
+    "A disabled service is still depended on; its dependents wait forever.",
+  ],
+  "danger-suspend-flip": ["warning", "spec.suspend changes; resuming applies everything that accumulated."],
+  "danger-suspended-change": [
+    "warning",
+    "A change under a suspended object will not roll out until it is resumed.",
+  ],
+  "danger-immutable-field": [
+    "warning",
+    "A change to an immutable field; the apply will fail until the object is recreated.",
+  ],
+  // Repository health (default branch)
+  "health-orphan-app": [
+    "notice",
+    "A Flux Kustomization file that no kustomization lists; Flux never applies it.",
+  ],
+  "health-disabled-service": ["notice", "A service disabled by a .dis rename."],
+  "health-image-automation-unused": [
+    "notice",
+    "Image automation controllers are installed but no ImageUpdateAutomation exists.",
+  ],
+  "health-helmrepository-unused": ["notice", "A HelmRepository no HelmRelease uses."],
+  // Configuration
+  "config-invalid": ["warning", "The .github/flux-impact.yml configuration is invalid; defaults are used."],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
