@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
 import { renderComment } from "../core/report/comment.ts";
-import { conclusionOf } from "../core/report/conclusion.ts";
+import { reportConclusion } from "../core/report/conclusion.ts";
 import { buildCommand } from "./commands/build.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
@@ -68,7 +68,7 @@ function demo(io: CliIo, values: CliValues): number {
       head: { ...head, ref: "examples/homelab/head" },
     }),
   );
-  const verdict = conclusionOf(report.findings.introduced);
+  const verdict = reportConclusion(report);
   io.stdout(
     `\nflux-impact demo: ${report.kustomizations.length} Kustomizations and ${report.helmReleases.length} HelmReleases affected; the check run would conclude "${verdict}".\n`,
   );

@@ -10,7 +10,7 @@ import { analyzeChange } from "../../core/impact/analyze-change.ts";
 import { changedFilesBetween } from "../../core/impact/changed-files.ts";
 import type { ChangedFile, ImpactReport, RevisionInfo } from "../../core/impact/types.ts";
 import { renderComment } from "../../core/report/comment.ts";
-import { conclusionOf } from "../../core/report/conclusion.ts";
+import { reportConclusion } from "../../core/report/conclusion.ts";
 import { impactJson } from "../../core/report/impact-json.ts";
 import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
@@ -61,5 +61,5 @@ export function diffCommand(args: string[], values: CliValues, io: CliIo): numbe
   if (format === "json") io.stdout(`${JSON.stringify(impactJson(report), null, 2)}\n`);
   else if (format === "markdown") io.stdout(renderComment(report, { base, head }));
   else throw new UsageError(`--format must be markdown or json (got "${format}")`);
-  return conclusionOf(report.findings.introduced) === "failure" ? 1 : 0;
+  return reportConclusion(report) === "failure" ? 1 : 0;
 }

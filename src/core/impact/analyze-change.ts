@@ -16,7 +16,7 @@ import { findSourceObject } from "./helm-chart-source.ts";
 import { diffHelmRelease } from "./helm-release-diff.ts";
 import { findRenderedObject } from "./helm-values-source.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
-import { deepEqual } from "./object-diff.ts";
+import { deepEqual, type StripOptions } from "./object-diff.ts";
 import type { ChangedFile, HelmReleaseImpact, ImpactReport, KustomizationImpact } from "./types.ts";
 
 /**
@@ -56,10 +56,16 @@ function strandedBy(disabled: ReturnType<typeof disabledServices>): {
   return { kustomizations: keys("Kustomization"), helmReleases: keys("HelmRelease") };
 }
 
+export interface ChangeOptions {
+  /** Volatile labels/annotations left out of object comparisons (configuration `diff`). */
+  strip?: StripOptions;
+}
+
 export function analyzeChange(
   base: AnalyzedRepository,
   head: AnalyzedRepository,
   changedFiles: readonly ChangedFile[],
+  options: ChangeOptions = {},
 ): ImpactReport {
   // 1. Kustomizations.
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
@@ -67,7 +73,7 @@ export function analyzeChange(
   const kustomizations: KustomizationImpact[] = [];
   const touchedUnchanged: string[] = [];
   for (const key of [...new Set([...baseKs.keys(), ...headKs.keys()])].sort()) {
-    const delta = diffKustomization(baseKs.get(key), headKs.get(key), changedFiles);
+    const delta = diffKustomization(baseKs.get(key), headKs.get(key), changedFiles, options.strip);
     if (!delta.changed) {
       if (delta.touched) touchedUnchanged.push(key);
       continue;

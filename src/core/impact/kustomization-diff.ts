@@ -4,7 +4,7 @@
  * changed files it reads, changed postBuild variables, its definition.
  */
 import type { KustomizationNode } from "../model.ts";
-import { deepEqual, diffObjectSets } from "./object-diff.ts";
+import { deepEqual, diffObjectSets, type StripOptions } from "./object-diff.ts";
 import type { ChangedFile, KustomizationImpact, ObjectDiff, Reason } from "./types.ts";
 
 const FLUX_CHILD_KINDS = new Set(["Kustomization", "HelmRelease"]);
@@ -18,6 +18,7 @@ export function diffKustomization(
   base: KustomizationNode | undefined,
   head: KustomizationNode | undefined,
   changes: readonly ChangedFile[],
+  strip?: StripOptions,
 ): KustomizationDelta {
   const node = (head ?? base)!;
   const reasons: Reason[] = [];
@@ -34,7 +35,7 @@ export function diffKustomization(
   const specChanges = base && head ? changedSpecFields(base, head) : [];
   const baseObjects = base?.build?.objects.map((o) => o.object) ?? [];
   const headObjects = head?.build?.objects.map((o) => o.object) ?? [];
-  const { diffs } = diffObjectSets(baseObjects, headObjects);
+  const { diffs } = diffObjectSets(baseObjects, headObjects, 3, strip);
   const ownDiffs = diffs.filter((d) => !isFluxChild(d));
   const change = !base ? "added" : !head ? "removed" : "modified";
   const changed = change !== "modified" || specChanges.length > 0 || diffs.length > 0;

@@ -16,13 +16,21 @@ export interface ObjectSetDiff {
   added: Map<string, JsonObject>;
 }
 
+/** Volatile labels and annotations (chart versions, checksums) left out of comparisons and diffs. */
+export interface StripOptions {
+  labels: readonly string[];
+  annotations: readonly string[];
+}
+
 export function diffObjectSets(
   base: readonly JsonObject[],
   head: readonly JsonObject[],
   context = 3,
+  strip?: StripOptions,
 ): ObjectSetDiff {
-  const baseByKey = new Map(base.map((o) => [objectKey(o), o]));
-  const headByKey = new Map(head.map((o) => [objectKey(o), o]));
+  const clean = (o: JsonObject) => (strip ? stripVolatile(o, strip) : o);
+  const baseByKey = new Map(base.map((o) => [objectKey(o), clean(o)]));
+  const headByKey = new Map(head.map((o) => [objectKey(o), clean(o)]));
   const diffs: ObjectDiff[] = [];
   const removed = new Map<string, JsonObject>();
   const added = new Map<string, JsonObject>();
@@ -69,6 +77,41 @@ export function objectDiff(
     added: addedLines,
     removed: removedLines,
   };
+}
+
+/** A copy without the volatile labels/annotations, on the object and on its pod templates. */
+export function stripVolatile(obj: JsonObject, strip: StripOptions): JsonObject {
+  if (strip.labels.length === 0 && strip.annotations.length === 0) return obj;
+  const scrub = (meta: unknown): JsonObject | undefined => {
+    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return undefined;
+    const m = { ...(meta as JsonObject) };
+    for (const [field, keys] of [
+      ["labels", strip.labels],
+      ["annotations", strip.annotations],
+    ] as const) {
+      const map = m[field];
+      if (map === null || typeof map !== "object" || Array.isArray(map) || !keys.some((k) => k in map))
+        continue;
+      const kept: JsonObject = {};
+      for (const [k, v] of Object.entries(map)) if (!keys.includes(k)) kept[k] = v;
+      if (Object.keys(kept).length) m[field] = kept;
+      else delete m[field];
+    }
+    return m;
+  };
+  const out: JsonObject = { ...obj };
+  const meta = scrub(obj.metadata);
+  if (meta) out.metadata = meta;
+  const spec = obj.spec;
+  if (spec && typeof spec === "object" && !Array.isArray(spec)) {
+    const template = (spec as JsonObject).template;
+    if (template && typeof template === "object" && !Array.isArray(template)) {
+      const tmeta = scrub((template as JsonObject).metadata);
+      if (tmeta)
+        out.spec = { ...(spec as JsonObject), template: { ...(template as JsonObject), metadata: tmeta } };
+    }
+  }
+  return out;
 }
 
 /** Structural equality of JSON data (key order ignored). */

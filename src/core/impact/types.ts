@@ -152,6 +152,10 @@ export interface ImpactReport {
   findings: { introduced: Diagnostic[]; existing: Diagnostic[] };
   /** Mermaid-ready subgraph of affected objects and their dependsOn neighbours. */
   graph: ImpactGraph;
+  /** The check's conclusion under the repository's policy; renderers fall back to worst-severity-wins. */
+  conclusion?: "success" | "neutral" | "failure";
+  /** Secret findings removed by the base-branch allowlist or inline pragmas (said in the summary). */
+  suppressed?: number;
 }
 
 export interface ImpactGraph {

@@ -9,7 +9,7 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
 import type { ImpactReport, RevisionInfo } from "../impact/types.ts";
 import { type Block, fitBlocks } from "./budget.ts";
 import { dropGroups, mainSectionBlocks } from "./comment.ts";
-import { type Conclusion, conclusionOf } from "./conclusion.ts";
+import { type Conclusion, reportConclusion } from "./conclusion.ts";
 import { clip, plainText } from "./markdown.ts";
 import { plural, type RenderContext } from "./sections/common.ts";
 import { diffBlocks } from "./sections/diffs.ts";
@@ -92,7 +92,7 @@ export function renderCheckRun(
     title: clip(verdictText(report), TITLE_MAX),
     summary: summary.text,
     text,
-    conclusion: conclusionOf(report.findings.introduced),
+    conclusion: reportConclusion(report),
     annotations,
   };
 }

@@ -12,3 +12,11 @@ export function conclusionOf(findings: readonly Diagnostic[]): Conclusion {
   if (findings.some((d) => d.severity === "warning")) return "neutral";
   return "success";
 }
+
+/** The report's own conclusion (set from the repository's policy), or worst-severity-wins on what it introduces. */
+export function reportConclusion(report: {
+  conclusion?: Conclusion;
+  findings: { introduced: readonly Diagnostic[] };
+}): Conclusion {
+  return report.conclusion ?? conclusionOf(report.findings.introduced);
+}

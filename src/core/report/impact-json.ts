@@ -13,7 +13,7 @@ import type {
   SuspendFlip,
   ValueChange,
 } from "../impact/types.ts";
-import { type Conclusion, conclusionOf } from "./conclusion.ts";
+import { type Conclusion, reportConclusion } from "./conclusion.ts";
 import { reasonPlain } from "./sections/common.ts";
 
 type TextChange = { from: string | null; to: string | null };
@@ -173,6 +173,6 @@ export function impactJson(report: ImpactReport): ImpactJson {
       ...[...report.findings.introduced].sort(compareDiagnostics).map((d) => finding(d, true)),
       ...[...report.findings.existing].sort(compareDiagnostics).map((d) => finding(d, false)),
     ],
-    conclusion: conclusionOf(report.findings.introduced),
+    conclusion: reportConclusion(report),
   };
 }

@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../../diagnostics.ts";
 import type { ImpactReport } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
-import { conclusionOf } from "../conclusion.ts";
+import { reportConclusion } from "../conclusion.ts";
 import { code, countedList, plural, type RenderContext } from "./common.ts";
 
 const LIST_MAX = 10;
@@ -44,7 +44,7 @@ export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
   if (heading) blocks.push({ text: "### Flux impact\n\n", essential: true });
   const existing = report.findings.existing.length;
   const already = existing > 0 ? ` · ${plural(existing, "finding")} already on the base branch` : "";
-  const icon = ICON[conclusionOf(report.findings.introduced)];
+  const icon = ICON[reportConclusion(report)];
   blocks.push({ text: `${icon} **${verdictText(report)}**${already}\n\n`, essential: true });
   if (report.touchedUnchanged.length > 0) {
     const names = report.touchedUnchanged.map((k) => code(k));

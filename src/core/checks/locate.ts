@@ -1,0 +1,14 @@
+/** The line of a field inside the document that defines an object, falling back to the document's line. */
+import type { SourceLocation } from "../model.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { locateLineInDocumentAt, type YamlPath } from "../yaml/locate.ts";
+
+export function fieldLine(snapshot: RepoSnapshot, at: SourceLocation, path: YamlPath): number {
+  const text = snapshot.readText(at.file);
+  return (text.ok ? locateLineInDocumentAt(text.text, at.line, path) : undefined) ?? at.line;
+}
+
+export function where(snapshot: RepoSnapshot, at: SourceLocation | undefined, path: YamlPath, ref: string) {
+  if (!at) return { ref };
+  return { file: at.file, line: fieldLine(snapshot, at, path), ref };
+}
