@@ -4,6 +4,7 @@
  * introduced by the change fail it.
  */
 import ignore from "ignore";
+import { LOCKED_RULE_CODES } from "../config/schema.ts";
 import type { Diagnostic, Severity } from "../diagnostics.ts";
 
 export interface Policy {
@@ -15,15 +16,8 @@ export interface Policy {
 
 export const DEFAULT_POLICY: Policy = { rules: {}, failOn: ["error"], failOnExisting: false, ignore: [] };
 
-/** Rules that no configuration may switch off or downgrade: committed credentials (S1–S10). */
-const LOCKED = new Set([
-  "secret-github-token",
-  "secret-private-key",
-  "secret-age-key",
-  "secret-unencrypted-secret",
-  "secret-sops-unencrypted",
-  "secret-runbook-file",
-]);
+/** Rules that no configuration may switch off, downgrade or ignore: committed credentials (S1–S10). */
+const LOCKED: ReadonlySet<string> = new Set(LOCKED_RULE_CODES);
 
 export function applyPolicy(findings: readonly Diagnostic[], policy: Policy): Diagnostic[] {
   const ignored = policy.ignore.length ? ignore().add([...policy.ignore]) : undefined;

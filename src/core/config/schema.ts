@@ -1,0 +1,186 @@
+/**
+ * The per-repository configuration `.github/flux-impact.yml` as a zod schema: every field is optional in
+ * the file, carries its default (`.default()`) and a description (`.describe()`, also the JSON Schema's).
+ *
+ * This module only declares the shape and the defaults. Reading a file and turning invalid input into
+ * readable per-field issues (with per-field fallback to the defaults) is `parse-config.ts`.
+ */
+import { z } from "zod";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../diagnostics.ts";
+
+const CODES = Object.keys(DIAGNOSTIC_CODES) as [DiagnosticCode, ...DiagnosticCode[]];
+const SECRET_CODES = CODES.filter((c) => c.startsWith("secret-")) as [DiagnosticCode, ...DiagnosticCode[]];
+
+/**
+ * Committed-credential rules (S1–S10) that no configuration can switch off or downgrade, and that inline
+ * pragmas never silence; only a `secrets.allowlist` entry read from the base branch can. Mirrors the
+ * LOCKED set of `checks/policy.ts`.
+ */
+export const LOCKED_RULE_CODES: readonly DiagnosticCode[] = [
+  "secret-github-token",
+  "secret-private-key",
+  "secret-age-key",
+  "secret-unencrypted-secret",
+  "secret-sops-unencrypted",
+  "secret-runbook-file",
+];
+
+export const SeverityName = z.enum(["error", "warning", "notice"]);
+export const RuleLevel = z.enum(["error", "warning", "notice", "off"]);
+export const DiagnosticCodeName = z.enum(CODES);
+
+const nonEmpty = z.string().min(1);
+const label = z.string().min(1).max(50).describe("A GitHub issue label (1–50 characters).");
+
+export const AllowlistEntry = z
+  .strictObject({
+    fingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{16,64}$/, { error: "must be a hex fingerprint of 16 to 64 lowercase characters" })
+      .exactOptional()
+      .describe("Fingerprint of one finding, as printed in the finding's message (`fp …`)."),
+    code: z
+      .enum(SECRET_CODES)
+      .exactOptional()
+      .describe("A secret rule code (`secret-…`); used together with `path`."),
+    path: nonEmpty.exactOptional().describe("A gitignore-style path pattern; used together with `code`."),
+    reason: z.string().exactOptional().describe("Why this finding is accepted (for reviewers)."),
+  })
+  .refine((e) => e.fingerprint !== undefined || (e.code !== undefined && e.path !== undefined), {
+    error: "needs a fingerprint, or both a code and a path",
+  })
+  .describe("Accepts one secret finding (by fingerprint) or one rule in matching paths (code + path).");
+
+const Secrets = z
+  .strictObject({
+    allowlist: z
+      .array(AllowlistEntry)
+      .default(() => [])
+      .describe(
+        "Accepted secret findings. Read from the base branch only, so a pull request cannot allowlist its own " +
+          "secrets; this is the only way to silence the committed-credential rules (S1–S10), which inline " +
+          "pragmas never silence.",
+      ),
+  })
+  .default(() => ({ allowlist: [] }))
+  .describe("Secret scanning.");
+
+const Diff = z
+  .strictObject({
+    stripLabels: z
+      .array(nonEmpty)
+      .default(() => ["helm.sh/chart", "app.kubernetes.io/version"])
+      .describe("Label keys removed from every object before objects are diffed."),
+    stripAnnotations: z
+      .array(nonEmpty)
+      .default(() => ["checksum/config", "checksum/secret"])
+      .describe("Annotation keys removed from every object before objects are diffed."),
+  })
+  .default(() => ({
+    stripLabels: ["helm.sh/chart", "app.kubernetes.io/version"],
+    stripAnnotations: ["checksum/config", "checksum/secret"],
+  }))
+  .describe("Volatile metadata removed before rendered objects are compared.");
+
+const Stale = z
+  .strictObject({
+    days: z
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe("Age in days after which a disabled service is stale."),
+    maxIssuesPerRun: z.int().min(1).max(100).default(5).describe("At most this many issues opened per run."),
+    labels: z
+      .array(label)
+      .default(() => ["flux-impact", "stale-service"])
+      .describe("Labels of the issues opened."),
+    dryRun: z
+      .boolean()
+      .default(true)
+      .describe("Only report what would be opened; bulk actions are opt-in (set false to open issues)."),
+  })
+  .default(() => ({ days: 30, maxIssuesPerRun: 5, labels: ["flux-impact", "stale-service"], dryRun: true }))
+  .describe("Issues about services disabled for a long time (scheduled sweep).");
+
+const FailedRuns = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Open or update an issue when a default-branch check fails."),
+    labels: z
+      .array(label)
+      .default(() => ["flux-impact", "ci-failure"])
+      .describe("Labels of that issue."),
+  })
+  .default(() => ({ enabled: true, labels: ["flux-impact", "ci-failure"] }))
+  .describe("Issues about failed checks on the default branch.");
+
+export const AppConfig = z
+  .strictObject({
+    clusterPaths: z
+      .array(nonEmpty)
+      .default(() => [])
+      .describe(
+        "Directories Flux syncs first (`flux bootstrap --path`). Empty: the entrypoint is detected automatically.",
+      ),
+    rules: z
+      .partialRecord(DiagnosticCodeName, RuleLevel)
+      .default(() => ({}))
+      .describe(
+        "Severity per diagnostic code (error, warning, notice, or off to drop the code). The committed-credential " +
+          "rules (S1–S10) cannot be changed.",
+      ),
+    failOn: z
+      .array(SeverityName)
+      .default(() => ["error" as const])
+      .describe("Severities of findings that fail the check."),
+    failOnExisting: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also fail on findings already on the base branch (by default only introduced findings fail).",
+      ),
+    ignore: z
+      .array(nonEmpty)
+      .default(() => [])
+      .describe("gitignore-style path patterns whose findings are dropped (never the S1–S10 secret rules)."),
+    secrets: Secrets,
+    comment: z
+      .enum(["always", "affected", "never"])
+      .default("affected")
+      .describe(
+        "When to post the sticky pull-request comment: always, affected (only when something is affected or a " +
+          "finding is introduced), never. An existing comment is always updated.",
+      ),
+    diff: Diff,
+    stale: Stale,
+    failedRuns: FailedRuns,
+  })
+  .describe("flux-impact repository configuration (.github/flux-impact.yml).");
+
+export type AppConfig = z.infer<typeof AppConfig>;
+export type AllowlistEntry = z.infer<typeof AllowlistEntry>;
+
+/** The configuration used when the repository has none (a fresh copy per parse; this one is frozen). */
+export const DEFAULT_CONFIG: AppConfig = deepFreeze(AppConfig.parse({}));
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The JSON Schema of the file (what editors validate against), as written to `flux-impact.schema.json`. */
+export function appConfigJsonSchemaText(): string {
+  const schema = z.toJSONSchema(AppConfig, {
+    io: "input",
+    target: "draft-2020-12",
+    override(ctx) {
+      // The refinement of AllowlistEntry, which zod cannot express in JSON Schema by itself.
+      if (ctx.zodSchema === AllowlistEntry)
+        ctx.jsonSchema.anyOf = [{ required: ["fingerprint"] }, { required: ["code", "path"] }];
+    },
+  });
+  return `${JSON.stringify({ ...schema, title: "flux-impact configuration" }, null, 2)}\n`;
+}
