@@ -1,0 +1,206 @@
+/**
+ * The secret gate (rules S1–S12 of docs/reliability-security.md §4): scans raw repository files for
+ * committed credentials and returns findings as diagnostics. Pure and synchronous; no I/O, no network,
+ * never verifies a credential online, never decrypts.
+ *
+ * Every message carries the finding's length and fingerprint (§4.2) plus what to do — never a character
+ * of the secret beyond its public type prefix, never a decoded or encrypted value. Binary files (NUL
+ * bytes, invalid UTF-8) get the filename rules only. Suppression: the base-branch allowlist (fingerprint,
+ * or code + gitignore-style path) for any rule; inline pragmas for S12 and placeholder-only S8 findings.
+ * Every suppression is counted.
+ */
+import ignore from "ignore";
+import { type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics.ts";
+import { sha256Hex } from "../util/sha256.ts";
+import {
+  decodeText,
+  hasNextLinePragma,
+  hasPragma,
+  LineIndex,
+  type RawFinding,
+  ROTATE_ADVICE,
+} from "./rules/common.ts";
+import { scanFilename } from "./rules/filenames.ts";
+import { scanHighEntropy } from "./rules/high-entropy.ts";
+import { scanKubernetesSecrets } from "./rules/kubernetes-secret.ts";
+import { scanSecretGenerators } from "./rules/secret-generator.ts";
+import { scanSops } from "./rules/sops.ts";
+import { parseSopsRules, type SopsRule } from "./rules/sops-config.ts";
+import { scanCredentialText } from "./rules/text-rules.ts";
+import { hasSopsKey } from "./rules/yaml-docs.ts";
+
+export interface SecretScanInput {
+  /** Raw files to scan (all of a snapshot, or a PR's changed files). */
+  files: Iterable<{ path: string; bytes: Uint8Array }>;
+  /** creation_rules of `.sops.yaml` from the BASE branch (the PR cannot redefine what must be encrypted). */
+  sopsRules?: Array<{
+    path_regex?: string;
+    encrypted_regex?: string;
+    unencrypted_regex?: string;
+    encrypted_suffix?: string;
+    unencrypted_suffix?: string;
+  }>;
+  /** Base revision's bytes for a path, for S9(c) "was encrypted, now is not" regressions. */
+  baseFile?: (path: string) => Uint8Array | undefined;
+  /** Allowlist from the base branch config: a fingerprint, or a rule code plus a path glob. */
+  allowlist?: Array<{ fingerprint?: string; code?: string; path?: string }>;
+}
+
+export interface SecretScanResult {
+  /** code, severity, message (no secret bytes), file, line, column. */
+  findings: Diagnostic[];
+  /** Findings removed by the allowlist or an inline pragma (counted, never silent). */
+  suppressed: number;
+}
+
+const encoder = new TextEncoder();
+const STRUCTURED = /\.(?:ya?ml|json)(?:\.|$)/i;
+const CREDENTIAL_CODES = new Set<DiagnosticCode>([
+  "secret-github-token",
+  "secret-private-key",
+  "secret-age-key",
+]);
+
+/** §4.2: sha256(ruleId + ":" + path + ":" + sha256(secret)), first 16 hex digits. */
+export function secretFingerprint(code: string, path: string, secret: string): string {
+  const inner = sha256Hex(encoder.encode(secret));
+  return sha256Hex(encoder.encode(`${code}:${path}:${inner}`)).slice(0, 16);
+}
+
+/** The creation rules of a `.sops.yaml` text; [] when it is missing, malformed or has none. Never throws. */
+export function parseSopsConfig(text: string): NonNullable<SecretScanInput["sopsRules"]> {
+  return parseSopsRules(text);
+}
+
+export function scanSecrets(input: SecretScanInput): SecretScanResult {
+  const files = [...input.files];
+  const byPath = new Map(files.map((f) => [f.path, f.bytes]));
+  const rules: readonly SopsRule[] = input.sopsRules ?? [];
+  const allow = compileAllowlist(input.allowlist ?? []);
+  const findings: Diagnostic[] = [];
+  let suppressed = 0;
+  for (const { path, bytes } of files) {
+    const text = decodeText(bytes);
+    const raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, byPath);
+    const lines = text === undefined ? undefined : new LineIndex(text);
+    for (const f of capPerCode(raw)) {
+      const fp = secretFingerprint(f.code, path, f.secret);
+      if (allow(f.code, path, fp) || (lines && pragmaAt(lines, f.line) && eligible(f))) {
+        suppressed++;
+        continue;
+      }
+      findings.push(toDiagnostic(f, path, fp));
+    }
+  }
+  return { findings, suppressed };
+}
+
+/** At most MAX_PER_CODE findings of one code per file, then one summary finding for the rest. */
+const MAX_PER_CODE = 20;
+
+function capPerCode(raw: RawFinding[]): RawFinding[] {
+  const counts = new Map<DiagnosticCode, number>();
+  const out: RawFinding[] = [];
+  for (const f of raw) {
+    const n = (counts.get(f.code) ?? 0) + 1;
+    counts.set(f.code, n);
+    if (n <= MAX_PER_CODE) out.push(f);
+  }
+  for (const [code, n] of counts) {
+    if (n <= MAX_PER_CODE) continue;
+    const rest = raw.filter((f) => f.code === code).slice(MAX_PER_CODE);
+    const first = rest[0]!;
+    out.push({
+      code,
+      severity: rest.some((f) => f.severity === "error") ? "error" : first.severity,
+      message: `${n - MAX_PER_CODE} more ${code} finding(s) in this file are not listed (first at line ${first.line})`,
+      line: first.line,
+      secret: `overflow:${n}`,
+    });
+  }
+  return out;
+}
+
+function scanBinary(path: string, bytes: Uint8Array): RawFinding[] {
+  return scanFilename(path, { size: bytes.length, hasPrivateKey: false, hasAgeKey: false });
+}
+
+function scanTextFile(
+  path: string,
+  text: string,
+  rules: readonly SopsRule[],
+  input: SecretScanInput,
+  byPath: ReadonlyMap<string, Uint8Array>,
+): RawFinding[] {
+  const lines = new LineIndex(text);
+  const credentials = scanCredentialText(text, lines);
+  const filename = scanFilename(path, {
+    size: text.length,
+    hasPrivateKey: credentials.some((f) => f.code === "secret-private-key"),
+    hasAgeKey: credentials.some((f) => f.code === "secret-age-key"),
+  });
+  const base = input.baseFile?.(path);
+  const baseText = base === undefined ? undefined : decodeText(base);
+  const structured = [
+    ...(STRUCTURED.test(path) && !hasSopsKey(text) ? scanKubernetesSecrets(text) : []),
+    ...scanSecretGenerators(path, text, (p) => byPath.get(p)),
+    ...scanSops(path, text, { rules, baseText }),
+  ];
+  const blocking = structured.some((f) => f.severity === "error");
+  const credentialLines = new Set(credentials.map((f) => f.line));
+  // S12 adds nothing on a line that already holds a credential, or in a file already blocked by S8/S9.
+  const entropy = blocking ? [] : scanHighEntropy(text, lines).filter((f) => !credentialLines.has(f.line));
+  return [...filename, ...credentials, ...structured, ...entropy];
+}
+
+function eligible(f: RawFinding): boolean {
+  return typeof f.pragmaEligible === "function" ? f.pragmaEligible() : f.pragmaEligible === true;
+}
+
+function pragmaAt(lines: LineIndex, line: number): boolean {
+  return hasPragma(lines.lineText(line)) || (line > 1 && hasNextLinePragma(lines.lineText(line - 1)));
+}
+
+function toDiagnostic(f: RawFinding, path: string, fp: string): Diagnostic {
+  const facts = f.len === undefined ? `fp ${fp}` : `len ${f.len}, fp ${fp}`;
+  return diagnostic(f.code, `${f.message} (${facts}). ${advice(f.code)}`, {
+    file: path,
+    line: f.line,
+    column: f.column,
+    severity: f.severity,
+  });
+}
+
+function advice(code: DiagnosticCode): string {
+  if (CREDENTIAL_CODES.has(code) || code === "secret-runbook-file") return ROTATE_ADVICE;
+  if (code === "secret-unencrypted-secret" || code === "secret-sops-unencrypted")
+    return `Encrypt the values with SOPS before merging; if they are real credentials, they are exposed: ${ROTATE_ADVICE.charAt(0).toLowerCase()}${ROTATE_ADVICE.slice(1)}`;
+  if (code === "secret-suspicious-file")
+    return "Check whether it holds a credential; if so, remove it, rotate the credential and purge it from the history.";
+  return "If it is a real credential, rotate it and keep it out of the repository (SOPS).";
+}
+
+type AllowCheck = (code: DiagnosticCode, path: string, fp: string) => boolean;
+
+function compileAllowlist(entries: NonNullable<SecretScanInput["allowlist"]>): AllowCheck {
+  const fingerprints = new Set<string>();
+  const byCode = new Map<string, ReturnType<typeof ignore>>();
+  for (const e of entries) {
+    if (e.fingerprint !== undefined) {
+      if (/^[0-9a-f]{16,64}$/.test(e.fingerprint)) fingerprints.add(e.fingerprint.slice(0, 16));
+    } else if (e.code !== undefined && e.path !== undefined) {
+      const matcher = byCode.get(e.code) ?? ignore();
+      matcher.add(e.path);
+      byCode.set(e.code, matcher);
+    }
+  }
+  return (code, path, fp) => fingerprints.has(fp) || matches(byCode.get(code), path);
+}
+
+function matches(matcher: ReturnType<typeof ignore> | undefined, path: string): boolean {
+  try {
+    return matcher?.ignores(path) ?? false;
+  } catch {
+    return false; // `ignore` refuses paths it cannot judge (absolute, "./x"); such a path is not allowlisted
+  }
+}
