@@ -6,6 +6,7 @@
  * indexes). Paths at or under a secret path carry `secret: true` and no value text. Iterative.
  */
 import { isJsonObject, type JsonValue } from "../kustomize/resource.ts";
+import { maskCredentials } from "../secrets/mask.ts";
 import type { PathSegment } from "./helm-strvals.ts";
 import { childPath } from "./helm-value-paths.ts";
 import type { ValueChange } from "./types.ts";
@@ -107,10 +108,18 @@ function change(
     secret,
   };
   if (!secret) {
-    if (a !== undefined) c.from = shortText(a);
-    if (b !== undefined) c.to = shortText(b);
+    if (a !== undefined) c.from = maskedValue(path, shortText(a));
+    if (b !== undefined) c.to = maskedValue(path, shortText(b));
   }
   return c;
+}
+
+/** The value with credentials replaced by fingerprints, judged with its key (`auth.password: …`). */
+function maskedValue(path: string, text: string): string {
+  const key = /[A-Za-z0-9_.-]*$/.exec(path.split(".").pop() ?? "")?.[0] || "value";
+  const line = `${key}: ${text}`;
+  const masked = maskCredentials(line, { heuristic: true });
+  return masked === line ? text : masked.slice(key.length + 2);
 }
 
 /** A scalar as one short line: strings as written (JSON-quoted when multi-line), others as JSON. */

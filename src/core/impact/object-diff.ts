@@ -4,6 +4,7 @@
  */
 import { structuredPatch } from "diff";
 import type { JsonObject } from "../kustomize/resource.ts";
+import { maskCredentials } from "../secrets/mask.ts";
 import { redactObject } from "../secrets/redact.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { objectKey, objectRef } from "./object-identity.ts";
@@ -55,8 +56,8 @@ export function objectDiff(
   context = 3,
 ): ObjectDiff {
   const ref = objectRef((head ?? base)!);
-  const before = base ? stringifyYaml(redactObject(base)) : "";
-  const after = head ? stringifyYaml(redactObject(head)) : "";
+  const before = base ? maskCredentials(stringifyYaml(redactObject(base)), { heuristic: true }) : "";
+  const after = head ? maskCredentials(stringifyYaml(redactObject(head)), { heuristic: true }) : "";
   const patch = structuredPatch("", "", before, after, "", "", { context });
   let addedLines = 0;
   let removedLines = 0;

@@ -7,6 +7,7 @@
  */
 import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
 import type { ImpactReport, RevisionInfo } from "../impact/types.ts";
+import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, fitBlocks } from "./budget.ts";
 import { dropGroups, mainSectionBlocks } from "./comment.ts";
 import { type Conclusion, reportConclusion } from "./conclusion.ts";
@@ -48,7 +49,7 @@ function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnn
     start_line: d.line,
     end_line: d.line,
     annotation_level: LEVEL[d.severity],
-    message: clip(plainText(d.message), MESSAGE_MAX),
+    message: clip(maskCredentials(plainText(d.message)), MESSAGE_MAX),
     title: clip(plainText(`${d.severity}: ${d.code}`, false), TITLE_MAX),
   };
 }
@@ -90,8 +91,8 @@ export function renderCheckRun(
 
   return {
     title: clip(verdictText(report), TITLE_MAX),
-    summary: summary.text,
-    text,
+    summary: maskCredentials(summary.text),
+    text: maskCredentials(text),
     conclusion: reportConclusion(report),
     annotations,
   };

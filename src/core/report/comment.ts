@@ -7,6 +7,7 @@
  * time with a visible note; fences and `<details>` always stay balanced.
  */
 import type { ImpactReport, RevisionInfo } from "../impact/types.ts";
+import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, type DropGroup, fitBlocks } from "./budget.ts";
 import { COMMENT_MARKER } from "./markers.ts";
 import { affectedBlocks } from "./sections/affected.ts";
@@ -92,5 +93,8 @@ export function renderComment(report: ImpactReport, options: CommentOptions): st
   ];
   const max = options.maxChars ?? COMMENT_MAX_CHARS;
   const overflow = "_The full report is too large for a comment; the check run has it._";
-  return fitBlocks(blocks, dropGroups("the check run has the full list"), max, overflow).text;
+  // Last line of defence: a credential that reached any section is replaced (fingerprints are shorter).
+  return maskCredentials(
+    fitBlocks(blocks, dropGroups("the check run has the full list"), max, overflow).text,
+  );
 }

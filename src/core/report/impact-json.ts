@@ -76,6 +76,8 @@ export interface ImpactJson {
     line: number | null;
     introduced: boolean;
   }>;
+  /** Secret findings removed by the base branch's allowlist (counted, never silent). */
+  suppressed: number;
   conclusion: Conclusion;
 }
 
@@ -173,6 +175,7 @@ export function impactJson(report: ImpactReport): ImpactJson {
       ...[...report.findings.introduced].sort(compareDiagnostics).map((d) => finding(d, true)),
       ...[...report.findings.existing].sort(compareDiagnostics).map((d) => finding(d, false)),
     ],
+    suppressed: report.suppressed ?? 0,
     conclusion: reportConclusion(report),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Impact scenarios: each directory holds a small Flux repository in two revisions (`base/`, `head/`)
  * that differ by one kind of change, and `expected.json`, the impact written by hand from Flux's
- * semantics. The runner analyzes both revisions, diffs them, and checks `impactJson(report)` against
+ * semantics. The runner analyzes the pull request as the App does (both revisions, the impact, the checks
+ * and the default policy), and checks `impactJson(report)` against
  * the expectation: every list has exactly the expected members (matched by name), each member matches
  * the expected fields (`toMatchObject`; `reasonsMention` lists words its reasons must contain), and the
  * full Markdown comment is kept as a file snapshot.
@@ -12,10 +13,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDirectorySnapshot } from "../../../src/cli/fs-snapshot.ts";
-import { analyzeRepository } from "../../../src/core/analyze.ts";
-import { analyzeChange } from "../../../src/core/impact/analyze-change.ts";
-import { changedFilesBetween } from "../../../src/core/impact/changed-files.ts";
 import type { ImpactReport, RevisionInfo } from "../../../src/core/impact/types.ts";
+import { analyzePullRequest } from "../../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { impactJson } from "../../../src/core/report/impact-json.ts";
@@ -57,7 +56,7 @@ function refText(ref: unknown): string {
 }
 
 function analyzeSnapshots(base: RepoSnapshot, head: RepoSnapshot): ImpactReport {
-  return analyzeChange(analyzeRepository(base), analyzeRepository(head), changedFilesBetween(base, head));
+  return analyzePullRequest({ base, head }).report;
 }
 
 function analyzeScenario(name: string): ImpactReport {

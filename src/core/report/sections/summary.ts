@@ -44,8 +44,11 @@ export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
   if (heading) blocks.push({ text: "### Flux impact\n\n", essential: true });
   const existing = report.findings.existing.length;
   const already = existing > 0 ? ` · ${plural(existing, "finding")} already on the base branch` : "";
+  const suppressed = report.suppressed
+    ? ` · ${plural(report.suppressed, "secret finding")} suppressed by the allowlist`
+    : "";
   const icon = ICON[reportConclusion(report)];
-  blocks.push({ text: `${icon} **${verdictText(report)}**${already}\n\n`, essential: true });
+  blocks.push({ text: `${icon} **${verdictText(report)}**${already}${suppressed}\n\n`, essential: true });
   if (report.touchedUnchanged.length > 0) {
     const names = report.touchedUnchanged.map((k) => code(k));
     blocks.push({
