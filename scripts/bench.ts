@@ -9,7 +9,11 @@
  *      Kustomization;
  *   3. the diff of two revisions (scripts/bench/diff-section.ts): the whole impact pipeline between the
  *      largest real corpus repository (and the synthetic 10× one) and a copy with one app changed, with a
- *      shared component changed, and with the defaults every app gets changed — cold and warm.
+ *      shared component changed, and with the defaults every app gets changed — cold and warm;
+ *   4. the full check of each real corpus repository (scripts/bench/check-section.ts): rules and secret
+ *      scan on an analyzed model, the secret scan alone, and analysis + checks;
+ *   5. the secret scan's throughput over real repositories and each rule on 1 MB adversarial inputs
+ *      (scripts/bench/secret-scan.ts).
  * Targets are printed next to the figures. Exits 0 unless something crashes.
  */
 import { spawnSync } from "node:child_process";
@@ -19,8 +23,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeRepository } from "../src/core/index.ts";
 import { createMemorySnapshot } from "../src/core/snapshot/repo-snapshot.ts";
+import { checkSection } from "./bench/check-section.ts";
 import { diffSection } from "./bench/diff-section.ts";
 import { analysisOptions, repeatEngine, timeKubectl } from "./bench/measure.ts";
+import { secretScanSection } from "./bench/secret-scan.ts";
 import { formatMs, formatRatio, linearity, median, medianRun, table, verdict } from "./bench/stats.ts";
 import { analysesFor, realRepoDirs, resolveSharedDir } from "./conformance/corpus.ts";
 import { readTree, writeTree } from "./conformance/disk-tree.ts";
@@ -156,6 +162,8 @@ function main(): number {
   realRepos(repoRoot);
   synthetic(repoRoot);
   diffSection(repoRoot);
+  checkSection(repoRoot);
+  secretScanSection(repoRoot);
   console.log("");
   console.log(`bench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return 0;

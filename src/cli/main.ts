@@ -8,6 +8,7 @@ import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
 import { renderComment } from "../core/report/comment.ts";
 import { reportConclusion } from "../core/report/conclusion.ts";
 import { buildCommand } from "./commands/build.ts";
+import { checkCommand } from "./commands/check.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
@@ -35,6 +36,8 @@ function run(argv: readonly string[], io: CliIo): number {
     return command === undefined && !values.help ? 2 : 0;
   }
   switch (command) {
+    case "check":
+      return checkCommand(args, values, io);
     case "diff":
       return diffCommand(args, values, io);
     case "graph":

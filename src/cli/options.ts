@@ -18,6 +18,10 @@ Commands:
                 what waits on them, what Flux deletes. BASE and HEAD are directories, or git
                 revisions of the repository at --repo (default: the current directory).
                 --format markdown|json (default markdown: the pull-request comment)
+  check [DIR]   Every check on one revision, as the check run on the default branch shows it:
+                build and graph errors, the secret gate, repository health. Prints
+                \`path:line:col  severity  CODE  message\`; exits 1 when a finding fails the policy.
+                --format text|json (default text)
   graph [DIR]   Discover every Flux Kustomization and HelmRelease and print the graph.
                 --format text|json|mermaid (default text)
   build [DIR]   Print what a Flux Kustomization renders (what \`flux build ks\` would apply).
@@ -28,15 +32,18 @@ Commands:
 Common options:
   --cluster-path P   Directory Flux syncs first (repeatable); default: detected
   --search-root D    Only look for entrypoints under D (a repository with several clusters)
-  --rev REV          graph/build: read the repository at a git revision instead of the working tree
+  --config FILE      check/diff: the configuration (default: .github/flux-impact.yml of DIR, or of BASE)
+  --rev REV          check/graph/build: read the repository at a git revision instead of the working tree
   --repo DIR         diff: the repository whose revisions BASE and HEAD name (default: .)
   -h, --help         Show this help
 
-Exit codes: 0 ok, 1 errors found in the repository (diff: errors the change introduces), 2 usage error.
+Exit codes: 0 ok, 1 errors found in the repository (check and diff: findings that fail the policy of
+the configuration; by default, errors — for diff, errors the change introduces), 2 usage error.
 `;
 
 const OPTIONS = {
   format: { type: "string" },
+  config: { type: "string" },
   kustomization: { type: "string" },
   all: { type: "boolean" },
   out: { type: "string" },

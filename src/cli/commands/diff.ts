@@ -1,18 +1,19 @@
 /**
- * `flux-impact diff BASE HEAD`: analyze both revisions (directories, or git revisions of --repo) and print
- * the impact as the pull-request comment (Markdown) or JSON. Both snapshots share one parse cache, so
- * unchanged files are parsed once.
+ * `flux-impact diff BASE HEAD`: analyze both revisions (directories, or git revisions of --repo) as the
+ * GitHub App analyzes a pull request — impact, checks on both sides, the policy of BASE's configuration
+ * (or --config) — and print the pull-request comment (Markdown) or JSON. Both snapshots share one parse
+ * cache, so unchanged files are parsed once. Exit 1 when the policy fails the change.
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { analyzeRepository } from "../../core/analyze.ts";
-import { analyzeChange } from "../../core/impact/analyze-change.ts";
 import { changedFilesBetween } from "../../core/impact/changed-files.ts";
 import type { ChangedFile, ImpactReport, RevisionInfo } from "../../core/impact/types.ts";
+import { analyzePullRequest } from "../../core/pull-request.ts";
 import { renderComment } from "../../core/report/comment.ts";
 import { reportConclusion } from "../../core/report/conclusion.ts";
 import { impactJson } from "../../core/report/impact-json.ts";
 import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
+import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitChangedFiles } from "../git-changes.ts";
 import { analyzeOptions, type CliIo, type CliValues, UsageError } from "../options.ts";
@@ -44,13 +45,15 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     head = loadGitSnapshot(repo, headArg, { cacheKey: scope });
     changes = gitChangedFiles(repo, baseArg, headArg);
   }
-  const options = analyzeOptions(values);
-  const baseModel = analyzeRepository(base, options);
-  const headModel = analyzeRepository(head, {
-    ...options,
-    reuse: { from: baseModel, changedFiles: changes },
+  const { config, diagnostics } = loadConfig(values.config, base);
+  const { report } = analyzePullRequest({
+    base,
+    head,
+    changedFiles: changes,
+    config,
+    analyze: analyzeOptions(values),
   });
-  const report = analyzeChange(baseModel, headModel, changes);
+  if (diagnostics.length) report.findings.existing.unshift(...diagnostics);
   return { report, base: { ref: baseArg }, head: { ref: headArg } };
 }
 

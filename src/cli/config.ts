@@ -1,0 +1,36 @@
+/**
+ * The repository configuration for CLI commands: `--config FILE` when given, else the
+ * `.github/flux-impact.yml` of the snapshot the command trusts (for `diff`, the base revision — a change
+ * cannot loosen its own gate). Problems in the file become `config-invalid` findings; defaults apply.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { configDiagnostics, parseConfigText } from "../core/config/parse-config.ts";
+import type { AppConfig } from "../core/config/schema.ts";
+import type { Diagnostic } from "../core/diagnostics.ts";
+import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { UsageError } from "./options.ts";
+
+export const CONFIG_PATH = ".github/flux-impact.yml";
+
+export interface LoadedConfig {
+  config: AppConfig;
+  /** `config-invalid` findings, already located in the file. */
+  diagnostics: Diagnostic[];
+}
+
+export function loadConfig(configFile: string | undefined, snapshot: RepoSnapshot): LoadedConfig {
+  if (configFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(configFile), "utf8");
+    } catch {
+      throw new UsageError(`cannot read the configuration file ${configFile}`);
+    }
+    const { config, issues } = parseConfigText(text, configFile);
+    return { config, diagnostics: configDiagnostics(issues, configFile) };
+  }
+  const read = snapshot.readText(CONFIG_PATH);
+  const { config, issues } = parseConfigText(read.ok ? read.text : undefined, CONFIG_PATH);
+  return { config, diagnostics: configDiagnostics(issues, CONFIG_PATH) };
+}
