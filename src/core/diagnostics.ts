@@ -93,6 +93,10 @@ export const DIAGNOSTIC_CODES = {
     "A namespaced object ends up with no namespace (Flux rejects it at apply).",
   ],
   "flux-entrypoint": ["notice", "How the cluster entrypoint was chosen."],
+  "flux-entrypoint-several-clusters": [
+    "notice",
+    "The repository looks like it holds several clusters; one is analyzed, the others need --cluster-path.",
+  ],
   "flux-entrypoint-not-found": ["error", "No Flux Kustomization could be found to start discovery from."],
   // Graph
   "graph-depends-on-missing": ["error", "dependsOn names an object that does not exist; Flux waits forever."],

@@ -184,6 +184,30 @@ describe("core/analyze", () => {
     ]);
   });
 
+  it("says when root Kustomizations of several clusters share a name, and analyzes the first", () => {
+    const root = (name: string, path: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec: {interval: 1h, path: ./${path}, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n`;
+    const snapshot = createMemorySnapshot({
+      "clusters/production/apps.yaml": root("apps", "apps/production"),
+      "clusters/staging/apps.yaml": root("apps", "apps/staging"),
+      "apps/production/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+      "apps/staging/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: default}\n",
+    });
+
+    const model = analyzeRepository(snapshot);
+
+    expect(model.entrypoints.map((e) => [e.rule, e.file])).toEqual([
+      ["roots", "clusters/production/apps.yaml"],
+    ]);
+    expect(model.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "flux-entrypoint-several-clusters",
+        file: "clusters/staging/apps.yaml",
+        message: expect.stringContaining("pass --cluster-path"),
+      }),
+    );
+  });
+
   it("keeps going when a build fails and says why", () => {
     const broken = { ...homelab, "infra/kustomization.yaml": "resources: [repo.yaml, missing.yaml]\n" };
 

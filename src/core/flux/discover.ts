@@ -482,7 +482,7 @@ function render(
       diagnostics.push(
         diagnostic(
           "flux-substitution-unknown",
-          `${ref}: the value${unknownUsed.length > 1 ? "s" : ""} of ${unknownUsed.join(", ")} ${unknownUsed.length > 1 ? "are" : "is"} SOPS-encrypted, so the output shows ..PLACEHOLDER_<NAME>.. in ${unknownUsed.length > 1 ? "their" : "its"} place.`,
+          `${ref}: the value${unknownUsed.length > 1 ? "s" : ""} of ${unknownUsed.join(", ")} ${unknownUsed.length > 1 ? "are" : "is"} not known offline (SOPS-encrypted, or from a Secret or ConfigMap created outside the repository), so the output shows ..PLACEHOLDER_<NAME>.. in ${unknownUsed.length > 1 ? "their" : "its"} place.`,
           loc,
         ),
       );

@@ -145,17 +145,24 @@ function rootEntries(snapshot: RepoSnapshot, raw: readonly RawFluxObject[]): Ent
     }
   });
   const roots = candidates.filter((c, i) => [...(readBy.get(c.file) ?? [])].every((j) => j === i));
-  return {
-    entries: dedupeByKey(
-      roots.map((o) => ({
-        rule: "roots" as const,
-        object: withNamespace(o.object, "flux-system"),
-        definedIn: { file: o.file, line: o.line },
-        file: o.file,
-      })),
-    ),
-    diagnostics: [],
-  };
+  const entries = roots.map((o) => ({
+    rule: "roots" as const,
+    object: withNamespace(o.object, "flux-system"),
+    definedIn: { file: o.file, line: o.line },
+    file: o.file,
+  }));
+  const kept = dedupeByKey(entries);
+  const diagnostics = entries
+    .filter((e) => !kept.includes(e) && !kept.some((k) => k.file === e.file))
+    .map((e) => {
+      const first = kept.find((k) => getName(k.object) === getName(e.object))!;
+      return diagnostic(
+        "flux-entrypoint-several-clusters",
+        `${e.file} defines Kustomization flux-system/${getName(e.object)} like ${first.file}: this looks like a repository with several clusters, and only the first is analyzed; pass --cluster-path (or --search-root) to analyze another.`,
+        { file: e.file, line: e.definedIn.line },
+      );
+    });
+  return { entries: kept, diagnostics };
 }
 
 function withNamespace(obj: JsonObject, fallback: string): JsonObject {

@@ -25,6 +25,18 @@ describe("core/checks/rules/health", () => {
     ]);
   });
 
+  it("does not call another bootstrap cluster's Kustomizations orphans", () => {
+    const ctx = branchContext({
+      "apps/kustomization.yaml": "resources: []\n",
+      "clusters/staging/flux-system/gotk-sync.yaml": "# written by flux bootstrap\n",
+      "clusters/staging/apps.yaml": ks("staging-apps"),
+      "clusters/staging/infra/ks.yaml": ks("staging-infra"),
+      "elsewhere/ks.yaml": ks("forgotten"),
+    });
+
+    expect(healthOrphans.run(ctx).map((d) => d.file)).toEqual(["elsewhere/ks.yaml"]);
+  });
+
   it("lists .dis services with their age when the caller knows it", () => {
     const ctx = {
       ...branchContext({ "apps/kustomization.yaml": "resources: []\n", "apps/kasm/ks.yaml.dis": ks("kasm") }),

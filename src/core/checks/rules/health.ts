@@ -8,9 +8,10 @@ import { displayRef } from "../../flux/object-ref.ts";
 import { scanFluxObjects } from "../../flux/raw-scan.ts";
 import { fluxKindOf } from "../../flux/schema.ts";
 import { getName, getNamespace, isJsonObject } from "../../kustomize/resource.ts";
+import { dirname } from "../../snapshot/paths.ts";
 import { readYamlDocuments } from "../../yaml/read-documents.ts";
 import { where } from "../locate.ts";
-import type { Rule } from "../types.ts";
+import type { CheckContext, Rule } from "../types.ts";
 
 export const healthOrphans: Rule = {
   name: "health-orphans",
@@ -23,6 +24,7 @@ export const healthOrphans: Rule = {
     const out: Diagnostic[] = [];
     for (const o of scanFluxObjects(ctx.snapshot)) {
       if (o.kind !== "Kustomization" || read.has(o.file) || entry.has(o.file) || seen.has(o.file)) continue;
+      if (inBootstrapClusterDir(ctx.snapshot, o.file)) continue;
       seen.add(o.file);
       out.push(
         diagnostic(
@@ -35,6 +37,19 @@ export const healthOrphans: Rule = {
     return out;
   },
 };
+
+/**
+ * `flux bootstrap --path=D` writes D/flux-system/gotk-sync.yaml and syncs all of D: a Flux Kustomization
+ * in a cluster directory is applied by that cluster's bootstrap, even when the cluster analyzed is another
+ * one (a repository with clusters/production and clusters/staging).
+ */
+function inBootstrapClusterDir(snapshot: CheckContext["snapshot"], file: string): boolean {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const prefix = dir === "." || dir === "" ? "" : `${dir}/`;
+    if (snapshot.read(`${prefix}flux-system/gotk-sync.yaml`) !== undefined) return true;
+    if (prefix === "") return false;
+  }
+}
 
 export const healthDisabledServices: Rule = {
   name: "health-disabled-services",
