@@ -1,0 +1,70 @@
+/**
+ * Errors talking to GitHub, typed: the HTTP status (0 for a network failure), whether trying again can
+ * help, how long GitHub asked us to wait, and what we were doing. The message is built from those fields
+ * only — never from the response body, the request headers or the URL's query, so no token or content
+ * can reach a check run or a log line through it.
+ */
+
+export class GitHubApiError extends Error {
+  override readonly name = "GitHubApiError";
+  constructor(
+    /** What flux-impact was doing, in words ("download the head revision"). */
+    readonly operation: string,
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+    /** Whether the same request may succeed later (5xx, 429, rate limits, network failures). */
+    readonly retriable: boolean,
+    /** Seconds GitHub asked us to wait (Retry-After, or until the rate limit resets). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(describe(operation, status, retryAfterSeconds));
+  }
+}
+
+function describe(operation: string, status: number, retryAfter: number | undefined): string {
+  const wait = retryAfter !== undefined ? `; GitHub asked to wait ${retryAfter} s` : "";
+  if (status === 0) return `Could not reach GitHub to ${operation}${wait}.`;
+  const meaning = MEANINGS[status] ?? (status >= 500 ? "a GitHub server error" : "an error");
+  return `GitHub answered ${status} (${meaning}) when asked to ${operation}${wait}.`;
+}
+
+const MEANINGS: Record<number, string> = {
+  401: "credentials rejected",
+  403: "forbidden or rate limited",
+  404: "not found — deleted branch, commit or repository, or no access",
+  409: "conflict",
+  410: "gone",
+  422: "request rejected",
+  429: "rate limited",
+};
+
+interface ResponseLike {
+  status?: unknown;
+  response?: { headers?: Record<string, unknown> } | undefined;
+}
+
+function header(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
+}
+
+/**
+ * The typed error for anything an Octokit call threw (a RequestError with status and response headers,
+ * or a network failure). `nowSeconds` turns a rate-limit reset time into a wait.
+ */
+export function toGitHubError(error: unknown, operation: string, nowSeconds?: number): GitHubApiError {
+  if (error instanceof GitHubApiError) return error;
+  const e = (error ?? {}) as ResponseLike;
+  const status = typeof e.status === "number" ? e.status : 0;
+  const headers = e.response?.headers;
+  const retryAfterHeader = Number(header(headers, "retry-after"));
+  const remaining = header(headers, "x-ratelimit-remaining");
+  const reset = Number(header(headers, "x-ratelimit-reset"));
+  let retryAfter: number | undefined;
+  if (Number.isFinite(retryAfterHeader) && retryAfterHeader >= 0) retryAfter = retryAfterHeader;
+  else if (remaining === "0" && Number.isFinite(reset) && nowSeconds !== undefined)
+    retryAfter = Math.max(0, reset - nowSeconds);
+  const rateLimited = status === 429 || (status === 403 && (retryAfter !== undefined || remaining === "0"));
+  const retriable = status === 0 || status >= 500 || rateLimited;
+  return new GitHubApiError(operation, status, retriable, retryAfter);
+}

@@ -1,0 +1,64 @@
+import { RequestError } from "@octokit/request-error";
+import { describe, expect, it } from "vitest";
+import { GitHubApiError, toGitHubError } from "../../src/github/errors.ts";
+
+function requestError(
+  status: number,
+  headers: Record<string, string> = {},
+  body = "secret body",
+): RequestError {
+  return new RequestError("upstream message", status, {
+    request: {
+      method: "GET",
+      url: "https://api.github.com/repos/me/home/tarball/abc?access_token=ghs_should_not_leak",
+      headers: { authorization: "token ghs_should_not_leak" },
+    },
+    response: { status, url: "https://api.github.com/x", headers, data: body },
+  });
+}
+
+describe("github/errors", () => {
+  it("marks server errors retriable and client errors final, with a safe message", () => {
+    const server = toGitHubError(requestError(502), "download the head revision");
+    expect(server).toMatchObject({ status: 502, retriable: true });
+    expect(server.message).toBe(
+      "GitHub answered 502 (a GitHub server error) when asked to download the head revision.",
+    );
+
+    const gone = toGitHubError(requestError(404), "download the head revision");
+    expect(gone).toMatchObject({ status: 404, retriable: false });
+    expect(gone.message).toContain("deleted branch");
+  });
+
+  it("honours Retry-After and rate-limit resets", () => {
+    const secondary = toGitHubError(requestError(403, { "retry-after": "60" }), "update the check run");
+    expect(secondary).toMatchObject({ status: 403, retriable: true, retryAfterSeconds: 60 });
+    expect(secondary.message).toContain("GitHub asked to wait 60 s");
+
+    const primary = toGitHubError(
+      requestError(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000120" }),
+      "list comments",
+      1_700_000_000,
+    );
+    expect(primary).toMatchObject({ retriable: true, retryAfterSeconds: 120 });
+
+    const forbidden = toGitHubError(
+      requestError(403, { "x-ratelimit-remaining": "4000" }),
+      "create an issue",
+    );
+    expect(forbidden.retriable).toBe(false);
+  });
+
+  it("treats a failure without a response as a retriable network error", () => {
+    const e = toGitHubError(new TypeError("fetch failed"), "compare the revisions");
+    expect(e).toBeInstanceOf(GitHubApiError);
+    expect(e).toMatchObject({ status: 0, retriable: true });
+    expect(e.message).toBe("Could not reach GitHub to compare the revisions.");
+  });
+
+  it("never carries the token, the URL or the response body into its message", () => {
+    const e = toGitHubError(requestError(500, {}, "ghs_should_not_leak in body"), "download");
+    expect(JSON.stringify({ ...e, text: e.message, stack: e.stack })).not.toContain("ghs_should_not_leak");
+    expect(e.message).not.toContain("upstream message");
+  });
+});
