@@ -1,0 +1,273 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: webhook payloads and request bodies are untyped JSON here.
+/**
+ * The App over real webhook payloads (@octokit/webhooks-examples) with every GitHub request mocked by nock:
+ * the exact request sequence of a pull request analysis, what is written, and the failure paths. Every test
+ * asserts that all mocked routes were used, and no request goes unmocked (net connect disabled).
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import { packTar } from "modern-tar";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { analyzePullRequest } from "../../src/core/pull-request.ts";
+import { renderComment } from "../../src/core/report/comment.ts";
+import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
+import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { createApp } from "../../src/github/app.ts";
+
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
+  name: string;
+  examples: Array<Record<string, any>>;
+}>;
+const opened = examples
+  .find((d) => d.name === "pull_request")!
+  .examples.find((e) => e.action === "opened" && e.installation)!;
+
+const APP_ID = 123;
+const BOT_USER = 9001;
+const OWNER = opened.repository.owner.login as string;
+const REPO = opened.repository.name as string;
+const NUMBER = opened.number as number;
+const HEAD = opened.pull_request.head.sha as string;
+const BASE = opened.pull_request.base.sha as string;
+const MERGE_BASE = "5b3c1f0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c";
+const API = "https://api.github.com";
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
+
+const privateKey = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
+
+function readDir(dir: string): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const abs = join(d, name);
+      if (statSync(abs).isDirectory()) walk(abs);
+      else files.set(relative(dir, abs).split("\\").join("/"), readFileSync(abs));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+async function tarballOf(files: Map<string, Uint8Array>, sha: string): Promise<Buffer> {
+  const top = `${OWNER}-${REPO}-${sha.slice(0, 7)}/`;
+  return gzipSync(
+    await packTar(
+      [...files].map(([path, body]) => ({ header: { name: top + path, size: body.length }, body })),
+    ),
+  );
+}
+
+async function probot(): Promise<Probot> {
+  const p = new Probot({
+    appId: APP_ID,
+    privateKey,
+    secret: "test-secret",
+    logLevel: "fatal",
+    Octokit: ProbotOctokit.defaults((o: any) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...o.throttle, enabled: false },
+    })),
+  });
+  await p.load(createApp({ appId: APP_ID }));
+  return p;
+}
+
+const baseFiles = readDir(join(EXAMPLE, "base"));
+const headFiles = readDir(join(EXAMPLE, "head"));
+const GZIP = { "content-type": "application/x-gzip" };
+
+/** The mocks of one analysis, up to (not including) the writes after the stale-write guard. */
+async function analysisMocks(scope: nock.Scope, headNow = HEAD) {
+  return scope
+    .post(`/app/installations/${opened.installation.id}/access_tokens`)
+    .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+    .query({ check_name: "flux-impact", filter: "latest", per_page: "1" })
+    .reply(200, { total_count: 0, check_runs: [] })
+    .post(
+      `${REPO_PATH}/check-runs`,
+      (b) => b.head_sha === HEAD && b.status === "in_progress" && b.name === "flux-impact",
+    )
+    .reply(201, { id: 77 })
+    .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+    .query({ per_page: "1" })
+    .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+    .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+    .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+    .get(`${REPO_PATH}/tarball/${HEAD}`)
+    .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+    .get(`${REPO_PATH}/pulls/${NUMBER}`)
+    .reply(200, { number: NUMBER, state: "open", head: { sha: headNow } });
+}
+
+function expectedComment(): string {
+  const { report } = analyzePullRequest({
+    base: createMemorySnapshot(baseFiles),
+    head: createMemorySnapshot(headFiles),
+  });
+  return renderComment(report, {
+    base: { ref: MERGE_BASE },
+    head: { ref: HEAD, blobUrl: `https://github.com/${OWNER}/${REPO}/blob/${HEAD}` },
+  });
+}
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("github/app pull_request", () => {
+  it("opened: check run in progress, both revisions, completed check run, one sticky comment equal to the core's report", async () => {
+    const patches: any[] = [];
+    let posted = "";
+    const scope = await analysisMocks(nock(API));
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 77 })
+      .get(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        posted = b.body;
+        return true;
+      })
+      .reply(201, { id: 5 });
+
+    let requests = 0;
+    const count = () => requests++;
+    scope.on("request", count);
+    const started = performance.now();
+    await (await probot()).receive({ id: "d1", name: "pull_request", payload: opened as any });
+    const ms = performance.now() - started;
+    scope.off("request", count);
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(patches[0].output.title).toMatch(
+      /^5 Kustomizations, 3 HelmReleases affected · 2 errors, 3 warnings$/,
+    );
+    expect(patches[0].output.annotations.map((a: any) => a.path)).toContain(
+      "kubernetes/apps/media/immich/ks.yaml",
+    );
+    expect(posted).toBe(expectedComment());
+    expect(posted.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(requests).toBe(10);
+    console.log(
+      `pull_request.opened analysis: ${requests} GitHub requests (token included), ${ms.toFixed(0)} ms in-process`,
+    );
+  });
+
+  it("updates its own comment and leaves a foreign comment carrying the marker alone", async () => {
+    const scope = await analysisMocks(nock(API));
+    let updated = "";
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .get(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [
+        { id: 11, body: `${COMMENT_MARKER}\nplanted`, user: { id: 4, type: "User" } },
+        {
+          id: 12,
+          body: `${COMMENT_MARKER}\nold`,
+          user: { id: BOT_USER, type: "Bot" },
+          performed_via_github_app: { id: APP_ID },
+        },
+      ])
+      .patch(`${REPO_PATH}/issues/comments/12`, (b) => {
+        updated = b.body;
+        return true;
+      })
+      .reply(200, { id: 12 });
+
+    await (await probot()).receive({ id: "d2", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(updated).toBe(expectedComment());
+  });
+
+  it("drops the result when the head moved during the analysis, marking its check run superseded", async () => {
+    const patches: any[] = [];
+    const scope = await analysisMocks(nock(API), "fffffffffffffffffffffffffffffffffffffff0");
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 77 });
+
+    await (await probot()).receive({ id: "d3", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toEqual([
+      expect.objectContaining({
+        status: "completed",
+        conclusion: "neutral",
+        output: expect.objectContaining({ title: "Superseded by a newer commit" }),
+      }),
+    ]);
+  });
+
+  it("completes the check run as neutral with a clear message when the head commit is gone (404)", async () => {
+    const patches: any[] = [];
+    const scope = nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [{ id: 78 }] })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(404, { message: "Not Found" })
+      .patch(`${REPO_PATH}/check-runs/78`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 78 });
+
+    await (await probot()).receive({ id: "d4", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toEqual([
+      expect.objectContaining({
+        status: "completed",
+        conclusion: "neutral",
+        output: expect.objectContaining({
+          summary:
+            "GitHub answered 404 (not found — deleted branch, commit or repository, or no access) when asked to download the head revision.",
+        }),
+      }),
+    ]);
+    expect(JSON.stringify(patches)).not.toContain("ghs_installation_token");
+  });
+
+  it("ignores closed pull requests", async () => {
+    const closed = {
+      ...opened,
+      action: "reopened",
+      pull_request: { ...opened.pull_request, state: "closed" },
+    };
+    await (await probot()).receive({ id: "d5", name: "pull_request", payload: closed as any });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
