@@ -24,6 +24,7 @@ const CONFIG_PATH = ".github/flux-impact.yml";
 /** The slice of Octokit this module uses (Probot's installation Octokit satisfies it). */
 export interface GitHubClient {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
+  graphql<T>(query: string, parameters?: Record<string, unknown>): Promise<T>;
 }
 
 export interface PullRequestJob {
@@ -65,6 +66,14 @@ class CountingClient {
   request(route: string, params: Record<string, unknown>) {
     this.count++;
     return this.inner.request(route, params);
+  }
+  async graphql<T>(operation: string, query: string, params: Record<string, unknown>): Promise<T> {
+    this.count++;
+    try {
+      return await this.inner.graphql<T>(query, params);
+    } catch (error) {
+      throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
+    }
   }
 }
 
@@ -142,37 +151,81 @@ async function completeCheckRun(
   });
 }
 
-async function headMoved(gh: CountingClient, job: PullRequestJob): Promise<boolean> {
-  const pr = await call<{ head: { sha: string }; state: string }>(
-    gh,
-    "re-read the pull request",
-    "GET /repos/{owner}/{repo}/pulls/{pull_number}",
-    { owner: job.owner, repo: job.repo, pull_number: job.number },
-  );
-  return pr.head.sha !== job.headSha;
+/**
+ * One GraphQL request for the PR's current head (the stale-write guard) and its first 100 comments with
+ * `viewerDidAuthor` (which ones the App wrote). Later pages are read over REST only when the sticky
+ * comment is not among the first 100.
+ */
+const PR_STATE = `query ($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      headRefOid
+      comments(first: 100) {
+        nodes { databaseId body viewerDidAuthor }
+        pageInfo { hasNextPage }
+      }
+    }
+  }
+}`;
+
+interface PrState {
+  headSha: string;
+  comments: IssueComment[];
+  more: boolean;
+}
+
+async function pullRequestState(gh: CountingClient, job: PullRequestJob): Promise<PrState> {
+  const data = await gh.graphql<{
+    repository: {
+      pullRequest: {
+        headRefOid: string;
+        comments: {
+          nodes: Array<{ databaseId: number; body: string; viewerDidAuthor: boolean }>;
+          pageInfo: { hasNextPage: boolean };
+        };
+      };
+    };
+  }>("re-read the pull request", PR_STATE, { owner: job.owner, repo: job.repo, number: job.number });
+  const pr = data.repository.pullRequest;
+  return {
+    headSha: pr.headRefOid,
+    comments: pr.comments.nodes.map((c) => ({
+      id: c.databaseId,
+      body: c.body,
+      viewerDidAuthor: c.viewerDidAuthor,
+    })),
+    more: pr.comments.pageInfo.hasNextPage,
+  };
+}
+
+async function restComments(gh: CountingClient, job: PullRequestJob): Promise<IssueComment[]> {
+  const comments: IssueComment[] = [];
+  for (let page = 2; page <= 30; page++) {
+    const batch = await call<IssueComment[]>(
+      gh,
+      "list the pull request's comments",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { owner: job.owner, repo: job.repo, issue_number: job.number, per_page: 100, page },
+    );
+    comments.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return comments;
 }
 
 async function writeComment(
   gh: CountingClient,
   job: PullRequestJob,
+  state: PrState,
   body: string,
   mode: "always" | "affected" | "never",
   relevant: boolean,
   identity: BotIdentity,
 ): Promise<"create" | "update" | "none"> {
   const repo = { owner: job.owner, repo: job.repo };
-  const comments: IssueComment[] = [];
-  for (let page = 1; page <= 10; page++) {
-    const batch = await call<IssueComment[]>(
-      gh,
-      "list the pull request's comments",
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      { ...repo, issue_number: job.number, per_page: 100, page },
-    );
-    comments.push(...batch);
-    if (batch.length < 100) break;
-  }
-  const action = stickyAction(findStickyComment(comments, identity), body, mode, relevant);
+  let existing = findStickyComment(state.comments, identity);
+  if (!existing && state.more) existing = findStickyComment(await restComments(gh, job), identity);
+  const action = stickyAction(existing, body, mode, relevant);
   if (action.kind === "create") {
     await call(gh, "create the comment", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...repo,
@@ -220,7 +273,8 @@ export async function runPullRequestAnalysis(
     };
     const run = renderCheckRun(report, revisions);
     const body = renderComment(report, revisions);
-    if (await headMoved(gh, job)) {
+    const state = await pullRequestState(gh, job);
+    if (state.headSha !== job.headSha) {
       await completeCheckRun(gh, job, checkRunId, {
         conclusion: "neutral",
         title: "Superseded by a newer commit",
@@ -241,7 +295,7 @@ export async function runPullRequestAnalysis(
     );
     const relevant =
       report.kustomizations.length + report.helmReleases.length + report.findings.introduced.length > 0;
-    const comment = await writeComment(gh, job, body, config.comment, relevant, options.identity);
+    const comment = await writeComment(gh, job, state, body, config.comment, relevant, options.identity);
     return { kind: "completed", conclusion: run.conclusion, comment, requests: gh.count };
   } catch (error) {
     const message = safeMessage(error);

@@ -1,6 +1,7 @@
 /**
  * The one sticky comment per pull request: found by its hidden marker AND by its author being this App
- * (the bot user, or a comment GitHub says was made via this App) — a marker pasted by anyone else is
+ * (GraphQL's viewerDidAuthor under the installation token, the bot user, or a comment GitHub says was made
+ * via this App) — a marker pasted by anyone else is
  * never touched. Decides whether to create, update, or leave it, given the comment mode: an existing
  * comment is always brought up to date; unchanged content is not written again.
  */
@@ -11,6 +12,8 @@ export interface IssueComment {
   body?: string | null | undefined;
   user?: { id: number; type?: string } | null | undefined;
   performed_via_github_app?: { id: number } | null | undefined;
+  /** GraphQL's `viewerDidAuthor` read with the installation token: the App wrote it. */
+  viewerDidAuthor?: boolean | undefined;
 }
 
 export interface BotIdentity {
@@ -21,6 +24,7 @@ export interface BotIdentity {
 
 export function isOwnComment(comment: IssueComment, me: BotIdentity): boolean {
   if (!hasCommentMarker(comment.body ?? "")) return false;
+  if (comment.viewerDidAuthor === true) return true;
   if (me.botUserId !== undefined && comment.user?.id === me.botUserId) return true;
   return comment.performed_via_github_app?.id === me.appId && comment.user?.type === "Bot";
 }

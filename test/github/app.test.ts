@@ -28,7 +28,6 @@ const opened = examples
   .examples.find((e) => e.action === "opened" && e.installation)!;
 
 const APP_ID = 123;
-const BOT_USER = 9001;
 const OWNER = opened.repository.owner.login as string;
 const REPO = opened.repository.name as string;
 const NUMBER = opened.number as number;
@@ -87,8 +86,14 @@ const baseFiles = readDir(join(EXAMPLE, "base"));
 const headFiles = readDir(join(EXAMPLE, "head"));
 const GZIP = { "content-type": "application/x-gzip" };
 
+interface GqlComment {
+  databaseId: number;
+  body: string;
+  viewerDidAuthor: boolean;
+}
+
 /** The mocks of one analysis, up to (not including) the writes after the stale-write guard. */
-async function analysisMocks(scope: nock.Scope, headNow = HEAD) {
+async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlComment[] = []) {
   return scope
     .post(`/app/installations/${opened.installation.id}/access_tokens`)
     .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
@@ -107,8 +112,17 @@ async function analysisMocks(scope: nock.Scope, headNow = HEAD) {
     .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
     .reply(200, await tarballOf(headFiles, HEAD), GZIP)
-    .get(`${REPO_PATH}/pulls/${NUMBER}`)
-    .reply(200, { number: NUMBER, state: "open", head: { sha: headNow } });
+    .post("/graphql", (b) => b.variables.number === NUMBER && b.query.includes("viewerDidAuthor"))
+    .reply(200, {
+      data: {
+        repository: {
+          pullRequest: {
+            headRefOid: headNow,
+            comments: { nodes: comments, pageInfo: { hasNextPage: false } },
+          },
+        },
+      },
+    });
 }
 
 function expectedComment(): string {
@@ -139,9 +153,6 @@ describe("github/app pull_request", () => {
         return true;
       })
       .reply(200, { id: 77 })
-      .get(`${REPO_PATH}/issues/${NUMBER}/comments`)
-      .query({ per_page: "100", page: "1" })
-      .reply(200, [])
       .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
         posted = b.body;
         return true;
@@ -167,29 +178,21 @@ describe("github/app pull_request", () => {
     );
     expect(posted).toBe(expectedComment());
     expect(posted.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(requests).toBe(10);
+    expect(requests).toBe(9);
     console.log(
       `pull_request.opened analysis: ${requests} GitHub requests (token included), ${ms.toFixed(0)} ms in-process`,
     );
   });
 
   it("updates its own comment and leaves a foreign comment carrying the marker alone", async () => {
-    const scope = await analysisMocks(nock(API));
+    const scope = await analysisMocks(nock(API), HEAD, [
+      { databaseId: 11, body: `${COMMENT_MARKER}\nplanted`, viewerDidAuthor: false },
+      { databaseId: 12, body: `${COMMENT_MARKER}\nold`, viewerDidAuthor: true },
+    ]);
     let updated = "";
     scope
       .patch(`${REPO_PATH}/check-runs/77`)
       .reply(200, { id: 77 })
-      .get(`${REPO_PATH}/issues/${NUMBER}/comments`)
-      .query({ per_page: "100", page: "1" })
-      .reply(200, [
-        { id: 11, body: `${COMMENT_MARKER}\nplanted`, user: { id: 4, type: "User" } },
-        {
-          id: 12,
-          body: `${COMMENT_MARKER}\nold`,
-          user: { id: BOT_USER, type: "Bot" },
-          performed_via_github_app: { id: APP_ID },
-        },
-      ])
       .patch(`${REPO_PATH}/issues/comments/12`, (b) => {
         updated = b.body;
         return true;
@@ -200,6 +203,52 @@ describe("github/app pull_request", () => {
 
     expect(scope.pendingMocks()).toEqual([]);
     expect(updated).toBe(expectedComment());
+  });
+
+  it("processes the same delivery twice into one check run and one comment", async () => {
+    const app = await probot();
+    let comments = 0;
+    const first = await analysisMocks(nock(API));
+    first
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, () => ++comments > 0)
+      .reply(201, { id: 5 });
+    await app.receive({ id: "dup", name: "pull_request", payload: opened as any });
+    expect(first.pendingMocks()).toEqual([]);
+
+    // The redelivery finds the check run of the head commit and its own, identical comment: no new writes.
+    const second = nock(API)
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [{ id: 77 }] })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .post("/graphql")
+      .reply(200, {
+        data: {
+          repository: {
+            pullRequest: {
+              headRefOid: HEAD,
+              comments: {
+                nodes: [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }],
+                pageInfo: { hasNextPage: false },
+              },
+            },
+          },
+        },
+      })
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 });
+    await app.receive({ id: "dup", name: "pull_request", payload: opened as any });
+
+    expect(second.pendingMocks()).toEqual([]);
+    expect(comments).toBe(1);
   });
 
   it("drops the result when the head moved during the analysis, marking its check run superseded", async () => {
