@@ -1,10 +1,12 @@
 /**
  * The Probot app (Probot's convention: the default export is the app function, so any Probot runner can
  * load it). A thin adapter: it turns pull request events into `runPullRequestAnalysis` calls with the
- * installation's Octokit. Closed pull requests are not analyzed; drafts are. An `edited` event matters only
- * when the base branch changed.
+ * installation's Octokit, and pushes to the default branch into `runBranchCheck`. Closed pull requests are
+ * not analyzed; drafts are. An `edited` event matters only when the base branch changed. Pushes to other
+ * branches and branch deletions are ignored.
  */
 import type { Probot } from "probot";
+import { runBranchCheck } from "./branch-run.ts";
 import { runPullRequestAnalysis } from "./pull-request-run.ts";
 
 export interface AppOptions {
@@ -48,6 +50,25 @@ export function createApp(options: AppOptions = {}) {
         );
       },
     );
+
+    app.on("push", async (context) => {
+      const { payload } = context;
+      const branch = payload.repository.default_branch;
+      if (payload.ref !== `refs/heads/${branch}` || payload.deleted || /^0+$/.test(payload.after)) return;
+      const outcome = await runBranchCheck(
+        context.octokit,
+        {
+          owner: payload.repository.owner?.login ?? "",
+          repo: payload.repository.name,
+          sha: payload.after,
+          branch,
+        },
+        { log: context.log },
+      );
+      context.log.info(
+        `flux-impact ${payload.repository.full_name}@${payload.after.slice(0, 7)} (${branch}): ${outcome.kind} (${outcome.requests} requests)`,
+      );
+    });
   };
 }
 

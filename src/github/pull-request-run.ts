@@ -9,23 +9,25 @@
  * The configuration is read from the merge base, i.e. from the base branch: the PR cannot loosen its own
  * gate.
  */
-import { parseConfigText } from "../core/config/parse-config.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
-import { batchAnnotations, renderCheckRun } from "../core/report/check-run.ts";
+import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
-import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
-import { GitHubApiError, toGitHubError } from "./errors.ts";
+import {
+  CHECK_NAME,
+  CONFIG_PATH,
+  CountingClient,
+  call,
+  completeCheckRun,
+  configOf,
+  ensureCheckRun,
+  type GitHubClient,
+  safeMessage,
+  snapshotAt,
+} from "./jobs.ts";
 import { type BotIdentity, findStickyComment, type IssueComment, stickyAction } from "./sticky-comment.ts";
-import { DEFAULT_TARBALL_LIMITS, TarballError, type TarballLimits, treeFromTarball } from "./tarball.ts";
+import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
 
-export const CHECK_NAME = "flux-impact";
-const CONFIG_PATH = ".github/flux-impact.yml";
-
-/** The slice of Octokit this module uses (Probot's installation Octokit satisfies it). */
-export interface GitHubClient {
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
-  graphql<T>(query: string, parameters?: Record<string, unknown>): Promise<T>;
-}
+export { CHECK_NAME, type GitHubClient };
 
 export interface PullRequestJob {
   owner: string;
@@ -46,110 +48,6 @@ export type RunOutcome =
   | { kind: "completed"; conclusion: string; comment: "create" | "update" | "none"; requests: number }
   | { kind: "superseded"; requests: number }
   | { kind: "failed"; message: string; requests: number };
-
-async function call<T>(
-  gh: CountingClient,
-  operation: string,
-  route: string,
-  params: Record<string, unknown>,
-) {
-  try {
-    return (await gh.request(route, params)).data as T;
-  } catch (error) {
-    throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
-  }
-}
-
-class CountingClient {
-  count = 0;
-  constructor(private readonly inner: GitHubClient) {}
-  request(route: string, params: Record<string, unknown>) {
-    this.count++;
-    return this.inner.request(route, params);
-  }
-  async graphql<T>(operation: string, query: string, params: Record<string, unknown>): Promise<T> {
-    this.count++;
-    try {
-      return await this.inner.graphql<T>(query, params);
-    } catch (error) {
-      throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
-    }
-  }
-}
-
-async function ensureCheckRun(gh: CountingClient, job: PullRequestJob): Promise<number> {
-  const repo = { owner: job.owner, repo: job.repo };
-  const existing = await call<{ check_runs: Array<{ id: number }> }>(
-    gh,
-    "list the check runs of the head commit",
-    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-    { ...repo, ref: job.headSha, check_name: CHECK_NAME, filter: "latest", per_page: 1 },
-  );
-  const found = existing.check_runs[0];
-  if (found) return found.id;
-  const created = await call<{ id: number }>(
-    gh,
-    "create the check run",
-    "POST /repos/{owner}/{repo}/check-runs",
-    {
-      ...repo,
-      name: CHECK_NAME,
-      head_sha: job.headSha,
-      status: "in_progress",
-    },
-  );
-  return created.id;
-}
-
-async function snapshotAt(
-  gh: CountingClient,
-  job: PullRequestJob,
-  sha: string,
-  what: string,
-  limits: TarballLimits,
-) {
-  const data = await call<ArrayBuffer | Uint8Array>(
-    gh,
-    `download the ${what} revision`,
-    "GET /repos/{owner}/{repo}/tarball/{ref}",
-    { owner: job.owner, repo: job.repo, ref: sha },
-  );
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const tree = await treeFromTarball(bytes, limits);
-  return createMemorySnapshot(tree.files);
-}
-
-function configOf(snapshot: RepoSnapshot) {
-  const text = snapshot.readText(CONFIG_PATH);
-  return parseConfigText(text.ok ? text.text : undefined, CONFIG_PATH);
-}
-
-async function completeCheckRun(
-  gh: CountingClient,
-  job: PullRequestJob,
-  id: number,
-  fields: { conclusion: string; title: string; summary: string; text?: string },
-  annotations: readonly unknown[] = [],
-): Promise<void> {
-  const batches = batchAnnotations(annotations);
-  const output = {
-    title: fields.title,
-    summary: fields.summary,
-    ...(fields.text ? { text: fields.text } : {}),
-  };
-  const route = "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}";
-  const base = { owner: job.owner, repo: job.repo, check_run_id: id };
-  // Extra annotation batches first, the completion last: a reader never sees a completed run half-annotated.
-  for (const batch of batches.slice(1)) {
-    await call(gh, "annotate the check run", route, { ...base, output: { ...output, annotations: batch } });
-  }
-  await call(gh, "complete the check run", route, {
-    ...base,
-    status: "completed",
-    conclusion: fields.conclusion,
-    output: { ...output, ...(batches[0] ? { annotations: batches[0] } : {}) },
-  });
-}
 
 /**
  * One GraphQL request for the PR's current head (the stale-write guard) and its first 100 comments with
@@ -242,11 +140,6 @@ async function writeComment(
   return action.kind;
 }
 
-function safeMessage(error: unknown): string {
-  if (error instanceof GitHubApiError || error instanceof TarballError) return error.message;
-  return "flux-impact failed while analyzing this pull request; the maintainers have the details in the logs.";
-}
-
 export async function runPullRequestAnalysis(
   client: GitHubClient,
   job: PullRequestJob,
@@ -254,7 +147,7 @@ export async function runPullRequestAnalysis(
 ): Promise<RunOutcome> {
   const gh = new CountingClient(client);
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
-  const checkRunId = await ensureCheckRun(gh, job);
+  const checkRunId = await ensureCheckRun(gh, job, job.headSha);
   try {
     const compare = await call<{ merge_base_commit: { sha: string } }>(
       gh,

@@ -320,3 +320,51 @@ describe("github/app pull_request", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
+
+const pushes = examples.find((d) => d.name === "push")!.examples;
+const pushToMain = pushes.find((e) => e.ref === "refs/heads/master" && e.installation)!;
+
+describe("github/app push", () => {
+  it("checks the default branch's pushed commit: findings, health notices, annotations", async () => {
+    const sha = pushToMain.after as string;
+    const patches: any[] = [];
+    const scope = nock(API)
+      .post(`/app/installations/${pushToMain.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/commits/${sha}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === sha && b.status === "in_progress")
+      .reply(201, { id: 90 })
+      .get(`${REPO_PATH}/tarball/${sha}`)
+      .reply(200, await tarballOf(headFiles, sha), GZIP)
+      .patch(`${REPO_PATH}/check-runs/90`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 90 });
+
+    await (await probot()).receive({ id: "p1", name: "push", payload: pushToMain as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toHaveLength(1);
+    const output = patches[0].output;
+    expect(patches[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(output.title).toMatch(
+      /^\d+ Kustomizations, \d+ HelmReleases on master · 2 errors, \d+ warnings?, \d+ notices?$/,
+    );
+    expect(output.summary).toContain("`health-disabled-service`");
+    expect(output.annotations).toContainEqual(
+      expect.objectContaining({ path: "kubernetes/apps/media/immich/ks.yaml", annotation_level: "failure" }),
+    );
+  });
+
+  it("ignores tag pushes and pushes to other branches", async () => {
+    const tag = pushes.find((e) => e.ref.startsWith("refs/tags/") && !e.deleted)!;
+    const other = { ...pushToMain, ref: "refs/heads/feature" };
+    const app = await probot();
+    await app.receive({ id: "p2", name: "push", payload: tag as any });
+    await app.receive({ id: "p3", name: "push", payload: other as any });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});

@@ -43,7 +43,7 @@ export interface CheckRunOutput {
 
 const LEVEL = { error: "failure", warning: "warning", notice: "notice" } as const;
 
-function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnnotation {
+export function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnnotation {
   return {
     path: d.file,
     start_line: d.line,

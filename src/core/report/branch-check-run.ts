@@ -1,0 +1,77 @@
+/**
+ * The check run of a default-branch commit (a push to main): the state of the branch rather than a change —
+ * every finding, repository health included, grouped by severity with links, and line annotations. The
+ * conclusion comes from the policy (`checkBranch`). Same limits and escaping as the pull-request check run.
+ */
+import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
+import type { RevisionInfo } from "../impact/types.ts";
+import { maskCredentials } from "../secrets/mask.ts";
+import { type Block, fitBlocks } from "./budget.ts";
+import {
+  ANNOTATIONS_MAX,
+  annotation,
+  CHECK_OUTPUT_MAX,
+  type CheckRunOutput,
+  TITLE_MAX,
+} from "./check-run.ts";
+import type { Conclusion } from "./conclusion.ts";
+import { clip } from "./markdown.ts";
+import { plural } from "./sections/common.ts";
+import { findingLine } from "./sections/findings.ts";
+
+export interface BranchCheckInput {
+  findings: readonly Diagnostic[];
+  conclusion: Conclusion;
+  kustomizations: number;
+  helmReleases: number;
+  suppressed: number;
+}
+
+function counts(findings: readonly Diagnostic[]): string {
+  const n = (s: Diagnostic["severity"]) => findings.filter((d) => d.severity === s).length;
+  const parts = [plural(n("error"), "error"), plural(n("warning"), "warning"), plural(n("notice"), "notice")];
+  return parts.join(", ");
+}
+
+export function renderBranchCheckRun(
+  input: BranchCheckInput,
+  head: RevisionInfo & { branch?: string },
+): CheckRunOutput {
+  const findings = [...input.findings].sort(compareDiagnostics);
+  const where = head.branch ? ` on ${head.branch}` : "";
+  const title = clip(
+    `${plural(input.kustomizations, "Kustomization")}, ${plural(input.helmReleases, "HelmRelease")}${where} · ${counts(findings)}`,
+    TITLE_MAX,
+  );
+  const blocks: Block[] = [
+    {
+      text: `### Flux repository check\n\n${input.conclusion === "failure" ? "❌ Findings fail the policy." : "✅ Nothing fails the policy."} ${counts(findings)}${input.suppressed ? ` · ${plural(input.suppressed, "secret finding")} suppressed by the allowlist` : ""}.\n\n`,
+      essential: true,
+    },
+  ];
+  for (const d of findings) blocks.push({ text: `${findingLine(d, head)}\n`, group: "findings-existing" });
+  const summary = fitBlocks(
+    blocks,
+    [
+      {
+        id: "findings-existing",
+        order: "last",
+        note: (n: number) =>
+          `_${plural(n, "more finding")} did not fit; run \`flux-impact check\` locally for all._`,
+      },
+    ],
+    CHECK_OUTPUT_MAX,
+    "_The report is too large to show here._",
+  ).text;
+  const located = findings.filter(
+    (d): d is Diagnostic & { file: string; line: number } =>
+      d.file !== undefined && d.line !== undefined && d.line > 0,
+  );
+  return {
+    title,
+    summary: maskCredentials(summary),
+    text: "",
+    conclusion: input.conclusion,
+    annotations: located.slice(0, ANNOTATIONS_MAX).map(annotation),
+  };
+}

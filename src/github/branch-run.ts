@@ -1,0 +1,80 @@
+/**
+ * A push to the default branch: a "flux-impact" check run on the pushed head commit describing the branch's
+ * state — every finding, repository health included — with the conclusion from the branch's own policy.
+ * Failures complete the check run as neutral with a safe message.
+ */
+import { checkBranch } from "../core/pull-request.ts";
+import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
+import {
+  CountingClient,
+  completeCheckRun,
+  configOf,
+  ensureCheckRun,
+  type GitHubClient,
+  type RepoRef,
+  safeMessage,
+  snapshotAt,
+} from "./jobs.ts";
+import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
+
+export interface BranchJob extends RepoRef {
+  sha: string;
+  branch: string;
+}
+
+export type BranchOutcome =
+  | { kind: "completed"; conclusion: string; findings: number; requests: number }
+  | { kind: "failed"; message: string; requests: number };
+
+export async function runBranchCheck(
+  client: GitHubClient,
+  job: BranchJob,
+  options: { limits?: TarballLimits; now?: string; log?: { warn(msg: string): void } } = {},
+): Promise<BranchOutcome> {
+  const gh = new CountingClient(client);
+  const checkRunId = await ensureCheckRun(gh, job, job.sha);
+  try {
+    const snapshot = await snapshotAt(gh, job, job.sha, "pushed", options.limits ?? DEFAULT_TARBALL_LIMITS);
+    const { config, issues } = configOf(snapshot);
+    const result = checkBranch({ snapshot, config, now: options.now ?? new Date().toISOString() });
+    const run = renderBranchCheckRun(
+      {
+        findings: result.findings,
+        conclusion: result.conclusion,
+        kustomizations: result.model.kustomizations.length,
+        helmReleases: result.model.helmReleases.length,
+        suppressed: result.suppressed,
+      },
+      {
+        ref: job.sha,
+        branch: job.branch,
+        blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${job.sha}`,
+      },
+    );
+    const configNote = issues.length
+      ? `\n\n> ⚠️ The configuration is invalid, defaults were used: ${issues.map((i) => i.message).join("; ")}\n`
+      : "";
+    await completeCheckRun(
+      gh,
+      job,
+      checkRunId,
+      { conclusion: run.conclusion, title: run.title, summary: run.summary + configNote },
+      run.annotations,
+    );
+    return {
+      kind: "completed",
+      conclusion: run.conclusion,
+      findings: result.findings.length,
+      requests: gh.count,
+    };
+  } catch (error) {
+    const message = safeMessage(error);
+    options.log?.warn(`push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}: ${message}`);
+    await completeCheckRun(gh, job, checkRunId, {
+      conclusion: "neutral",
+      title: "flux-impact could not check this commit",
+      summary: message,
+    });
+    return { kind: "failed", message, requests: gh.count };
+  }
+}
