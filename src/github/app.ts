@@ -5,9 +5,15 @@
  * not analyzed; drafts are. An `edited` event matters only when the base branch changed. Pushes to other
  * branches and branch deletions are ignored.
  */
-import type { Probot } from "probot";
+import type { Context, Probot } from "probot";
 import { runBranchCheck } from "./branch-run.ts";
-import { runPullRequestAnalysis } from "./pull-request-run.ts";
+import { CountingClient, call } from "./jobs.ts";
+import { CHECK_NAME, runPullRequestAnalysis } from "./pull-request-run.ts";
+
+/** `/flux-impact recheck` alone on the comment's first line. */
+const RECHECK = /^\s*\/flux-impact\s+recheck\s*(?:\n|$)/;
+/** Permissions that may ask for a re-run ("maintain" and "triage" come as write/read in this API). */
+const WRITE = new Set(["admin", "write"]);
 
 export interface AppOptions {
   /** The GitHub App id (identifies the App's own comments); defaults to the APP_ID environment variable. */
@@ -50,6 +56,71 @@ export function createApp(options: AppOptions = {}) {
         );
       },
     );
+
+    /** A user asked for a new analysis: the PRs of a re-run check, or the branch head for main. */
+    const rerun = async (
+      context: Context<"check_run.rerequested"> | Context<"check_suite.rerequested">,
+      headSha: string,
+      headBranch: string | null,
+      pulls: ReadonlyArray<{ number: number; head: { sha: string }; base: { sha: string } }>,
+    ) => {
+      const repository = context.payload.repository;
+      const repo = { owner: repository.owner.login, repo: repository.name };
+      for (const pr of pulls.filter((p) => p.head.sha === headSha)) {
+        await runPullRequestAnalysis(
+          context.octokit,
+          { ...repo, number: pr.number, headSha, baseSha: pr.base.sha },
+          { identity: { appId }, fresh: true, log: context.log },
+        );
+      }
+      if (pulls.length === 0 && headBranch === repository.default_branch)
+        await runBranchCheck(
+          context.octokit,
+          { ...repo, sha: headSha, branch: headBranch },
+          { log: context.log },
+        );
+    };
+
+    app.on("check_run.rerequested", async (context) => {
+      const run = context.payload.check_run;
+      if (run.name !== CHECK_NAME) return;
+      await rerun(context, run.head_sha, run.check_suite?.head_branch ?? null, run.pull_requests);
+    });
+
+    app.on("check_suite.rerequested", async (context) => {
+      const suite = context.payload.check_suite;
+      await rerun(context, suite.head_sha, suite.head_branch, suite.pull_requests);
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const { payload } = context;
+      if (!payload.issue.pull_request || !RECHECK.test(payload.comment.body)) return;
+      if (payload.comment.user?.type === "Bot") return;
+      const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+      const gh = new CountingClient(context.octokit);
+      const permission = await call<{ permission: string }>(
+        gh,
+        "read the commenter's permission",
+        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+        { ...repo, username: payload.comment.user?.login ?? "" },
+      );
+      if (!WRITE.has(permission.permission)) {
+        context.log.info(`flux-impact: recheck by ${payload.comment.user?.login} ignored (no write access)`);
+        return;
+      }
+      const pr = await call<{ state: string; head: { sha: string }; base: { sha: string } }>(
+        gh,
+        "read the pull request",
+        "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+        { ...repo, pull_number: payload.issue.number },
+      );
+      if (pr.state === "closed") return;
+      await runPullRequestAnalysis(
+        context.octokit,
+        { ...repo, number: payload.issue.number, headSha: pr.head.sha, baseSha: pr.base.sha },
+        { identity: { appId }, fresh: true, log: context.log },
+      );
+    });
 
     app.on("push", async (context) => {
       const { payload } = context;

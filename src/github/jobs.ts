@@ -53,16 +53,19 @@ export class CountingClient {
   }
 }
 
-export async function ensureCheckRun(gh: CountingClient, job: RepoRef, headSha: string): Promise<number> {
+/**
+ * The check run of `headSha`: the existing one (a repeated delivery), or a new one in progress. A re-run
+ * the user asked for (`fresh`) always gets a new run, as GitHub's "Re-run" expects.
+ */
+export async function ensureCheckRun(
+  gh: CountingClient,
+  job: RepoRef,
+  headSha: string,
+  fresh = false,
+): Promise<number> {
   const repo = { owner: job.owner, repo: job.repo };
-  const existing = await call<{ check_runs: Array<{ id: number }> }>(
-    gh,
-    "list the check runs of the head commit",
-    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-    { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "latest", per_page: 1 },
-  );
-  const found = existing.check_runs[0];
-  if (found) return found.id;
+  const found = fresh ? undefined : await latestCheckRun(gh, job, headSha);
+  if (found !== undefined) return found;
   const created = await call<{ id: number }>(
     gh,
     "create the check run",
@@ -75,6 +78,21 @@ export async function ensureCheckRun(gh: CountingClient, job: RepoRef, headSha: 
     },
   );
   return created.id;
+}
+
+async function latestCheckRun(
+  gh: CountingClient,
+  job: RepoRef,
+  headSha: string,
+): Promise<number | undefined> {
+  const repo = { owner: job.owner, repo: job.repo };
+  const existing = await call<{ check_runs: Array<{ id: number }> }>(
+    gh,
+    "list the check runs of the head commit",
+    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+    { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "latest", per_page: 1 },
+  );
+  return existing.check_runs[0]?.id;
 }
 
 export async function snapshotAt(

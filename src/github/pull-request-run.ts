@@ -40,6 +40,8 @@ export interface PullRequestJob {
 
 export interface RunOptions {
   identity: BotIdentity;
+  /** A re-run asked for by a user: a new check run even when one exists for the head commit. */
+  fresh?: boolean;
   limits?: TarballLimits;
   log?: { info(msg: string): void; warn(msg: string): void };
 }
@@ -147,7 +149,7 @@ export async function runPullRequestAnalysis(
 ): Promise<RunOutcome> {
   const gh = new CountingClient(client);
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
-  const checkRunId = await ensureCheckRun(gh, job, job.headSha);
+  const checkRunId = await ensureCheckRun(gh, job, job.headSha, options.fresh === true);
   try {
     const compare = await call<{ merge_base_commit: { sha: string } }>(
       gh,

@@ -368,3 +368,114 @@ describe("github/app push", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 });
+
+/** The analysis mocks after the check run exists, for a fresh (user-asked) re-run. */
+async function freshRunMocks(scope: nock.Scope, id: number) {
+  return scope
+    .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === HEAD && b.status === "in_progress")
+    .reply(201, { id })
+    .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+    .query(true)
+    .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+    .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+    .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+    .get(`${REPO_PATH}/tarball/${HEAD}`)
+    .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+    .post("/graphql")
+    .reply(200, {
+      data: {
+        repository: {
+          pullRequest: {
+            headRefOid: HEAD,
+            comments: {
+              nodes: [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }],
+              pageInfo: { hasNextPage: false },
+            },
+          },
+        },
+      },
+    })
+    .patch(`${REPO_PATH}/check-runs/${id}`, (b) => b.status === "completed")
+    .reply(200, { id });
+}
+
+const commentExample = examples
+  .find((d) => d.name === "issue_comment")!
+  .examples.find((e) => e.action === "created" && e.installation)!;
+
+function recheckComment(login: string) {
+  return {
+    ...commentExample,
+    repository: opened.repository,
+    issue: {
+      ...commentExample.issue,
+      number: NUMBER,
+      pull_request: { url: "https://api.github.com/pulls/2" },
+    },
+    comment: {
+      ...commentExample.comment,
+      body: "/flux-impact recheck",
+      user: { ...commentExample.comment.user, login },
+    },
+  };
+}
+
+function tokenMock(installationId: number) {
+  return nock(API)
+    .post(`/app/installations/${installationId}/access_tokens`)
+    .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" });
+}
+
+describe("github/app re-runs", () => {
+  it("/flux-impact recheck from a user with write access analyzes the pull request again in a new check run", async () => {
+    const scope = tokenMock(commentExample.installation.id)
+      .get(`${REPO_PATH}/collaborators/maintainer/permission`)
+      .reply(200, { permission: "write" })
+      .get(`${REPO_PATH}/pulls/${NUMBER}`)
+      .reply(200, { state: "open", head: { sha: HEAD }, base: { sha: BASE } });
+    await freshRunMocks(scope, 81);
+
+    await (await probot()).receive({
+      id: "c1",
+      name: "issue_comment",
+      payload: recheckComment("maintainer") as any,
+    });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("ignores the command from a user with read access, and ordinary comments", async () => {
+    const scope = tokenMock(commentExample.installation.id)
+      .get(`${REPO_PATH}/collaborators/visitor/permission`)
+      .reply(200, { permission: "read" });
+    const app = await probot();
+
+    await app.receive({ id: "c2", name: "issue_comment", payload: recheckComment("visitor") as any });
+    const chat = recheckComment("maintainer");
+    chat.comment.body = "looks good, but please /flux-impact recheck later";
+    await app.receive({ id: "c3", name: "issue_comment", payload: chat as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("check_run rerequested on the flux-impact run analyzes its pull request again", async () => {
+    const example = examples
+      .find((d) => d.name === "check_run")!
+      .examples.find((e) => e.action === "rerequested" && e.installation)!;
+    const payload = {
+      ...example,
+      repository: opened.repository,
+      check_run: {
+        ...example.check_run,
+        name: "flux-impact",
+        head_sha: HEAD,
+        pull_requests: [{ number: NUMBER, head: { sha: HEAD }, base: { sha: BASE } }],
+      },
+    };
+    const scope = await freshRunMocks(tokenMock(example.installation.id), 82);
+
+    await (await probot()).receive({ id: "r1", name: "check_run", payload: payload as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+});
