@@ -9,6 +9,7 @@ import type { Context, Probot } from "probot";
 import { runBranchCheck } from "./branch-run.ts";
 import { CountingClient, call } from "./jobs.ts";
 import { CHECK_NAME, runPullRequestAnalysis } from "./pull-request-run.ts";
+import type { TarballLimits } from "./tarball.ts";
 
 /** `/flux-impact recheck` alone on the comment's first line. */
 const RECHECK = /^\s*\/flux-impact\s+recheck\s*(?:\n|$)/;
@@ -16,6 +17,8 @@ const RECHECK = /^\s*\/flux-impact\s+recheck\s*(?:\n|$)/;
 const WRITE = new Set(["admin", "write"]);
 
 export interface AppOptions {
+  /** Tarball limits (defaults: DEFAULT_TARBALL_LIMITS). */
+  limits?: TarballLimits;
   /** The GitHub App id (identifies the App's own comments); defaults to the APP_ID environment variable. */
   appId?: number;
 }
@@ -23,6 +26,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
     const appId = options.appId ?? Number(process.env.APP_ID);
+    const limits = options.limits ? { limits: options.limits } : {};
     app.on(
       [
         "pull_request.opened",
@@ -49,7 +53,7 @@ export function createApp(options: AppOptions = {}) {
             headSha: pr.head.sha,
             baseSha: pr.base.sha,
           },
-          { identity: { appId }, log: context.log },
+          { identity: { appId }, log: context.log, ...limits },
         );
         context.log.info(
           `flux-impact ${payload.repository.full_name}#${pr.number} ${pr.head.sha.slice(0, 7)}: ${outcome.kind} (${outcome.requests} requests)`,
@@ -70,14 +74,14 @@ export function createApp(options: AppOptions = {}) {
         await runPullRequestAnalysis(
           context.octokit,
           { ...repo, number: pr.number, headSha, baseSha: pr.base.sha },
-          { identity: { appId }, fresh: true, log: context.log },
+          { identity: { appId }, fresh: true, log: context.log, ...limits },
         );
       }
       if (pulls.length === 0 && headBranch === repository.default_branch)
         await runBranchCheck(
           context.octokit,
           { ...repo, sha: headSha, branch: headBranch },
-          { log: context.log },
+          { log: context.log, ...limits },
         );
     };
 
@@ -118,7 +122,7 @@ export function createApp(options: AppOptions = {}) {
       await runPullRequestAnalysis(
         context.octokit,
         { ...repo, number: payload.issue.number, headSha: pr.head.sha, baseSha: pr.base.sha },
-        { identity: { appId }, fresh: true, log: context.log },
+        { identity: { appId }, fresh: true, log: context.log, ...limits },
       );
     });
 
@@ -134,7 +138,7 @@ export function createApp(options: AppOptions = {}) {
           sha: payload.after,
           branch,
         },
-        { log: context.log },
+        { log: context.log, ...limits },
       );
       context.log.info(
         `flux-impact ${payload.repository.full_name}@${payload.after.slice(0, 7)} (${branch}): ${outcome.kind} (${outcome.requests} requests)`,

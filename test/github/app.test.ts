@@ -4,7 +4,7 @@
  * the exact request sequence of a pull request analysis, what is written, and the failure paths. Every test
  * asserts that all mocked routes were used, and no request goes unmocked (net connect disabled).
  */
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
@@ -18,6 +18,7 @@ import { renderComment } from "../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 import { createApp } from "../../src/github/app.ts";
+import { DEFAULT_TARBALL_LIMITS } from "../../src/github/tarball.ts";
 
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
   name: string;
@@ -66,7 +67,7 @@ async function tarballOf(files: Map<string, Uint8Array>, sha: string): Promise<B
   );
 }
 
-async function probot(): Promise<Probot> {
+async function probot(retry = false, options: Parameters<typeof createApp>[0] = {}): Promise<Probot> {
   const p = new Probot({
     appId: APP_ID,
     privateKey,
@@ -74,11 +75,11 @@ async function probot(): Promise<Probot> {
     logLevel: "fatal",
     Octokit: ProbotOctokit.defaults((o: any) => ({
       ...o,
-      retry: { enabled: false },
+      retry: retry ? { ...o.retry, enabled: true, retryAfterBaseValue: 10 } : { enabled: false },
       throttle: { ...o.throttle, enabled: false },
     })),
   });
-  await p.load(createApp({ appId: APP_ID }));
+  await p.load(createApp({ appId: APP_ID, ...options }));
   return p;
 }
 
@@ -136,10 +137,19 @@ function expectedComment(): string {
   });
 }
 
-beforeEach(() => nock.disableNetConnect());
+const unmatched: string[] = [];
+const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
+beforeEach(() => {
+  nock.disableNetConnect();
+  unmatched.length = 0;
+  nock.emitter.on("no match", onNoMatch);
+});
 afterEach(() => {
+  nock.emitter.removeListener("no match", onNoMatch);
   nock.cleanAll();
   nock.enableNetConnect();
+  // No request may have gone unmocked, even one whose failure the App handled gracefully.
+  expect(unmatched).toEqual([]);
 });
 
 describe("github/app pull_request", () => {
@@ -477,5 +487,105 @@ describe("github/app re-runs", () => {
     await (await probot()).receive({ id: "r1", name: "check_run", payload: payload as any });
 
     expect(scope.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("github/app failures end in a completed check run", () => {
+  /** Mocks up to the head tarball, whose reply the test chooses. */
+  function untilHeadTarball() {
+    return nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 60 })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } });
+  }
+
+  async function summaryAfter(scope: nock.Scope, retry = false): Promise<string> {
+    let summary = "";
+    scope
+      .patch(`${REPO_PATH}/check-runs/60`, (b) => {
+        summary =
+          b.conclusion === "neutral" && b.status === "completed"
+            ? b.output.summary
+            : `unexpected ${b.conclusion}`;
+        return true;
+      })
+      .reply(200, { id: 60 });
+    await (await probot(retry)).receive({ id: "f", name: "pull_request", payload: opened as any });
+    expect(scope.pendingMocks()).toEqual([]);
+    return summary;
+  }
+
+  it("GitHub 500 then success: retried, and the analysis completes normally", async () => {
+    const scope = untilHeadTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(500, { message: "boom" })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .post("/graphql")
+      .reply(200, {
+        data: {
+          repository: {
+            pullRequest: { headRefOid: HEAD, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
+          },
+        },
+      })
+      .patch(`${REPO_PATH}/check-runs/60`, (b) => b.conclusion === "failure")
+      .reply(200, { id: 60 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(201, { id: 6 });
+
+    await (await probot(true)).receive({ id: "f0", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("403 with Retry-After: says GitHub asked to wait", async () => {
+    const scope = untilHeadTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(403, { message: "secondary rate limit" }, { "retry-after": "30" });
+
+    expect(await summaryAfter(scope)).toBe(
+      "GitHub answered 403 (forbidden or rate limited) when asked to download the base revision; GitHub asked to wait 30 s.",
+    );
+  });
+
+  it("a truncated tarball", async () => {
+    const gz = await tarballOf(baseFiles, MERGE_BASE);
+    const scope = untilHeadTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, gz.subarray(0, gz.length >> 1), GZIP);
+
+    expect(await summaryAfter(scope)).toMatch(
+      /^The repository archive from GitHub is truncated or not gzip data/,
+    );
+  });
+
+  it("an oversized tarball", async () => {
+    const big = new Map(baseFiles);
+    big.set("blob.bin", randomBytes(1024 * 1024));
+    const scope = untilHeadTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, await tarballOf(big, MERGE_BASE), GZIP);
+    let summary = "";
+    scope
+      .patch(`${REPO_PATH}/check-runs/60`, (b) => {
+        summary = b.output.summary;
+        return b.conclusion === "neutral";
+      })
+      .reply(200, { id: 60 });
+    const p = await probot(false, { limits: { ...DEFAULT_TARBALL_LIMITS, compressedBytes: 512 * 1024 } });
+    await p.receive({ id: "f3", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(summary).toMatch(/^The repository archive is 1 MB compressed, over the 512 KB limit/);
   });
 });
