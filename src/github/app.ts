@@ -126,6 +126,13 @@ export function createApp(options: AppOptions = {}) {
       );
     });
 
+    app.on(["installation", "installation_repositories"], async (context) => {
+      const { payload } = context;
+      context.log.info(
+        `flux-impact: ${context.name}.${payload.action} for installation ${payload.installation.id}`,
+      );
+    });
+
     app.on("push", async (context) => {
       const { payload } = context;
       const branch = payload.repository.default_branch;

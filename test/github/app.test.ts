@@ -320,6 +320,15 @@ describe("github/app pull_request", () => {
     expect(JSON.stringify(patches)).not.toContain("ghs_installation_token");
   });
 
+  it("ignores an edit that did not change the base, and installation events", async () => {
+    const edited = { ...opened, action: "edited", changes: { title: { from: "old title" } } };
+    const installation = examples.find((d) => d.name === "installation")!.examples[0]!;
+    const app = await probot();
+    await app.receive({ id: "e1", name: "pull_request", payload: edited as any });
+    await app.receive({ id: "e2", name: "installation", payload: installation as any });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it("ignores closed pull requests", async () => {
     const closed = {
       ...opened,
