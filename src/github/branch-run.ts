@@ -8,9 +8,11 @@ import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
 import {
   CountingClient,
   completeCheckRun,
+  configNote,
   configOf,
   ensureCheckRun,
   type GitHubClient,
+  logDetail,
   type RepoRef,
   safeMessage,
   snapshotAt,
@@ -51,14 +53,11 @@ export async function runBranchCheck(
         blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${job.sha}`,
       },
     );
-    const configNote = issues.length
-      ? `\n\n> ⚠️ The configuration is invalid, defaults were used: ${issues.map((i) => i.message).join("; ")}\n`
-      : "";
     await completeCheckRun(
       gh,
       job,
       checkRunId,
-      { conclusion: run.conclusion, title: run.title, summary: run.summary + configNote },
+      { conclusion: run.conclusion, title: run.title, summary: run.summary + configNote(issues) },
       run.annotations,
     );
     return {
@@ -69,7 +68,7 @@ export async function runBranchCheck(
     };
   } catch (error) {
     const message = safeMessage(error);
-    options.log?.warn(`push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}: ${message}`);
+    options.log?.warn(`push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}: ${logDetail(error)}`);
     await completeCheckRun(gh, job, checkRunId, {
       conclusion: "neutral",
       title: "flux-impact could not check this commit",

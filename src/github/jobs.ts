@@ -4,7 +4,8 @@
  * annotation batches, repository snapshots from tarballs, the configuration, and the safe failure text.
  */
 import { parseConfigText } from "../core/config/parse-config.ts";
-import { batchAnnotations } from "../core/report/check-run.ts";
+import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts";
+import { clip, mdInline } from "../core/report/markdown.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { TarballError, type TarballLimits, treeFromTarball } from "./tarball.ts";
@@ -128,7 +129,7 @@ export async function completeCheckRun(
   const batches = batchAnnotations(annotations);
   const output = {
     title: fields.title,
-    summary: fields.summary,
+    summary: clip(fields.summary, CHECK_OUTPUT_MAX),
     ...(fields.text ? { text: fields.text } : {}),
   };
   const route = "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}";
@@ -143,6 +144,19 @@ export async function completeCheckRun(
     conclusion: fields.conclusion,
     output: { ...output, ...(batches[0] ? { annotations: batches[0] } : {}) },
   });
+}
+
+/** The text of an invalid configuration for a check run: escaped (values are user text), bounded. */
+export function configNote(issues: ReadonlyArray<{ message: string }>): string {
+  if (issues.length === 0) return "";
+  const text = clip(issues.map((i) => i.message).join("; "), 2000);
+  return `\n\n> ⚠️ \`${CONFIG_PATH}\` is invalid; defaults were used for: ${mdInline(text)}\n`;
+}
+
+/** What the operator's log gets for an unexpected failure (typed errors are already safe and short). */
+export function logDetail(error: unknown): string {
+  if (error instanceof GitHubApiError || error instanceof TarballError) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ""}` : String(error);
 }
 
 export function safeMessage(error: unknown): string {

@@ -14,13 +14,14 @@ import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
 import {
   CHECK_NAME,
-  CONFIG_PATH,
   CountingClient,
   call,
   completeCheckRun,
+  configNote,
   configOf,
   ensureCheckRun,
   type GitHubClient,
+  logDetail,
   safeMessage,
   snapshotAt,
 } from "./jobs.ts";
@@ -178,14 +179,16 @@ export async function runPullRequestAnalysis(
       });
       return { kind: "superseded", requests: gh.count };
     }
-    const configNote = issues.length
-      ? `\n\n> ⚠️ \`${CONFIG_PATH}\` on the base branch is invalid, defaults were used: ${issues.map((i) => i.message).join("; ")}\n`
-      : "";
     await completeCheckRun(
       gh,
       job,
       checkRunId,
-      { conclusion: run.conclusion, title: run.title, summary: run.summary + configNote, text: run.text },
+      {
+        conclusion: run.conclusion,
+        title: run.title,
+        summary: run.summary + configNote(issues),
+        text: run.text,
+      },
       run.annotations,
     );
     const relevant =
@@ -194,7 +197,7 @@ export async function runPullRequestAnalysis(
     return { kind: "completed", conclusion: run.conclusion, comment, requests: gh.count };
   } catch (error) {
     const message = safeMessage(error);
-    options.log?.warn(`pull request ${job.owner}/${job.repo}#${job.number}: ${message}`);
+    options.log?.warn(`pull request ${job.owner}/${job.repo}#${job.number}: ${logDetail(error)}`);
     await completeCheckRun(gh, job, checkRunId, {
       conclusion: "neutral",
       title: "flux-impact could not analyze this commit",
