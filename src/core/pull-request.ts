@@ -43,6 +43,8 @@ export interface PullRequestInput {
   /** The configuration of the default branch. */
   config?: AppConfig;
   analyze?: AnalyzeOptions;
+  /** Head files missing from the head snapshot (export-ignored from the archive): secret-scanned too. */
+  extraHeadFiles?: ReadonlyArray<{ path: string; bytes: Uint8Array }>;
 }
 
 export interface PullRequestAnalysis {
@@ -70,7 +72,11 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
   const baseChecks = runChecks({ model: base, snapshot: input.base, mode: "pull-request" }, shared);
   const headChecks = runChecks(
     { model: head, snapshot: input.head, mode: "pull-request", change: { base, impact: report } },
-    { ...shared, baseFile: (path) => input.base.read(path) },
+    {
+      ...shared,
+      baseFile: (path) => input.base.read(path),
+      ...(input.extraHeadFiles ? { extraFiles: input.extraHeadFiles } : {}),
+    },
   );
   report.findings = splitFindings(baseChecks.findings, headChecks.findings);
   report.conclusion = policyConclusion(report.findings.introduced, report.findings.existing, policy);

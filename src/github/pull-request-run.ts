@@ -1,7 +1,8 @@
 /**
  * One pull request analysis on GitHub, free of any HTTP-server assumption (Probot's server and a Netlify
  * background function both call it): ensure the "flux-impact" check run on the head commit (in progress),
- * find the merge base, download both revisions as tarballs, run the core's pull-request analysis, then —
+ * find the merge base and the changed files (compare), download both revisions as tarballs (changed files
+ * the archive leaves out are read one by one for the secret scan), run the core's analysis, then —
  * unless the PR head moved meanwhile (stale-write guard) — complete the check run and create or update the
  * one sticky comment. Anything that fails after the check run exists completes it as neutral with a short,
  * safe message; it is never left in progress.
@@ -9,9 +10,12 @@
  * The configuration is read from the merge base, i.e. from the base branch: the PR cannot loosen its own
  * gate.
  */
+
+import type { ChangedFile } from "../core/impact/types.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
+import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import {
   CHECK_NAME,
   CountingClient,
@@ -51,6 +55,57 @@ export type RunOutcome =
   | { kind: "completed"; conclusion: string; comment: "create" | "update" | "none"; requests: number }
   | { kind: "superseded"; requests: number }
   | { kind: "failed"; message: string; requests: number };
+
+/** GitHub lists at most this many files in a comparison; at the cap the snapshots' own diff is used. */
+const COMPARE_FILES_MAX = 300;
+/** Export-ignored changed files fetched one by one for the secret scan, at most. */
+const MISSING_FETCH_MAX = 20;
+
+interface CompareFile {
+  filename: string;
+  status: string;
+  previous_filename?: string;
+}
+
+interface CompareResponse {
+  merge_base_commit: { sha: string };
+  files?: CompareFile[];
+}
+
+function changedFileOf(f: CompareFile): ChangedFile {
+  if (f.status === "renamed" && f.previous_filename)
+    return { path: f.filename, status: "renamed", previousPath: f.previous_filename };
+  const status =
+    f.status === "added" || f.status === "copied" ? "added" : f.status === "removed" ? "removed" : "modified";
+  return { path: f.filename, status };
+}
+
+/**
+ * Changed files the head tarball does not hold (`export-ignore` in `.gitattributes`): their content is
+ * read from the contents API so the secret rules still see them.
+ */
+async function exportIgnored(
+  gh: CountingClient,
+  job: PullRequestJob,
+  head: RepoSnapshot,
+  files: readonly CompareFile[],
+): Promise<Array<{ path: string; bytes: Uint8Array }>> {
+  const absent = files.filter((f) => f.status !== "removed" && head.read(f.filename) === undefined);
+  const out: Array<{ path: string; bytes: Uint8Array }> = [];
+  for (const f of absent.slice(0, MISSING_FETCH_MAX)) {
+    const data = await call<ArrayBuffer | string>(
+      gh,
+      "read a changed file the archive leaves out",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      { owner: job.owner, repo: job.repo, path: f.filename, ref: job.headSha, mediaType: { format: "raw" } },
+    );
+    out.push({
+      path: f.filename,
+      bytes: typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data),
+    });
+  }
+  return out;
+}
 
 /**
  * One GraphQL request for the PR's current head (the stale-write guard) and its first 100 comments with
@@ -152,7 +207,7 @@ export async function runPullRequestAnalysis(
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
   const checkRunId = await ensureCheckRun(gh, job, job.headSha, options.fresh === true);
   try {
-    const compare = await call<{ merge_base_commit: { sha: string } }>(
+    const compare = await call<CompareResponse>(
       gh,
       "compare the base and head commits",
       "GET /repos/{owner}/{repo}/compare/{basehead}",
@@ -162,7 +217,15 @@ export async function runPullRequestAnalysis(
     const base = await snapshotAt(gh, job, mergeBase, "base", limits);
     const head = await snapshotAt(gh, job, job.headSha, "head", limits);
     const { config, issues } = configOf(base);
-    const { report } = analyzePullRequest({ base, head, config });
+    const changedFiles = compare.files?.map(changedFileOf);
+    const missing = await exportIgnored(gh, job, head, compare.files ?? []);
+    const { report } = analyzePullRequest({
+      base,
+      head,
+      config,
+      ...(changedFiles && changedFiles.length < COMPARE_FILES_MAX ? { changedFiles } : {}),
+      ...(missing.length ? { extraHeadFiles: missing } : {}),
+    });
     const revisions = {
       base: { ref: mergeBase },
       head: { ref: job.headSha, blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${job.headSha}` },

@@ -343,6 +343,71 @@ describe("github/app pull_request", () => {
 const pushes = examples.find((d) => d.name === "push")!.examples;
 const pushToMain = pushes.find((e) => e.ref === "refs/heads/master" && e.installation)!;
 
+describe("github/app export-ignored files", () => {
+  it("scans a changed file the tarball leaves out, from the contents API, without echoing the secret", async () => {
+    const token = `${"ghp"}_${randomBytes(27)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "A")
+      .slice(0, 36)}`;
+    const patches: any[] = [];
+    let posted = "";
+    const scope = nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 70 })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, {
+        merge_base_commit: { sha: MERGE_BASE },
+        files: [
+          { filename: "kubernetes/apps/media/immich/app/values.yaml", status: "modified" },
+          { filename: "ops/token.env", status: "added" },
+        ],
+      })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .get(`${REPO_PATH}/contents/ops%2Ftoken.env`)
+      .query({ ref: HEAD })
+      .reply(200, `GH_TOKEN=${token}\n`, { "content-type": "application/vnd.github.raw" })
+      .post("/graphql")
+      .reply(200, {
+        data: {
+          repository: {
+            pullRequest: { headRefOid: HEAD, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
+          },
+        },
+      })
+      .patch(`${REPO_PATH}/check-runs/70`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 70 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        posted = b.body;
+        return true;
+      })
+      .reply(201, { id: 7 });
+
+    await (await probot()).receive({ id: "x1", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches[0].output.annotations).toContainEqual(
+      expect.objectContaining({
+        path: "ops/token.env",
+        annotation_level: "failure",
+        title: "error: secret-github-token",
+      }),
+    );
+    expect(JSON.stringify(patches) + posted).not.toContain(token.slice(4));
+  });
+});
+
 describe("github/app push", () => {
   it("checks the default branch's pushed commit: findings, health notices, annotations", async () => {
     const sha = pushToMain.after as string;

@@ -17,6 +17,11 @@ export interface CheckOptions {
   sopsConfigText?: string | undefined;
   /** For S9 regressions: the base revision's bytes of a path. */
   baseFile?: (path: string) => Uint8Array | undefined;
+  /**
+   * Changed files the snapshot lacks but the platform gave separately (a `.gitattributes export-ignore`
+   * keeps a file out of GitHub's tarball, not out of the commit): the secret rules scan them too.
+   */
+  extraFiles?: ReadonlyArray<{ path: string; bytes: Uint8Array }>;
 }
 
 export interface CheckResult {
@@ -33,7 +38,10 @@ export function runChecks(ctx: CheckContext, options: CheckOptions): CheckResult
   const rules = RULES.filter((r) => r.when === "always" || r.when === ctx.mode).flatMap((r) => r.run(ctx));
   const sopsText = options.sopsConfigText ?? readText(ctx, ".sops.yaml");
   const secrets = scanSecrets({
-    files: ctx.snapshot.files().map((path) => ({ path, bytes: ctx.snapshot.read(path)! })),
+    files: [
+      ...ctx.snapshot.files().map((path) => ({ path, bytes: ctx.snapshot.read(path)! })),
+      ...(options.extraFiles ?? []).filter((f) => ctx.snapshot.read(f.path) === undefined),
+    ],
     ...(sopsText ? { sopsRules: parseSopsConfig(sopsText) } : {}),
     ...(options.baseFile ? { baseFile: options.baseFile } : {}),
     ...(options.allowlist ? { allowlist: options.allowlist } : {}),
