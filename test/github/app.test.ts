@@ -343,6 +343,85 @@ describe("github/app pull_request", () => {
 const pushes = examples.find((d) => d.name === "push")!.examples;
 const pushToMain = pushes.find((e) => e.ref === "refs/heads/master" && e.installation)!;
 
+describe("github/app out-of-order deliveries", () => {
+  it("synchronize twice: the older analysis finishing last writes nothing; only the newest result lands", async () => {
+    const NEWER = "b".repeat(40);
+    const sync = (sha: string) => ({
+      ...opened,
+      action: "synchronize",
+      pull_request: { ...opened.pull_request, head: { ...opened.pull_request.head, sha } },
+    });
+    const patches: Record<number, any[]> = { 71: [], 72: [] };
+    const posted: string[] = [];
+    const current = {
+      data: {
+        repository: {
+          pullRequest: { headRefOid: NEWER, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
+        },
+      },
+    };
+    const scope = nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" });
+    for (const [sha, id] of [
+      [HEAD, 71],
+      [NEWER, 72],
+    ] as const) {
+      scope
+        .get(`${REPO_PATH}/commits/${sha}/check-runs`)
+        .query(true)
+        .reply(200, { total_count: 0, check_runs: [] })
+        .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === sha)
+        .reply(201, { id })
+        .get(`${REPO_PATH}/compare/${BASE}...${sha}`)
+        .query(true)
+        .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+        .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+        .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+        .get(`${REPO_PATH}/tarball/${sha}`)
+        .delay(sha === HEAD ? 400 : 0) // the older delivery's download is slow: it finishes last
+        .reply(200, await tarballOf(headFiles, sha), GZIP)
+        .patch(`${REPO_PATH}/check-runs/${id}`, (b) => {
+          patches[id]!.push(b);
+          return true;
+        })
+        .reply(200, { id });
+    }
+    scope
+      .post("/graphql")
+      .times(2)
+      .reply(200, current)
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        posted.push(b.body);
+        return true;
+      })
+      .reply(201, { id: 8 });
+    const app = await probot();
+    const order: string[] = [];
+
+    await Promise.all([
+      app
+        .receive({ id: "s1", name: "pull_request", payload: sync(HEAD) as any })
+        .then(() => order.push("older")),
+      app
+        .receive({ id: "s2", name: "pull_request", payload: sync(NEWER) as any })
+        .then(() => order.push("newer")),
+    ]);
+
+    expect(order).toEqual(["newer", "older"]);
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches[71]).toEqual([
+      expect.objectContaining({
+        conclusion: "neutral",
+        output: expect.objectContaining({ title: "Superseded by a newer commit" }),
+      }),
+    ]);
+    expect(patches[72]).toEqual([expect.objectContaining({ status: "completed", conclusion: "failure" })]);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`/blob/${NEWER}/`);
+  });
+});
+
 describe("github/app export-ignored files", () => {
   it("scans a changed file the tarball leaves out, from the contents API, without echoing the secret", async () => {
     const token = `${"ghp"}_${randomBytes(27)
