@@ -15,6 +15,7 @@ import {
   logDetail,
   type RepoRef,
   safeMessage,
+  serialized,
   snapshotAt,
 } from "./jobs.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
@@ -28,10 +29,24 @@ export type BranchOutcome =
   | { kind: "completed"; conclusion: string; findings: number; requests: number }
   | { kind: "failed"; message: string; requests: number };
 
-export async function runBranchCheck(
+export interface BranchRunOptions {
+  limits?: TarballLimits;
+  now?: string;
+  log?: { warn(msg: string): void };
+}
+
+export function runBranchCheck(
   client: GitHubClient,
   job: BranchJob,
-  options: { limits?: TarballLimits; now?: string; log?: { warn(msg: string): void } } = {},
+  options: BranchRunOptions = {},
+): Promise<BranchOutcome> {
+  return serialized(`${job.owner}/${job.repo}@${job.sha}`, () => check(client, job, options));
+}
+
+async function check(
+  client: GitHubClient,
+  job: BranchJob,
+  options: BranchRunOptions,
 ): Promise<BranchOutcome> {
   const gh = new CountingClient(client);
   const checkRunId = await ensureCheckRun(gh, job, job.sha);

@@ -146,6 +146,24 @@ export async function completeCheckRun(
   });
 }
 
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs jobs with the same key (repository and head commit) one after the other in this process, so two
+ * deliveries for one head at once find each other's check run and comment instead of racing to create
+ * two. Across processes the durable delivery claim (runtime) does the same.
+ */
+export async function serialized<T>(key: string, job: () => Promise<T>): Promise<T> {
+  const previous = inFlight.get(key) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(job);
+  inFlight.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(key) === run) inFlight.delete(key);
+  }
+}
+
 /** The text of an invalid configuration for a check run: escaped (values are user text), bounded. */
 export function configNote(issues: ReadonlyArray<{ message: string }>): string {
   if (issues.length === 0) return "";

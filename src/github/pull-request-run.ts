@@ -27,6 +27,7 @@ import {
   type GitHubClient,
   logDetail,
   safeMessage,
+  serialized,
   snapshotAt,
 } from "./jobs.ts";
 import { type BotIdentity, findStickyComment, type IssueComment, stickyAction } from "./sticky-comment.ts";
@@ -198,11 +199,15 @@ async function writeComment(
   return action.kind;
 }
 
-export async function runPullRequestAnalysis(
+export function runPullRequestAnalysis(
   client: GitHubClient,
   job: PullRequestJob,
   options: RunOptions,
 ): Promise<RunOutcome> {
+  return serialized(`${job.owner}/${job.repo}@${job.headSha}`, () => analyze(client, job, options));
+}
+
+async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOptions): Promise<RunOutcome> {
   const gh = new CountingClient(client);
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
   const checkRunId = await ensureCheckRun(gh, job, job.headSha, options.fresh === true);

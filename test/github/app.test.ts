@@ -422,6 +422,77 @@ describe("github/app out-of-order deliveries", () => {
   });
 });
 
+describe("github/app concurrent deliveries", () => {
+  it("two deliveries for the same head at once: one check run, one comment", async () => {
+    // The mocks answer from the server's state, so two racing deliveries would both create.
+    let created = 0;
+    let comments = 0;
+    const baseTar = await tarballOf(baseFiles, MERGE_BASE);
+    const headTar = await tarballOf(headFiles, HEAD);
+    const scope = nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .times(2)
+      .reply(() => [200, { check_runs: created ? [{ id: 77 }] : [] }])
+      .post(`${REPO_PATH}/check-runs`)
+      .times(2)
+      .reply(() => {
+        created++;
+        return [201, { id: 77 }];
+      })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .times(2)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .times(2)
+      .reply(200, baseTar, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .times(2)
+      .reply(200, headTar, GZIP)
+      .post("/graphql")
+      .times(2)
+      .reply(() => [
+        200,
+        {
+          data: {
+            repository: {
+              pullRequest: {
+                headRefOid: HEAD,
+                comments: {
+                  nodes: comments ? [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }] : [],
+                  pageInfo: { hasNextPage: false },
+                },
+              },
+            },
+          },
+        },
+      ])
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .times(2)
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .times(2)
+      .reply(() => {
+        comments++;
+        return [201, { id: 5 }];
+      });
+    const app = await probot();
+
+    await Promise.all([
+      app.receive({ id: "a", name: "pull_request", payload: opened as any }),
+      app.receive({ id: "b", name: "pull_request", payload: { ...opened, action: "reopened" } as any }),
+    ]);
+
+    expect(created).toBe(1);
+    expect(comments).toBe(1);
+    // Everything but the second create of each was used: both deliveries ran to the end.
+    expect(scope.pendingMocks()).toHaveLength(2);
+  });
+});
+
 describe("github/app export-ignored files", () => {
   it("scans a changed file the tarball leaves out, from the contents API, without echoing the secret", async () => {
     const token = `${"ghp"}_${randomBytes(27)
