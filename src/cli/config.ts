@@ -5,13 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { configDiagnostics, parseConfigText } from "../core/config/parse-config.ts";
+import { configDiagnostics, configOfSnapshot, parseConfigText } from "../core/config/parse-config.ts";
 import type { AppConfig } from "../core/config/schema.ts";
 import type { Diagnostic } from "../core/diagnostics.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { UsageError } from "./options.ts";
-
-export const CONFIG_PATH = ".github/flux-impact.yml";
 
 export interface LoadedConfig {
   config: AppConfig;
@@ -30,7 +28,6 @@ export function loadConfig(configFile: string | undefined, snapshot: RepoSnapsho
     const { config, issues } = parseConfigText(text, configFile);
     return { config, diagnostics: configDiagnostics(issues, configFile) };
   }
-  const read = snapshot.readText(CONFIG_PATH);
-  const { config, issues } = parseConfigText(read.ok ? read.text : undefined, CONFIG_PATH);
-  return { config, diagnostics: configDiagnostics(issues, CONFIG_PATH) };
+  const { config, issues } = configOfSnapshot(snapshot);
+  return { config, diagnostics: configDiagnostics(issues) };
 }

@@ -3,13 +3,14 @@
  * state — every finding, repository health included — with the conclusion from the branch's own policy.
  * Failures complete the check run as neutral with a safe message.
  */
+
+import { configOfSnapshot } from "../core/config/parse-config.ts";
 import { checkBranch } from "../core/pull-request.ts";
 import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
 import {
   CountingClient,
   completeCheckRun,
   configNote,
-  configOf,
   ensureCheckRun,
   type GitHubClient,
   logDetail,
@@ -52,7 +53,7 @@ async function check(
   const checkRunId = await ensureCheckRun(gh, job, job.sha);
   try {
     const snapshot = await snapshotAt(gh, job, job.sha, "pushed", options.limits ?? DEFAULT_TARBALL_LIMITS);
-    const { config, issues } = configOf(snapshot);
+    const { config, issues } = configOfSnapshot(snapshot);
     const result = checkBranch({ snapshot, config, now: options.now ?? new Date().toISOString() });
     const run = renderBranchCheckRun(
       {

@@ -3,15 +3,14 @@
  * the "flux-impact" check run (one per head SHA and name: reused when it exists), completion in
  * annotation batches, repository snapshots from tarballs, the configuration, and the safe failure text.
  */
-import { parseConfigText } from "../core/config/parse-config.ts";
+import { CONFIG_FILE } from "../core/config/parse-config.ts";
 import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts";
 import { clip, mdInline } from "../core/report/markdown.ts";
-import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { TarballError, type TarballLimits, treeFromTarball } from "./tarball.ts";
 
 export const CHECK_NAME = "flux-impact";
-export const CONFIG_PATH = ".github/flux-impact.yml";
 
 /** The slice of Octokit this module uses (Probot's installation Octokit satisfies it). */
 export interface GitHubClient {
@@ -114,11 +113,6 @@ export async function snapshotAt(
   return createMemorySnapshot(tree.files);
 }
 
-export function configOf(snapshot: RepoSnapshot) {
-  const text = snapshot.readText(CONFIG_PATH);
-  return parseConfigText(text.ok ? text.text : undefined, CONFIG_PATH);
-}
-
 export async function completeCheckRun(
   gh: CountingClient,
   job: RepoRef,
@@ -168,7 +162,7 @@ export async function serialized<T>(key: string, job: () => Promise<T>): Promise
 export function configNote(issues: ReadonlyArray<{ message: string }>): string {
   if (issues.length === 0) return "";
   const text = clip(issues.map((i) => i.message).join("; "), 2000);
-  return `\n\n> ⚠️ \`${CONFIG_PATH}\` is invalid; defaults were used for: ${mdInline(text)}\n`;
+  return `\n\n> ⚠️ \`${CONFIG_FILE}\` is invalid; defaults were used for: ${mdInline(text)}\n`;
 }
 
 /** What the operator's log gets for an unexpected failure (typed errors are already safe and short). */

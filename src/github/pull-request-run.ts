@@ -11,6 +11,7 @@
  * gate.
  */
 
+import { configOfSnapshot } from "../core/config/parse-config.ts";
 import type { ChangedFile } from "../core/impact/types.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
@@ -22,7 +23,6 @@ import {
   call,
   completeCheckRun,
   configNote,
-  configOf,
   ensureCheckRun,
   type GitHubClient,
   logDetail,
@@ -221,7 +221,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const mergeBase = compare.merge_base_commit.sha;
     const base = await snapshotAt(gh, job, mergeBase, "base", limits);
     const head = await snapshotAt(gh, job, job.headSha, "head", limits);
-    const { config, issues } = configOf(base);
+    const { config, issues } = configOfSnapshot(base);
     const changedFiles = compare.files?.map(changedFileOf);
     const missing = await exportIgnored(gh, job, head, compare.files ?? []);
     const { report } = analyzePullRequest({

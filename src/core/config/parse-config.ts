@@ -10,6 +10,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { AllowlistEntry, AppConfig, DiagnosticCodeName, LOCKED_RULE_CODES, RuleLevel } from "./schema.ts";
 
@@ -68,6 +69,12 @@ export function parseConfigText(text: string | undefined, file: string = CONFIG_
 }
 
 /** `config-invalid` diagnostics, one per issue, in the configuration file. */
+/** The configuration a revision carries (`.github/flux-impact.yml`; defaults when absent). */
+export function configOfSnapshot(snapshot: RepoSnapshot): ParsedConfig {
+  const text = snapshot.readText(CONFIG_FILE);
+  return parseConfigText(text.ok ? text.text : undefined, CONFIG_FILE);
+}
+
 export function configDiagnostics(issues: readonly ConfigIssue[], file: string = CONFIG_FILE): Diagnostic[] {
   return issues.map((i) =>
     diagnostic("config-invalid", i.path ? `${i.path}: ${i.message}` : i.message, { file, line: i.line }),
