@@ -7,13 +7,7 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
 import type { RevisionInfo } from "../impact/types.ts";
 import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, fitBlocks } from "./budget.ts";
-import {
-  ANNOTATIONS_MAX,
-  annotation,
-  CHECK_OUTPUT_MAX,
-  type CheckRunOutput,
-  TITLE_MAX,
-} from "./check-run.ts";
+import { annotationsOf, CHECK_OUTPUT_MAX, type CheckRunOutput, TITLE_MAX } from "./check-run.ts";
 import type { Conclusion } from "./conclusion.ts";
 import { clip } from "./markdown.ts";
 import { plural } from "./sections/common.ts";
@@ -63,15 +57,11 @@ export function renderBranchCheckRun(
     CHECK_OUTPUT_MAX,
     "_The report is too large to show here._",
   ).text;
-  const located = findings.filter(
-    (d): d is Diagnostic & { file: string; line: number } =>
-      d.file !== undefined && d.line !== undefined && d.line > 0,
-  );
   return {
     title,
     summary: maskCredentials(summary),
     text: "",
     conclusion: input.conclusion,
-    annotations: located.slice(0, ANNOTATIONS_MAX).map(annotation),
+    annotations: annotationsOf(findings).annotations,
   };
 }

@@ -43,7 +43,7 @@ export interface CheckRunOutput {
 
 const LEVEL = { error: "failure", warning: "warning", notice: "notice" } as const;
 
-export function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnnotation {
+function annotation(d: Diagnostic & { file: string; line: number }): CheckRunAnnotation {
   return {
     path: d.file,
     start_line: d.line,
@@ -54,19 +54,29 @@ export function annotation(d: Diagnostic & { file: string; line: number }): Chec
   };
 }
 
-export function renderCheckRun(
-  report: ImpactReport,
-  options: { base: RevisionInfo; head: RevisionInfo },
-): CheckRunOutput {
-  const ctx: RenderContext = { report, base: options.base, head: options.head };
-  const located = [...report.findings.introduced]
+/** Line annotations for the findings that have a file and line, in report order, capped at GitHub's limit. */
+export function annotationsOf(findings: readonly Diagnostic[]): {
+  annotations: CheckRunAnnotation[];
+  overflow: number;
+} {
+  const located = findings
     .filter(
       (d): d is Diagnostic & { file: string; line: number } =>
         d.file !== undefined && d.line !== undefined && d.line > 0,
     )
     .sort(compareDiagnostics);
-  const annotations = located.slice(0, ANNOTATIONS_MAX).map(annotation);
-  const overflow = located.length - annotations.length;
+  return {
+    annotations: located.slice(0, ANNOTATIONS_MAX).map(annotation),
+    overflow: Math.max(0, located.length - ANNOTATIONS_MAX),
+  };
+}
+
+export function renderCheckRun(
+  report: ImpactReport,
+  options: { base: RevisionInfo; head: RevisionInfo },
+): CheckRunOutput {
+  const ctx: RenderContext = { report, base: options.base, head: options.head };
+  const { annotations, overflow } = annotationsOf(report.findings.introduced);
 
   const summaryBlocks: Block[] = [...mainSectionBlocks(ctx, false)];
   if (overflow > 0)
