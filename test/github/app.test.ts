@@ -5,14 +5,14 @@
  * asserts that all mocked routes were used, and no request goes unmocked (net connect disabled).
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { packTar } from "modern-tar";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readTree } from "../../scripts/conformance/disk-tree.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
@@ -45,19 +45,6 @@ const privateKey = generateKeyPairSync("rsa", {
   publicKeyEncoding: { type: "spki", format: "pem" },
 }).privateKey;
 
-function readDir(dir: string): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const abs = join(d, name);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else files.set(relative(dir, abs).split("\\").join("/"), readFileSync(abs));
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 async function tarballOf(files: Map<string, Uint8Array>, sha: string): Promise<Buffer> {
   const top = `${OWNER}-${REPO}-${sha.slice(0, 7)}/`;
   return gzipSync(
@@ -83,9 +70,11 @@ async function probot(retry = false, options: Parameters<typeof createApp>[0] = 
   return p;
 }
 
-const baseFiles = readDir(join(EXAMPLE, "base"));
-const headFiles = readDir(join(EXAMPLE, "head"));
+const baseFiles = readTree(join(EXAMPLE, "base")).files;
+const headFiles = readTree(join(EXAMPLE, "head")).files;
 const GZIP = { "content-type": "application/x-gzip" };
+const BASE_TARBALL = await tarballOf(baseFiles, MERGE_BASE);
+const HEAD_TARBALL = await tarballOf(headFiles, HEAD);
 
 interface GqlComment {
   databaseId: number;
@@ -93,11 +82,26 @@ interface GqlComment {
   viewerDidAuthor: boolean;
 }
 
+const TOKEN = { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" };
+
+function tokenMock(installationId: number) {
+  return nock(API).post(`/app/installations/${installationId}/access_tokens`).reply(201, TOKEN);
+}
+
+/** The GraphQL answer about the pull request: its current head and its comments. */
+function prState(headRefOid: string, nodes: GqlComment[]) {
+  return {
+    data: {
+      repository: { pullRequest: { headRefOid, comments: { nodes, pageInfo: { hasNextPage: false } } } },
+    },
+  };
+}
+
 /** The mocks of one analysis, up to (not including) the writes after the stale-write guard. */
 async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlComment[] = []) {
   return scope
     .post(`/app/installations/${opened.installation.id}/access_tokens`)
-    .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    .reply(201, TOKEN)
     .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
     .query({ check_name: "flux-impact", filter: "latest", per_page: "1" })
     .reply(200, { total_count: 0, check_runs: [] })
@@ -110,20 +114,11 @@ async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlCom
     .query({ per_page: "1" })
     .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
     .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-    .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+    .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
-    .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+    .reply(200, HEAD_TARBALL, GZIP)
     .post("/graphql", (b) => b.variables.number === NUMBER && b.query.includes("viewerDidAuthor"))
-    .reply(200, {
-      data: {
-        repository: {
-          pullRequest: {
-            headRefOid: headNow,
-            comments: { nodes: comments, pageInfo: { hasNextPage: false } },
-          },
-        },
-      },
-    });
+    .reply(200, prState(headNow, comments));
 }
 
 function expectedComment(): string {
@@ -236,23 +231,11 @@ describe("github/app pull_request", () => {
       .query(true)
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
-      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .reply(200, HEAD_TARBALL, GZIP)
       .post("/graphql")
-      .reply(200, {
-        data: {
-          repository: {
-            pullRequest: {
-              headRefOid: HEAD,
-              comments: {
-                nodes: [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }],
-                pageInfo: { hasNextPage: false },
-              },
-            },
-          },
-        },
-      })
+      .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }]))
       .patch(`${REPO_PATH}/check-runs/77`)
       .reply(200, { id: 77 });
     await app.receive({ id: "dup", name: "pull_request", payload: opened as any });
@@ -285,9 +268,7 @@ describe("github/app pull_request", () => {
 
   it("completes the check run as neutral with a clear message when the head commit is gone (404)", async () => {
     const patches: any[] = [];
-    const scope = nock(API)
-      .post(`/app/installations/${opened.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    const scope = tokenMock(opened.installation.id)
       .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 1, check_runs: [{ id: 78 }] })
@@ -295,7 +276,7 @@ describe("github/app pull_request", () => {
       .query(true)
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .reply(404, { message: "Not Found" })
       .patch(`${REPO_PATH}/check-runs/78`, (b) => {
@@ -353,16 +334,8 @@ describe("github/app out-of-order deliveries", () => {
     });
     const patches: Record<number, any[]> = { 71: [], 72: [] };
     const posted: string[] = [];
-    const current = {
-      data: {
-        repository: {
-          pullRequest: { headRefOid: NEWER, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
-        },
-      },
-    };
-    const scope = nock(API)
-      .post(`/app/installations/${opened.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" });
+    const current = prState(NEWER, []);
+    const scope = tokenMock(opened.installation.id);
     for (const [sha, id] of [
       [HEAD, 71],
       [NEWER, 72],
@@ -377,7 +350,7 @@ describe("github/app out-of-order deliveries", () => {
         .query(true)
         .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
         .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-        .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+        .reply(200, BASE_TARBALL, GZIP)
         .get(`${REPO_PATH}/tarball/${sha}`)
         .delay(sha === HEAD ? 400 : 0) // the older delivery's download is slow: it finishes last
         .reply(200, await tarballOf(headFiles, sha), GZIP)
@@ -427,11 +400,7 @@ describe("github/app concurrent deliveries", () => {
     // The mocks answer from the server's state, so two racing deliveries would both create.
     let created = 0;
     let comments = 0;
-    const baseTar = await tarballOf(baseFiles, MERGE_BASE);
-    const headTar = await tarballOf(headFiles, HEAD);
-    const scope = nock(API)
-      .post(`/app/installations/${opened.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    const scope = tokenMock(opened.installation.id)
       .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
       .query(true)
       .times(2)
@@ -448,27 +417,15 @@ describe("github/app concurrent deliveries", () => {
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .times(2)
-      .reply(200, baseTar, GZIP)
+      .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .times(2)
-      .reply(200, headTar, GZIP)
+      .reply(200, HEAD_TARBALL, GZIP)
       .post("/graphql")
       .times(2)
       .reply(() => [
         200,
-        {
-          data: {
-            repository: {
-              pullRequest: {
-                headRefOid: HEAD,
-                comments: {
-                  nodes: comments ? [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }] : [],
-                  pageInfo: { hasNextPage: false },
-                },
-              },
-            },
-          },
-        },
+        prState(HEAD, comments ? [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }] : []),
       ])
       .patch(`${REPO_PATH}/check-runs/77`)
       .times(2)
@@ -501,9 +458,7 @@ describe("github/app export-ignored files", () => {
       .slice(0, 36)}`;
     const patches: any[] = [];
     let posted = "";
-    const scope = nock(API)
-      .post(`/app/installations/${opened.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    const scope = tokenMock(opened.installation.id)
       .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 0, check_runs: [] })
@@ -519,20 +474,14 @@ describe("github/app export-ignored files", () => {
         ],
       })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
-      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .reply(200, HEAD_TARBALL, GZIP)
       .get(`${REPO_PATH}/contents/ops%2Ftoken.env`)
       .query({ ref: HEAD })
       .reply(200, `GH_TOKEN=${token}\n`, { "content-type": "application/vnd.github.raw" })
       .post("/graphql")
-      .reply(200, {
-        data: {
-          repository: {
-            pullRequest: { headRefOid: HEAD, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
-          },
-        },
-      })
+      .reply(200, prState(HEAD, []))
       .patch(`${REPO_PATH}/check-runs/70`, (b) => {
         patches.push(b);
         return true;
@@ -562,9 +511,7 @@ describe("github/app push", () => {
   it("checks the default branch's pushed commit: findings, health notices, annotations", async () => {
     const sha = pushToMain.after as string;
     const patches: any[] = [];
-    const scope = nock(API)
-      .post(`/app/installations/${pushToMain.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    const scope = tokenMock(pushToMain.installation.id)
       .get(`${REPO_PATH}/commits/${sha}/check-runs`)
       .query(true)
       .reply(200, { total_count: 0, check_runs: [] })
@@ -612,23 +559,11 @@ async function freshRunMocks(scope: nock.Scope, id: number) {
     .query(true)
     .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
     .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-    .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+    .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
-    .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+    .reply(200, HEAD_TARBALL, GZIP)
     .post("/graphql")
-    .reply(200, {
-      data: {
-        repository: {
-          pullRequest: {
-            headRefOid: HEAD,
-            comments: {
-              nodes: [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }],
-              pageInfo: { hasNextPage: false },
-            },
-          },
-        },
-      },
-    })
+    .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }]))
     .patch(`${REPO_PATH}/check-runs/${id}`, (b) => b.status === "completed")
     .reply(200, { id });
 }
@@ -652,12 +587,6 @@ function recheckComment(login: string) {
       user: { ...commentExample.comment.user, login },
     },
   };
-}
-
-function tokenMock(installationId: number) {
-  return nock(API)
-    .post(`/app/installations/${installationId}/access_tokens`)
-    .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" });
 }
 
 describe("github/app re-runs", () => {
@@ -717,9 +646,7 @@ describe("github/app re-runs", () => {
 describe("github/app failures end in a completed check run", () => {
   /** Mocks up to the head tarball, whose reply the test chooses. */
   function untilHeadTarball() {
-    return nock(API)
-      .post(`/app/installations/${opened.installation.id}/access_tokens`)
-      .reply(201, { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" })
+    return tokenMock(opened.installation.id)
       .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
       .query(true)
       .reply(200, { total_count: 0, check_runs: [] })
@@ -751,17 +678,11 @@ describe("github/app failures end in a completed check run", () => {
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(500, { message: "boom" })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
-      .reply(200, await tarballOf(baseFiles, MERGE_BASE), GZIP)
+      .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
-      .reply(200, await tarballOf(headFiles, HEAD), GZIP)
+      .reply(200, HEAD_TARBALL, GZIP)
       .post("/graphql")
-      .reply(200, {
-        data: {
-          repository: {
-            pullRequest: { headRefOid: HEAD, comments: { nodes: [], pageInfo: { hasNextPage: false } } },
-          },
-        },
-      })
+      .reply(200, prState(HEAD, []))
       .patch(`${REPO_PATH}/check-runs/60`, (b) => b.conclusion === "failure")
       .reply(200, { id: 60 })
       .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
@@ -783,7 +704,7 @@ describe("github/app failures end in a completed check run", () => {
   });
 
   it("a truncated tarball", async () => {
-    const gz = await tarballOf(baseFiles, MERGE_BASE);
+    const gz = BASE_TARBALL;
     const scope = untilHeadTarball()
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, gz.subarray(0, gz.length >> 1), GZIP);
