@@ -15,51 +15,31 @@ import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../src/core/report/check-run.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { impactJson } from "../../src/core/report/impact-json.ts";
+import { ageSecretKey, githubToken, pem, pemBody, randomString } from "../core/secrets/fake-secrets.ts";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
 
-/** Deterministic pseudo-random characters from an alphabet (a fixed LCG: the test is reproducible). */
-function randomChars(alphabet: string, length: number, seed: number): string {
-  let state = seed >>> 0;
-  let out = "";
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    out += alphabet[state % alphabet.length];
-  }
-  return out;
-}
-
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const B64 = `${ALNUM}+/`;
-const BECH32 = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
-
-function pemBody(seed: number): string {
-  return Array.from({ length: 8 }, (_, i) => randomChars(B64, 64, seed + i)).join("\n");
-}
 
 const SECRETS = {
-  ghp: `${"ghp"}_${randomChars(ALNUM, 36, 1)}`,
-  gho: `${"gho"}_${randomChars(ALNUM, 36, 2)}`,
-  ghu: `${"ghu"}_${randomChars(ALNUM, 36, 3)}`,
-  ghs: `${"ghs"}_${randomChars(ALNUM, 36, 4)}`,
-  ghr: `${"ghr"}_${randomChars(ALNUM, 36, 5)}`,
-  pat: `${"github"}_pat_${randomChars(ALNUM, 22, 6)}_${randomChars(ALNUM, 59, 7)}`,
-  rsa: pemBody(100),
-  openssh: pemBody(200),
-  pgp: pemBody(300),
-  age: `${"AGE-SECRET-KEY"}-1${randomChars(BECH32, 58, 8)}`,
-  stringData: randomChars(ALNUM, 24, 9),
-  data: randomChars(ALNUM, 24, 10),
-  sopsPlain: randomChars(ALNUM, 24, 11),
-  deployKey: pemBody(400),
-  pushToken: `${"ghp"}_${randomChars(ALNUM, 36, 12)}`,
-  entropy: randomChars(ALNUM, 28, 13),
-  inData: `${"ghp"}_${randomChars(ALNUM, 36, 14)}`,
+  ghp: githubToken("ghp", 1),
+  gho: githubToken("gho", 2),
+  ghu: githubToken("ghu", 3),
+  ghs: githubToken("ghs", 4),
+  ghr: githubToken("ghr", 5),
+  pat: `${"github"}_pat_${randomString(22, ALNUM, 6)}_${randomString(59, ALNUM, 7)}`,
+  rsa: pemBody(100, 8),
+  openssh: pemBody(200, 8),
+  pgp: pemBody(300, 8),
+  age: ageSecretKey(8),
+  stringData: randomString(24, ALNUM, 9),
+  data: randomString(24, ALNUM, 10),
+  sopsPlain: randomString(24, ALNUM, 11),
+  deployKey: pemBody(400, 8),
+  pushToken: githubToken("ghp", 12),
+  entropy: randomString(28, ALNUM, 13),
+  inData: githubToken("ghp", 14),
 };
-
-function pem(label: string, body: string): string {
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}
 
 const APP = "kubernetes/apps/media/immich/app";
 const SEEDED: Record<string, string> = {
