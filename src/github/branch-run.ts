@@ -12,10 +12,9 @@ import {
   completeCheckRun,
   configNote,
   ensureCheckRun,
+  failCheckRun,
   type GitHubClient,
-  logDetail,
   type RepoRef,
-  safeMessage,
   serialized,
   snapshotAt,
 } from "./jobs.ts";
@@ -83,12 +82,10 @@ async function check(
       requests: gh.count,
     };
   } catch (error) {
-    const message = safeMessage(error);
-    options.log?.warn(`push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}: ${logDetail(error)}`);
-    await completeCheckRun(gh, job, checkRunId, {
-      conclusion: "neutral",
+    const message = await failCheckRun(gh, job, checkRunId, error, {
       title: "flux-impact could not check this commit",
-      summary: message,
+      logPrefix: `push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}`,
+      log: options.log,
     });
     return { kind: "failed", message, requests: gh.count };
   }

@@ -158,6 +158,23 @@ export async function serialized<T>(key: string, job: () => Promise<T>): Promise
   }
 }
 
+/**
+ * A job that failed after its check run existed: the run is completed as neutral with the safe message
+ * (never left in progress), the operator's log gets the details. Returns the message.
+ */
+export async function failCheckRun(
+  gh: CountingClient,
+  job: RepoRef,
+  checkRunId: number,
+  error: unknown,
+  what: { title: string; logPrefix: string; log?: { warn(msg: string): void } | undefined },
+): Promise<string> {
+  const message = safeMessage(error);
+  what.log?.warn(`${what.logPrefix}: ${logDetail(error)}`);
+  await completeCheckRun(gh, job, checkRunId, { conclusion: "neutral", title: what.title, summary: message });
+  return message;
+}
+
 /** The text of an invalid configuration for a check run: escaped (values are user text), bounded. */
 export function configNote(issues: ReadonlyArray<{ message: string }>): string {
   if (issues.length === 0) return "";

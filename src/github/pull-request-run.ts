@@ -24,9 +24,8 @@ import {
   completeCheckRun,
   configNote,
   ensureCheckRun,
+  failCheckRun,
   type GitHubClient,
-  logDetail,
-  safeMessage,
   serialized,
   snapshotAt,
 } from "./jobs.ts";
@@ -264,12 +263,10 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const comment = await writeComment(gh, job, state, body, config.comment, relevant, options.identity);
     return { kind: "completed", conclusion: run.conclusion, comment, requests: gh.count };
   } catch (error) {
-    const message = safeMessage(error);
-    options.log?.warn(`pull request ${job.owner}/${job.repo}#${job.number}: ${logDetail(error)}`);
-    await completeCheckRun(gh, job, checkRunId, {
-      conclusion: "neutral",
+    const message = await failCheckRun(gh, job, checkRunId, error, {
       title: "flux-impact could not analyze this commit",
-      summary: message,
+      logPrefix: `pull request ${job.owner}/${job.repo}#${job.number}`,
+      log: options.log,
     });
     return { kind: "failed", message, requests: gh.count };
   }
