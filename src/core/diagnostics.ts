@@ -209,6 +209,13 @@ export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return out;
 }
 
+/** How many findings of each severity. */
+export function severityCounts(findings: readonly Diagnostic[]): Record<Severity, number> {
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const d of findings) counts[d.severity]++;
+  return counts;
+}
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
 /** Stable order for reports: severity, then file, then line, then code. */

@@ -5,7 +5,7 @@
  * `path:line:col  severity  CODE  message`; exit 1 when a finding fails the policy.
  */
 import { resolve } from "node:path";
-import { compareDiagnostics, type Diagnostic } from "../../core/diagnostics.ts";
+import { compareDiagnostics, type Diagnostic, severityCounts } from "../../core/diagnostics.ts";
 import { checkBranch } from "../../core/pull-request.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
@@ -49,7 +49,7 @@ export function checkCommand(
           conclusion: result.conclusion,
           failing: failingCount,
           suppressed: result.suppressed,
-          counts: countBySeverity(findings),
+          counts: severityCounts(findings),
           findings: findings.map(findingJson),
         },
         null,
@@ -58,7 +58,7 @@ export function checkCommand(
     );
   } else {
     for (const d of findings) io.stdout(`${textLine(d)}\n`);
-    const c = countBySeverity(findings);
+    const c = severityCounts(findings);
     const suppressed = result.suppressed ? `, ${result.suppressed} suppressed by the allowlist` : "";
     io.stdout(
       `\n${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.notice, "notice")}${suppressed}; check ${result.conclusion === "failure" ? `fails (${plural(failingCount, "finding")} at a failing severity)` : "passes"}.\n`,
@@ -82,12 +82,6 @@ function findingJson(d: Diagnostic) {
     ...(d.column !== undefined ? { column: d.column } : {}),
     ...(d.ref !== undefined ? { ref: d.ref } : {}),
   };
-}
-
-function countBySeverity(findings: readonly Diagnostic[]) {
-  const counts = { error: 0, warning: 0, notice: 0 };
-  for (const d of findings) counts[d.severity]++;
-  return counts;
 }
 
 function plural(n: number, word: string): string {

@@ -3,7 +3,7 @@
  * every finding, repository health included, grouped by severity with links, and line annotations. The
  * conclusion comes from the policy (`checkBranch`). Same limits and escaping as the pull-request check run.
  */
-import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
+import { compareDiagnostics, type Diagnostic, severityCounts } from "../diagnostics.ts";
 import type { RevisionInfo } from "../impact/types.ts";
 import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, fitBlocks } from "./budget.ts";
@@ -22,9 +22,8 @@ export interface BranchCheckInput {
 }
 
 function counts(findings: readonly Diagnostic[]): string {
-  const n = (s: Diagnostic["severity"]) => findings.filter((d) => d.severity === s).length;
-  const parts = [plural(n("error"), "error"), plural(n("warning"), "warning"), plural(n("notice"), "notice")];
-  return parts.join(", ");
+  const n = severityCounts(findings);
+  return [plural(n.error, "error"), plural(n.warning, "warning"), plural(n.notice, "notice")].join(", ");
 }
 
 export function renderBranchCheckRun(

@@ -4,7 +4,7 @@
  * the Kustomizations that read changed files but render the same output, and changed files no
  * Kustomization reads. The verdict text is shared with the check-run title.
  */
-import type { Diagnostic } from "../../diagnostics.ts";
+import { type Diagnostic, severityCounts } from "../../diagnostics.ts";
 import type { ImpactReport } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
 import { reportConclusion } from "../conclusion.ts";
@@ -23,11 +23,11 @@ export function affectedText(report: ImpactReport): string {
 
 /** "1 error, 2 warnings" or "no new problems". */
 export function findingsText(findings: readonly Diagnostic[]): string {
-  const count = (s: Diagnostic["severity"]) => findings.filter((d) => d.severity === s).length;
+  const n = severityCounts(findings);
   const parts = [
-    [count("error"), "error"],
-    [count("warning"), "warning"],
-    [count("notice"), "notice"],
+    [n.error, "error"],
+    [n.warning, "warning"],
+    [n.notice, "notice"],
   ] as const;
   const text = parts.filter(([n]) => n > 0).map(([n, w]) => plural(n, w));
   return text.length === 0 ? "no new problems" : text.join(", ");
