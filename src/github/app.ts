@@ -81,7 +81,7 @@ export function createApp(options: AppOptions = {}) {
         await runBranchCheck(
           context.octokit,
           { ...repo, sha: headSha, branch: headBranch },
-          { log: context.log, ...limits },
+          { appId, log: context.log, ...limits },
         );
     };
 
@@ -145,7 +145,7 @@ export function createApp(options: AppOptions = {}) {
           sha: payload.after,
           branch,
         },
-        { log: context.log, ...limits },
+        { appId, log: context.log, ...limits },
       );
       context.log.info(
         `flux-impact ${payload.repository.full_name}@${payload.after.slice(0, 7)} (${branch}): ${outcome.kind} (${outcome.requests} requests)`,

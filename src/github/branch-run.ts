@@ -4,14 +4,13 @@
  * Failures complete the check run as neutral with a safe message.
  */
 
-import { configOfSnapshot } from "../core/config/parse-config.ts";
 import { checkBranch } from "../core/pull-request.ts";
 import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
+import { startJob } from "./job-start.ts";
 import {
   CountingClient,
   completeCheckRun,
   configNote,
-  ensureCheckRun,
   failCheckRun,
   type GitHubClient,
   type RepoRef,
@@ -30,6 +29,8 @@ export type BranchOutcome =
   | { kind: "failed"; message: string; requests: number };
 
 export interface BranchRunOptions {
+  /** The App's id: only its own check run on the commit is reused. */
+  appId?: number;
   limits?: TarballLimits;
   now?: string;
   log?: { warn(msg: string): void };
@@ -49,10 +50,14 @@ async function check(
   options: BranchRunOptions,
 ): Promise<BranchOutcome> {
   const gh = new CountingClient(client);
-  const checkRunId = await ensureCheckRun(gh, job, job.sha);
+  // The pushed commit's own configuration (the default branch at that commit).
+  const { checkRunId, config: parsed } = await startJob(gh, job, job.sha, {
+    configRev: job.sha,
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
+  });
+  const { config, issues } = parsed;
   try {
     const snapshot = await snapshotAt(gh, job, job.sha, "pushed", options.limits ?? DEFAULT_TARBALL_LIMITS);
-    const { config, issues } = configOfSnapshot(snapshot);
     const result = checkBranch({ snapshot, config, now: options.now ?? new Date().toISOString() });
     const run = renderBranchCheckRun(
       {

@@ -16,12 +16,23 @@ export class GitHubApiError extends Error {
     readonly retriable: boolean,
     /** Seconds GitHub asked us to wait (Retry-After, or until the rate limit resets). */
     readonly retryAfterSeconds?: number,
+    /** A GraphQL answer with errors (HTTP 200): the error types GitHub gave (`FORBIDDEN`, `NOT_FOUND`). */
+    readonly graphqlErrorTypes?: readonly string[],
   ) {
-    super(describe(operation, status, retryAfterSeconds));
+    super(describe(operation, status, retryAfterSeconds, graphqlErrorTypes));
   }
 }
 
-function describe(operation: string, status: number, retryAfter: number | undefined): string {
+function describe(
+  operation: string,
+  status: number,
+  retryAfter: number | undefined,
+  graphqlTypes: readonly string[] | undefined,
+): string {
+  if (graphqlTypes) {
+    const types = graphqlTypes.length ? ` (${graphqlTypes.join(", ")})` : "";
+    return `GitHub's GraphQL API answered with errors${types} when asked to ${operation}.`;
+  }
   const wait = retryAfter !== undefined ? `; GitHub asked to wait ${retryAfter} s` : "";
   if (status === 0) return `Could not reach GitHub to ${operation}${wait}.`;
   const meaning = MEANINGS[status] ?? (status >= 500 ? "a GitHub server error" : "an error");
@@ -40,6 +51,8 @@ const MEANINGS: Record<number, string> = {
 
 interface ResponseLike {
   status?: unknown;
+  /** Octokit's GraphqlResponseError: the answer's `errors`. */
+  errors?: unknown;
   response?: { headers?: Record<string, unknown> } | undefined;
 }
 
@@ -55,6 +68,13 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 export function toGitHubError(error: unknown, operation: string, nowSeconds?: number): GitHubApiError {
   if (error instanceof GitHubApiError) return error;
   const e = (error ?? {}) as ResponseLike;
+  if (Array.isArray(e.errors) && e.status === undefined) {
+    // Only GitHub's error type names (an enum) are kept: messages can quote repository content.
+    const types = e.errors
+      .map((x) => (x as { type?: unknown }).type)
+      .filter((t): t is string => typeof t === "string" && /^[A-Z_]{1,40}$/.test(t));
+    return new GitHubApiError(operation, 200, false, undefined, [...new Set(types)]);
+  }
   const status = typeof e.status === "number" ? e.status : 0;
   const headers = e.response?.headers;
   const retryAfterHeader = Number(header(headers, "retry-after"));

@@ -1,7 +1,7 @@
 /**
  * What every GitHub job shares: a request-counting client whose failures become typed GitHubApiErrors,
- * the "flux-impact" check run (one per head SHA and name: reused when it exists), completion in
- * annotation batches, repository snapshots from tarballs, the configuration, and the safe failure text.
+ * check-run completion in annotation batches, repository snapshots from tarballs, the configuration note,
+ * and the safe failure text. How a job starts (configuration and check run) is in job-start.ts.
  */
 import { CONFIG_FILE } from "../core/config/parse-config.ts";
 import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts";
@@ -43,56 +43,26 @@ export class CountingClient {
     this.count++;
     return this.inner.request(route, params);
   }
-  async graphql<T>(operation: string, query: string, params: Record<string, unknown>): Promise<T> {
+  /**
+   * A GraphQL request. `partialOk` accepts an answer with errors (its data then has null where they
+   * occurred) when every error is one the caller can live with.
+   */
+  async graphql<T>(
+    operation: string,
+    query: string,
+    params: Record<string, unknown>,
+    partialOk?: (errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>) => boolean,
+  ): Promise<T> {
     this.count++;
     try {
       return await this.inner.graphql<T>(query, params);
     } catch (error) {
+      const partial = error as { data?: unknown; errors?: Array<{ path?: Array<string | number> }> };
+      if (partialOk && partial.data && Array.isArray(partial.errors) && partialOk(partial.errors))
+        return partial.data as T;
       throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
     }
   }
-}
-
-/**
- * The check run of `headSha`: the existing one (a repeated delivery), or a new one in progress. A re-run
- * the user asked for (`fresh`) always gets a new run, as GitHub's "Re-run" expects.
- */
-export async function ensureCheckRun(
-  gh: CountingClient,
-  job: RepoRef,
-  headSha: string,
-  fresh = false,
-): Promise<number> {
-  const repo = { owner: job.owner, repo: job.repo };
-  const found = fresh ? undefined : await latestCheckRun(gh, job, headSha);
-  if (found !== undefined) return found;
-  const created = await call<{ id: number }>(
-    gh,
-    "create the check run",
-    "POST /repos/{owner}/{repo}/check-runs",
-    {
-      ...repo,
-      name: CHECK_NAME,
-      head_sha: headSha,
-      status: "in_progress",
-    },
-  );
-  return created.id;
-}
-
-async function latestCheckRun(
-  gh: CountingClient,
-  job: RepoRef,
-  headSha: string,
-): Promise<number | undefined> {
-  const repo = { owner: job.owner, repo: job.repo };
-  const existing = await call<{ check_runs: Array<{ id: number }> }>(
-    gh,
-    "list the check runs of the head commit",
-    "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-    { ...repo, ref: headSha, check_name: CHECK_NAME, filter: "latest", per_page: 1 },
-  );
-  return existing.check_runs[0]?.id;
 }
 
 export async function snapshotAt(

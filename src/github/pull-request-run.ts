@@ -7,29 +7,34 @@
  * one sticky comment. Anything that fails after the check run exists completes it as neutral with a short,
  * safe message; it is never left in progress.
  *
- * The configuration is read from the merge base, i.e. from the base branch: the PR cannot loosen its own
- * gate.
+ * The configuration is the default branch's (read with the check run in the job's first request, see
+ * job-start.ts): the PR cannot loosen its own gate.
  */
 
-import { configOfSnapshot } from "../core/config/parse-config.ts";
 import type { ChangedFile } from "../core/impact/types.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { startJob } from "./job-start.ts";
 import {
   CHECK_NAME,
   CountingClient,
   call,
   completeCheckRun,
   configNote,
-  ensureCheckRun,
   failCheckRun,
   type GitHubClient,
   serialized,
   snapshotAt,
 } from "./jobs.ts";
-import { type BotIdentity, findStickyComment, type IssueComment, stickyAction } from "./sticky-comment.ts";
+import {
+  type BotIdentity,
+  duplicateStickyComments,
+  findStickyComment,
+  type IssueComment,
+  stickyAction,
+} from "./sticky-comment.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
 
 export { CHECK_NAME, type GitHubClient };
@@ -179,9 +184,21 @@ async function writeComment(
   identity: BotIdentity,
 ): Promise<"create" | "update" | "none"> {
   const repo = { owner: job.owner, repo: job.repo };
-  let existing = findStickyComment(state.comments, identity);
-  if (!existing && state.more) existing = findStickyComment(await restComments(gh, job), identity);
+  let comments = state.comments;
+  if (!findStickyComment(comments, identity) && state.more) comments = await restComments(gh, job);
+  const existing = findStickyComment(comments, identity);
   const action = stickyAction(existing, body, mode, relevant);
+  for (const extra of duplicateStickyComments(comments, identity)) {
+    await call(
+      gh,
+      "delete a duplicate comment",
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
+      {
+        ...repo,
+        comment_id: extra.id,
+      },
+    );
+  }
   if (action.kind === "create") {
     await call(gh, "create the comment", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...repo,
@@ -209,7 +226,12 @@ export function runPullRequestAnalysis(
 async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOptions): Promise<RunOutcome> {
   const gh = new CountingClient(client);
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
-  const checkRunId = await ensureCheckRun(gh, job, job.headSha, options.fresh === true);
+  const { checkRunId, config: parsed } = await startJob(gh, job, job.headSha, {
+    configRev: "HEAD",
+    fresh: options.fresh === true,
+    appId: options.identity.appId,
+  });
+  const { config, issues } = parsed;
   try {
     const compare = await call<CompareResponse>(
       gh,
@@ -220,7 +242,6 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const mergeBase = compare.merge_base_commit.sha;
     const base = await snapshotAt(gh, job, mergeBase, "base", limits);
     const head = await snapshotAt(gh, job, job.headSha, "head", limits);
-    const { config, issues } = configOfSnapshot(base);
     const changedFiles = compare.files?.map(changedFileOf);
     const missing = await exportIgnored(gh, job, head, compare.files ?? []);
     const { report } = analyzePullRequest({

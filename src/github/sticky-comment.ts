@@ -34,7 +34,19 @@ export function findStickyComment(
   comments: readonly IssueComment[],
   me: BotIdentity,
 ): IssueComment | undefined {
-  return comments.filter((c) => isOwnComment(c, me)).sort((a, b) => a.id - b.id)[0];
+  return ownComments(comments, me)[0];
+}
+
+/**
+ * The App's marked comments beyond the sticky one: two deliveries racing on different instances can each
+ * create one before either sees the other; the next run deletes the younger ones.
+ */
+export function duplicateStickyComments(comments: readonly IssueComment[], me: BotIdentity): IssueComment[] {
+  return ownComments(comments, me).slice(1);
+}
+
+function ownComments(comments: readonly IssueComment[], me: BotIdentity): IssueComment[] {
+  return comments.filter((c) => isOwnComment(c, me)).sort((a, b) => a.id - b.id);
 }
 
 export type CommentMode = "always" | "affected" | "never";

@@ -97,14 +97,33 @@ function prState(headRefOid: string, nodes: GqlComment[]) {
   };
 }
 
+/** The job's first request: configuration (default branch, owner's `.github`) and this App's check runs. */
+const isStart = (sha: string) => (b: any) => b.query.includes("checkSuites") && b.variables.sha === sha;
+const isState = (b: any) => b.query.includes("viewerDidAuthor") && b.variables.number === NUMBER;
+
+function started(checkRunIds: number[], config?: string, orgConfig?: string) {
+  return {
+    data: {
+      repository: {
+        config: config === undefined ? null : { text: config },
+        commit: {
+          checkSuites: {
+            nodes: [{ checkRuns: { nodes: checkRunIds.map((databaseId) => ({ databaseId })) } }],
+          },
+        },
+      },
+      org: { config: orgConfig === undefined ? null : { text: orgConfig } },
+    },
+  };
+}
+
 /** The mocks of one analysis, up to (not including) the writes after the stale-write guard. */
 async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlComment[] = []) {
   return scope
     .post(`/app/installations/${opened.installation.id}/access_tokens`)
     .reply(201, TOKEN)
-    .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-    .query({ check_name: "flux-impact", filter: "latest", per_page: "1" })
-    .reply(200, { total_count: 0, check_runs: [] })
+    .post("/graphql", isStart(HEAD))
+    .reply(200, started([]))
     .post(
       `${REPO_PATH}/check-runs`,
       (b) => b.head_sha === HEAD && b.status === "in_progress" && b.name === "flux-impact",
@@ -117,7 +136,7 @@ async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlCom
     .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
     .reply(200, HEAD_TARBALL, GZIP)
-    .post("/graphql", (b) => b.variables.number === NUMBER && b.query.includes("viewerDidAuthor"))
+    .post("/graphql", isState)
     .reply(200, prState(headNow, comments));
 }
 
@@ -210,6 +229,23 @@ describe("github/app pull_request", () => {
     expect(updated).toBe(expectedComment());
   });
 
+  it("repairs a race between instances that left two comments: the oldest is kept, the younger deleted", async () => {
+    const scope = await analysisMocks(nock(API), HEAD, [
+      { databaseId: 21, body: expectedComment(), viewerDidAuthor: true },
+      { databaseId: 22, body: expectedComment(), viewerDidAuthor: true },
+      { databaseId: 23, body: `${COMMENT_MARKER}\nplanted`, viewerDidAuthor: false },
+    ]);
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .delete(`${REPO_PATH}/issues/comments/22`)
+      .reply(204);
+
+    await (await probot()).receive({ id: "d2b", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
   it("processes the same delivery twice into one check run and one comment", async () => {
     const app = await probot();
     let comments = 0;
@@ -224,9 +260,8 @@ describe("github/app pull_request", () => {
 
     // The redelivery finds the check run of the head commit and its own, identical comment: no new writes.
     const second = nock(API)
-      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 1, check_runs: [{ id: 77 }] })
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([77]))
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
@@ -234,7 +269,7 @@ describe("github/app pull_request", () => {
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .reply(200, HEAD_TARBALL, GZIP)
-      .post("/graphql")
+      .post("/graphql", isState)
       .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }]))
       .patch(`${REPO_PATH}/check-runs/77`)
       .reply(200, { id: 77 });
@@ -269,9 +304,8 @@ describe("github/app pull_request", () => {
   it("completes the check run as neutral with a clear message when the head commit is gone (404)", async () => {
     const patches: any[] = [];
     const scope = tokenMock(opened.installation.id)
-      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 1, check_runs: [{ id: 78 }] })
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([78]))
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
@@ -341,9 +375,8 @@ describe("github/app out-of-order deliveries", () => {
       [NEWER, 72],
     ] as const) {
       scope
-        .get(`${REPO_PATH}/commits/${sha}/check-runs`)
-        .query(true)
-        .reply(200, { total_count: 0, check_runs: [] })
+        .post("/graphql", isStart(sha))
+        .reply(200, started([]))
         .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === sha)
         .reply(201, { id })
         .get(`${REPO_PATH}/compare/${BASE}...${sha}`)
@@ -361,7 +394,7 @@ describe("github/app out-of-order deliveries", () => {
         .reply(200, { id });
     }
     scope
-      .post("/graphql")
+      .post("/graphql", isState)
       .times(2)
       .reply(200, current)
       .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
@@ -401,10 +434,9 @@ describe("github/app concurrent deliveries", () => {
     let created = 0;
     let comments = 0;
     const scope = tokenMock(opened.installation.id)
-      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-      .query(true)
+      .post("/graphql", isStart(HEAD))
       .times(2)
-      .reply(() => [200, { check_runs: created ? [{ id: 77 }] : [] }])
+      .reply(() => [200, started(created ? [77] : [])])
       .post(`${REPO_PATH}/check-runs`)
       .times(2)
       .reply(() => {
@@ -421,7 +453,7 @@ describe("github/app concurrent deliveries", () => {
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .times(2)
       .reply(200, HEAD_TARBALL, GZIP)
-      .post("/graphql")
+      .post("/graphql", isState)
       .times(2)
       .reply(() => [
         200,
@@ -459,9 +491,8 @@ describe("github/app export-ignored files", () => {
     const patches: any[] = [];
     let posted = "";
     const scope = tokenMock(opened.installation.id)
-      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 0, check_runs: [] })
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([]))
       .post(`${REPO_PATH}/check-runs`)
       .reply(201, { id: 70 })
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
@@ -480,7 +511,7 @@ describe("github/app export-ignored files", () => {
       .get(`${REPO_PATH}/contents/ops%2Ftoken.env`)
       .query({ ref: HEAD })
       .reply(200, `GH_TOKEN=${token}\n`, { "content-type": "application/vnd.github.raw" })
-      .post("/graphql")
+      .post("/graphql", isState)
       .reply(200, prState(HEAD, []))
       .patch(`${REPO_PATH}/check-runs/70`, (b) => {
         patches.push(b);
@@ -512,9 +543,8 @@ describe("github/app push", () => {
     const sha = pushToMain.after as string;
     const patches: any[] = [];
     const scope = tokenMock(pushToMain.installation.id)
-      .get(`${REPO_PATH}/commits/${sha}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 0, check_runs: [] })
+      .post("/graphql", isStart(sha))
+      .reply(200, started([]))
       .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === sha && b.status === "in_progress")
       .reply(201, { id: 90 })
       .get(`${REPO_PATH}/tarball/${sha}`)
@@ -553,6 +583,8 @@ describe("github/app push", () => {
 /** The analysis mocks after the check run exists, for a fresh (user-asked) re-run. */
 async function freshRunMocks(scope: nock.Scope, id: number) {
   return scope
+    .post("/graphql", isStart(HEAD))
+    .reply(200, started([id - 1])) // an earlier run exists; a re-run asked for by a user gets a new one
     .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === HEAD && b.status === "in_progress")
     .reply(201, { id })
     .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
@@ -562,7 +594,7 @@ async function freshRunMocks(scope: nock.Scope, id: number) {
     .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
     .reply(200, HEAD_TARBALL, GZIP)
-    .post("/graphql")
+    .post("/graphql", isState)
     .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }]))
     .patch(`${REPO_PATH}/check-runs/${id}`, (b) => b.status === "completed")
     .reply(200, { id });
@@ -647,9 +679,8 @@ describe("github/app failures end in a completed check run", () => {
   /** Mocks up to the head tarball, whose reply the test chooses. */
   function untilHeadTarball() {
     return tokenMock(opened.installation.id)
-      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
-      .query(true)
-      .reply(200, { total_count: 0, check_runs: [] })
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([]))
       .post(`${REPO_PATH}/check-runs`)
       .reply(201, { id: 60 })
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
@@ -681,7 +712,7 @@ describe("github/app failures end in a completed check run", () => {
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .reply(200, HEAD_TARBALL, GZIP)
-      .post("/graphql")
+      .post("/graphql", isState)
       .reply(200, prState(HEAD, []))
       .patch(`${REPO_PATH}/check-runs/60`, (b) => b.conclusion === "failure")
       .reply(200, { id: 60 })
@@ -732,5 +763,175 @@ describe("github/app failures end in a completed check run", () => {
 
     expect(scope.pendingMocks()).toEqual([]);
     expect(summary).toMatch(/^The repository archive is 1 MB compressed, over the 512 KB limit/);
+  });
+});
+
+describe("github/app configuration comes from the default branch", () => {
+  /** One analysis whose start answer is `start`; returns the check run's summary and whether a comment was posted. */
+  async function analyzeWith(start: unknown, extra: (s: nock.Scope) => nock.Scope = (s) => s) {
+    let summary = "";
+    let commented = false;
+    const scope = extra(
+      tokenMock(opened.installation.id)
+        .post("/graphql", isStart(HEAD))
+        .reply(200, start as nock.Body),
+    )
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 50 })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, BASE_TARBALL, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP)
+      .post("/graphql", isState)
+      .reply(200, prState(HEAD, []))
+      .patch(`${REPO_PATH}/check-runs/50`, (b) => {
+        summary = b.output.summary;
+        return b.status === "completed";
+      })
+      .reply(200, { id: 50 });
+    nock(API)
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .optionally()
+      .reply(() => {
+        commented = true;
+        return [201, { id: 9 }];
+      });
+    await (await probot()).receive({ id: "cfg", name: "pull_request", payload: opened as any });
+    expect(scope.pendingMocks()).toEqual([]);
+    nock.cleanAll(); // the optional comment mock
+    return { summary, commented };
+  }
+
+  it("reads the repository's file on the default branch (HEAD), never the pull request's", async () => {
+    let file = "";
+    const result = await analyzeWith(started([], "comment: never\n"), (s) =>
+      s.on("request", (_req, _i, body) => {
+        if (typeof body === "string" && body.includes("checkSuites")) file = JSON.parse(body).variables.file;
+      }),
+    );
+    expect(file).toBe("HEAD:.github/flux-impact.yml");
+    expect(result.commented).toBe(false);
+  });
+
+  it("falls back to the owner's .github repository, and to the defaults when that does not exist", async () => {
+    expect((await analyzeWith(started([], undefined, "comment: never\n"))).commented).toBe(false);
+
+    const orgMissing = {
+      ...started([]),
+      errors: [
+        {
+          type: "NOT_FOUND",
+          path: ["org"],
+          message: "Could not resolve to a Repository with the name 'x/.github'.",
+        },
+      ],
+    };
+    (orgMissing.data as any).org = null;
+    expect((await analyzeWith(orgMissing)).commented).toBe(true);
+  });
+
+  it("_extends: the shared file is read (one more request) and the repository's own settings win", async () => {
+    const own = "_extends: gitops-config\ncomment: always\n";
+    let path = "";
+    const result = await analyzeWith(started([], own), (s) =>
+      s.get(new RegExp(`^/repos/${OWNER}/gitops-config/contents/`)).reply((uri) => {
+        path = decodeURIComponent(uri);
+        return [200, "comment: never\nfailOn: [warning, error]\n"];
+      }),
+    );
+    expect(path).toBe(`/repos/${OWNER}/gitops-config/contents/.github/flux-impact.yml`);
+    expect(result.commented).toBe(true); // own `comment: always` wins over the shared `never`
+    expect(result.summary).not.toContain("is invalid");
+  });
+
+  it("an invalid file or a missing _extends target is explained in the check run, defaults used", async () => {
+    const bad = await analyzeWith(started([], "comment: sometimes\n"));
+    expect(bad.summary).toContain("`.github/flux-impact.yml` is invalid");
+    expect(bad.summary).toContain("must be one of always, affected, never");
+
+    const missing = await analyzeWith(started([], "_extends: nowhere\n"), (s) =>
+      s.get(new RegExp(`^/repos/${OWNER}/nowhere/contents/`)).reply(404, { message: "Not Found" }),
+    );
+    expect(missing.summary).toContain("could not be read (not found)");
+  });
+});
+
+describe("github/app GraphQL failures", () => {
+  it("the pull request re-read failing (502) completes the check run as neutral with a clear message", async () => {
+    let summary = "";
+    const scope = tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([]))
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 61 })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, BASE_TARBALL, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP)
+      .post("/graphql", isState)
+      .reply(502, { message: "Bad Gateway" })
+      .patch(`${REPO_PATH}/check-runs/61`, (b) => {
+        summary = b.conclusion === "neutral" ? b.output.summary : "";
+        return true;
+      })
+      .reply(200, { id: 61 });
+
+    await (await probot()).receive({ id: "g1", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(summary).toBe(
+      "GitHub answered 502 (a GitHub server error) when asked to re-read the pull request.",
+    );
+  });
+
+  it("a GraphQL error answer (200 with errors) on the re-read is a failure too, never a crash or a stale write", async () => {
+    let summary = "";
+    const scope = tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([62]))
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, BASE_TARBALL, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP)
+      .post("/graphql", isState)
+      .reply(200, {
+        data: null,
+        errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }],
+      })
+      .patch(`${REPO_PATH}/check-runs/62`, (b) => {
+        summary = b.conclusion === "neutral" ? b.output.summary : "";
+        return true;
+      })
+      .reply(200, { id: 62 });
+
+    await (await probot()).receive({ id: "g2", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(summary).toBe(
+      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to re-read the pull request.",
+    );
+    expect(summary).not.toContain("Resource not accessible");
+  });
+
+  it("the first request failing writes nothing (no check run is left in progress) and the delivery fails for a retry", async () => {
+    const scope = tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, { data: null, errors: [{ type: "FORBIDDEN", path: ["repository"], message: "no" }] });
+
+    await expect(
+      (await probot()).receive({ id: "g3", name: "pull_request", payload: opened as any }),
+    ).rejects.toThrow(
+      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to read the configuration and the check runs.",
+    );
+    expect(scope.pendingMocks()).toEqual([]);
   });
 });

@@ -61,4 +61,24 @@ describe("github/errors", () => {
     expect(JSON.stringify({ ...e, text: e.message, stack: e.stack })).not.toContain("ghs_should_not_leak");
     expect(e.message).not.toContain("upstream message");
   });
+
+  it("a GraphQL answer with errors names the error types only, never GitHub's messages", () => {
+    const error = Object.assign(
+      new Error("Request failed due to following response errors: 'secret.yaml' …"),
+      {
+        name: "GraphqlResponseError",
+        errors: [
+          { type: "FORBIDDEN", message: "Resource not accessible: ghs_should_not_leak" },
+          { type: "FORBIDDEN", message: "again" },
+          { type: "<b>x</b>", message: "odd" },
+        ],
+        data: null,
+      },
+    );
+    const typed = toGitHubError(error, "re-read the pull request");
+    expect(typed).toMatchObject({ status: 200, retriable: false, graphqlErrorTypes: ["FORBIDDEN"] });
+    expect(typed.message).toBe(
+      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to re-read the pull request.",
+    );
+  });
 });

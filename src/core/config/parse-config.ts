@@ -103,7 +103,8 @@ function parseObject(
   const shape = schema.shape as Record<string, z.ZodType>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(shape, key))
+    // `_extends` (shared configuration) is resolved by the adapter, see extends.ts.
+    if (!Object.hasOwn(shape, key) && !(at.length === 0 && key === "_extends"))
       issues.push({ at: [...at, key], message: unknownField(Object.keys(shape)) });
   }
   for (const [key, field] of Object.entries(shape)) {

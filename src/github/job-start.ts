@@ -1,0 +1,135 @@
+/**
+ * How every job starts: one GraphQL request reads the configuration (`.github/flux-impact.yml` of the
+ * default branch for pull requests, of the pushed commit for pushes, else the owner's `.github`
+ * repository's file, as Probot's `context.config` does) and this App's latest "flux-impact" check run on
+ * the commit (a repeated delivery reuses it); then the check run is created when there is none. An
+ * `_extends` costs one more request. A pull request therefore cannot loosen its own gate: its head's
+ * configuration is never read.
+ */
+import { extendedConfig, extendsTarget } from "../core/config/extends.ts";
+import { CONFIG_FILE, type ParsedConfig, parseConfigText } from "../core/config/parse-config.ts";
+import { toGitHubError } from "./errors.ts";
+import { CHECK_NAME, type CountingClient, call, type RepoRef } from "./jobs.ts";
+
+export interface JobStart {
+  checkRunId: number;
+  config: ParsedConfig;
+}
+
+export interface StartOptions {
+  /** The revision whose configuration applies: "HEAD" (the default branch) or a commit SHA. */
+  configRev: string;
+  /** A re-run the user asked for: a new check run even when one exists (GitHub's "Re-run" expects it). */
+  fresh?: boolean;
+  /** The App's id: only its own check runs are reused. */
+  appId?: number;
+}
+
+const START = `query ($owner: String!, $repo: String!, $sha: GitObjectID!, $file: String!, $check: String!, $appId: Int) {
+  repository(owner: $owner, name: $repo) {
+    config: object(expression: $file) { ... on Blob { text } }
+    commit: object(oid: $sha) {
+      ... on Commit {
+        checkSuites(first: 20, filterBy: { appId: $appId, checkName: $check }) {
+          nodes { checkRuns(first: 20, filterBy: { checkName: $check }) { nodes { databaseId } } }
+        }
+      }
+    }
+  }
+  org: repository(owner: $owner, name: ".github") {
+    config: object(expression: $file) { ... on Blob { text } }
+  }
+}`;
+
+interface StartData {
+  repository: {
+    config: { text?: string | null } | null;
+    commit: {
+      checkSuites?: { nodes: Array<{ checkRuns: { nodes: Array<{ databaseId: number }> } }> };
+    } | null;
+  };
+  org: { config: { text?: string | null } | null } | null;
+}
+
+export async function startJob(
+  gh: CountingClient,
+  job: RepoRef,
+  headSha: string,
+  options: StartOptions,
+): Promise<JobStart> {
+  const data = await gh.graphql<StartData>(
+    "read the configuration and the check runs",
+    START,
+    {
+      owner: job.owner,
+      repo: job.repo,
+      sha: headSha,
+      file: `${options.configRev}:${CONFIG_FILE}`,
+      check: CHECK_NAME,
+      ...(Number.isFinite(options.appId) ? { appId: options.appId } : {}),
+    },
+    // The owner has no `.github` repository, or the App cannot read it: that part is null, the rest holds.
+    (errors) => errors.every((e) => e.path?.[0] === "org"),
+  );
+  const runs = (data.repository.commit?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns.nodes);
+  const existing = options.fresh ? undefined : Math.max(...runs.map((r) => r.databaseId));
+  const checkRunId =
+    existing !== undefined && Number.isFinite(existing) ? existing : await createCheckRun(gh, job, headSha);
+  const own = data.repository.config?.text ?? undefined;
+  const text = own ?? data.org?.config?.text ?? undefined;
+  return { checkRunId, config: await resolveConfig(gh, job, text) };
+}
+
+async function createCheckRun(gh: CountingClient, job: RepoRef, headSha: string): Promise<number> {
+  const created = await call<{ id: number }>(
+    gh,
+    "create the check run",
+    "POST /repos/{owner}/{repo}/check-runs",
+    {
+      owner: job.owner,
+      repo: job.repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: "in_progress",
+    },
+  );
+  return created.id;
+}
+
+/** The configuration of `text`, with its `_extends` read from the contents API (one request). */
+async function resolveConfig(
+  gh: CountingClient,
+  job: RepoRef,
+  text: string | undefined,
+): Promise<ParsedConfig> {
+  if (text === undefined) return parseConfigText(undefined);
+  const target = extendsTarget(text, job.owner);
+  if (target === undefined) return parseConfigText(text);
+  if ("issue" in target) {
+    const parsed = parseConfigText(text);
+    return { config: parsed.config, issues: [target.issue, ...parsed.issues] };
+  }
+  const { owner, repo, path } = target.target;
+  const name = `${owner}/${repo}:${path}`;
+  try {
+    const data = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner,
+      repo,
+      path,
+      mediaType: { format: "raw" },
+    });
+    const body = data.data;
+    const extended =
+      typeof body === "string"
+        ? body
+        : new TextDecoder().decode(body instanceof ArrayBuffer ? body : new Uint8Array());
+    return extendedConfig(text, { text: extended, name });
+  } catch (error) {
+    const e = toGitHubError(error, "read the extended configuration");
+    return extendedConfig(text, {
+      text: undefined,
+      name,
+      missing: e.status === 404 ? "not found" : `GitHub answered ${e.status}`,
+    });
+  }
+}
