@@ -105,14 +105,56 @@ const Stale = z
 
 const FailedRuns = z
   .strictObject({
-    enabled: z.boolean().default(true).describe("Open or update an issue when a default-branch check fails."),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Open an issue when a workflow run fails on the default branch (closed by the next success).",
+      ),
     labels: z
       .array(label)
       .default(() => ["flux-impact", "ci-failure"])
       .describe("Labels of that issue."),
+    workflows: z
+      .array(nonEmpty)
+      .default(() => ["*"])
+      .describe("Workflows watched: names or workflow file paths, `*` matching any characters."),
+    ignoreWorkflows: z
+      .array(nonEmpty)
+      .default(() => [])
+      .describe("Workflows never reported (names or file paths, `*` wildcards); wins over `workflows`."),
+    pullRequests: z
+      .boolean()
+      .default(true)
+      .describe("Show failed runs of a pull request's head commit in its sticky comment (never an issue)."),
   })
-  .default(() => ({ enabled: true, labels: ["flux-impact", "ci-failure"] }))
-  .describe("Issues about failed checks on the default branch.");
+  .default(() => ({
+    enabled: true,
+    labels: ["flux-impact", "ci-failure"],
+    workflows: ["*"],
+    ignoreWorkflows: [],
+    pullRequests: true,
+  }))
+  .describe("Issues about failed workflow runs on the default branch.");
+
+const Dashboard = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Maintain the GitOps health dashboard issue."),
+    title: z
+      .string()
+      .min(1)
+      .max(100)
+      .default("GitOps health dashboard")
+      .describe("Title of the dashboard issue (it is found by its hidden marker, not by title)."),
+    labels: z
+      .array(label)
+      .default(() => ["flux-impact"])
+      .describe("Labels of the dashboard issue."),
+  })
+  .default(() => ({ enabled: true, title: "GitOps health dashboard", labels: ["flux-impact"] }))
+  .describe(
+    "One bot-maintained issue: dependsOn graph, disabled services, failing workflows, health findings.",
+  );
 
 export const AppConfig = z
   .strictObject({
@@ -154,6 +196,7 @@ export const AppConfig = z
     diff: Diff,
     stale: Stale,
     failedRuns: FailedRuns,
+    dashboard: Dashboard,
   })
   .describe("flux-impact repository configuration (.github/flux-impact.yml).");
 

@@ -1,0 +1,185 @@
+/**
+ * The GitOps health dashboard: one issue the App keeps up to date (found by its marker, edited in place,
+ * never duplicated). Sections, each shown only when it has something: failing workflows (the open
+ * failed-run issues), disabled services with their ages (and their stale issues), repository-health and
+ * other findings on the default branch, and the dependsOn graph of every Flux Kustomization as Mermaid,
+ * grouped by namespace. It fits GitHub's body limit by dropping whole entries (graph first, then
+ * findings, then services), never cutting Markdown. Nothing in it changes unless the repository does, so
+ * an unchanged dashboard is not rewritten.
+ */
+import { compareDiagnostics, type Diagnostic, severityCounts } from "../diagnostics.ts";
+import type { RepositoryModel } from "../model.ts";
+import { type Block, fitBlocks } from "../report/budget.ts";
+import { fileUrl, mdCode, mdFence, mdInline, mdLink } from "../report/markdown.ts";
+import { mermaidLabel } from "../report/mermaid.ts";
+import { plural } from "../report/sections/common.ts";
+import { findingLine } from "../report/sections/findings.ts";
+import { maskCredentials } from "../secrets/mask.ts";
+import { type BotIssue, issueMarker, parseIssueMarker } from "./bot-issues.ts";
+import type { ServiceAge } from "./stale.ts";
+
+/** GitHub refuses issue bodies over 65,536 characters; keep a margin. */
+export const ISSUE_BODY_MAX = 60_000;
+const GRAPH_NODES_MAX = 200;
+const GRAPH_EDGES_MAX = 400;
+
+export interface DashboardInput {
+  title: string;
+  model: Pick<RepositoryModel, "kustomizations">;
+  findings: readonly Diagnostic[];
+  services: readonly ServiceAge[];
+  /** The App's issues (the open workflow ones are listed). */
+  issues: readonly BotIssue[];
+  staleDays: number;
+  branch: string;
+  sha: string;
+  /** `https://github.com/o/r/blob/<sha>`. */
+  blobUrl?: string;
+  commitUrl?: string;
+}
+
+export function dashboardMarker(): string {
+  return issueMarker("dashboard", "health");
+}
+
+export function renderDashboard(input: DashboardInput): { title: string; body: string } {
+  const head = { ref: input.sha, ...(input.blobUrl ? { blobUrl: input.blobUrl } : {}) };
+  const n = severityCounts(input.findings);
+  const failing = input.issues.filter(
+    (i) => i.state === "open" && parseIssueMarker(i.body)?.kind === "workflow",
+  );
+  const stale = input.services.filter((s) => s.stale);
+  const blocks: Block[] = [
+    {
+      text: `${dashboardMarker()}\nThe state of ${mdCode(input.branch)} at ${mdLink(input.sha.slice(0, 7), input.commitUrl)}, kept up to date by flux-impact on every push and daily.\n\n| | |\n|---|---|\n| Flux Kustomizations | ${input.model.kustomizations.length} |\n| Failing workflows | ${failing.length} |\n| Disabled services | ${input.services.length} (${stale.length} stale, over ${input.staleDays} days) |\n| Findings | ${n.error} errors, ${n.warning} warnings, ${n.notice} notices |\n\n`,
+      essential: true,
+    },
+  ];
+
+  if (failing.length) {
+    blocks.push({ text: "## ❌ Failing workflows\n\n", essential: true });
+    for (const i of failing)
+      blocks.push({ text: `- ${mdLink(`#${i.number}`, i.url)} ${mdInline(i.title)}\n`, essential: true });
+    blocks.push({ text: "\n", essential: true });
+  }
+
+  if (input.services.length) {
+    blocks.push({
+      text: "## Disabled services\n\n| Service | Disabled | Issue |\n|---|---|---|\n",
+      needs: ["services"],
+    });
+    const ordered = [...input.services].sort(
+      (a, b) => (b.days ?? -1) - (a.days ?? -1) || (a.file < b.file ? -1 : 1),
+    );
+    for (const s of ordered) {
+      const age = s.days !== undefined ? `${s.days} days${s.stale ? " ⚠️" : ""}` : "unknown";
+      const name = s.kustomizations.map((k) => k.key).join(", ") || s.file;
+      blocks.push({
+        text: `| ${mdLink(name, fileUrl(input.blobUrl, s.file))} | ${age} | ${s.issue ? `#${s.issue}` : "—"} |\n`,
+        group: "services",
+      });
+    }
+    blocks.push({ text: "\n", needs: ["services"] });
+  }
+
+  const findings = [...input.findings].sort(compareDiagnostics);
+  if (findings.length) {
+    blocks.push({ text: "## Findings\n\n", needs: ["findings"] });
+    for (const d of findings) blocks.push({ text: `${findingLine(d, head)}\n`, group: "findings" });
+    blocks.push({ text: "\n", needs: ["findings"] });
+  }
+
+  const graph = dependsOnMermaid(input.model);
+  if (graph.edges > 0) {
+    blocks.push({
+      text: `<details><summary>dependsOn graph (${plural(graph.nodes, "Kustomization")}${graph.omitted ? `, ${graph.omitted} without dependencies left out` : ""})</summary>\n\n${mdFence(graph.source, "mermaid")}\n</details>\n\n`,
+      group: "graph",
+    });
+  }
+  blocks.push({
+    text: "<sub>Disabled means a Flux manifest renamed to `.dis`; ages come from git history. Configure in `.github/flux-impact.yml` (`stale`, `failedRuns`, `dashboard`).</sub>\n",
+    essential: true,
+  });
+
+  const fitted = fitBlocks(
+    blocks,
+    [
+      {
+        id: "graph",
+        order: "largest",
+        note: () =>
+          "_The dependsOn graph is too large to show here; `flux-impact graph --format mermaid` prints it._",
+      },
+      {
+        id: "findings",
+        order: "last",
+        note: (k) => `_${plural(k, "more finding")} did not fit; \`flux-impact check\` lists all._`,
+      },
+      {
+        id: "services",
+        order: "last",
+        note: (k) => `_${plural(k, "more disabled service")} did not fit; \`flux-impact stale\` lists all._`,
+      },
+    ],
+    ISSUE_BODY_MAX,
+    "_The dashboard is too large to show here._",
+  );
+  return { title: input.title, body: maskCredentials(fitted.text) };
+}
+
+/**
+ * Kustomizations as boxes in one subgraph per namespace, an arrow from each dependency to what waits for
+ * it. Only Kustomizations with a dependsOn edge are drawn (the others are counted); bounded in nodes and
+ * edges. Ids are generated, labels escaped (mermaidLabel).
+ */
+export function dependsOnMermaid(model: Pick<RepositoryModel, "kustomizations">): {
+  source: string;
+  nodes: number;
+  edges: number;
+  omitted: number;
+} {
+  const keys = new Set(model.kustomizations.map((k) => k.key));
+  const edges: Array<[string, string]> = [];
+  const linked = new Set<string>();
+  for (const k of model.kustomizations) {
+    for (const d of k.spec.dependsOn) {
+      const to = `${d.namespace}/${d.name}`;
+      edges.push([to, k.key]);
+      linked.add(to);
+      linked.add(k.key);
+    }
+  }
+  const nodes = [...linked].sort().slice(0, GRAPH_NODES_MAX);
+  const id = new Map(nodes.map((key, i) => [key, `k${i}`]));
+  const byNamespace = new Map<string, string[]>();
+  for (const key of nodes) {
+    const ns = key.slice(0, key.indexOf("/"));
+    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), key]);
+  }
+  const lines = ["flowchart LR"];
+  let g = 0;
+  for (const [ns, members] of byNamespace) {
+    lines.push(`  subgraph g${g++}["${mermaidLabel(ns)}"]`);
+    for (const key of members) {
+      const missing = !keys.has(key);
+      lines.push(
+        `    ${id.get(key)}["${mermaidLabel(key.slice(ns.length + 1))}${missing ? " (missing)" : ""}"]`,
+      );
+    }
+    lines.push("  end");
+  }
+  let drawn = 0;
+  for (const [from, to] of edges) {
+    const a = id.get(from);
+    const b = id.get(to);
+    if (a === undefined || b === undefined || drawn >= GRAPH_EDGES_MAX) continue;
+    lines.push(`  ${a} --> ${b}`);
+    drawn++;
+  }
+  return {
+    source: `${lines.join("\n")}\n`,
+    nodes: nodes.length,
+    edges: drawn,
+    omitted: model.kustomizations.length - nodes.filter((n) => keys.has(n)).length,
+  };
+}
