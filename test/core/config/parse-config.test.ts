@@ -48,7 +48,8 @@ describe("core/config/parse-config", () => {
         comment: "always",
         diff: { stripLabels: ["team"], stripAnnotations: [] },
         stale: { days: 60, maxIssuesPerRun: 2, labels: ["stale"], dryRun: false },
-        failedRuns: { enabled: false, labels: ["ci"] },
+        failedRuns: { ...DEFAULT_CONFIG.failedRuns, enabled: false, labels: ["ci"] },
+        dashboard: DEFAULT_CONFIG.dashboard,
       },
       issues: [],
     });
@@ -177,7 +178,7 @@ describe("core/config/parse-config", () => {
         path: "failon",
         message:
           "unknown field (expected one of clusterPaths, rules, failOn, failOnExisting, ignore, secrets, comment, " +
-          "diff, stale, failedRuns)",
+          "diff, stale, failedRuns, dashboard)",
       },
       { path: "diff.stripLabel", message: "unknown field (expected one of stripLabels, stripAnnotations)" },
     ]);
@@ -252,7 +253,7 @@ describe("core/config/parse-config", () => {
         path: "colour",
         message:
           "unknown field (expected one of clusterPaths, rules, failOn, failOnExisting, ignore, secrets, comment, " +
-          "diff, stale, failedRuns)",
+          "diff, stale, failedRuns, dashboard)",
         line: 11,
       },
     ]);

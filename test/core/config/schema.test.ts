@@ -22,7 +22,14 @@ const DEFAULTS = {
     stripAnnotations: ["checksum/config", "checksum/secret"],
   },
   stale: { days: 30, maxIssuesPerRun: 5, labels: ["flux-impact", "stale-service"], dryRun: true },
-  failedRuns: { enabled: true, labels: ["flux-impact", "ci-failure"] },
+  failedRuns: {
+    enabled: true,
+    labels: ["flux-impact", "ci-failure"],
+    workflows: ["*"],
+    ignoreWorkflows: [],
+    pullRequests: true,
+  },
+  dashboard: { enabled: true, title: "GitOps health dashboard", labels: ["flux-impact"] },
 };
 
 describe("core/config/schema", () => {
