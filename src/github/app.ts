@@ -8,8 +8,10 @@
 import type { Context, Probot } from "probot";
 import { runBranchCheck } from "./branch-run.ts";
 import { CountingClient, call } from "./jobs.ts";
+import { runMaintenance } from "./maintenance.ts";
 import { CHECK_NAME, runPullRequestAnalysis } from "./pull-request-run.ts";
 import type { TarballLimits } from "./tarball.ts";
+import { runWorkflowRun } from "./workflow-run.ts";
 
 /** `/flux-impact recheck` alone on the comment's first line. */
 const RECHECK = /^\s*\/flux-impact\s+recheck\s*(?:\n|$)/;
@@ -137,18 +139,57 @@ export function createApp(options: AppOptions = {}) {
       const { payload } = context;
       const branch = payload.repository.default_branch;
       if (payload.ref !== `refs/heads/${branch}` || payload.deleted || /^0+$/.test(payload.after)) return;
+      const repo = { owner: payload.repository.owner?.login ?? "", repo: payload.repository.name };
       const outcome = await runBranchCheck(
         context.octokit,
-        {
-          owner: payload.repository.owner?.login ?? "",
-          repo: payload.repository.name,
-          sha: payload.after,
-          branch,
-        },
+        { ...repo, sha: payload.after, branch },
         { appId, log: context.log, ...limits },
       );
       context.log.info(
         `flux-impact ${payload.repository.full_name}@${payload.after.slice(0, 7)} (${branch}): ${outcome.kind} (${outcome.requests} requests)`,
+      );
+      if (outcome.kind !== "completed") return;
+      // The stale-service sweep and the dashboard, on the snapshot the check just read.
+      const maintenance = await runMaintenance(
+        context.octokit,
+        { ...repo, known: { sha: payload.after, branch, ...outcome.known } },
+        { log: context.log },
+      );
+      context.log.info(
+        `flux-impact ${payload.repository.full_name}: ${maintenance.disabled} disabled services (${maintenance.stale} stale), ${maintenance.opened.length} issues opened, ${maintenance.closed} closed${maintenance.dryRun ? " (dry run)" : ""}, dashboard ${maintenance.dashboard} (${maintenance.requests} requests)`,
+      );
+    });
+
+    app.on("workflow_run.completed", async (context) => {
+      const { payload } = context;
+      const run = payload.workflow_run;
+      const outcome = await runWorkflowRun(
+        context.octokit,
+        {
+          owner: payload.repository.owner.login,
+          repo: payload.repository.name,
+          defaultBranch: payload.repository.default_branch,
+          run: {
+            id: run.id,
+            attempt: run.run_attempt ?? 1,
+            number: run.run_number,
+            name: run.name ?? payload.workflow?.name ?? run.path,
+            path: run.path,
+            conclusion: run.conclusion,
+            headBranch: run.head_branch,
+            headSha: run.head_sha,
+            event: run.event,
+            url: run.html_url,
+          },
+          // Only pull requests of this repository (a fork's are not listed by GitHub, nor ours to edit).
+          pullRequests: (run.pull_requests ?? []).flatMap((p) =>
+            p && p.base.repo.id === payload.repository.id ? [{ number: p.number }] : [],
+          ),
+        },
+        { identity: { appId }, log: context.log, ...limits },
+      );
+      context.log.info(
+        `flux-impact ${payload.repository.full_name} workflow ${run.path} #${run.run_number} ${run.conclusion}: ${outcome.kind}${"why" in outcome ? ` (${outcome.why})` : ""} (${outcome.requests} requests)`,
       );
     });
   };

@@ -4,8 +4,10 @@
  * Failures complete the check run as neutral with a safe message.
  */
 
-import { checkBranch } from "../core/pull-request.ts";
+import type { ParsedConfig } from "../core/config/parse-config.ts";
+import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
 import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
+import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { startJob } from "./job-start.ts";
 import {
   CountingClient,
@@ -25,7 +27,14 @@ export interface BranchJob extends RepoRef {
 }
 
 export type BranchOutcome =
-  | { kind: "completed"; conclusion: string; findings: number; requests: number }
+  | {
+      kind: "completed";
+      conclusion: string;
+      findings: number;
+      requests: number;
+      /** What the maintenance run after a push reuses. */
+      known: { snapshot: RepoSnapshot; config: ParsedConfig; check: BranchCheck };
+    }
   | { kind: "failed"; message: string; requests: number };
 
 export interface BranchRunOptions {
@@ -85,6 +94,7 @@ async function check(
       conclusion: run.conclusion,
       findings: result.findings.length,
       requests: gh.count,
+      known: { snapshot, config: parsed, check: result },
     };
   } catch (error) {
     const message = await failCheckRun(gh, job, checkRunId, error, {

@@ -25,9 +25,21 @@ export interface StartOptions {
   appId?: number;
 }
 
+/** The configuration fields of a query (`$file` = "<rev>:.github/flux-impact.yml"); see configOfAnswer. */
+export const CONFIG_FIELD = "config: object(expression: $file) { ... on Blob { text } }";
+export const ORG_CONFIG = `org: repository(owner: $owner, name: ".github") { ${CONFIG_FIELD} }`;
+/** Errors a query with ORG_CONFIG can live with: the owner has no `.github` repository, or no access. */
+export const orgMissingOk = (errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>) =>
+  errors.every((e) => e.path?.[0] === "org");
+
+export interface ConfigAnswer {
+  repository: { config: { text?: string | null } | null } | null;
+  org: { config: { text?: string | null } | null } | null;
+}
+
 const START = `query ($owner: String!, $repo: String!, $sha: GitObjectID!, $file: String!, $check: String!, $appId: Int) {
   repository(owner: $owner, name: $repo) {
-    config: object(expression: $file) { ... on Blob { text } }
+    ${CONFIG_FIELD}
     commit: object(oid: $sha) {
       ... on Commit {
         checkSuites(first: 20, filterBy: { appId: $appId, checkName: $check }) {
@@ -36,9 +48,7 @@ const START = `query ($owner: String!, $repo: String!, $sha: GitObjectID!, $file
       }
     }
   }
-  org: repository(owner: $owner, name: ".github") {
-    config: object(expression: $file) { ... on Blob { text } }
-  }
+  ${ORG_CONFIG}
 }`;
 
 interface StartData {
@@ -69,15 +79,19 @@ export async function startJob(
       ...(Number.isFinite(options.appId) ? { appId: options.appId } : {}),
     },
     // The owner has no `.github` repository, or the App cannot read it: that part is null, the rest holds.
-    (errors) => errors.every((e) => e.path?.[0] === "org"),
+    orgMissingOk,
   );
   const runs = (data.repository.commit?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns.nodes);
   const existing = options.fresh ? undefined : Math.max(...runs.map((r) => r.databaseId));
   const checkRunId =
     existing !== undefined && Number.isFinite(existing) ? existing : await createCheckRun(gh, job, headSha);
-  const own = data.repository.config?.text ?? undefined;
-  const text = own ?? data.org?.config?.text ?? undefined;
-  return { checkRunId, config: await resolveConfig(gh, job, text) };
+  return { checkRunId, config: await configOfAnswer(gh, job, data) };
+}
+
+/** The configuration a query with CONFIG_FIELD and ORG_CONFIG found: the repository's, else the owner's. */
+export function configOfAnswer(gh: CountingClient, job: RepoRef, data: ConfigAnswer): Promise<ParsedConfig> {
+  const text = data.repository?.config?.text ?? data.org?.config?.text ?? undefined;
+  return resolveConfig(gh, job, text);
 }
 
 async function createCheckRun(gh: CountingClient, job: RepoRef, headSha: string): Promise<number> {

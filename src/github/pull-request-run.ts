@@ -12,6 +12,7 @@
  */
 
 import type { ChangedFile } from "../core/impact/types.ts";
+import { carryCiSection } from "../core/maintenance/failed-runs.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
@@ -77,7 +78,8 @@ interface CompareResponse {
   files?: CompareFile[];
 }
 
-function changedFileOf(f: CompareFile): ChangedFile {
+/** A file of a comparison or commit (GitHub's statuses) as the core's changed file. */
+export function changedFileOf(f: CompareFile): ChangedFile {
   if (f.status === "renamed" && f.previous_filename)
     return { path: f.filename, status: "renamed", previousPath: f.previous_filename };
   const status =
@@ -129,13 +131,16 @@ const PR_STATE = `query ($owner: String!, $repo: String!, $number: Int!) {
   }
 }`;
 
-interface PrState {
+export interface PrState {
   headSha: string;
   comments: IssueComment[];
   more: boolean;
 }
 
-async function pullRequestState(gh: CountingClient, job: PullRequestJob): Promise<PrState> {
+export async function pullRequestState(
+  gh: CountingClient,
+  job: Pick<PullRequestJob, "owner" | "repo" | "number">,
+): Promise<PrState> {
   const data = await gh.graphql<{
     repository: {
       pullRequest: {
@@ -187,7 +192,9 @@ async function writeComment(
   let comments = state.comments;
   if (!findStickyComment(comments, identity) && state.more) comments = await restComments(gh, job);
   const existing = findStickyComment(comments, identity);
-  const action = stickyAction(existing, body, mode, relevant);
+  // Failed workflow runs of this head commit (added by the workflow_run handler) stay in the comment.
+  const full = carryCiSection(existing?.body ?? undefined, body, job.headSha);
+  const action = stickyAction(existing, full, mode, relevant);
   for (const extra of duplicateStickyComments(comments, identity)) {
     await call(
       gh,
@@ -203,13 +210,13 @@ async function writeComment(
     await call(gh, "create the comment", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...repo,
       issue_number: job.number,
-      body,
+      body: full,
     });
   } else if (action.kind === "update") {
     await call(gh, "update the comment", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
       ...repo,
       comment_id: action.id,
-      body,
+      body: full,
     });
   }
   return action.kind;

@@ -4,75 +4,47 @@
  * the exact request sequence of a pull request analysis, what is written, and the failure paths. Every test
  * asserts that all mocked routes were used, and no request goes unmocked (net connect disabled).
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
-import { packTar } from "modern-tar";
 import nock from "nock";
-import { Probot, ProbotOctokit } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Probot } from "probot";
+import { describe, expect, it } from "vitest";
 import { readTree } from "../../scripts/conformance/disk-tree.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { createApp } from "../../src/github/app.ts";
+import type { createApp } from "../../src/github/app.ts";
 import { DEFAULT_TARBALL_LIMITS } from "../../src/github/tarball.ts";
+import {
+  API,
+  webhookExamples as examples,
+  GZIP,
+  guardNetwork,
+  TOKEN,
+  tarballOf as tarball,
+  testProbot,
+} from "./helpers.ts";
 
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
-  name: string;
-  examples: Array<Record<string, any>>;
-}>;
 const opened = examples
   .find((d) => d.name === "pull_request")!
   .examples.find((e) => e.action === "opened" && e.installation)!;
 
-const APP_ID = 123;
 const OWNER = opened.repository.owner.login as string;
 const REPO = opened.repository.name as string;
 const NUMBER = opened.number as number;
 const HEAD = opened.pull_request.head.sha as string;
 const BASE = opened.pull_request.base.sha as string;
 const MERGE_BASE = "5b3c1f0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c";
-const API = "https://api.github.com";
 const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
 
-const privateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
-
-async function tarballOf(files: Map<string, Uint8Array>, sha: string): Promise<Buffer> {
-  const top = `${OWNER}-${REPO}-${sha.slice(0, 7)}/`;
-  return gzipSync(
-    await packTar(
-      [...files].map(([path, body]) => ({ header: { name: top + path, size: body.length }, body })),
-    ),
-  );
-}
-
-async function probot(retry = false, options: Parameters<typeof createApp>[0] = {}): Promise<Probot> {
-  const p = new Probot({
-    appId: APP_ID,
-    privateKey,
-    secret: "test-secret",
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((o: any) => ({
-      ...o,
-      retry: retry ? { ...o.retry, enabled: true, retryAfterBaseValue: 10 } : { enabled: false },
-      throttle: { ...o.throttle, enabled: false },
-    })),
-  });
-  await p.load(createApp({ appId: APP_ID, ...options }));
-  return p;
-}
+const tarballOf = (files: Map<string, Uint8Array>, sha: string) => tarball(files, sha, OWNER, REPO);
+const probot = (retry = false, options: Parameters<typeof createApp>[0] = {}): Promise<Probot> =>
+  testProbot(retry, options);
 
 const baseFiles = readTree(join(EXAMPLE, "base")).files;
 const headFiles = readTree(join(EXAMPLE, "head")).files;
-const GZIP = { "content-type": "application/x-gzip" };
 const BASE_TARBALL = await tarballOf(baseFiles, MERGE_BASE);
 const HEAD_TARBALL = await tarballOf(headFiles, HEAD);
 
@@ -81,8 +53,6 @@ interface GqlComment {
   body: string;
   viewerDidAuthor: boolean;
 }
-
-const TOKEN = { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" };
 
 function tokenMock(installationId: number) {
   return nock(API).post(`/app/installations/${installationId}/access_tokens`).reply(201, TOKEN);
@@ -151,20 +121,7 @@ function expectedComment(): string {
   });
 }
 
-const unmatched: string[] = [];
-const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
-beforeEach(() => {
-  nock.disableNetConnect();
-  unmatched.length = 0;
-  nock.emitter.on("no match", onNoMatch);
-});
-afterEach(() => {
-  nock.emitter.removeListener("no match", onNoMatch);
-  nock.cleanAll();
-  nock.enableNetConnect();
-  // No request may have gone unmocked, even one whose failure the App handled gracefully.
-  expect(unmatched).toEqual([]);
-});
+guardNetwork();
 
 describe("github/app pull_request", () => {
   it("opened: check run in progress, both revisions, completed check run, one sticky comment equal to the core's report", async () => {
@@ -544,7 +501,7 @@ describe("github/app push", () => {
     const patches: any[] = [];
     const scope = tokenMock(pushToMain.installation.id)
       .post("/graphql", isStart(sha))
-      .reply(200, started([]))
+      .reply(200, started([], "dashboard: { enabled: false }\n"))
       .post(`${REPO_PATH}/check-runs`, (b) => b.head_sha === sha && b.status === "in_progress")
       .reply(201, { id: 90 })
       .get(`${REPO_PATH}/tarball/${sha}`)
@@ -553,7 +510,10 @@ describe("github/app push", () => {
         patches.push(b);
         return true;
       })
-      .reply(200, { id: 90 });
+      .reply(200, { id: 90 })
+      // Then the sweep reads the history of the two `.dis` services (dry run by default: no writes).
+      .post("/graphql", (b) => b.query.includes("history(") && b.variables.sha === sha)
+      .reply(200, { data: { repository: { issues: { nodes: [] }, commit: { h0: { nodes: [] }, h1: { nodes: [] } } } } });
 
     await (await probot()).receive({ id: "p1", name: "push", payload: pushToMain as any });
 

@@ -9,6 +9,7 @@
  * and bounded before it reaches an issue.
  */
 import type { AppConfig } from "../config/schema.ts";
+import type { ImpactReport } from "../impact/types.ts";
 import { clip, mdCode, mdFence, mdInline, mdLink } from "../report/markdown.ts";
 import { maskCredentials } from "../secrets/mask.ts";
 import {
@@ -256,6 +257,24 @@ export function failedStepLog(log: string, maxLines = LOG_LINES): string[] {
     heuristic: true,
   });
   return masked.split("\n").map((l) => clip(l, LOG_LINE_CHARS));
+}
+
+/**
+ * What the failing commit changed in Flux terms (from the core's impact report of the commit against its
+ * parent), or undefined when it changed no Flux object: a short list, so whoever triages the failure
+ * sees at once whether a deployment change is involved.
+ */
+export function fluxImpactText(report: ImpactReport, sha: string, commitUrl?: string): string | undefined {
+  const ks = report.kustomizations.filter((k) => !k.carrierOnly);
+  const hr = report.helmReleases;
+  if (ks.length === 0 && hr.length === 0) return undefined;
+  const items = [
+    ...ks.map((k) => `- Kustomization ${mdCode(k.key)} ${k.change}`),
+    ...hr.map((h) => `- HelmRelease ${mdCode(h.key)} ${h.change}`),
+  ];
+  const shown = items.slice(0, 20);
+  if (items.length > shown.length) shown.push(`- … ${items.length - shown.length} more`);
+  return [`### Flux impact of ${mdLink(sha.slice(0, 7), commitUrl)}`, "", ...shown].join("\n");
 }
 
 // ——— The CI section of a pull request's sticky comment ———

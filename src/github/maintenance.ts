@@ -1,0 +1,274 @@
+/**
+ * Repository maintenance on the default branch: the stale-service sweep and the health dashboard. Runs
+ * after the push check (reusing its snapshot, configuration and findings) and from the schedule (the
+ * Netlify scheduled function calls the same entry point with only the repository).
+ *
+ * Requests: a push adds one GraphQL request (the App's issues and, in the same query, the git history of
+ * every `.dis` path — when it was created, by whom) plus the writes; a scheduled run costs one GraphQL
+ * request for the default branch, its configuration and the issues, the tarball, and the history query.
+ * Writes: issues opened/closed/reopened as the core plans (none in dry-run mode), the dashboard created
+ * once and edited only when its text changed. Runs for one repository are serialized in this process;
+ * duplicates from runs on other instances are closed by the next run.
+ */
+import type { ParsedConfig } from "../core/config/parse-config.ts";
+import {
+  type IssueAction,
+  issueLabels,
+  issueMarker,
+  issuesByKey,
+  withMarker,
+} from "../core/maintenance/bot-issues.ts";
+import { renderDashboard } from "../core/maintenance/dashboard.ts";
+import { findDisabledServices } from "../core/maintenance/disabled-services.ts";
+import { type DisabledCommit, planStaleSweep } from "../core/maintenance/stale.ts";
+import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
+import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { applyIssueActions, BOT_ISSUES_FIELD, type IssuesAnswer, issuesOfAnswer } from "./issues.ts";
+import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
+import { CountingClient, type GitHubClient, type RepoRef, serialized, snapshotAt } from "./jobs.ts";
+import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
+
+export interface MaintenanceJob extends RepoRef {
+  /** What a push already knows; a scheduled run reads the default branch itself. */
+  known?: {
+    sha: string;
+    branch: string;
+    snapshot: RepoSnapshot;
+    config: ParsedConfig;
+    check: BranchCheck;
+  };
+}
+
+export interface MaintenanceOptions {
+  now?: string;
+  limits?: TarballLimits;
+  log?: { info(msg: string): void; warn(msg: string): void };
+}
+
+export interface MaintenanceOutcome {
+  sha: string;
+  disabled: number;
+  stale: number;
+  dryRun: boolean;
+  /** Stale-issue actions planned (applied unless dryRun). */
+  planned: IssueAction[];
+  opened: number[];
+  closed: number;
+  reopened: number;
+  deferred: number;
+  dashboard: "created" | "updated" | "unchanged" | "off";
+  requests: number;
+}
+
+const HEAD_QUERY = `query ($owner: String!, $repo: String!, $file: String!) {
+  repository(owner: $owner, name: $repo) {
+    defaultBranchRef { name target { oid } }
+    ${CONFIG_FIELD}
+    ${BOT_ISSUES_FIELD}
+  }
+  ${ORG_CONFIG}
+}`;
+
+/** Paths per history query (aliases `h0`…); a sweep of 30 services is one request. */
+const HISTORY_BATCH = 60;
+
+interface HistoryNode {
+  oid: string;
+  committedDate: string;
+  url: string;
+  author: { name: string | null; user: { login: string } | null } | null;
+}
+
+export function runMaintenance(
+  client: GitHubClient,
+  job: MaintenanceJob,
+  options: MaintenanceOptions = {},
+): Promise<MaintenanceOutcome> {
+  return serialized(`maintenance ${job.owner}/${job.repo}`, () => maintain(client, job, options));
+}
+
+async function maintain(client: GitHubClient, job: MaintenanceJob, options: MaintenanceOptions) {
+  const gh = new CountingClient(client);
+  const now = options.now ?? new Date().toISOString();
+  let known = job.known;
+  let issuesAnswer: IssuesAnswer | undefined;
+  if (!known) {
+    const head = await gh.graphql<
+      ConfigAnswer & {
+        repository: ConfigAnswer["repository"] &
+          IssuesAnswer & { defaultBranchRef: { name: string; target: { oid: string } } | null };
+      }
+    >(
+      "read the default branch, the configuration and the App's issues",
+      HEAD_QUERY,
+      { owner: job.owner, repo: job.repo, file: `HEAD:.github/flux-impact.yml` },
+      orgMissingOk,
+    );
+    const ref = head.repository?.defaultBranchRef;
+    if (!ref) throw new Error("the repository has no default branch");
+    issuesAnswer = head.repository ?? undefined;
+    const config = await configOfAnswer(gh, job, head);
+    const snapshot = await snapshotAt(
+      gh,
+      job,
+      ref.target.oid,
+      "default branch",
+      options.limits ?? DEFAULT_TARBALL_LIMITS,
+    );
+    const check = checkBranch({ snapshot, config: config.config, now });
+    known = { sha: ref.target.oid, branch: ref.name, snapshot, config, check };
+  }
+  const { sha, branch, snapshot, config, check } = known;
+  const services = findDisabledServices(snapshot, check.model);
+  const { history, issues } = await historyAndIssues(
+    gh,
+    job,
+    sha,
+    services.map((s) => s.file),
+    issuesAnswer,
+  );
+
+  const files = new Set(snapshot.files());
+  const plan = planStaleSweep({
+    services,
+    history,
+    issues,
+    config: config.config.stale,
+    now,
+    exists: (p) => files.has(p),
+    blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${sha}`,
+  });
+  const dryRun = config.config.stale.dryRun;
+  const applied = dryRun
+    ? { opened: [], closed: 0, reopened: 0 }
+    : await applyIssueActions(gh, job, plan.actions);
+  if (dryRun && plan.actions.length)
+    options.log?.info(
+      `flux-impact ${job.owner}/${job.repo}: stale sweep dry run, would ${plan.actions.map((a) => a.kind).join(", ")} (stale.dryRun)`,
+    );
+  // Issues opened just now appear on the dashboard too.
+  const opened = plan.actions.filter((a) => a.kind === "open");
+  opened.forEach((a, i) => {
+    const s = plan.services.find((x) => x.file === (a as { key: string }).key);
+    const number = applied.opened[i];
+    if (s && number !== undefined) s.issue = number;
+  });
+
+  const dashboard = config.config.dashboard.enabled
+    ? await writeDashboard(gh, job, {
+        title: config.config.dashboard.title,
+        labels: config.config.dashboard.labels,
+        body: renderDashboard({
+          title: config.config.dashboard.title,
+          model: check.model,
+          findings: check.findings,
+          services: plan.services,
+          issues,
+          staleDays: config.config.stale.days,
+          branch,
+          sha,
+          blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${sha}`,
+          commitUrl: `https://github.com/${job.owner}/${job.repo}/commit/${sha}`,
+        }).body,
+        issues,
+      })
+    : "off";
+
+  return {
+    sha,
+    disabled: services.length,
+    stale: plan.services.filter((s) => s.stale).length,
+    dryRun,
+    planned: plan.actions,
+    opened: applied.opened,
+    closed: applied.closed,
+    reopened: applied.reopened,
+    deferred: plan.deferred.length,
+    dashboard,
+    requests: gh.count,
+  } satisfies MaintenanceOutcome;
+}
+
+/** One GraphQL request: each path's history at `sha` (the oldest commit created the path) and, when not read yet, the App's issues. */
+async function historyAndIssues(
+  gh: CountingClient,
+  job: RepoRef,
+  sha: string,
+  paths: readonly string[],
+  known: IssuesAnswer | undefined,
+): Promise<{ history: Record<string, DisabledCommit>; issues: ReturnType<typeof issuesOfAnswer> }> {
+  const history: Record<string, DisabledCommit> = {};
+  let issues = known;
+  for (let start = 0; start < paths.length || issues === undefined; start += HISTORY_BATCH) {
+    const batch = paths.slice(start, start + HISTORY_BATCH);
+    const vars = batch.map((_, i) => `$p${i}: String!`).join(", ");
+    const fields = batch
+      .map(
+        (_, i) =>
+          `h${i}: history(path: $p${i}, first: 100) { totalCount nodes { oid committedDate url author { name user { login } } } }`,
+      )
+      .join("\n        ");
+    const query = `query ($owner: String!, $repo: String!, $sha: GitObjectID!${vars ? `, ${vars}` : ""}) {
+  repository(owner: $owner, name: $repo) {
+    ${issues === undefined ? BOT_ISSUES_FIELD : ""}
+    ${batch.length ? `commit: object(oid: $sha) { ... on Commit {\n        ${fields}\n      } }` : ""}
+  }
+}`;
+    const data = await gh.graphql<{
+      repository: Partial<IssuesAnswer> & { commit?: Record<string, { nodes: HistoryNode[] }> | null };
+    }>("read the history of the disabled services and the App's issues", query, {
+      owner: job.owner,
+      repo: job.repo,
+      sha,
+      ...Object.fromEntries(batch.map((p, i) => [`p${i}`, p])),
+    });
+    if (issues === undefined)
+      issues = data.repository.issues ? (data.repository as IssuesAnswer) : { issues: { nodes: [] } };
+    batch.forEach((path, i) => {
+      const oldest = data.repository.commit?.[`h${i}`]?.nodes.at(-1);
+      if (!oldest) return;
+      history[path] = {
+        date: oldest.committedDate,
+        commit: oldest.oid,
+        url: oldest.url,
+        ...(oldest.author?.name ? { author: oldest.author.name } : {}),
+        ...(oldest.author?.user?.login ? { login: oldest.author.user.login } : {}),
+      };
+    });
+    if (start + HISTORY_BATCH >= paths.length) break;
+  }
+  return { history, issues: issuesOfAnswer(issues) };
+}
+
+async function writeDashboard(
+  gh: CountingClient,
+  job: RepoRef,
+  wanted: { title: string; labels: string[]; body: string; issues: ReturnType<typeof issuesOfAnswer> },
+): Promise<"created" | "updated" | "unchanged"> {
+  const found = [...issuesByKey(wanted.issues, "dashboard").values()]
+    .flat()
+    .sort((a, b) => a.number - b.number);
+  const [existing, ...duplicates] = found;
+  const actions: IssueAction[] = [];
+  if (!existing)
+    actions.push({
+      kind: "open",
+      about: "dashboard",
+      key: "health",
+      title: wanted.title,
+      body: wanted.body,
+      labels: issueLabels(wanted.labels),
+    });
+  else if (existing.body.trim() !== wanted.body.trim() || existing.title !== wanted.title)
+    actions.push({ kind: "update", number: existing.number, title: wanted.title, body: wanted.body });
+  for (const d of duplicates.filter((x) => x.state === "open"))
+    actions.push({
+      kind: "close",
+      number: d.number,
+      comment: `Duplicate of #${existing!.number}; closing this one.`,
+      reason: "not_planned",
+      body: withMarker(d.body, issueMarker("dashboard", "health", { duplicate: 1 })),
+    });
+  await applyIssueActions(gh, job, actions);
+  return !existing ? "created" : actions.some((a) => a.kind === "update") ? "updated" : "unchanged";
+}
