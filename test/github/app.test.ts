@@ -513,7 +513,9 @@ describe("github/app push", () => {
       .reply(200, { id: 90 })
       // Then the sweep reads the history of the two `.dis` services (dry run by default: no writes).
       .post("/graphql", (b) => b.query.includes("history(") && b.variables.sha === sha)
-      .reply(200, { data: { repository: { issues: { nodes: [] }, commit: { h0: { nodes: [] }, h1: { nodes: [] } } } } });
+      .reply(200, {
+        data: { repository: { issues: { nodes: [] }, commit: { h0: { nodes: [] }, h1: { nodes: [] } } } },
+      });
 
     await (await probot()).receive({ id: "p1", name: "push", payload: pushToMain as any });
 
