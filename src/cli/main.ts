@@ -11,6 +11,7 @@ import { buildCommand } from "./commands/build.ts";
 import { checkCommand } from "./commands/check.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
+import { staleCommand } from "./commands/stale.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
 import { analyzeOptions, type CliIo, type CliValues, parseCli, USAGE, UsageError } from "./options.ts";
 
@@ -40,6 +41,8 @@ function run(argv: readonly string[], io: CliIo): number {
       return checkCommand(args, values, io);
     case "diff":
       return diffCommand(args, values, io);
+    case "stale":
+      return staleCommand(args, values, io);
     case "graph":
       return graphCommand(analyze(oneDir(command, args), values), values.format ?? "text", io);
     case "build":

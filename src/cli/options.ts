@@ -22,6 +22,9 @@ Commands:
                 build and graph errors, the secret gate, repository health. Prints
                 \`path:line:col  severity  CODE  message\`; exits 1 when a finding fails the policy.
                 --format text|json (default text)
+  stale [DIR]   Every disabled (.dis) service with its age from git history and whether it is stale.
+                --days N (default: stale.days of the configuration, 30)
+                --format text|json (default text)
   graph [DIR]   Discover every Flux Kustomization and HelmRelease and print the graph.
                 --format text|json|mermaid (default text)
   build [DIR]   Print what a Flux Kustomization renders (what \`flux build ks\` would apply).
@@ -32,8 +35,8 @@ Commands:
 Common options:
   --cluster-path P   Directory Flux syncs first (repeatable); default: detected
   --search-root D    Only look for entrypoints under D (a repository with several clusters)
-  --config FILE      check/diff: the configuration (default: .github/flux-impact.yml of DIR, or of BASE)
-  --rev REV          check/graph/build: read the repository at a git revision instead of the working tree
+  --config FILE      check/diff/stale: the configuration (default: .github/flux-impact.yml of DIR, or of BASE)
+  --rev REV          check/stale/graph/build: read the repository at a git revision instead of the working tree
   --repo DIR         diff: the repository whose revisions BASE and HEAD name (default: .)
   -h, --help         Show this help
 
@@ -43,6 +46,7 @@ the configuration; by default, errors — for diff, errors the change introduces
 
 const OPTIONS = {
   format: { type: "string" },
+  days: { type: "string" },
   config: { type: "string" },
   kustomization: { type: "string" },
   all: { type: "boolean" },
