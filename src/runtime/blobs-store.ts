@@ -1,0 +1,34 @@
+/**
+ * The delivery ledger's storage on Netlify Blobs: a strongly consistent site store, create-only writes
+ * (`onlyIfNew`) for claims and compare-and-set (`onlyIfMatch` on the etag) for status changes.
+ */
+import type { Store } from "@netlify/blobs";
+import type { ConditionalStore, DeliveryRecord } from "./deliveries.ts";
+
+export class BlobsStore implements ConditionalStore {
+  constructor(private readonly store: Store) {}
+
+  async get(key: string) {
+    const entry = await this.store.getWithMetadata(key, { type: "json" });
+    if (!entry || entry.etag === undefined) return undefined;
+    return { value: entry.data as DeliveryRecord, etag: entry.etag };
+  }
+
+  async create(key: string, value: DeliveryRecord) {
+    return (await this.store.setJSON(key, value, { onlyIfNew: true })).modified;
+  }
+
+  async replace(key: string, value: DeliveryRecord, etag: string) {
+    return (await this.store.setJSON(key, value, { onlyIfMatch: etag })).modified;
+  }
+
+  async list() {
+    const keys: string[] = [];
+    for await (const page of this.store.list({ paginate: true })) keys.push(...page.blobs.map((b) => b.key));
+    return keys;
+  }
+
+  async delete(key: string) {
+    await this.store.delete(key);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The environment of the Netlify functions, validated once per cold start. Messages name the variables,
+ * never their values. (Netlify's environment is at most 4 KB in total: keep the private key PEM with `\n`
+ * escapes, not base64.)
+ */
+import { z } from "zod";
+
+const Env = z.object({
+  APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App id"),
+  PRIVATE_KEY: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.string().min(8, "must be set (at least 8 characters)"),
+  /** The previous secret while rotating: deliveries signed with either are accepted. */
+  WEBHOOK_SECRET_PREVIOUS: z.string().min(8).optional(),
+  /** Another GitHub API (GitHub Enterprise, or the local fake in `npm run e2e`). */
+  GITHUB_API_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+});
+
+export type RuntimeEnv = z.infer<typeof Env>;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/** The secrets only (what the receiver needs: no private key). */
+export function webhookSecrets(env: Record<string, string | undefined>): string[] {
+  const secrets = [env.WEBHOOK_SECRET, env.WEBHOOK_SECRET_PREVIOUS].filter(
+    (s): s is string => !!s && s.length >= 8,
+  );
+  if (secrets.length === 0)
+    throw new EnvError("flux-impact: WEBHOOK_SECRET must be set (at least 8 characters)");
+  return secrets;
+}
+
+export function parseEnv(env: Record<string, string | undefined>, needKey = true): RuntimeEnv {
+  const result = Env.safeParse(env);
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`);
+  if (needKey && !env.PRIVATE_KEY)
+    problems.push("PRIVATE_KEY must be set (the App's PEM key, newlines as \\n)");
+  if (problems.length) throw new EnvError(`flux-impact: invalid environment: ${problems.join("; ")}`);
+  return result.data as RuntimeEnv;
+}

@@ -1,0 +1,123 @@
+/**
+ * Wiring for the Netlify functions: the delivery ledger on Netlify Blobs, the receiver's hand-off to the
+ * background worker, and the App's Octokit for the scheduled backstops. Each function module is a few lines
+ * over these (netlify/functions/). The receiver's wiring (`receiverHandler`) imports nothing of the App or
+ * the analysis; the worker's and the schedules' load them on first use.
+ */
+import { getStore } from "@netlify/blobs";
+import { BlobsStore } from "./blobs-store.ts";
+import { DeliveryLedger } from "./deliveries.ts";
+import { parseEnv, webhookSecrets } from "./env.ts";
+import { jsonLogger } from "./log.ts";
+import { createReceiver } from "./receiver.ts";
+
+export const WORKER_PATH = "/.netlify/functions/github-worker-background";
+const STORE = "flux-impact-deliveries";
+
+function blobs(name: string, env: Record<string, string | undefined>) {
+  // Outside Netlify (the local e2e run) the store is a Blobs server named by these variables.
+  const local =
+    env.BLOBS_API_URL && env.BLOBS_SITE_ID && env.BLOBS_TOKEN
+      ? { apiURL: env.BLOBS_API_URL, siteID: env.BLOBS_SITE_ID, token: env.BLOBS_TOKEN }
+      : {};
+  return getStore({ name, consistency: "strong", ...local });
+}
+
+export function ledgerOf(env: Record<string, string | undefined>): DeliveryLedger {
+  return new DeliveryLedger(new BlobsStore(blobs(STORE, env)));
+}
+
+export function receiverHandler(env: Record<string, string | undefined> = process.env) {
+  const log = jsonLogger();
+  let handler: ((req: Request) => Promise<Response>) | undefined;
+  return (req: Request): Promise<Response> => {
+    handler ??= createReceiver({
+      secrets: webhookSecrets(env),
+      ledger: ledgerOf(env),
+      log,
+      forward: async (job) => {
+        const res = await fetch(new URL(WORKER_PATH, req.url), {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-github-delivery": job.id,
+            "x-github-event": job.event,
+            "x-hub-signature-256": job.signature,
+          },
+          body: job.body,
+          signal: AbortSignal.timeout(5000),
+        });
+        await res.body?.cancel();
+        return res.status;
+      },
+    });
+    return handler(req);
+  };
+}
+
+export function workerHandler(env: Record<string, string | undefined> = process.env) {
+  const log = jsonLogger();
+  let handler: Promise<(req: Request) => Promise<Response>> | undefined;
+  return async (req: Request): Promise<Response> => {
+    handler ??= (async () => {
+      const runtimeEnv = parseEnv(env);
+      const [{ createWorker }, { appProbot }] = await Promise.all([
+        import("./worker.ts"),
+        import("./probot.ts"),
+      ]);
+      return createWorker({
+        secrets: webhookSecrets(env),
+        ledger: ledgerOf(env),
+        log,
+        app: () => appProbot(runtimeEnv),
+      });
+    })();
+    return (await handler)(req);
+  };
+}
+
+/** The hourly reconciler: redeliver what did not end well. */
+export async function reconcileHandler(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Response> {
+  const runtimeEnv = parseEnv(env);
+  const [{ appProbot }, { reconcileDeliveries }] = await Promise.all([
+    import("./probot.ts"),
+    import("./scheduled.ts"),
+  ]);
+  const probot = await appProbot(runtimeEnv);
+  const result = await reconcileDeliveries({
+    app: await probot.auth(),
+    ledger: ledgerOf(env),
+    log: jsonLogger(),
+  });
+  return Response.json(result);
+}
+
+/** The daily stale sweep and dashboard refresh of every installed repository. */
+export async function maintenanceHandler(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Response> {
+  const runtimeEnv = parseEnv(env);
+  const [{ appProbot }, { scheduledMaintenance }, { runMaintenance }] = await Promise.all([
+    import("./probot.ts"),
+    import("./scheduled.ts"),
+    import("../github/maintenance.ts"),
+  ]);
+  const probot = await appProbot(runtimeEnv);
+  const store = blobs("flux-impact-schedule", env);
+  const result = await scheduledMaintenance({
+    app: await probot.auth(),
+    installation: async (id) => probot.auth(id),
+    maintain: (client, repo) => runMaintenance(client as never, repo),
+    cursor: {
+      get: async () => (await store.get("maintenance-cursor", { type: "text" })) ?? undefined,
+      set: async (value) => {
+        if (value === undefined) await store.delete("maintenance-cursor");
+        else await store.set("maintenance-cursor", value);
+      },
+    },
+    log: jsonLogger(),
+  });
+  return Response.json(result);
+}
