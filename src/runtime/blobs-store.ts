@@ -1,6 +1,8 @@
 /**
  * The delivery ledger's storage on Netlify Blobs: a strongly consistent site store, create-only writes
- * (`onlyIfNew`) for claims and compare-and-set (`onlyIfMatch` on the etag) for status changes.
+ * (`onlyIfNew`) for claims and compare-and-set (`onlyIfMatch` on the etag) for status changes. The SDK's
+ * local server (`npm run e2e`) returns no etag on reads; there a status change is a plain write (that
+ * server is not atomic anyway — the App's writes are idempotent ensures either way).
  */
 import type { Store } from "@netlify/blobs";
 import type { ConditionalStore, DeliveryRecord } from "./deliveries.ts";
@@ -10,8 +12,8 @@ export class BlobsStore implements ConditionalStore {
 
   async get(key: string) {
     const entry = await this.store.getWithMetadata(key, { type: "json" });
-    if (!entry || entry.etag === undefined) return undefined;
-    return { value: entry.data as DeliveryRecord, etag: entry.etag };
+    if (!entry) return undefined;
+    return { value: entry.data as DeliveryRecord, etag: entry.etag ?? "" };
   }
 
   async create(key: string, value: DeliveryRecord) {
@@ -19,7 +21,7 @@ export class BlobsStore implements ConditionalStore {
   }
 
   async replace(key: string, value: DeliveryRecord, etag: string) {
-    return (await this.store.setJSON(key, value, { onlyIfMatch: etag })).modified;
+    return (await this.store.setJSON(key, value, etag ? { onlyIfMatch: etag } : {})).modified;
   }
 
   async list() {

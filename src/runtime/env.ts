@@ -14,6 +14,8 @@ const Env = z.object({
   /** Another GitHub API (GitHub Enterprise, or the local fake in `npm run e2e`). */
   GITHUB_API_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+  /** `off` only for local load tests: Probot's write throttling is per process and adds seconds per job. */
+  GITHUB_THROTTLE: z.enum(["on", "off"]).optional(),
 });
 
 export type RuntimeEnv = z.infer<typeof Env>;

@@ -14,8 +14,19 @@ export function appProbot(env: RuntimeEnv): Promise<Probot> {
 }
 
 async function create(env: RuntimeEnv): Promise<Probot> {
-  const [{ Probot }, { createApp }] = await Promise.all([import("probot"), import("../github/app.ts")]);
+  const [{ Probot, ProbotOctokit }, { createApp }] = await Promise.all([
+    import("probot"),
+    import("../github/app.ts"),
+  ]);
   const probot = new Probot({
+    ...(env.GITHUB_THROTTLE === "off"
+      ? {
+          Octokit: ProbotOctokit.defaults((o: { throttle?: object }) => ({
+            ...o,
+            throttle: { ...o.throttle, enabled: false },
+          })),
+        }
+      : {}),
     appId: Number(env.APP_ID),
     privateKey: (env.PRIVATE_KEY ?? "").replace(/\\n/g, "\n"),
     secret: env.WEBHOOK_SECRET,
