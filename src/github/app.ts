@@ -21,6 +21,8 @@ const WRITE = new Set(["admin", "write"]);
 export interface AppOptions {
   /** Tarball limits (defaults: DEFAULT_TARBALL_LIMITS). */
   limits?: TarballLimits;
+  /** Wait before re-reading a pull request head that differs from the delivery's (default 2 s). */
+  headLagMs?: number;
   /** The GitHub App id (identifies the App's own comments); defaults to the APP_ID environment variable. */
   appId?: number;
 }
@@ -28,7 +30,10 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
     const appId = options.appId ?? Number(process.env.APP_ID);
-    const limits = options.limits ? { limits: options.limits } : {};
+    const limits = {
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.headLagMs !== undefined ? { headLagMs: options.headLagMs } : {}),
+    };
     app.on(
       [
         "pull_request.opened",

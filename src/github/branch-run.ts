@@ -15,6 +15,7 @@ import {
   configNote,
   failCheckRun,
   type GitHubClient,
+  isRetriable,
   type RepoRef,
   serialized,
   snapshotAt,
@@ -102,6 +103,7 @@ async function check(
       logPrefix: `push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}`,
       log: options.log,
     });
+    if (isRetriable(error)) throw error; // the worker retries the delivery; the check run is reused
     return { kind: "failed", message, requests: gh.count };
   }
 }

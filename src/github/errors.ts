@@ -49,6 +49,12 @@ const MEANINGS: Record<number, string> = {
   429: "rate limited",
 };
 
+function messageOf(error: unknown): string {
+  const e = error as { message?: unknown; response?: { data?: { message?: unknown } } } | undefined;
+  const data = e?.response?.data?.message;
+  return `${typeof e?.message === "string" ? e.message : ""} ${typeof data === "string" ? data : ""}`;
+}
+
 interface ResponseLike {
   status?: unknown;
   /** Octokit's GraphqlResponseError: the answer's `errors`. */
@@ -84,6 +90,10 @@ export function toGitHubError(error: unknown, operation: string, nowSeconds?: nu
   if (Number.isFinite(retryAfterHeader) && retryAfterHeader >= 0) retryAfter = retryAfterHeader;
   else if (remaining === "0" && Number.isFinite(reset) && nowSeconds !== undefined)
     retryAfter = Math.max(0, reset - nowSeconds);
+  // A secondary rate limit without Retry-After: GitHub says to wait at least a minute. (GitHub's own
+  // message is only classified here, never repeated.)
+  const secondary = status === 403 && /secondary rate limit|abuse detection/i.test(messageOf(error));
+  if (secondary && retryAfter === undefined) retryAfter = 60;
   const rateLimited = status === 429 || (status === 403 && (retryAfter !== undefined || remaining === "0"));
   const retriable = status === 0 || status >= 500 || rateLimited;
   return new GitHubApiError(operation, status, retriable, retryAfter);

@@ -79,8 +79,20 @@ export async function snapshotAt(
     { owner: job.owner, repo: job.repo, ref: sha },
   );
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const tree = await treeFromTarball(bytes, limits);
-  return createMemorySnapshot(tree.files);
+  try {
+    return createMemorySnapshot((await treeFromTarball(bytes, limits)).files);
+  } catch (error) {
+    // A download cut short: fetch it once more before giving up (never analyze a partial archive).
+    if (!(error instanceof TarballError) || error.problem !== "corrupt") throw error;
+    const again = await call<ArrayBuffer | Uint8Array>(
+      gh,
+      `download the ${what} revision again`,
+      "GET /repos/{owner}/{repo}/tarball/{ref}",
+      { owner: job.owner, repo: job.repo, ref: sha },
+    );
+    const retry = again instanceof Uint8Array ? again : new Uint8Array(again);
+    return createMemorySnapshot((await treeFromTarball(retry, limits)).files);
+  }
 }
 
 export async function completeCheckRun(
@@ -132,6 +144,11 @@ export async function serialized<T>(key: string, job: () => Promise<T>): Promise
  * A job that failed after its check run existed: the run is completed as neutral with the safe message
  * (never left in progress), the operator's log gets the details. Returns the message.
  */
+/** A failure worth another attempt later (GitHub 5xx, network, rate limits). */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof GitHubApiError && error.retriable;
+}
+
 export async function failCheckRun(
   gh: CountingClient,
   job: RepoRef,
@@ -139,7 +156,7 @@ export async function failCheckRun(
   error: unknown,
   what: { title: string; logPrefix: string; log?: { warn(msg: string): void } | undefined },
 ): Promise<string> {
-  const message = safeMessage(error);
+  const message = `${safeMessage(error)}${isRetriable(error) ? " flux-impact will try again." : ""}`;
   what.log?.warn(`${what.logPrefix}: ${logDetail(error)}`);
   await completeCheckRun(gh, job, checkRunId, { conclusion: "neutral", title: what.title, summary: message });
   return message;

@@ -16,7 +16,9 @@ import { carryCiSection } from "../core/maintenance/failed-runs.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
+import { COMMENT_MARKER } from "../core/report/markers.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { GitHubApiError } from "./errors.ts";
 import { startJob } from "./job-start.ts";
 import {
   CHECK_NAME,
@@ -26,6 +28,7 @@ import {
   configNote,
   failCheckRun,
   type GitHubClient,
+  isRetriable,
   serialized,
   snapshotAt,
 } from "./jobs.ts";
@@ -49,7 +52,12 @@ export interface PullRequestJob {
   htmlUrl?: string;
 }
 
+/** How long to wait before reading the PR head again when it differs from the delivery's. */
+const HEAD_LAG_MS = 2000;
+
 export interface RunOptions {
+  /** Wait before the second head read (GitHub's API lagging the webhook); 0 reads once. */
+  headLagMs?: number;
   identity: BotIdentity;
   /** A re-run asked for by a user: a new check run even when one exists for the head commit. */
   fresh?: boolean;
@@ -206,20 +214,33 @@ async function writeComment(
       },
     );
   }
-  if (action.kind === "create") {
-    await call(gh, "create the comment", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: job.number,
-      body: full,
-    });
-  } else if (action.kind === "update") {
-    await call(gh, "update the comment", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-      ...repo,
-      comment_id: action.id,
-      body: full,
-    });
+  const write = (text: string) =>
+    action.kind === "create"
+      ? call(gh, "create the comment", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...repo,
+          issue_number: job.number,
+          body: text,
+        })
+      : action.kind === "update"
+        ? call(gh, "update the comment", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+            ...repo,
+            comment_id: action.id,
+            body: text,
+          })
+        : Promise.resolve();
+  try {
+    await write(full);
+  } catch (error) {
+    // GitHub refused the report itself (422): one short comment pointing at the check run, no loop.
+    if (!(error instanceof GitHubApiError) || error.status !== 422) throw error;
+    await write(fallbackComment(job));
   }
   return action.kind;
+}
+
+function fallbackComment(job: PullRequestJob): string {
+  const checks = `https://github.com/${job.owner}/${job.repo}/pull/${job.number}/checks`;
+  return `${COMMENT_MARKER}\n### Flux impact\n\nGitHub refused this report as a comment; the [flux-impact check run](${checks}) has it in full.\n`;
 }
 
 export function runPullRequestAnalysis(
@@ -264,7 +285,12 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     };
     const run = renderCheckRun(report, revisions);
     const body = renderComment(report, revisions);
-    const state = await pullRequestState(gh, job);
+    let state = await pullRequestState(gh, job);
+    if (state.headSha !== job.headSha && (options.headLagMs ?? HEAD_LAG_MS) > 0) {
+      // GitHub's API can lag the webhook by seconds: read once more before calling this run superseded.
+      await new Promise((resolve) => setTimeout(resolve, options.headLagMs ?? HEAD_LAG_MS));
+      state = await pullRequestState(gh, job);
+    }
     if (state.headSha !== job.headSha) {
       await completeCheckRun(gh, job, checkRunId, {
         conclusion: "neutral",
@@ -296,6 +322,8 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       logPrefix: `pull request ${job.owner}/${job.repo}#${job.number}`,
       log: options.log,
     });
+    // GitHub may answer later: fail the delivery too, so the worker retries it (the check run is reused).
+    if (isRetriable(error)) throw error;
     return { kind: "failed", message, requests: gh.count };
   }
 }

@@ -14,19 +14,21 @@ export function appProbot(env: RuntimeEnv): Promise<Probot> {
 }
 
 async function create(env: RuntimeEnv): Promise<Probot> {
-  const [{ Probot, ProbotOctokit }, { createApp }] = await Promise.all([
+  const [{ Probot, ProbotOctokit }, { createApp }, { guardedFetch }] = await Promise.all([
     import("probot"),
     import("../github/app.ts"),
+    import("../github/fetch-guard.ts"),
   ]);
+  // Only GitHub's hosts (or the configured API host), with deadlines: see fetch-guard.ts.
+  const fetch = guardedFetch({
+    extraHosts: env.GITHUB_API_URL ? [new URL(env.GITHUB_API_URL).hostname] : [],
+  });
   const probot = new Probot({
-    ...(env.GITHUB_THROTTLE === "off"
-      ? {
-          Octokit: ProbotOctokit.defaults((o: { throttle?: object }) => ({
-            ...o,
-            throttle: { ...o.throttle, enabled: false },
-          })),
-        }
-      : {}),
+    Octokit: ProbotOctokit.defaults((o: { request?: object; throttle?: object }) => ({
+      ...o,
+      request: { ...o.request, fetch },
+      ...(env.GITHUB_THROTTLE === "off" ? { throttle: { ...o.throttle, enabled: false } } : {}),
+    })),
     appId: Number(env.APP_ID),
     privateKey: (env.PRIVATE_KEY ?? "").replace(/\\n/g, "\n"),
     secret: env.WEBHOOK_SECRET,

@@ -41,7 +41,7 @@ const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
 
 const tarballOf = (files: Map<string, Uint8Array>, sha: string) => tarball(files, sha, OWNER, REPO);
 const probot = (retry = false, options: Parameters<typeof createApp>[0] = {}): Promise<Probot> =>
-  testProbot(retry, options);
+  testProbot(retry, { headLagMs: 1, ...options });
 
 const baseFiles = readTree(join(EXAMPLE, "base")).files;
 const headFiles = readTree(join(EXAMPLE, "head")).files;
@@ -240,6 +240,8 @@ describe("github/app pull_request", () => {
     const patches: any[] = [];
     const scope = await analysisMocks(nock(API), "fffffffffffffffffffffffffffffffffffffff0");
     scope
+      .post("/graphql", isState) // read again: GitHub's API may lag the webhook
+      .reply(200, prState("fffffffffffffffffffffffffffffffffffffff0", []))
       .patch(`${REPO_PATH}/check-runs/77`, (b) => {
         patches.push(b);
         return true;
@@ -256,6 +258,48 @@ describe("github/app pull_request", () => {
         output: expect.objectContaining({ title: "Superseded by a newer commit" }),
       }),
     ]);
+  });
+
+  it("a pull request head that lags the webhook is read again, and the result lands", async () => {
+    const scope = await analysisMocks(nock(API), "0000000000000000000000000000000000000old");
+    scope
+      .post("/graphql", isState)
+      .reply(200, prState(HEAD, []))
+      .patch(`${REPO_PATH}/check-runs/77`, (b) => b.conclusion === "failure")
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(201, { id: 5 });
+
+    await (await probot()).receive({ id: "lag", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("GitHub refusing the comment (422) gets one short comment pointing at the check run, no loop", async () => {
+    const bodies: string[] = [];
+    const scope = await analysisMocks(nock(API));
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        bodies.push(b.body);
+        return true;
+      })
+      .reply(422, { message: "Body is too long" })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        bodies.push(b.body);
+        return true;
+      })
+      .reply(201, { id: 6 });
+
+    await (await probot()).receive({ id: "422", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toContain(
+      `[flux-impact check run](https://github.com/${OWNER}/${REPO}/pull/${NUMBER}/checks)`,
+    );
+    expect(bodies[1]!.startsWith(COMMENT_MARKER)).toBe(true);
   });
 
   it("completes the check run as neutral with a clear message when the head commit is gone (404)", async () => {
@@ -352,7 +396,7 @@ describe("github/app out-of-order deliveries", () => {
     }
     scope
       .post("/graphql", isState)
-      .times(2)
+      .times(3) // the older run reads the head twice (GitHub may lag the webhook) before giving up
       .reply(200, current)
       .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
         posted.push(b.body);
@@ -650,7 +694,7 @@ describe("github/app failures end in a completed check run", () => {
       .reply(200, { merge_base_commit: { sha: MERGE_BASE } });
   }
 
-  async function summaryAfter(scope: nock.Scope, retry = false): Promise<string> {
+  async function summaryAfter(scope: nock.Scope, retriable = false, retry = false): Promise<string> {
     let summary = "";
     scope
       .patch(`${REPO_PATH}/check-runs/60`, (b) => {
@@ -661,7 +705,14 @@ describe("github/app failures end in a completed check run", () => {
         return true;
       })
       .reply(200, { id: 60 });
-    await (await probot(retry)).receive({ id: "f", name: "pull_request", payload: opened as any });
+    const delivered = (await probot(retry)).receive({
+      id: "f",
+      name: "pull_request",
+      payload: opened as any,
+    });
+    // A failure GitHub may recover from fails the delivery too, so the worker retries it later.
+    if (retriable) await expect(delivered).rejects.toThrow();
+    else await delivered;
     expect(scope.pendingMocks()).toEqual([]);
     return summary;
   }
@@ -691,8 +742,8 @@ describe("github/app failures end in a completed check run", () => {
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(403, { message: "secondary rate limit" }, { "retry-after": "30" });
 
-    expect(await summaryAfter(scope)).toBe(
-      "GitHub answered 403 (forbidden or rate limited) when asked to download the base revision; GitHub asked to wait 30 s.",
+    expect(await summaryAfter(scope, true)).toBe(
+      "GitHub answered 403 (forbidden or rate limited) when asked to download the base revision; GitHub asked to wait 30 s. flux-impact will try again.",
     );
   });
 
@@ -700,11 +751,33 @@ describe("github/app failures end in a completed check run", () => {
     const gz = BASE_TARBALL;
     const scope = untilHeadTarball()
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .times(2) // downloaded once more before giving up
       .reply(200, gz.subarray(0, gz.length >> 1), GZIP);
 
     expect(await summaryAfter(scope)).toMatch(
       /^The repository archive from GitHub is truncated or not gzip data/,
     );
+  });
+
+  it("a truncated download is fetched once more, and the analysis goes on", async () => {
+    const gz = BASE_TARBALL;
+    const scope = untilHeadTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, gz.subarray(0, gz.length >> 1), GZIP)
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, gz, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP)
+      .post("/graphql", isState)
+      .reply(200, prState(HEAD, []))
+      .patch(`${REPO_PATH}/check-runs/60`, (b) => b.conclusion === "failure")
+      .reply(200, { id: 60 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(201, { id: 6 });
+
+    await (await probot()).receive({ id: "t2", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
   });
 
   it("an oversized tarball", async () => {
@@ -844,11 +917,13 @@ describe("github/app GraphQL failures", () => {
       })
       .reply(200, { id: 61 });
 
-    await (await probot()).receive({ id: "g1", name: "pull_request", payload: opened as any });
+    await expect(
+      (await probot()).receive({ id: "g1", name: "pull_request", payload: opened as any }),
+    ).rejects.toThrow(); // retriable: the delivery fails too, so the worker tries again
 
     expect(scope.pendingMocks()).toEqual([]);
     expect(summary).toBe(
-      "GitHub answered 502 (a GitHub server error) when asked to re-read the pull request.",
+      "GitHub answered 502 (a GitHub server error) when asked to re-read the pull request. flux-impact will try again.",
     );
   });
 

@@ -81,4 +81,14 @@ describe("github/errors", () => {
       "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to re-read the pull request.",
     );
   });
+
+  it("a secondary rate limit without Retry-After waits a minute (GitHub's guidance); its message is not repeated", () => {
+    const error = requestError(403, {}, "secret body");
+    Object.assign(error, { message: "You have exceeded a secondary rate limit. ghs_should_not_leak" });
+    const typed = toGitHubError(error, "create the comment");
+    expect(typed).toMatchObject({ status: 403, retriable: true, retryAfterSeconds: 60 });
+    expect(typed.message).toBe(
+      "GitHub answered 403 (forbidden or rate limited) when asked to create the comment; GitHub asked to wait 60 s.",
+    );
+  });
 });
