@@ -176,6 +176,7 @@ export function createApp(options: AppOptions = {}) {
           defaultBranch: payload.repository.default_branch,
           run: {
             id: run.id,
+            workflowId: run.workflow_id,
             attempt: run.run_attempt ?? 1,
             number: run.run_number,
             name: run.name ?? payload.workflow?.name ?? run.path,

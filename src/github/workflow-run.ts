@@ -95,6 +95,12 @@ async function handle(client: GitHubClient, job: WorkflowRunJob, options: Workfl
   );
   if (decision.kind === "none" && duplicates.length === 0)
     return { kind: "ignored" as const, why: decision.why, requests: gh.count };
+  if ((decision.kind === "open" || decision.kind === "comment") && (await newerRunCompleted(gh, job)))
+    return {
+      kind: "ignored" as const,
+      why: "a newer run of this workflow already completed",
+      requests: gh.count,
+    };
   const details =
     decision.kind === "open" || decision.kind === "comment"
       ? await failureDetails(gh, job, config, options)
@@ -109,6 +115,32 @@ async function handle(client: GitHubClient, job: WorkflowRunJob, options: Workfl
   ];
   const applied = await applyIssueActions(gh, job, actions);
   return { kind: "issue" as const, decision: decision.kind, applied, requests: gh.count };
+}
+
+/**
+ * Deliveries can arrive out of order: a failure of run #11 reported after run #12 completed says nothing
+ * about the workflow now (one request; on doubt the failure is reported).
+ */
+async function newerRunCompleted(gh: CountingClient, job: WorkflowRunJob): Promise<boolean> {
+  if (job.run.workflowId === undefined) return false;
+  try {
+    const { workflow_runs: runs } = await call<{ workflow_runs: Array<{ run_number: number }> }>(
+      gh,
+      "list the workflow's runs",
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+      {
+        owner: job.owner,
+        repo: job.repo,
+        workflow_id: job.run.workflowId,
+        branch: job.defaultBranch,
+        status: "completed",
+        per_page: 1,
+      },
+    );
+    return (runs[0]?.run_number ?? 0) > job.run.number;
+  } catch {
+    return false;
+  }
 }
 
 /** The run's line in the CI section of each pull request's sticky comment. */

@@ -31,7 +31,11 @@ export function receiverHandler(env: Record<string, string | undefined> = proces
   const log = jsonLogger();
   let handler: ((req: Request) => Promise<Response>) | undefined;
   return (req: Request): Promise<Response> => {
+    const repositories = env.FLUX_IMPACT_REPOSITORIES?.split(",")
+      .map((r) => r.trim())
+      .filter(Boolean);
     handler ??= createReceiver({
+      ...(repositories?.length ? { repositories } : {}),
       secrets: webhookSecrets(env),
       ledger: ledgerOf(env),
       log,

@@ -27,6 +27,8 @@ export interface ReceiverDeps {
   forward(job: ForwardedDelivery): Promise<number>;
   log: Logger;
   maxBodyBytes?: number;
+  /** Repositories served ("owner/repo" or "owner/*"); unset: every repository the App is installed on. */
+  repositories?: readonly string[];
 }
 
 export interface ForwardedDelivery {
@@ -111,6 +113,8 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
     if (wanted.kind === "ignore") return answer(200, "ignored", { why: wanted.why });
     const meta = describeDelivery(payload);
     if (wanted.kind === "log") return answer(200, "logged", meta);
+    if (deps.repositories && !served(deps.repositories, meta.repository))
+      return answer(200, "ignored", { why: "repository not served (FLUX_IMPACT_REPOSITORIES)", ...meta });
 
     let claim: string;
     try {
@@ -135,6 +139,14 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
     }
     return answer(202, claim === "retaken" ? "accepted (retry of an unfinished delivery)" : "accepted", meta);
   };
+}
+
+function served(patterns: readonly string[], repository: string | undefined): boolean {
+  if (!repository) return false;
+  const owner = repository.slice(0, repository.indexOf("/"));
+  return patterns.some(
+    (p) => p.toLowerCase() === repository.toLowerCase() || p.toLowerCase() === `${owner.toLowerCase()}/*`,
+  );
 }
 
 /**

@@ -35,6 +35,8 @@ export class FakeGitHub {
     | { number: number; headSha: string; comments: Array<{ id: number; body: string; byApp: boolean }> }
     | undefined;
   jobs: any[] = [];
+  /** Completed runs of the watched workflow on the default branch, newest first (run numbers). */
+  workflowRuns: number[] = [];
   /** What GET /commits/{sha} lists as the commit's files (its parent is "p" × 40). */
   commitFiles: Array<{ filename: string; status: string }> = [{ filename: "README.md", status: "modified" }];
   logs = new Map<number, string>();
@@ -136,6 +138,9 @@ export class FakeGitHub {
     scope
       .get(new RegExp(`^${this.path}/actions/runs/\\d+/attempts/\\d+/jobs`))
       .reply(() => [200, { total_count: this.jobs.length, jobs: this.jobs }]);
+    scope
+      .get(new RegExp(`^${this.path}/actions/workflows/\\d+/runs`))
+      .reply(() => [200, { workflow_runs: this.workflowRuns.map((run_number) => ({ run_number })) }]);
     scope.get(new RegExp(`^${this.path}/check-runs/\\d+/annotations`)).reply((uri) => {
       const id = Number(uri.split("/check-runs/")[1]!.split("/")[0]);
       return [200, this.jobs.find((j) => j.id === id)?.annotations ?? []];

@@ -331,6 +331,17 @@ describe("github/maintenance failed workflow runs", () => {
     expect(fake.issues[0]!.body).toMatch(/- HelmRelease `media\/immich` modified/);
   });
 
+  it("out of order: a failure of run #11 arriving after run #12 succeeded opens nothing", async () => {
+    const fake = fakeCi();
+    fake.workflowRuns = [12, 11];
+    await (await testProbot()).receive({
+      id: "late",
+      name: "workflow_run",
+      payload: workflowRun({ id: 11, run_number: 11, conclusion: "failure", head_sha: "c".repeat(40) }),
+    });
+    expect(fake.issues).toHaveLength(0);
+  });
+
   it("a failure on a pull request's branch opens no issue; it shows in that PR's sticky comment until it passes", async () => {
     const fake = fakeCi();
     const sha = "e".repeat(40);

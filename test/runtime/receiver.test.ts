@@ -149,6 +149,28 @@ describe("runtime/receiver", () => {
     expect(forwarded).toHaveLength(1);
   });
 
+  it("serves only the repositories it is told to, when told", async () => {
+    const forwarded: ForwardedDelivery[] = [];
+    const receive = createReceiver({
+      secrets: [SECRET],
+      ledger: new DeliveryLedger(new MemoryStore()),
+      log: silentLogger,
+      repositories: ["someone/else", "other-org/*"],
+      forward: async (job) => {
+        forwarded.push(job);
+        return 202;
+      },
+    });
+    const res = await receive(await request(BODY));
+    expect([res.status, (await res.text()).trim()]).toEqual([200, "ignored"]);
+    const org = JSON.stringify({
+      ...opened,
+      repository: { ...opened.repository, full_name: "Other-Org/home-ops" },
+    });
+    expect((await receive(await request(org, { "x-github-delivery": "o" }))).status).toBe(202);
+    expect(forwarded).toHaveLength(1);
+  });
+
   it("the ledger unavailable → 503 and nothing processed; a refused hand-off → 502, and its redelivery runs", async () => {
     const down = setup();
     down.store.failing = true;

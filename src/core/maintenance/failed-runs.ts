@@ -26,6 +26,8 @@ import {
 
 export interface WorkflowRunInfo {
   id: number;
+  /** The workflow's id (to ask GitHub for its newest run). */
+  workflowId?: number;
   attempt: number;
   /** The run number (grows with every run of the workflow). */
   number: number;
