@@ -18,8 +18,10 @@ export class GitHubApiError extends Error {
     readonly retryAfterSeconds?: number,
     /** A GraphQL answer with errors (HTTP 200): the error types GitHub gave (`FORBIDDEN`, `NOT_FOUND`). */
     readonly graphqlErrorTypes?: readonly string[],
+    /** No answer arrived: "timeout" (the deadline passed) or "blocked" (a redirect to a non-GitHub host). */
+    readonly failure?: "timeout" | "blocked",
   ) {
-    super(describe(operation, status, retryAfterSeconds, graphqlErrorTypes));
+    super(describe(operation, status, retryAfterSeconds, graphqlErrorTypes, failure));
   }
 }
 
@@ -28,7 +30,11 @@ function describe(
   status: number,
   retryAfter: number | undefined,
   graphqlTypes: readonly string[] | undefined,
+  failure?: "timeout" | "blocked",
 ): string {
+  if (failure === "blocked")
+    return `GitHub redirected flux-impact to a host that is not GitHub when asked to ${operation}; refused.`;
+  if (failure === "timeout") return `GitHub did not answer in time when asked to ${operation}.`;
   if (graphqlTypes) {
     const types = graphqlTypes.length ? ` (${graphqlTypes.join(", ")})` : "";
     return `GitHub's GraphQL API answered with errors${types} when asked to ${operation}.`;
@@ -80,6 +86,15 @@ export function toGitHubError(error: unknown, operation: string, nowSeconds?: nu
       .map((x) => (x as { type?: unknown }).type)
       .filter((t): t is string => typeof t === "string" && /^[A-Z_]{1,40}$/.test(t));
     return new GitHubApiError(operation, 200, false, undefined, [...new Set(types)]);
+  }
+  // A request that got no HTTP answer (Octokit reports those as 500 with the fetch error as cause).
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (e.response === undefined && cause instanceof Error) {
+    if (cause.name === "BlockedRequestError")
+      return new GitHubApiError(operation, 0, false, undefined, undefined, "blocked");
+    if (cause.name === "TimeoutError")
+      return new GitHubApiError(operation, 0, true, undefined, undefined, "timeout");
+    return new GitHubApiError(operation, 0, true);
   }
   const status = typeof e.status === "number" ? e.status : 0;
   const headers = e.response?.headers;

@@ -29,6 +29,8 @@ import {
   failCheckRun,
   type GitHubClient,
   isRetriable,
+  logDetail,
+  safeMessage,
   serialized,
   snapshotAt,
 } from "./jobs.ts";
@@ -260,6 +262,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     appId: options.identity.appId,
   });
   const { config, issues } = parsed;
+  let completed = false;
   try {
     const compare = await call<CompareResponse>(
       gh,
@@ -312,11 +315,20 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       },
       run.annotations,
     );
+    completed = true;
     const relevant =
       report.kustomizations.length + report.helmReleases.length + report.findings.introduced.length > 0;
     const comment = await writeComment(gh, job, state, body, config.comment, relevant, options.identity);
     return { kind: "completed", conclusion: run.conclusion, comment, requests: gh.count };
   } catch (error) {
+    if (completed) {
+      // The check run already holds the result: a failing comment must not overwrite it.
+      options.log?.warn(
+        `pull request ${job.owner}/${job.repo}#${job.number}: the comment failed: ${logDetail(error)}`,
+      );
+      if (isRetriable(error)) throw error;
+      return { kind: "failed", message: safeMessage(error), requests: gh.count };
+    }
     const message = await failCheckRun(gh, job, checkRunId, error, {
       title: "flux-impact could not analyze this commit",
       logPrefix: `pull request ${job.owner}/${job.repo}#${job.number}`,

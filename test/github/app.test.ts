@@ -275,6 +275,24 @@ describe("github/app pull_request", () => {
     expect(scope.pendingMocks()).toEqual([]);
   });
 
+  it("a comment GitHub refuses after the check run is complete (410) leaves the check run's result alone", async () => {
+    const patches: any[] = [];
+    const scope = await analysisMocks(nock(API));
+    scope
+      .patch(`${REPO_PATH}/check-runs/77`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(410, { message: "Issues are disabled for this repo" });
+
+    await (await probot()).receive({ id: "410", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches.map((p) => p.conclusion)).toEqual(["failure"]);
+  });
+
   it("GitHub refusing the comment (422) gets one short comment pointing at the check run, no loop", async () => {
     const bodies: string[] = [];
     const scope = await analysisMocks(nock(API));
