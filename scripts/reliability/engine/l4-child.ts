@@ -1,0 +1,100 @@
+/**
+ * The L4 measurement in its own process, so its memory is the pipeline's alone:
+ *   node --max-old-space-size=768 --expose-gc --import tsx scripts/reliability/engine/l4-child.ts <target-bytes>
+ * Generates the synthetic repository at the smallest scale with at least <target-bytes> of YAML (the 8 MiB
+ * per-ref cap), makes the head a copy with one image tag bumped, then — while a worker thread samples the
+ * process's RSS every 2 ms (the analysis is synchronous, so the main thread cannot) — runs analyzePullRequest
+ * over both refs and renders the comment and check run. Prints one JSON line (figures only, no repository
+ * text).
+ */
+import { Worker } from "node:worker_threads";
+import { analyzePullRequest } from "../../../src/core/pull-request.ts";
+import { renderCheckRun } from "../../../src/core/report/check-run.ts";
+import { renderComment } from "../../../src/core/report/comment.ts";
+import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
+import { generateSyntheticRepo } from "../../synthetic-repo.ts";
+import { REVISIONS } from "./common.ts";
+import { headWithBump, yamlBytes } from "./synthetic.ts";
+
+export interface L4Figures {
+  scale: number;
+  files: number;
+  yamlBytes: number;
+  kustomizations: number;
+  resources: number;
+  wallMs: number;
+  /** RSS before the pipeline: the two refs' files in memory, after a full GC. */
+  rssBeforeBytes: number;
+  /** RSS at the end of each stage (base + head analysis, rendering). */
+  rssSamples: number[];
+  /** Highest RSS the sampler saw while the pipeline ran. */
+  peakRssBytes: number;
+  /** getrusage peak of the whole process (generating the repository included). */
+  maxRssBytes: number;
+}
+
+/** Samples process RSS from a worker thread into `peak[0]` (KiB) until `peak[1]` is set. */
+const SAMPLER = `
+const { workerData } = require("node:worker_threads");
+const peak = new Int32Array(workerData);
+const tick = () => {
+  const kib = Math.round(process.memoryUsage.rss() / 1024);
+  if (kib > Atomics.load(peak, 0)) Atomics.store(peak, 0, kib);
+  if (Atomics.load(peak, 1) === 0) setTimeout(tick, 2);
+};
+tick();
+`;
+
+function startSampler(): { stop: () => Promise<number> } {
+  const shared = new SharedArrayBuffer(8);
+  const peak = new Int32Array(shared);
+  const worker = new Worker(SAMPLER, { eval: true, workerData: shared });
+  return {
+    async stop() {
+      Atomics.store(peak, 1, 1);
+      await worker.terminate();
+      return Atomics.load(peak, 0) * 1024;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const target = Number(process.argv[2] ?? 8 * 1024 * 1024);
+  const perScale = yamlBytes(generateSyntheticRepo(1));
+  let scale = Math.max(1, Math.ceil(target / perScale));
+  let files = generateSyntheticRepo(scale);
+  while (yamlBytes(files) < target) files = generateSyntheticRepo(++scale);
+  const head = headWithBump(files);
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const sampler = startSampler();
+  // Let the sampler start before the synchronous pipeline occupies the main thread.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const rssSamples: number[] = [];
+  const t0 = performance.now();
+  const { head: model, report } = analyzePullRequest({
+    base: createMemorySnapshot(files),
+    head: createMemorySnapshot(head),
+  });
+  rssSamples.push(process.memoryUsage().rss);
+  renderComment(report, REVISIONS);
+  renderCheckRun(report, REVISIONS);
+  rssSamples.push(process.memoryUsage().rss);
+  const wallMs = performance.now() - t0;
+  const peakRssBytes = Math.max(await sampler.stop(), ...rssSamples);
+  const figures: L4Figures = {
+    scale,
+    files: files.size,
+    yamlBytes: yamlBytes(files),
+    kustomizations: model.kustomizations.length,
+    resources: model.kustomizations.reduce((n, k) => n + (k.build?.objects.length ?? 0), 0),
+    wallMs,
+    rssBeforeBytes,
+    rssSamples,
+    peakRssBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  console.log(JSON.stringify(figures));
+}
+
+await main();
