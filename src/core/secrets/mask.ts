@@ -42,6 +42,7 @@ export function maskCredentials(text: string, options: MaskOptions = {}): string
 function mayHoldCredential(text: string, options: MaskOptions): boolean {
   return (
     text.includes("gh") ||
+    text.includes("github_pat_") ||
     text.includes("AGE-SECRET-KEY-") ||
     text.includes("PRIVATE KEY") ||
     text.includes("PuTTY-User-Key-File-") ||

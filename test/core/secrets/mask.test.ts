@@ -25,6 +25,13 @@ describe("core/secrets/mask", () => {
     expect(masked).toContain("note: keep me");
   });
 
+  it("masks a fine-grained github_pat_ token even when nothing else in the text looks like a credential", () => {
+    const pat = `github_pat_${randomString(22, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 503)}_${randomString(59, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 504)}`;
+    const masked = maskCredentials(`value: ${pat}\n`);
+    expect(masked).not.toContain(pat);
+    expect(masked).toMatch(REDACTED);
+  });
+
   it("masks the body of a private key in a diff, an indented block scalar, and on one escaped line", () => {
     const body = pemBody(503);
     const block = pem(`RSA ${PRIVATE}`, body);
