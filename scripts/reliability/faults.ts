@@ -45,14 +45,22 @@ const headFiles = new Map(readTree(join(ROOT, "examples/homelab/head")).files);
 headFiles.set("ops/token.env", new TextEncoder().encode(`GITHUB_TOKEN=${FAULT_CANARY}\n`));
 
 // @octokit/webhooks-examples is JSON without an import attribute: read it through createRequire.
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: unknown[] }>;
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
+  name: string;
+  examples: unknown[];
+}>;
 const require_ = (name: string): unknown[] => examples.find((d) => d.name === name)!.examples;
 const opened = (require_("pull_request") as any[]).find((e) => e.action === "opened" && e.installation);
 
 interface Stack {
   double: GitHubDouble;
   ledger: DeliveryLedger;
-  deliver(options?: { id?: string; head?: string; event?: string; payload?: unknown }): Promise<{ status: number; text: string }>;
+  deliver(options?: {
+    id?: string;
+    head?: string;
+    event?: string;
+    payload?: unknown;
+  }): Promise<{ status: number; text: string }>;
   /** The last completed check-run output of the head commit. */
   lastPatch(sha?: string): any;
 }
@@ -60,13 +68,27 @@ interface Stack {
 function payloadFor(double: GitHubDouble, head: string): any {
   return {
     ...opened,
-    repository: { ...opened.repository, name: double.repo, full_name: `${double.owner}/${double.repo}`, owner: { ...opened.repository.owner, login: double.owner } },
+    repository: {
+      ...opened.repository,
+      name: double.repo,
+      full_name: `${double.owner}/${double.repo}`,
+      owner: { ...opened.repository.owner, login: double.owner },
+    },
     installation: { id: 5 },
-    pull_request: { ...opened.pull_request, number: 1, state: "open", head: { ...opened.pull_request.head, sha: head }, base: { ...opened.pull_request.base, sha: BASE } },
+    pull_request: {
+      ...opened.pull_request,
+      number: 1,
+      state: "open",
+      head: { ...opened.pull_request.head, sha: head },
+      base: { ...opened.pull_request.base, sha: BASE },
+    },
   };
 }
 
-async function stack(sink: OutputSink, options: { timeoutMs?: number; now?: () => number; budgetMs?: number } = {}): Promise<Stack> {
+async function stack(
+  sink: OutputSink,
+  options: { timeoutMs?: number; now?: () => number; budgetMs?: number } = {},
+): Promise<Stack> {
   nock.cleanAll();
   nock.disableNetConnect();
   const double = new GitHubDouble();
@@ -75,7 +97,10 @@ async function stack(sink: OutputSink, options: { timeoutMs?: number; now?: () =
   await double.addTree(BASE, baseFiles);
   await double.addTree(HEAD, headFiles);
   double.install();
-  const fetch = guardedFetch({ apiTimeoutMs: options.timeoutMs ?? 2000, downloadTimeoutMs: options.timeoutMs ?? 2000 });
+  const fetch = guardedFetch({
+    apiTimeoutMs: options.timeoutMs ?? 2000,
+    downloadTimeoutMs: options.timeoutMs ?? 2000,
+  });
   const probot = new Probot({
     appId: APP_ID,
     privateKey,
@@ -107,7 +132,11 @@ async function stack(sink: OutputSink, options: { timeoutMs?: number; now?: () =
       const res = await worker(
         new Request("http://localhost/.netlify/functions/github-worker-background", {
           method: "POST",
-          headers: { "x-github-delivery": id, "x-github-event": event, "x-hub-signature-256": await sign(SECRET, body) },
+          headers: {
+            "x-github-delivery": id,
+            "x-github-event": event,
+            "x-hub-signature-256": await sign(SECRET, body),
+          },
           body,
         }),
       );
@@ -128,9 +157,16 @@ const COMMENTS = (d: GitHubDouble) => `POST ${d.path}/issues/1/comments`;
 
 type CaseFn = (sink: OutputSink) => Promise<{ observed: string; pass: boolean }>;
 
-const summary = (p: any) => (p ? `${p.conclusion}: "${p.output?.summary?.split("\n")[0]?.slice(0, 160)}"` : "no check-run result");
+const summary = (p: any) =>
+  p ? `${p.conclusion}: "${p.output?.summary?.split("\n")[0]?.slice(0, 160)}"` : "no check-run result";
 
-const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: string; expected: string; run: CaseFn }> = [
+const CASES: Array<{
+  id: string;
+  group: "fault" | "bad-input" | "load";
+  name: string;
+  expected: string;
+  run: CaseFn;
+}> = [
   {
     id: "B9",
     group: "bad-input",
@@ -141,7 +177,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       await s.deliver({ id: "opened" });
       await s.deliver({ id: "reopened", payload: { ...payloadFor(s.double, HEAD), action: "reopened" } });
       const runs = [...s.double.checkRuns.values()].filter((r) => r.headSha === HEAD).length;
-      return { observed: `${runs} check run, ${s.double.comments.length} comment`, pass: runs === 1 && s.double.comments.length === 1 };
+      return {
+        observed: `${runs} check run, ${s.double.comments.length} comment`,
+        pass: runs === 1 && s.double.comments.length === 1,
+      };
     },
   },
   {
@@ -153,39 +192,58 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink);
       await s.deliver();
       const writes = s.double.requests.filter((r) => /^(POST|PATCH) \/repos/.test(r)).length;
-      return { observed: `${s.double.requests.length} requests, ${writes} content writes`, pass: s.double.requests.length <= 20 && writes <= 5 };
+      return {
+        observed: `${s.double.requests.length} requests, ${writes} content writes`,
+        pass: s.double.requests.length <= 20 && writes <= 5,
+      };
     },
   },
   {
     id: "F1",
     group: "fault",
     name: "500/502/503 on the tarball",
-    expected: "≤ 3 retries, then a neutral check saying it will retry and a failed delivery (Netlify retries); the retry finishes with one comment",
+    expected:
+      "≤ 3 retries, then a neutral check saying it will retry and a failed delivery (Netlify retries); the retry finishes with one comment",
     async run(sink) {
       const s = await stack(sink);
-      s.double.fault = (route, n) => (route === TARBALL_BASE(s.double) && n <= 4 ? { status: 503 } : undefined);
+      s.double.fault = (route, n) =>
+        route === TARBALL_BASE(s.double) && n <= 4 ? { status: 503 } : undefined;
       const first = await s.deliver();
       const neutral = s.lastPatch();
       const tries = s.double.count(TARBALL_BASE(s.double));
       const second = await s.deliver();
       const runs = [...s.double.checkRuns.values()].filter((r) => r.headSha === HEAD).length;
       const pass =
-        first.status === 500 && tries === 4 && neutral?.conclusion === "neutral" && /will try again/.test(neutral.output.summary) && second.status === 200 && s.double.comments.length === 1 && runs === 1;
-      return { observed: `${tries} attempts, worker ${first.status} (${summary(neutral)}); retry: worker ${second.status}, ${s.double.comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`, pass };
+        first.status === 500 &&
+        tries === 4 &&
+        neutral?.conclusion === "neutral" &&
+        /will try again/.test(neutral.output.summary) &&
+        second.status === 200 &&
+        s.double.comments.length === 1 &&
+        runs === 1;
+      return {
+        observed: `${tries} attempts, worker ${first.status} (${summary(neutral)}); retry: worker ${second.status}, ${s.double.comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`,
+        pass,
+      };
     },
   },
   {
     id: "F2",
     group: "fault",
     name: "403 secondary limit with retry-after: 60",
-    expected: "no request before 60 s: the delivery fails once, Netlify retries it after 1 minute; the check run says so",
+    expected:
+      "no request before 60 s: the delivery fails once, Netlify retries it after 1 minute; the check run says so",
     async run(sink) {
       const s = await stack(sink);
-      s.double.fault = (route) => (route === TARBALL_BASE(s.double) ? { status: 403, headers: { "retry-after": "60" } } : undefined);
+      s.double.fault = (route) =>
+        route === TARBALL_BASE(s.double) ? { status: 403, headers: { "retry-after": "60" } } : undefined;
       const r = await s.deliver();
       const tries = s.double.count(TARBALL_BASE(s.double));
       const p = s.lastPatch();
-      return { observed: `${tries} request, worker ${r.status}, ${summary(p)}`, pass: tries === 1 && r.status === 500 && /wait 60 s/.test(p?.output?.summary ?? "") };
+      return {
+        observed: `${tries} request, worker ${r.status}, ${summary(p)}`,
+        pass: tries === 1 && r.status === 500 && /wait 60 s/.test(p?.output?.summary ?? ""),
+      };
     },
   },
   {
@@ -198,12 +256,17 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink, { now: () => now });
       const reset = String(Math.floor(now / 1000) + 1200);
       s.double.fault = (route) =>
-        route === TARBALL_BASE(s.double) ? { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset } } : undefined;
+        route === TARBALL_BASE(s.double)
+          ? { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset } }
+          : undefined;
       const r = await s.deliver();
       const rec = await s.ledger.get("d");
       const tries = s.double.count(TARBALL_BASE(s.double));
       const waitMin = rec?.notBefore ? Math.round((rec.notBefore - now) / 60_000) : undefined;
-      return { observed: `${tries} request, worker ${r.status} "${r.text}", ledger ${rec?.status} for ${waitMin} min`, pass: tries === 1 && rec?.status === "deferred" && waitMin !== undefined && waitMin >= 19 };
+      return {
+        observed: `${tries} request, worker ${r.status} "${r.text}", ledger ${rec?.status} for ${waitMin} min`,
+        pass: tries === 1 && rec?.status === "deferred" && waitMin !== undefined && waitMin >= 19,
+      };
     },
   },
   {
@@ -214,10 +277,15 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     async run(sink) {
       const s = await stack(sink);
       s.double.fault = (route) =>
-        route === TARBALL_BASE(s.double) ? { status: 403, body: { message: "You have exceeded a secondary rate limit." } } : undefined;
+        route === TARBALL_BASE(s.double)
+          ? { status: 403, body: { message: "You have exceeded a secondary rate limit." } }
+          : undefined;
       const r = await s.deliver();
       const p = s.lastPatch();
-      return { observed: `worker ${r.status}, ${summary(p)}`, pass: r.status === 500 && /wait 60 s/.test(p?.output?.summary ?? "") };
+      return {
+        observed: `worker ${r.status}, ${summary(p)}`,
+        pass: r.status === 500 && /wait 60 s/.test(p?.output?.summary ?? ""),
+      };
     },
   },
   {
@@ -230,7 +298,14 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       s.double.fault = (route) => (route === TARBALL_HEAD(s.double) ? { status: 404 } : undefined);
       const r = await s.deliver();
       const p = s.lastPatch();
-      return { observed: `worker ${r.status}, ${summary(p)}, ${s.double.comments.length} comments`, pass: r.status === 200 && p?.conclusion === "neutral" && /not found/.test(p.output.summary) && s.double.comments.length === 0 };
+      return {
+        observed: `worker ${r.status}, ${summary(p)}, ${s.double.comments.length} comments`,
+        pass:
+          r.status === 200 &&
+          p?.conclusion === "neutral" &&
+          /not found/.test(p.output.summary) &&
+          s.double.comments.length === 0,
+      };
     },
   },
   {
@@ -240,10 +315,14 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     expected: "job dropped with one log line; the check run keeps its result; no retry loop",
     async run(sink) {
       const s = await stack(sink);
-      s.double.fault = (route) => (route === COMMENTS(s.double) ? { status: 410, body: { message: "Issues are disabled" } } : undefined);
+      s.double.fault = (route) =>
+        route === COMMENTS(s.double) ? { status: 410, body: { message: "Issues are disabled" } } : undefined;
       const r = await s.deliver();
       const patches = [...s.double.checkRuns.values()][0]?.patches.length;
-      return { observed: `worker ${r.status} "${r.text}", check run patched ${patches}× (${s.lastPatch()?.conclusion}), ${s.double.count(COMMENTS(s.double))} comment attempt`, pass: r.status === 200 && patches === 1 && s.double.count(COMMENTS(s.double)) === 1 };
+      return {
+        observed: `worker ${r.status} "${r.text}", check run patched ${patches}× (${s.lastPatch()?.conclusion}), ${s.double.count(COMMENTS(s.double))} comment attempt`,
+        pass: r.status === 200 && patches === 1 && s.double.count(COMMENTS(s.double)) === 1,
+      };
     },
   },
   {
@@ -253,10 +332,16 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     expected: "one fallback minimal comment linking the check run; no loop",
     async run(sink) {
       const s = await stack(sink);
-      s.double.fault = (route, n) => (route === COMMENTS(s.double) && n === 1 ? { status: 422, body: { message: "Body is too long" } } : undefined);
+      s.double.fault = (route, n) =>
+        route === COMMENTS(s.double) && n === 1
+          ? { status: 422, body: { message: "Body is too long" } }
+          : undefined;
       await s.deliver();
       const c = s.double.comments;
-      return { observed: `${s.double.count(COMMENTS(s.double))} attempts, ${c.length} comment: "${c[0]?.body.split("\n").at(-2) ?? ""}"`, pass: c.length === 1 && /check run/.test(c[0]!.body) && s.double.count(COMMENTS(s.double)) === 2 };
+      return {
+        observed: `${s.double.count(COMMENTS(s.double))} attempts, ${c.length} comment: "${c[0]?.body.split("\n").at(-2) ?? ""}"`,
+        pass: c.length === 1 && /check run/.test(c[0]!.body) && s.double.count(COMMENTS(s.double)) === 2,
+      };
     },
   },
   {
@@ -266,17 +351,25 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     expected: "the token is refreshed once and the call retried",
     async run(sink) {
       const s = await stack(sink);
-      s.double.fault = (route, n) => (route === TARBALL_BASE(s.double) && n === 1 ? { status: 401, body: { message: "Bad credentials" } } : undefined);
+      // The first token stops working mid-job (revoked): every request with it is refused from then on.
+      s.double.fault = (route, _n, token) =>
+        route === TARBALL_BASE(s.double) && token.endsWith("_1")
+          ? { status: 401, body: { message: "Bad credentials" } }
+          : undefined;
       const r = await s.deliver();
       const tokens = s.double.requests.filter((x) => x.endsWith("/access_tokens")).length;
-      return { observed: `${tokens} token requests, worker ${r.status}, ${summary(s.lastPatch())}, ${s.double.comments.length} comment`, pass: tokens === 2 && s.double.comments.length === 1 };
+      return {
+        observed: `${tokens} token requests, worker ${r.status}, ${summary(s.lastPatch())}, ${s.double.comments.length} comment`,
+        pass: tokens === 2 && s.double.comments.length === 1,
+      };
     },
   },
   {
     id: "F9",
     group: "fault",
     name: "an API call hangs",
-    expected: "aborted at the deadline (10 s API / 60 s downloads in production; 0.3 s here), retried, then a neutral 'did not answer in time' check — never a hung job",
+    expected:
+      "aborted at the deadline (10 s API / 60 s downloads in production; 0.3 s here), retried, then a neutral 'did not answer in time' check — never a hung job",
     async run(sink) {
       const s = await stack(sink, { timeoutMs: 300 });
       s.double.fault = (route) => (route === TARBALL_BASE(s.double) ? { hang: true } : undefined);
@@ -284,7 +377,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const r = await s.deliver();
       const ms = Date.now() - started;
       const p = s.lastPatch();
-      return { observed: `ended after ${ms} ms, worker ${r.status}, ${summary(p)}`, pass: ms < 5000 && r.status === 500 && /did not answer in time/.test(p?.output?.summary ?? "") };
+      return {
+        observed: `ended after ${ms} ms, worker ${r.status}, ${summary(p)}`,
+        pass: ms < 5000 && r.status === 500 && /did not answer in time/.test(p?.output?.summary ?? ""),
+      };
     },
   },
   {
@@ -296,10 +392,23 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink);
       const gz = s.double.tarballs.get(BASE)!;
       s.double.fault = (route) =>
-        route === TARBALL_BASE(s.double) ? { status: 200, body: gz.subarray(0, gz.length >> 1), headers: { "content-type": "application/x-gzip" } } : undefined;
+        route === TARBALL_BASE(s.double)
+          ? {
+              status: 200,
+              body: gz.subarray(0, gz.length >> 1),
+              headers: { "content-type": "application/x-gzip" },
+            }
+          : undefined;
       await s.deliver();
       const p = s.lastPatch();
-      return { observed: `${s.double.count(TARBALL_BASE(s.double))} downloads, ${summary(p)}, ${s.double.comments.length} comments`, pass: s.double.count(TARBALL_BASE(s.double)) === 2 && p?.conclusion === "neutral" && /truncated/.test(p.output.summary) && s.double.comments.length === 0 };
+      return {
+        observed: `${s.double.count(TARBALL_BASE(s.double))} downloads, ${summary(p)}, ${s.double.comments.length} comments`,
+        pass:
+          s.double.count(TARBALL_BASE(s.double)) === 2 &&
+          p?.conclusion === "neutral" &&
+          /truncated/.test(p.output.summary) &&
+          s.double.comments.length === 0,
+      };
     },
   },
   {
@@ -310,14 +419,23 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     async run(sink) {
       const s = await stack(sink);
       let outside = 0;
-      nock("http://169.254.169.254").persist().get(/.*/).reply(() => {
-        outside++;
-        return [200, "metadata"];
-      });
-      s.double.fault = (route) => (route === TARBALL_BASE(s.double) ? { redirect: "http://169.254.169.254/latest/meta-data/" } : undefined);
+      nock("http://169.254.169.254")
+        .persist()
+        .get(/.*/)
+        .reply(() => {
+          outside++;
+          return [200, "metadata"];
+        });
+      s.double.fault = (route) =>
+        route === TARBALL_BASE(s.double)
+          ? { redirect: "http://169.254.169.254/latest/meta-data/" }
+          : undefined;
       const r = await s.deliver();
       const p = s.lastPatch();
-      return { observed: `${outside} requests to 169.254.169.254, worker ${r.status}, ${summary(p)}`, pass: outside === 0 && /not GitHub/.test(p?.output?.summary ?? "") };
+      return {
+        observed: `${outside} requests to 169.254.169.254, worker ${r.status}, ${summary(p)}`,
+        pass: outside === 0 && /not GitHub/.test(p?.output?.summary ?? ""),
+      };
     },
   },
   {
@@ -329,10 +447,18 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const store = new MemoryStore();
       store.failing = true;
       let forwarded = 0;
-      const receive = createReceiver({ secrets: [SECRET], ledger: new DeliveryLedger(store), log: { info: () => {}, warn: () => {} }, forward: async () => (forwarded++, 202) });
+      const receive = createReceiver({
+        secrets: [SECRET],
+        ledger: new DeliveryLedger(store),
+        log: { info: () => {}, warn: () => {} },
+        forward: async () => (forwarded++, 202),
+      });
       const body = JSON.stringify(opened);
       const res = await receive(signedRequest(body, await sign(SECRET, body), "pull_request"));
-      return { observed: `${res.status}, ${forwarded} jobs started`, pass: res.status === 503 && forwarded === 0 };
+      return {
+        observed: `${res.status}, ${forwarded} jobs started`,
+        pass: res.status === 503 && forwarded === 0,
+      };
     },
   },
   {
@@ -343,13 +469,21 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     async run() {
       const ledger = new DeliveryLedger(new MemoryStore());
       let status = 500;
-      const receive = createReceiver({ secrets: [SECRET], ledger, log: { info: () => {}, warn: () => {} }, forward: async () => status });
+      const receive = createReceiver({
+        secrets: [SECRET],
+        ledger,
+        log: { info: () => {}, warn: () => {} },
+        forward: async () => status,
+      });
       const body = JSON.stringify(opened);
       const sig = await sign(SECRET, body);
       const first = await receive(signedRequest(body, sig, "pull_request"));
       status = 202;
       const again = await receive(signedRequest(body, sig, "pull_request"));
-      return { observed: `${first.status}, then the redelivery ${again.status}`, pass: first.status === 502 && again.status === 202 };
+      return {
+        observed: `${first.status}, then the redelivery ${again.status}`,
+        pass: first.status === 502 && again.status === 202,
+      };
     },
   },
   {
@@ -363,7 +497,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const first = await s.deliver();
       const second = await s.deliver();
       const runs = [...s.double.checkRuns.values()].length;
-      return { observed: `worker ${first.status} then ${second.status}; ${s.double.comments.length} comment, ${runs} check run`, pass: first.status === 500 && second.status === 200 && s.double.comments.length === 1 && runs === 1 };
+      return {
+        observed: `worker ${first.status} then ${second.status}; ${s.double.comments.length} comment, ${runs} check run`,
+        pass: first.status === 500 && second.status === 200 && s.double.comments.length === 1 && runs === 1,
+      };
     },
   },
   {
@@ -375,7 +512,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink);
       await Promise.all([s.deliver({ id: "a" }), s.deliver({ id: "b" })]);
       const runs = [...s.double.checkRuns.values()].length;
-      return { observed: `${s.double.comments.length} comment, ${runs} check run`, pass: s.double.comments.length === 1 && runs === 1 };
+      return {
+        observed: `${s.double.comments.length} comment, ${runs} check run`,
+        pass: s.double.comments.length === 1 && runs === 1,
+      };
     },
   },
   {
@@ -391,7 +531,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       await s.deliver({ id: "new", head: sha2 });
       await s.deliver({ id: "old", head: HEAD });
       const old = s.lastPatch(HEAD);
-      return { observed: `sha1 check: ${old?.output?.title}; ${s.double.comments.length} comment about ${s.double.comments[0]?.body.includes(sha2.slice(0, 7)) ? "sha2" : "?"}`, pass: old?.output?.title === "Superseded by a newer commit" && s.double.comments.length === 1 };
+      return {
+        observed: `sha1 check: ${old?.output?.title}; ${s.double.comments.length} comment about ${s.double.comments[0]?.body.includes(sha2.slice(0, 7)) ? "sha2" : "?"}`,
+        pass: old?.output?.title === "Superseded by a newer commit" && s.double.comments.length === 1,
+      };
     },
   },
   {
@@ -403,7 +546,10 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink);
       s.double.lagHeads = ["0".repeat(40)];
       await s.deliver();
-      return { observed: `${s.double.comments.length} comment, check ${s.lastPatch()?.conclusion}`, pass: s.double.comments.length === 1 && s.lastPatch()?.conclusion !== "neutral" };
+      return {
+        observed: `${s.double.comments.length} comment, check ${s.lastPatch()?.conclusion}`,
+        pass: s.double.comments.length === 1 && s.lastPatch()?.conclusion !== "neutral",
+      };
     },
   },
   {
@@ -415,10 +561,20 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
       const s = await stack(sink);
       s.double.fault = (route, n) =>
         route.endsWith("/access_tokens") && n === 1
-          ? { status: 401, body: { message: "'Issued at' claim ('iat') must be an Integer representing a time in the past" }, headers: { date: new Date(Date.now() - 60_000).toUTCString() } }
+          ? {
+              status: 401,
+              body: {
+                message:
+                  "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
+              },
+              headers: { date: new Date(Date.now() - 60_000).toUTCString() },
+            }
           : undefined;
       const r = await s.deliver();
-      return { observed: `worker ${r.status}, ${s.double.requests.filter((x) => x.endsWith("/access_tokens")).length} token requests, ${s.double.comments.length} comment`, pass: r.status === 200 && s.double.comments.length === 1 };
+      return {
+        observed: `worker ${r.status}, ${s.double.requests.filter((x) => x.endsWith("/access_tokens")).length} token requests, ${s.double.comments.length} comment`,
+        pass: r.status === 200 && s.double.comments.length === 1,
+      };
     },
   },
   {
@@ -434,15 +590,30 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
         { number: 6, title: "t", body, state: "open" },
       ];
       const plan = planStaleSweep({
-        services: [{ file: key, dir: "kubernetes/apps/x/app", enabledFile: "kubernetes/apps/x/app/ks.yaml", kustomizations: [], helmReleases: [], namespaces: [], dependents: [] }],
+        services: [
+          {
+            file: key,
+            dir: "kubernetes/apps/x/app",
+            enabledFile: "kubernetes/apps/x/app/ks.yaml",
+            kustomizations: [],
+            helmReleases: [],
+            namespaces: [],
+            dependents: [],
+          },
+        ],
         history: { [key]: { date: "2026-01-01T00:00:00Z", commit: "abc" } },
         issues,
         config: { ...DEFAULT_CONFIG.stale, dryRun: false },
         now: "2026-12-01T00:00:00Z",
         exists: () => true,
       });
-      const closed = plan.actions.filter((a) => a.kind === "close").map((a) => (a as { number: number }).number);
-      return { observed: `closes #${closed.join(", #")}; opens ${plan.actions.filter((a) => a.kind === "open").length}`, pass: closed.length === 1 && closed[0] === 6 && !plan.actions.some((a) => a.kind === "open") };
+      const closed = plan.actions
+        .filter((a) => a.kind === "close")
+        .map((a) => (a as { number: number }).number);
+      return {
+        observed: `closes #${closed.join(", #")}; opens ${plan.actions.filter((a) => a.kind === "open").length}`,
+        pass: closed.length === 1 && closed[0] === 6 && !plan.actions.some((a) => a.kind === "open"),
+      };
     },
   },
   {
@@ -452,16 +623,36 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
     expected: "the older failure opens no issue",
     async run(sink) {
       const s = await stack(sink);
-      const wr = (require_("workflow_run") as any[]).find((e) => e.action === "completed" && e.workflow_run.path);
+      const wr = (require_("workflow_run") as any[]).find(
+        (e) => e.action === "completed" && e.workflow_run.path,
+      );
       const payload = {
         ...wr,
         installation: { id: 5 },
-        repository: { ...wr.repository, name: s.double.repo, full_name: `${s.double.owner}/${s.double.repo}`, owner: { ...wr.repository.owner, login: s.double.owner }, default_branch: "main" },
-        workflow_run: { ...wr.workflow_run, id: 11, run_number: 11, head_branch: "main", conclusion: "failure", pull_requests: [] },
+        repository: {
+          ...wr.repository,
+          name: s.double.repo,
+          full_name: `${s.double.owner}/${s.double.repo}`,
+          owner: { ...wr.repository.owner, login: s.double.owner },
+          default_branch: "main",
+        },
+        workflow_run: {
+          ...wr.workflow_run,
+          id: 11,
+          run_number: 11,
+          head_branch: "main",
+          conclusion: "failure",
+          pull_requests: [],
+        },
       };
       s.double.fault = (route) => {
-        if (route === "POST /graphql") return { status: 200, body: { data: { repository: { config: null, issues: { nodes: [] } }, org: null } } };
-        if (route.includes("/actions/workflows/")) return { status: 200, body: { workflow_runs: [{ run_number: 12 }] } };
+        if (route === "POST /graphql")
+          return {
+            status: 200,
+            body: { data: { repository: { config: null, issues: { nodes: [] } }, org: null } },
+          };
+        if (route.includes("/actions/workflows/"))
+          return { status: 200, body: { workflow_runs: [{ run_number: 12 }] } };
         return undefined;
       };
       await s.deliver({ id: "wr", event: "workflow_run", payload });
@@ -474,7 +665,12 @@ const CASES: Array<{ id: string; group: "fault" | "bad-input" | "load"; name: st
 function signedRequest(body: string, signature: string, event: string): Request {
   return new Request("http://localhost/api/github/webhooks", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-delivery": "d", "x-github-event": event, "x-hub-signature-256": signature },
+    headers: {
+      "content-type": "application/json",
+      "x-github-delivery": "d",
+      "x-github-event": event,
+      "x-hub-signature-256": signature,
+    },
     body,
   });
 }
@@ -496,4 +692,3 @@ export async function faultCases(sink: OutputSink): Promise<CaseResult[]> {
   nock.enableNetConnect();
   return out;
 }
-

@@ -28,8 +28,13 @@ export class GitHubDouble {
   /** The head the PR reports on the next reads (GitHub lagging the webhook), when set. */
   lagHeads: string[] = [];
   mergeBase = "";
-  /** Replace an answer: route is "METHOD path" without the query, n counts calls of that route from 1. */
-  fault: ((route: string, n: number) => Fault | undefined) | undefined;
+  /**
+   * Replace an answer: route is "METHOD path" without the query, n counts calls of that route from 1,
+   * token is the installation token the request carried.
+   */
+  fault: ((route: string, n: number, token: string) => Fault | undefined) | undefined;
+  /** Installation tokens issued so far. */
+  tokens = 0;
   private counts = new Map<string, number>();
   private nextId = 100;
 
@@ -56,8 +61,8 @@ export class GitHubDouble {
   install(): void {
     const scope = nock(API).persist();
     const handle = (method: string) =>
-      async function (this: { req: { path: string } }, uri: string, body: any) {
-        return double.answer(method, uri, body);
+      async function (this: { req: { headers: Record<string, string> } }, uri: string, body: any) {
+        return double.answer(method, uri, body, String(this.req.headers.authorization ?? ""));
       };
     const double = this;
     scope.get(/.*/).reply(handle("GET"));
@@ -70,21 +75,24 @@ export class GitHubDouble {
     method: string,
     uri: string,
     body: any,
-  ): Promise<[number, unknown, Record<string, string>?]> {
+    authorization: string,
+  ): Promise<[number, unknown] | [number, unknown, Record<string, string>]> {
     const path = uri.split("?")[0]!;
     const route = `${method} ${path}`;
     const n = (this.counts.get(route) ?? 0) + 1;
     this.counts.set(route, n);
     this.requests.push(route);
-    const f = this.fault?.(route, n);
+    const f = this.fault?.(route, n, authorization.replace(/^(token|bearer) /i, ""));
     if (f) {
       if ("hang" in f) return new Promise(() => {});
       if ("network" in f) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
       if ("redirect" in f) return [302, "", { location: f.redirect }];
-      return f.headers ? [f.status, f.body ?? { message: "fault" }, f.headers] : [f.status, f.body ?? { message: "fault" }];
+      return f.headers
+        ? [f.status, f.body ?? { message: "fault" }, f.headers]
+        : [f.status, f.body ?? { message: "fault" }];
     }
     if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path))
-      return [201, { token: "ghs_reliability_token", expires_at: "2999-01-01T00:00:00Z" }];
+      return [201, { token: `ghs_reliability_token_${++this.tokens}`, expires_at: "2999-01-01T00:00:00Z" }];
     if (method === "POST" && path === "/graphql") return [200, this.graphql(body.query, body.variables)];
     const repo = this.path;
     if (method === "POST" && path === `${repo}/check-runs`) {

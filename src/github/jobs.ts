@@ -16,6 +16,8 @@ export const CHECK_NAME = "flux-impact";
 export interface GitHubClient {
   request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; status: number }>;
   graphql<T>(query: string, parameters?: Record<string, unknown>): Promise<T>;
+  /** Octokit's auth (Probot's installation Octokit): `refresh: true` gets a new installation token. */
+  auth?: (options: { type: "installation"; refresh: true }) => Promise<unknown>;
 }
 
 export interface RepoRef {
@@ -38,10 +40,32 @@ export async function call<T>(
 
 export class CountingClient {
   count = 0;
+  private refreshed = false;
   constructor(private readonly inner: GitHubClient) {}
-  request(route: string, params: Record<string, unknown>) {
+  async request(route: string, params: Record<string, unknown>) {
     this.count++;
-    return this.inner.request(route, params);
+    try {
+      return await this.inner.request(route, params);
+    } catch (error) {
+      if (!(await this.refreshAfter(error))) throw error;
+      this.count++;
+      return await this.inner.request(route, params);
+    }
+  }
+
+  /**
+   * A 401 in the middle of a job means the installation token was revoked or expired early: get a new one,
+   * once per job, and let the caller try again.
+   */
+  private async refreshAfter(error: unknown): Promise<boolean> {
+    if ((error as { status?: unknown })?.status !== 401 || this.refreshed || !this.inner.auth) return false;
+    this.refreshed = true;
+    try {
+      await this.inner.auth({ type: "installation", refresh: true });
+      return true;
+    } catch {
+      return false;
+    }
   }
   /**
    * A GraphQL request. `partialOk` accepts an answer with errors (its data then has null where they
@@ -55,7 +79,11 @@ export class CountingClient {
   ): Promise<T> {
     this.count++;
     try {
-      return await this.inner.graphql<T>(query, params);
+      return await this.inner.graphql<T>(query, params).catch(async (error: unknown) => {
+        if (!(await this.refreshAfter(error))) throw error;
+        this.count++;
+        return this.inner.graphql<T>(query, params);
+      });
     } catch (error) {
       const partial = error as { data?: unknown; errors?: Array<{ path?: Array<string | number> }> };
       if (partialOk && partial.data && Array.isArray(partial.errors) && partialOk(partial.errors))
