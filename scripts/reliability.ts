@@ -9,11 +9,12 @@
  * The last line is `reliability: N passed, M failed`; the exit code is 1 when a case failed or a seeded
  * secret appeared in an output.
  */
+
+import { runEndToEnd } from "./e2e/run.ts";
 import { engineCases, seededSecrets } from "./reliability/engine-cases.ts";
 import { FAULT_CANARY, faultCases } from "./reliability/faults.ts";
 import { transportCases } from "./reliability/transport.ts";
 import type { CaseResult } from "./reliability/types.ts";
-import { runEndToEnd } from "./e2e/run.ts";
 
 const outputs: string[] = [];
 const sink = (text: string) => outputs.push(text);
@@ -31,7 +32,9 @@ rows.push({
   group: "load",
   name: "receiver ack latency on loopback (500 deliveries, concurrency 20)",
   expected: "p99 < 500 ms; every delivery 2xx",
-  observed: l1 ? `p50 ${l1.p50.toFixed(0)} ms, p99 ${l1.p99.toFixed(0)} ms, ${l1.perSecond.toFixed(0)} deliveries/s, ${l1.non202} non-202` : "not measured",
+  observed: l1
+    ? `p50 ${l1.p50.toFixed(0)} ms, p99 ${l1.p99.toFixed(0)} ms, ${l1.perSecond.toFixed(0)} deliveries/s, ${l1.non202} non-202`
+    : "not measured",
   pass: !!l1 && l1.p99 < 500 && l1.non202 === 0,
 });
 const l2 = e2e.l2;
@@ -40,7 +43,9 @@ rows.push({
   group: "load",
   name: "burst of 20 pull requests (22 deliveries, duplicates, shuffled)",
   expected: "exactly 20 comments, 0 duplicates",
-  observed: l2 ? `${l2.comments} comments on ${l2.prs} PRs, ${l2.duplicates} duplicates, ${l2.seconds.toFixed(1)} s` : "not measured",
+  observed: l2
+    ? `${l2.comments} comments on ${l2.prs} PRs, ${l2.duplicates} duplicates, ${l2.seconds.toFixed(1)} s`
+    : "not measured",
   pass: !!l2 && l2.comments === 20 && l2.duplicates === 0,
 });
 const l5 = e2e.l5;
@@ -53,7 +58,14 @@ rows.push({
   pass: !!l5 && l5.status === 202 && l5.ms <= 1500,
 });
 for (const c of e2e.checks.filter((x) => !x.ok))
-  rows.push({ id: "E2E", group: "load", name: "end-to-end check", expected: "passes", observed: c.what, pass: false });
+  rows.push({
+    id: "E2E",
+    group: "load",
+    name: "end-to-end check",
+    expected: "passes",
+    observed: c.what,
+    pass: false,
+  });
 
 // The seeded secrets (engine canaries, the token the fault cases commit) in any output.
 const secrets = [...seededSecrets(), FAULT_CANARY];
@@ -81,7 +93,8 @@ const failed = counted.length - passed;
 process.stdout.write(
   `\nSeeded-secret scan: ${secrets.length} seeded secrets, ${outputs.length} outputs (${(all.length / 1e6).toFixed(1)} MB) — ${leaks} occurrences.\n`,
 );
-if (na.length) process.stdout.write(`Not applicable: ${na.map((r) => `${r.id} (${r.observed})`).join("; ")}.\n`);
+if (na.length)
+  process.stdout.write(`Not applicable: ${na.map((r) => `${r.id} (${r.observed})`).join("; ")}.\n`);
 process.stdout.write(`Ran in ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
 process.stdout.write(`reliability: ${passed} passed, ${failed + (leaks ? 1 : 0)} failed\n`);
 process.exit(failed || leaks ? 1 : 0);

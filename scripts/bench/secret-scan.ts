@@ -63,13 +63,24 @@ function secretWithData(value: string): string {
   return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\ndata:\n  blob: ${value}\n`;
 }
 
+/**
+ * A valid SOPS file of ~1 MB with many encrypted leaves: whole lines only (a leaf cut in half would be a
+ * plaintext value, a different case — `sopsFileWithPlainLeaf`).
+ */
 function sopsFile(): string {
   const enc = "ENC[AES256_GCM,data:QUJD,iv:QUJD,tag:QUJD,type:str]";
-  const leaves = fill(`  k: ${enc}\n`, MB - 400).replace(
-    /k:/g,
-    () => `k${Math.random().toString(36).slice(2)}:`,
-  );
-  return `data:\n${leaves}\nsops:\n  mac: ${enc}\n  age:\n    - recipient: age1x\n`;
+  const line = `  k0000000000: ${enc}\n`;
+  const count = Math.floor((MB - 400) / line.length);
+  const leaves = Array.from(
+    { length: count },
+    (_, i) => `  k${i.toString(36).padStart(10, "0")}: ${enc}\n`,
+  ).join("");
+  return `data:\n${leaves}sops:\n  mac: ${enc}\n  age:\n    - recipient: age1x\n`;
+}
+
+/** The same file with one plaintext leaf at the end: the rule must parse it to name the key path. */
+export function sopsFileWithPlainLeaf(): string {
+  return sopsFile().replace(/ {2}k[0-9a-z]{10}: ENC\[[^\]]*\]\nsops:/, "  last: hunter2\nsops:");
 }
 
 type Rule = (path: string, text: string) => unknown;

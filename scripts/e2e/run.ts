@@ -152,8 +152,7 @@ export async function runEndToEnd(
       `exactly one check run, completed (${runs[0]?.conclusion}: ${runs[0]?.title})`,
     );
     check(comments.length === 1 && hasCommentMarker(comments[0]!.body), "exactly one sticky comment");
-    if (functions.errors.length)
-      print(`     worker errors: ${[...new Set(functions.errors)].join("; ")}`);
+    if (functions.errors.length) print(`     worker errors: ${[...new Set(functions.errors)].join("; ")}`);
     process.stdout.write(
       `     end to end (ack → check run and comment written): ${total.toFixed(0)} ms, ${github.requests} GitHub API requests\n`,
     );

@@ -451,7 +451,10 @@ const CASES: Array<{
         secrets: [SECRET],
         ledger: new DeliveryLedger(store),
         log: { info: () => {}, warn: () => {} },
-        forward: async () => (forwarded++, 202),
+        forward: async () => {
+          forwarded++;
+          return 202;
+        },
       });
       const body = JSON.stringify(opened);
       const res = await receive(signedRequest(body, await sign(SECRET, body), "pull_request"));

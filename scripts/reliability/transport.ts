@@ -12,8 +12,13 @@ import { createReceiver, verifySignature } from "../../src/runtime/receiver.ts";
 import type { CaseResult, OutputSink } from "./types.ts";
 
 const SECRET = "reliability-webhook-secret";
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: any[] }>;
-const opened = examples.find((d) => d.name === "pull_request")!.examples.find((e) => e.action === "opened" && e.installation);
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
+  name: string;
+  examples: any[];
+}>;
+const opened = examples
+  .find((d) => d.name === "pull_request")!
+  .examples.find((e) => e.action === "opened" && e.installation);
 const BODY = JSON.stringify(opened);
 
 function receiver(sink: OutputSink, options: { repositories?: string[] } = {}) {
@@ -46,7 +51,9 @@ async function post(
   const res = await receive(
     new Request("http://localhost/api/github/webhooks", {
       method: "POST",
-      headers: Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined)),
+      headers: Object.fromEntries(
+        Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
       body,
     }),
   );
@@ -79,7 +86,9 @@ const CASES: Case[] = [
     expected: "401",
     async run(sink) {
       const r = receiver(sink);
-      const status = await post(r.receive, BODY, { "x-hub-signature-256": await sig(BODY, "another-secret-123") });
+      const status = await post(r.receive, BODY, {
+        "x-hub-signature-256": await sig(BODY, "another-secret-123"),
+      });
       return { observed: `${status}, ${r.jobs.length} jobs`, pass: status === 401 && r.jobs.length === 0 };
     },
   },
@@ -89,7 +98,9 @@ const CASES: Case[] = [
     expected: "401",
     async run(sink) {
       const r = receiver(sink);
-      const status = await post(r.receive, BODY, { "x-hub-signature": "sha1=0123456789abcdef0123456789abcdef01234567" });
+      const status = await post(r.receive, BODY, {
+        "x-hub-signature": "sha1=0123456789abcdef0123456789abcdef01234567",
+      });
       return { observed: `${status}, ${r.jobs.length} jobs`, pass: status === 401 && r.jobs.length === 0 };
     },
   },
@@ -99,14 +110,22 @@ const CASES: Case[] = [
     expected: "401 for the re-serialized body; the test vector and a non-ASCII payload are accepted",
     async run(sink) {
       const r = receiver(sink);
-      const reformatted = await post(r.receive, JSON.stringify(opened, null, 2), { "x-hub-signature-256": await sig(BODY) });
+      const reformatted = await post(r.receive, JSON.stringify(opened, null, 2), {
+        "x-hub-signature-256": await sig(BODY),
+      });
       const vector = await verifySignature(
         ["It's a Secret to Everybody"],
         "Hello, World!",
         "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
       );
-      const unicode = JSON.stringify({ ...opened, pull_request: { ...opened.pull_request, title: "Zürich 🚀 — déploiement" } });
-      const accepted = await post(r.receive, unicode, { "x-hub-signature-256": await sig(unicode), "x-github-delivery": "u" });
+      const unicode = JSON.stringify({
+        ...opened,
+        pull_request: { ...opened.pull_request, title: "Zürich 🚀 — déploiement" },
+      });
+      const accepted = await post(r.receive, unicode, {
+        "x-hub-signature-256": await sig(unicode),
+        "x-github-delivery": "u",
+      });
       return {
         observed: `re-serialized ${reformatted}, test vector ${vector ? "verified" : "rejected"}, non-ASCII ${accepted}`,
         pass: reformatted === 401 && vector && accepted === 202,
@@ -137,9 +156,15 @@ const CASES: Case[] = [
         sink(t);
       });
       const big = JSON.stringify({ ...opened, padding: "x".repeat(5 * 1024 * 1024 + 10) });
-      const status = await post(r.receive, big, { "x-hub-signature-256": await sig(big), "x-github-delivery": "big-1" });
+      const status = await post(r.receive, big, {
+        "x-hub-signature-256": await sig(big),
+        "x-github-delivery": "big-1",
+      });
       const withId = logged.some((l) => l.includes('"delivery":"big-1"') && l.includes("413"));
-      return { observed: `${status}, log line with the delivery id: ${withId}`, pass: status === 413 && withId };
+      return {
+        observed: `${status}, log line with the delivery id: ${withId}`,
+        pass: status === 413 && withId,
+      };
     },
   },
   {
@@ -150,8 +175,14 @@ const CASES: Case[] = [
       const r = receiver(sink);
       const broken = "{not json";
       const a = await post(r.receive, broken, { "x-hub-signature-256": await sig(broken) });
-      const b = await post(r.receive, BODY, { "x-hub-signature-256": await sig(BODY), "content-type": "application/x-www-form-urlencoded" });
-      return { observed: `invalid JSON ${a}, form content type ${b}`, pass: a === 400 && b === 400 && r.jobs.length === 0 };
+      const b = await post(r.receive, BODY, {
+        "x-hub-signature-256": await sig(BODY),
+        "content-type": "application/x-www-form-urlencoded",
+      });
+      return {
+        observed: `invalid JSON ${a}, form content type ${b}`,
+        pass: a === 400 && b === 400 && r.jobs.length === 0,
+      };
     },
   },
   {
@@ -164,7 +195,10 @@ const CASES: Case[] = [
       const first = await post(r.receive, BODY, { "x-hub-signature-256": s });
       await new Promise((res) => setTimeout(res, 200));
       const second = await post(r.receive, BODY, { "x-hub-signature-256": s });
-      return { observed: `${first} then ${second}; ${r.jobs.length} job`, pass: first === 202 && second === 200 && r.jobs.length === 1 };
+      return {
+        observed: `${first} then ${second}; ${r.jobs.length} job`,
+        pass: first === 202 && second === 200 && r.jobs.length === 1,
+      };
     },
   },
   {
@@ -176,8 +210,15 @@ const CASES: Case[] = [
       const body = JSON.stringify({ ...opened, action: "assigned" });
       const a = await post(r.receive, body, { "x-hub-signature-256": await sig(body) });
       const star = JSON.stringify({ action: "created", repository: opened.repository });
-      const b = await post(r.receive, star, { "x-hub-signature-256": await sig(star), "x-github-event": "star", "x-github-delivery": "s" });
-      return { observed: `assigned ${a}, star ${b}, ${r.jobs.length} jobs`, pass: a === 200 && b === 200 && r.jobs.length === 0 };
+      const b = await post(r.receive, star, {
+        "x-hub-signature-256": await sig(star),
+        "x-github-event": "star",
+        "x-github-delivery": "s",
+      });
+      return {
+        observed: `assigned ${a}, star ${b}, ${r.jobs.length} jobs`,
+        pass: a === 200 && b === 200 && r.jobs.length === 0,
+      };
     },
   },
   {
@@ -195,7 +236,10 @@ const CASES: Case[] = [
       );
       const status = await post(r.receive, BODY, { "x-hub-signature-256": await sig(BODY) });
       const said = logged.some((l) => l.includes("not served"));
-      return { observed: `${status}, ${r.jobs.length} jobs, logged: ${said}`, pass: status === 200 && r.jobs.length === 0 && said };
+      return {
+        observed: `${status}, ${r.jobs.length} jobs, logged: ${said}`,
+        pass: status === 200 && r.jobs.length === 0 && said,
+      };
     },
   },
   {
@@ -211,7 +255,10 @@ const CASES: Case[] = [
         comment: { body: "/flux-impact recheck", user: { type: "Bot" } },
         repository: opened.repository,
       });
-      const status = await post(r.receive, body, { "x-hub-signature-256": await sig(body), "x-github-event": "issue_comment" });
+      const status = await post(r.receive, body, {
+        "x-hub-signature-256": await sig(body),
+        "x-github-event": "issue_comment",
+      });
       return { observed: `${status}, ${r.jobs.length} jobs`, pass: status === 200 && r.jobs.length === 0 };
     },
   },

@@ -18,6 +18,14 @@ export const DIAGNOSTIC_CODES = {
     "error",
     "A file is a Git LFS pointer or lies in a submodule, so its content is missing.",
   ],
+  "archive-entry-skipped": [
+    "warning",
+    "An entry of the repository archive was left out (hard link, device, unsafe or duplicate name); never read.",
+  ],
+  "archive-export-rules": [
+    "warning",
+    ".gitattributes export rules changed; GitHub's archive may leave files out of what is analyzed.",
+  ],
   // YAML
   "yaml-syntax": ["error", "YAML that does not parse."],
   "yaml-duplicate-key": ["error", "A mapping repeats a key."],
@@ -26,6 +34,10 @@ export const DIAGNOSTIC_CODES = {
   "yaml-too-many-documents": ["error", "A file holds more YAML documents than the limit."],
   "yaml-unknown-tag": ["warning", "A YAML tag the engine does not know; the value is read as a string."],
   "yaml-not-object": ["error", "A document in a Kubernetes manifest is not a mapping."],
+  "yaml-ambiguous-value": [
+    "notice",
+    "A value kustomize and Flux's post-build read differently (yes/no/on/off), or a `<<` merge key.",
+  ],
   // kustomize
   "kustomize-invalid-resource": ["error", "A manifest lacks kind, apiVersion or metadata.name."],
   "kustomize-missing-path": ["error", "A file or directory named by a kustomization does not exist."],

@@ -8,7 +8,7 @@ import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts"
 import { clip, mdInline } from "../core/report/markdown.ts";
 import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
-import { TarballError, type TarballLimits, treeFromTarball } from "./tarball.ts";
+import { TarballError, type TarballLimits, type TarballTree, treeFromTarball } from "./tarball.ts";
 
 export const CHECK_NAME = "flux-impact";
 
@@ -108,7 +108,7 @@ export async function snapshotAt(
   );
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   try {
-    return createMemorySnapshot((await treeFromTarball(bytes, limits)).files);
+    return snapshotOfTree(await treeFromTarball(bytes, limits, sha));
   } catch (error) {
     // A download cut short: fetch it once more before giving up (never analyze a partial archive).
     if (!(error instanceof TarballError) || error.problem !== "corrupt") throw error;
@@ -119,8 +119,16 @@ export async function snapshotAt(
       { owner: job.owner, repo: job.repo, ref: sha },
     );
     const retry = again instanceof Uint8Array ? again : new Uint8Array(again);
-    return createMemorySnapshot((await treeFromTarball(retry, limits)).files);
+    return snapshotOfTree(await treeFromTarball(retry, limits, sha));
   }
+}
+
+/** Symlinks stay known (a kustomization naming one is told so); other left-out entries become findings. */
+function snapshotOfTree(tree: TarballTree) {
+  return createMemorySnapshot(tree.files, {
+    symlinks: tree.rejected.filter((r) => r.reason === "symlink").map((r) => r.path),
+    skipped: tree.rejected.filter((r) => r.reason !== "symlink"),
+  });
 }
 
 export async function completeCheckRun(

@@ -25,7 +25,7 @@ export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
   pathLength: 1024,
 };
 
-export type TarballProblem = "too-large" | "too-many-files" | "corrupt";
+export type TarballProblem = "too-large" | "too-many-files" | "corrupt" | "wrong-commit";
 
 export class TarballError extends Error {
   override readonly name = "TarballError";
@@ -39,7 +39,17 @@ export class TarballError extends Error {
 
 export interface RejectedEntry {
   path: string;
-  reason: "symlink" | "link" | "device" | "absolute" | "parent-segment" | "path-too-long";
+  reason:
+    | "symlink"
+    | "link"
+    | "device"
+    | "absolute"
+    | "parent-segment"
+    | "path-too-long"
+    /** A backslash, a NUL or an empty segment: git never writes such names. */
+    | "unsafe-name"
+    /** The same path twice (after Unicode NFC normalization). */
+    | "duplicate";
 }
 
 export interface TarballTree {
@@ -91,6 +101,8 @@ function rejectReason(
   limits: TarballLimits,
 ): RejectedEntry["reason"] | undefined {
   if (raw.startsWith("/")) return "absolute";
+  // A backslash (a Windows separator: `a\..\b`), a NUL, or an empty segment: git never writes these.
+  if (path.includes("\\") || path.includes("\u0000") || path.split("/").includes("")) return "unsafe-name";
   if (path.split("/").some((s) => s === ".." || s === ".")) return "parent-segment";
   if (path.length > limits.pathLength) return "path-too-long";
   if (type === "symlink") return "symlink";
@@ -99,9 +111,46 @@ function rejectReason(
   return undefined;
 }
 
+/**
+ * Names of ustar entries whose name or prefix field holds more bytes after its terminating NUL: a name
+ * with a NUL inside, which tar readers silently cut short (`nul\0name.yaml` reads as `nul`). Walks the
+ * 512-byte headers of the uncompressed archive; it only flags, the reader does the parsing.
+ */
+function namesHidingBytes(tar: Uint8Array): Set<string> {
+  const out = new Set<string>();
+  const decoder = new TextDecoder();
+  const field = (at: number, length: number) => {
+    const bytes = tar.subarray(at, at + length);
+    const end = bytes.indexOf(0);
+    const hides = end !== -1 && bytes.subarray(end).some((b) => b !== 0);
+    return { text: decoder.decode(end === -1 ? bytes : bytes.subarray(0, end)), hides };
+  };
+  for (let pos = 0; pos + 512 <= tar.length; ) {
+    if (tar.subarray(pos, pos + 512).every((b) => b === 0)) break;
+    const name = field(pos, 100);
+    const ustar = decoder.decode(tar.subarray(pos + 257, pos + 262)) === "ustar";
+    const prefix = ustar ? field(pos + 345, 155) : { text: "", hides: false };
+    if (name.hides || prefix.hides) out.add(prefix.text ? `${prefix.text}/${name.text}` : name.text);
+    const sizeField = tar.subarray(pos + 124, pos + 136);
+    // Sizes are octal text, or base-256 when the high bit is set (GNU); big sizes are never names anyway.
+    const size =
+      (sizeField[0] ?? 0) & 0x80
+        ? 0
+        : Number.parseInt(decoder.decode(sizeField).replace(/\0.*$/, "").trim() || "0", 8);
+    if (!Number.isFinite(size) || size < 0) break;
+    pos += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+/**
+ * The files of a GitHub tarball. `commit`: the SHA that was asked for — `git archive` records the commit in
+ * the pax global header, and an archive of another commit is refused.
+ */
 export async function treeFromTarball(
   gz: Uint8Array,
   limits: TarballLimits = DEFAULT_TARBALL_LIMITS,
+  commit?: string,
 ): Promise<TarballTree> {
   const tar = gunzip(gz, limits);
   let entries: Awaited<ReturnType<typeof unpackTar>>;
@@ -113,14 +162,26 @@ export async function treeFromTarball(
       "The repository archive from GitHub could not be read as a tar archive; it was not analyzed.",
     );
   }
+  const hidden = namesHidingBytes(tar);
   const files = new Map<string, Uint8Array>();
   const rejected: RejectedEntry[] = [];
   for (const { header, data } of entries) {
     const type = header.type ?? "file";
+    const recorded = header.pax?.comment;
+    if (commit && typeof recorded === "string" && /^[0-9a-f]{40}$/.test(recorded) && recorded !== commit) {
+      throw new TarballError(
+        "wrong-commit",
+        `GitHub sent the archive of commit ${recorded.slice(0, 7)} instead of ${commit.slice(0, 7)}; it was not analyzed.`,
+      );
+    }
     if (type === "directory" || type === "pax-global-header" || type === "pax-header") continue;
-    const path = repoPath(header.name);
-    if (path === undefined) continue;
-    const reason = rejectReason(header.name, path, type, limits);
+    const raw = repoPath(header.name);
+    if (raw === undefined) continue;
+    const path = raw.normalize("NFC");
+    const reason =
+      rejectReason(header.name, path, type, limits) ??
+      (hidden.has(header.name) && !header.pax?.path ? "unsafe-name" : undefined) ??
+      (files.has(path) ? "duplicate" : undefined);
     if (reason) {
       rejected.push({ path: path.slice(0, limits.pathLength), reason });
       continue;

@@ -1,4 +1,6 @@
 /** Every rule, in report order. Add a rule here and it runs everywhere (CLI check, diff, the App). */
+
+import { archiveExportRules, archiveSkippedEntries, yamlAmbiguousValues } from "./rules/archive.ts";
 import { dangerDeletions, dangerDisabledDepended, dangerImmutable, dangerSuspend } from "./rules/danger.ts";
 import {
   fluxApiVersions,
@@ -27,4 +29,7 @@ export const RULES: readonly Rule[] = [
   healthDisabledServices,
   healthImageAutomation,
   healthUnusedHelmRepositories,
+  archiveSkippedEntries,
+  archiveExportRules,
+  yamlAmbiguousValues,
 ];

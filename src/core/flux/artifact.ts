@@ -86,6 +86,7 @@ export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): A
   return {
     snapshot: createMemorySnapshot(kept, {
       symlinks: snapshot.symlinks(),
+      skipped: snapshot.skipped(),
       maxFileBytes: snapshot.maxFileBytes,
     }),
     excluded,

@@ -32,6 +32,8 @@ export interface RepoSnapshot {
   files(): readonly string[];
   /** Paths that are symlinks in the repository, byte-wise sorted. */
   symlinks(): readonly string[];
+  /** Entries of the source (an archive) that were left out: hard links, devices, unsafe names. */
+  skipped(): readonly SkippedEntry[];
   /** Limit used by readText; files above it report "too-large". */
   readonly maxFileBytes: number;
   /**
@@ -41,7 +43,16 @@ export interface RepoSnapshot {
   readonly cacheKey: object;
 }
 
+export interface SkippedEntry {
+  /** The entry's path as the source named it (display only: never read). */
+  path: string;
+  /** Why it was left out ("link", "device", "unsafe-name", "duplicate", "absolute", …). */
+  reason: string;
+}
+
 export interface SnapshotOptions {
+  /** Entries of the source that were left out, reported as findings (never read). */
+  skipped?: readonly SkippedEntry[];
   /** Paths that are symlinks in the repository, mapped to their targets (kept for messages only). */
   symlinks?: Iterable<string>;
   /** Largest file that readText decodes; 1 MiB by default. */
@@ -74,6 +85,7 @@ export function createMemorySnapshot(
   }
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const symlinkList = [...symlinks].sort(compareBytewise);
+  const skipped = [...(options.skipped ?? [])];
 
   const children = new Map<string, { files: string[]; dirs: Set<string> }>();
   const entry = (dir: string) => {
@@ -121,6 +133,7 @@ export function createMemorySnapshot(
     list: (dir) => listings.get(dir) ?? EMPTY_LISTING,
     files: () => allFiles,
     symlinks: () => symlinkList,
+    skipped: () => skipped,
   };
   return snapshot;
 }

@@ -26,6 +26,25 @@ describe("core/secrets/rules/sops", () => {
     expect(scan("apps/db/secret.sops.yaml", secret(enc(1)))).toEqual([]);
   });
 
+  it("a fully encrypted document is recognised without a parse; one plain value anywhere still goes to the full check", () => {
+    const leaves = Array.from({ length: 2000 }, (_, i) => `  key${i}: ${enc(i)}\n`).join("");
+    const file = `data:\n${leaves}list:\n  - ${enc(1)}\n  - nested: ${enc(2)}\n${metadata("")}`;
+    expect(scan("talos/secrets.sops.yaml", file)).toEqual([]);
+    const leak = file.replace(`  key1999: ${enc(1999)}`, "  key1999: hunter2");
+    expect(scan("talos/secrets.sops.yaml", leak)).toEqual([
+      [
+        "secret-sops-unencrypted",
+        2001,
+        'SOPS file has 1 value(s) that must be encrypted in plain text (first at key path "data.key1999")',
+      ],
+    ]);
+    // Metadata without a recipient is never waved through by the fast path.
+    const noRecipient = `data:\n${leaves}sops:\n  age: []\n  mac: ${enc(99)}\n  version: 3.9.0\n`;
+    expect(scan("talos/secrets.sops.yaml", noRecipient)).toEqual([
+      ["secret-sops-unencrypted", expect.any(Number), expect.stringContaining("no recipient")],
+    ]);
+  });
+
   it("(b) a plaintext value under encrypted_regex is flagged at its line, by key path only", () => {
     expect(scan("apps/db/secret.sops.yaml", secret("hunter2"))).toEqual([
       [

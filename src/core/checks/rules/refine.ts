@@ -14,6 +14,13 @@ export function refineDiagnostics(diagnostics: readonly Diagnostic[], snapshot: 
     const m = MISSING.exec(d.message);
     if (!m) return d;
     const [, entry, path] = m;
+    const submodule = submoduleOf(snapshot, path!);
+    if (submodule)
+      return diagnostic(
+        "content-unavailable",
+        `"${entry}" lies in the git submodule ${submodule}; submodule content is not in the repository archive, so it was not analyzed.`,
+        { file: d.file, line: d.line, column: d.column, ref: d.ref },
+      );
     const disabled = disabledVariant(snapshot, path!);
     if (!disabled) return d;
     return diagnostic(
@@ -22,6 +29,17 @@ export function refineDiagnostics(diagnostics: readonly Diagnostic[], snapshot: 
       { file: d.file, line: d.line, column: d.column, ref: d.ref },
     );
   });
+}
+
+/** The submodule (a `path =` of `.gitmodules`) a path lies in, if any. */
+function submoduleOf(snapshot: RepoSnapshot, path: string): string | undefined {
+  const text = snapshot.readText(".gitmodules");
+  if (!text.ok) return undefined;
+  for (const m of text.text.matchAll(/^\s*path\s*=\s*(.+?)\s*$/gm)) {
+    const sub = m[1]!.replace(/^\.\/|\/$/g, "");
+    if (path === sub || path.startsWith(`${sub}/`)) return sub;
+  }
+  return undefined;
 }
 
 function disabledVariant(snapshot: RepoSnapshot, path: string): string | undefined {

@@ -69,6 +69,7 @@ export function scanSops(path: string, text: string, ctx: SopsScanContext): RawF
   if (!named && !hasSopsKey(text)) return [];
   if (text.length > MAX_SOPS_BYTES)
     return [finding(1, "SOPS file is too large to verify its encryption", text)];
+  if (fullyEncrypted(text)) return [];
   const counter = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -193,6 +194,45 @@ function metadataSelection(meta: YAMLMap): Selection | undefined {
     if (v && isScalar(v) && typeof v.value === "string" && v.value !== "") options[key] = v.value;
   }
   return selectionOf(options);
+}
+
+const KEY = String.raw`(?:[A-Za-z0-9_][A-Za-z0-9_.\/-]*|"[^"\\]*")`;
+/** A value-free key (a nested mapping or list follows), or a key whose value is encrypted, in block style. */
+const DATA_LINE = new RegExp(
+  String.raw`^\s*(?:-\s+)?(?:${KEY}:\s*(?:(ENC\[[^\]]*\])\s*)?|(ENC\[[^\]]*\])\s*)$`,
+);
+const RECIPIENT_LINE = /^ {2}(age|pgp|kms|gcp_kms|azure_kv|hc_vault):\s*$/;
+
+/**
+ * The common case without parsing (a full YAML parse costs ~0.1 s per MB): one block-style document
+ * whose every value outside the top-level `sops` mapping is an `ENC[…]` value, with an encrypted mac and a
+ * recipient in the metadata. Such a file has no S9 finding whatever its selection options say; anything
+ * this line check does not recognise goes to the full parse.
+ */
+function fullyEncrypted(text: string): boolean {
+  let inSops = false;
+  let mac = false;
+  let recipient = false;
+  let recipientList = false;
+  for (const raw of text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "" || /^\s*#/.test(line)) continue;
+    if (!/^\s/.test(line)) {
+      inSops = line === "sops:";
+      if (inSops) continue;
+    }
+    if (inSops) {
+      if (line.startsWith("  mac: ") && ENC.test(line.slice(7).trim())) mac = true;
+      if (recipientList && /^ {4}-\s+\S+:\s*\S/.test(line)) recipient = true;
+      if (/^ {2}\S/.test(line)) recipientList = RECIPIENT_LINE.test(line);
+      continue;
+    }
+    const m = DATA_LINE.exec(line);
+    if (!m) return false;
+    const value = m[1] ?? m[2];
+    if (value !== undefined && !ENC.test(value)) return false;
+  }
+  return mac && recipient;
 }
 
 function metadataProblems(meta: YAMLMap): string[] {
