@@ -83,4 +83,44 @@ describe("github/tarball", () => {
     expect((await problemOf(gz.subarray(0, gz.length / 2))).problem).toBe("corrupt");
     expect((await problemOf(new TextEncoder().encode("<html>rate limited</html>"))).problem).toBe("corrupt");
   });
+
+  it("refuses names git never writes (backslash, NUL, empty segment, a NUL hidden in a ustar name) and duplicates", async () => {
+    const gz = await tarball([
+      file(`${TOP}ok.yaml`, "a: 1\n"),
+      file(`${TOP}a\\..\\b.yaml`, "a: 1\n"),
+      file(`${TOP}nul\0hidden.yaml`, "a: 1\n"),
+      file(`${TOP}/double.yaml`, "a: 1\n"),
+      { header: { name: `${TOP}pax.yaml`, size: 5, pax: { path: `${TOP}pax\0name.yaml` } }, body: "a: 1\n" },
+      file(`${TOP}caf\u00e9.yaml`, "a: 1\n"),
+      file(`${TOP}cafe\u0301.yaml`, "a: 2\n"),
+    ]);
+    const tree = await treeFromTarball(gz);
+    expect([...tree.files.keys()]).toEqual(["ok.yaml", "caf\u00e9.yaml"]);
+    expect(tree.rejected.map((r) => r.reason)).toEqual([
+      "unsafe-name",
+      "unsafe-name",
+      "unsafe-name",
+      "unsafe-name",
+      "duplicate",
+    ]);
+  });
+
+  it("refuses the archive of another commit than the one asked for (git archive's pax comment)", async () => {
+    const other = "0123456789abcdef0123456789abcdef01234567";
+    const asked = "fedcba9876543210fedcba9876543210fedcba98";
+    const entries: TarEntry[] = [
+      {
+        header: { name: "pax_global_header", type: "pax-global-header", size: 52 },
+        body: `52 comment=${other}\n`,
+      },
+      file(`${TOP}ok.yaml`, "a: 1\n"),
+    ];
+    const gz = await tarball(entries);
+    const error = await treeFromTarball(gz, DEFAULT_TARBALL_LIMITS, asked).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      problem: "wrong-commit",
+      message: "GitHub sent the archive of commit 0123456 instead of fedcba9; it was not analyzed.",
+    });
+    expect((await treeFromTarball(gz, DEFAULT_TARBALL_LIMITS, other)).files.size).toBe(1);
+  });
 });
