@@ -6,8 +6,9 @@
  * real code: the receiver and worker (src/runtime), the App over a GitHub double (faults), the engine
  * (scripts/reliability/engine-cases.ts), and the end-to-end stack over HTTP (L1, L2, L5).
  *
- * The last line is `reliability: N passed, M failed`; the exit code is 1 when a case failed or a seeded
- * secret appeared in an output.
+ * The last line is `reliability: N passed, M failed`; the exit code is 1 when a bad-input or fault case
+ * failed or a seeded secret appeared in an output. Load figures are reported against their bars but do
+ * not fail the run (timings depend on the machine; like `npm run bench`, they print figures).
  */
 
 import { runEndToEnd } from "./e2e/run.ts";
@@ -97,4 +98,5 @@ if (na.length)
   process.stdout.write(`Not applicable: ${na.map((r) => `${r.id} (${r.observed})`).join("; ")}.\n`);
 process.stdout.write(`Ran in ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
 process.stdout.write(`reliability: ${passed} passed, ${failed + (leaks ? 1 : 0)} failed\n`);
-process.exit(failed || leaks ? 1 : 0);
+const gating = counted.filter((r) => !r.pass && r.group !== "load").length;
+process.exit(gating || leaks ? 1 : 0);

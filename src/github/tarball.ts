@@ -20,7 +20,8 @@ export interface TarballLimits {
 
 export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
   compressedBytes: 100 * 1024 * 1024,
-  uncompressedBytes: 512 * 1024 * 1024,
+  // Room for large homelab repositories, while two archives and the analysis fit a 1 GB function.
+  uncompressedBytes: 256 * 1024 * 1024,
   files: 50_000,
   pathLength: 1024,
 };

@@ -121,7 +121,7 @@ export const archiveCases: CaseSpec[] = [
     group: "bad-input",
     name: "Gzip bomb (1 MB → 1 GiB)",
     expected:
-      "Refused as a TarballError (too-large) naming the project's uncompressed limit (512 MB; plan: 100 MiB) " +
+      "Refused as a TarballError (too-large) naming the project's uncompressed limit (256 MB; plan: 100 MiB) " +
       "in < 1 s, memory bounded by that limit (peak RSS growth ≤ limit + 128 MiB; the plan's < 256 MiB assumes " +
       "its 100 MiB limit), neutral check with the message, no crash",
     async run({ out }) {
