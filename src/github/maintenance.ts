@@ -208,7 +208,8 @@ async function historyAndIssues(
           `h${i}: history(path: $p${i}, first: 100) { totalCount nodes { oid committedDate url author { name user { login } } } }`,
       )
       .join("\n        ");
-    const query = `query ($owner: String!, $repo: String!, $sha: GitObjectID!${vars ? `, ${vars}` : ""}) {
+    // GitHub refuses declared but unused variables: $sha only with paths to look up.
+    const query = `query ($owner: String!, $repo: String!${batch.length ? ", $sha: GitObjectID!" : ""}${vars ? `, ${vars}` : ""}) {
   repository(owner: $owner, name: $repo) {
     ${issues === undefined ? BOT_ISSUES_FIELD : ""}
     ${batch.length ? `commit: object(oid: $sha) { ... on Commit {\n        ${fields}\n      } }` : ""}
@@ -219,7 +220,7 @@ async function historyAndIssues(
     }>("read the history of the disabled services and the App's issues", query, {
       owner: job.owner,
       repo: job.repo,
-      sha,
+      ...(batch.length ? { sha } : {}),
       ...Object.fromEntries(batch.map((p, i) => [`p${i}`, p])),
     });
     if (issues === undefined)

@@ -26,6 +26,8 @@ export interface FakeIssue {
 export class FakeGitHub {
   readonly issues: FakeIssue[] = [];
   readonly requests: string[] = [];
+  /** Every GraphQL query text and its variables. */
+  readonly queries: Array<{ query: string; variables: Record<string, unknown> }> = [];
   /** Path → commits that touched it, newest first. */
   history = new Map<string, Array<{ oid: string; date: string; login: string }>>();
   tarballs = new Map<string, Map<string, Uint8Array>>();
@@ -180,6 +182,7 @@ export class FakeGitHub {
   }
 
   private graphql(query: string, variables: Record<string, any>): unknown {
+    this.queries.push({ query, variables });
     const config = this.config === undefined ? null : { text: this.config };
     if (query.includes("checkSuites")) {
       const runs = (this.checkRuns.get(variables.sha) ?? []).map((databaseId) => ({ databaseId }));

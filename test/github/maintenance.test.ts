@@ -178,6 +178,18 @@ describe("github/maintenance stale sweep after pushes", () => {
     expect(staleIssues(fake)).toHaveLength(2);
   });
 
+  it("a repository without disabled services: the issues are read without declaring unused variables", async () => {
+    const fake = fakeWith(0);
+    const files = new Map([...HEAD_FILES].filter(([path]) => !path.endsWith(".dis")));
+    fake.tarballs.set("1".repeat(40), files);
+    fake.install(INSTALLATION);
+    await (await testProbot()).receive({ id: "1", name: "push", payload: push("1".repeat(40)) });
+    const read = fake.queries.find((q) => q.query.includes("issues(") && !q.query.includes("checkSuites"))!;
+    expect(read.query).not.toContain("$sha");
+    expect(read.variables).not.toHaveProperty("sha");
+    expect(dashboards(fake)).toHaveLength(1);
+  });
+
   it("dry run (the default) opens nothing; the dashboard still lists the stale services", async () => {
     const fake = fakeWith(3, "");
     fake.tarballs.set("1".repeat(40), withDisabled(3));
