@@ -4,6 +4,15 @@
  * Also the seeded fake credentials (canaries): generated at run time from fixed seeds, so no token-shaped
  * literal sits in the repository, and the same on every run so a caller can grep outputs for them.
  */
+import {
+  agePublicRecipient,
+  ageSecretKey,
+  b64,
+  enc,
+  githubToken,
+  pem,
+  randomString,
+} from "../../../test/core/secrets/fake-secrets.ts";
 import type { Files } from "./common.ts";
 
 const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -82,32 +91,37 @@ export function kustomizationOf(resources: readonly string[], rest = ""): string
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Seeded fake credentials.
+/** A HelmRepository and a HelmRelease `default/web` (chart web 1.2.3) with the given `values:` lines. */
+export const helmRelease = (values: string) => `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: default
+spec:
+  interval: 1h
+  url: https://charts.example.com
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: web
+  namespace: default
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: web
+      version: 1.2.3
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+  values:
+${values}`;
+
+// Seeded fake credentials: the generators of the secret-rule tests (test/core/secrets/fake-secrets.ts).
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BASE64 = `${ALNUM}+/`;
-const BECH32_UPPER = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
-
-/** xorshift32: deterministic and well mixed, so every seed gives a distinct high-entropy string. */
-export function randomString(length: number, alphabet: string, seed: number): string {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  let out = "";
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += alphabet[x % alphabet.length];
-  }
-  return out;
-}
-
-const DASHES = "-----";
-
-function pem(label: string, bodyLines: readonly string[]): string {
-  return `${DASHES}BEGIN ${label}${DASHES}\n${bodyLines.join("\n")}\n${DASHES}END ${label}${DASHES}\n`;
-}
 
 export interface Canaries {
   /** S1–S5 tokens by prefix. */
@@ -127,9 +141,7 @@ export interface Canaries {
   exportIgnored: string;
 }
 
-function token(prefix: string, seed: number): string {
-  return `${prefix}_${randomString(36, ALNUM, seed)}`;
-}
+const token = (prefix: string, seed: number) => githubToken(prefix, seed);
 
 function makeCanaries(): Canaries {
   const rsaKeyLines = Array.from({ length: 6 }, (_, i) => randomString(64, BASE64, 4410 + i));
@@ -147,9 +159,9 @@ function makeCanaries(): Canaries {
     },
     rsaKeyLines,
     opensshKeyLines,
-    rsaKey: pem(`RSA PRIVATE ${"KEY"}`, rsaKeyLines),
-    opensshKey: pem(`OPENSSH PRIVATE ${"KEY"}`, opensshKeyLines),
-    ageKey: `AGE-SECRET-${"KEY-1"}${randomString(58, BECH32_UPPER, 4430)}`,
+    rsaKey: pem(`RSA PRIVATE ${"KEY"}`, rsaKeyLines.join("\n")),
+    opensshKey: pem(`OPENSSH PRIVATE ${"KEY"}`, opensshKeyLines.join("\n")),
+    ageKey: ageSecretKey(4430),
     secretValue: `s8-${randomString(28, ALNUM, 4431)}`,
     sopsPlaintext: `s9-${randomString(28, ALNUM, 4432)}`,
     password: `${randomString(14, ALNUM, 4433)}#${randomString(10, ALNUM, 4434)}`,
@@ -182,14 +194,6 @@ export function canaryStrings(c: Canaries = CANARIES): string[] {
   return canaryList(c).map((x) => x.value);
 }
 
-export function base64(text: string): string {
-  return Buffer.from(text, "utf8").toString("base64");
-}
+export { b64 as base64, enc as sopsEnc };
 
-/** A SOPS `ENC[…]` value (random ciphertext, not a secret). */
-export function sopsEnc(seed: number): string {
-  const part = (n: number) => randomString(n, BASE64, seed + n);
-  return `ENC[AES256_GCM,data:${part(12)}=,iv:${part(43)}=,tag:${part(22)}==,type:str]`;
-}
-
-export const AGE_RECIPIENT = `age1${randomString(58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 4440)}`;
+export const AGE_RECIPIENT = agePublicRecipient(4440);

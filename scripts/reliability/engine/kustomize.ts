@@ -14,7 +14,7 @@ import {
   type Rendered,
   timed,
 } from "./common.ts";
-import { baseAndHead, configMap, fluxKustomization, kustomizationOf } from "./fixtures.ts";
+import { baseAndHead, configMap, fluxKustomization, helmRelease, kustomizationOf } from "./fixtures.ts";
 import { withEgressGuard } from "./guard.ts";
 
 function messages(r: Rendered, code: Parameters<typeof findingsOf>[1]): string[] {
@@ -239,32 +239,7 @@ export const kustomizeCases: CaseSpec[] = [
       const c = new Checklist();
       const execFn =
         "apiVersion: example.com/v1\nkind: Exec\nmetadata:\n  name: run\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: /bin/sh\n";
-      const helmRelease = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: default
-spec:
-  interval: 1h
-  url: https://charts.example.com
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: default
-spec:
-  interval: 1h
-  chart:
-    spec:
-      chart: web
-      version: 1.2.3
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-  values:
-    replicas: 2
-`;
+      const releaseYaml = helmRelease("    replicas: 2\n");
       const remoteSource = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
@@ -286,7 +261,7 @@ ${fluxKustomization("remote", "deploy").replace("name: flux-system\n", "name: el
             ),
             "ok.yaml": configMap("ok", { a: "1" }),
             "exec.yaml": execFn,
-            "release.yaml": helmRelease,
+            "release.yaml": releaseYaml,
           },
         },
         { "clusters/home/remote.yaml": remoteSource },

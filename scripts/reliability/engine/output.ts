@@ -12,6 +12,7 @@ import { renderComment } from "../../../src/core/report/comment.ts";
 import { impactJson } from "../../../src/core/report/impact-json.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 import { completeCheckRun } from "../../../src/github/jobs.ts";
+import { randomString } from "../../../test/core/secrets/fake-secrets.ts";
 import {
   type CaseSpec,
   Checklist,
@@ -29,8 +30,8 @@ import {
   configMap,
   fluxKustomization,
   fluxRepo,
+  helmRelease,
   kustomizationOf,
-  randomString,
   sopsEnc,
 } from "./fixtures.ts";
 import { activeMarkup, structureChanges, structureOf } from "./structure.ts";
@@ -40,32 +41,6 @@ export const INJECTION =
   "</details></summary><!-- hidden --> @octocat @org/team #1 GH-2 [x](javascript:alert(1)) ![](https://t) " +
   "<img src=x onerror=alert(1)> a|b\r\n# not a heading\n```\n</details>\n~~~ `tick` ``double`` *b* _i_ \\ " +
   "\u202Eevil\u2066x\u2069\u200B\uFEFF https://github.com/o/r/issues/1 www.example.com";
-
-const helmRelease = (values: string) => `apiVersion: source.toolkit.fluxcd.io/v1
-kind: HelmRepository
-metadata:
-  name: charts
-  namespace: default
-spec:
-  interval: 1h
-  url: https://charts.example.com
----
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-  namespace: default
-spec:
-  interval: 1h
-  chart:
-    spec:
-      chart: web
-      version: 1.2.3
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-  values:
-${values}`;
 
 /** A change that puts `text` in a ConfigMap value, a label, Helm values and a dependsOn target name. */
 function injectionChange(text: string): { base: Files; head: Files } {
@@ -271,7 +246,7 @@ export const outputCases: CaseSpec[] = [
         `comment ${r.comment.length.toLocaleString("en-US")} characters, ${bytes.toLocaleString("en-US")} bytes`,
       );
       c.check(/left out to fit the size limit/.test(r.comment), "comment says what was left out");
-      c.check(s.detailsOpen === 0 && s.detailsNeverNegative && !s.openFence, "comment structure balanced");
+      c.check(s.details === 0 && s.detailsNeverNegative && !s.openFence, "comment structure balanced");
       const { summary, text, title, annotations } = r.checkRun;
       c.check(
         summary.length <= 65_000 && text.length <= 65_000 && title.length <= 255,

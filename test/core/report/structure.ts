@@ -85,7 +85,7 @@ export function structureOf(markdown: string): Structure {
   const prose: string[] = [];
   const html: string[] = [];
   for (const line of markdown.split("\n")) {
-    const run = /^ {0,3}(`{3,})(.*)$/.exec(line);
+    const run = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
     if (fence > 0) {
       if (run && run[1]!.length >= fence && run[2]!.trim() === "") fence = 0;
       continue;
