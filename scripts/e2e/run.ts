@@ -1,7 +1,7 @@
 /**
  * flux-impact end to end over HTTP on this machine, with the real Netlify handlers.
  *
- * A fake GitHub API (scripts/e2e/fake-github.ts) serves tarballs of the bundled example and records every
+ * A GitHub double over HTTP (scripts/github-double.ts) serves tarballs of the bundled example and records every
  * write; Netlify Blobs is the SDK's own local server; the receiver and the background worker are served
  * like Netlify Functions (scripts/e2e/functions-server.ts); deliveries are real @octokit/webhooks-examples
  * payloads adapted to the fake repository and signed with the webhook secret. Checks, then prints:
@@ -16,9 +16,8 @@
  * (GITHUB_THROTTLE=off; on Netlify it adds about 3 s per analysis).
  */
 import { execFile } from "node:child_process";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -27,7 +26,7 @@ import { sign } from "@octokit/webhooks-methods";
 import { hasCommentMarker } from "../../src/core/report/markers.ts";
 import { receiverHandler, workerHandler } from "../../src/runtime/netlify.ts";
 import { readTree } from "../conformance/disk-tree.ts";
-import { FakeGitHubServer } from "./fake-github.ts";
+import { webhookExample as example, GitHubDouble, testPrivateKey } from "../github-double.ts";
 import { LocalFunctions, RECEIVER_PATH } from "./functions-server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -38,13 +37,6 @@ const BASE = "b".repeat(40);
 const HEAD = "1".repeat(40);
 
 type Json = Record<string, unknown>;
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
-  name: string;
-  examples: Json[];
-}>;
-const example = (name: string, pick: (e: Json) => boolean) =>
-  examples.find((d) => d.name === name)!.examples.find(pick)!;
-
 export interface EndToEndResult {
   checks: Array<{ ok: boolean; what: string }>;
   l1?: { p50: number; p99: number; perSecond: number; non202: number };
@@ -69,21 +61,17 @@ export async function runEndToEnd(
     result.checks.push({ ok, what });
   };
   const tmp = mkdtempSync(join(tmpdir(), "flux-impact-e2e-"));
-  const github = new FakeGitHubServer(OWNER, REPO);
+  const github = new GitHubDouble(OWNER, REPO);
   await github.addTree(BASE, readTree(join(ROOT, "examples/homelab/base")).files);
   const headFiles = readTree(join(ROOT, "examples/homelab/head")).files;
   await github.addTree(HEAD, headFiles);
-  github.pulls.set(1, { number: 1, head: HEAD, base: BASE, comments: [] });
-  const apiUrl = await github.start();
+  github.addPull(1, HEAD);
+  const apiUrl = await github.serve();
 
   const blobsToken = randomUUID();
   const blobs = new BlobsServer({ directory: join(tmp, "blobs"), token: blobsToken });
   const { port: blobsPort } = await blobs.start();
-  const privateKey = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: "pkcs1", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  }).privateKey;
+  const privateKey = testPrivateKey();
   const env: Record<string, string> = {
     APP_ID: "4242",
     PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
@@ -154,7 +142,7 @@ export async function runEndToEnd(
     check(comments.length === 1 && hasCommentMarker(comments[0]!.body), "exactly one sticky comment");
     if (functions.errors.length) print(`     worker errors: ${[...new Set(functions.errors)].join("; ")}`);
     print(
-      `     end to end (ack → check run and comment written): ${total.toFixed(0)} ms, ${github.requests} GitHub API requests`,
+      `     end to end (ack → check run and comment written): ${total.toFixed(0)} ms, ${github.requests.length} GitHub API requests`,
     );
 
     // 2. The same delivery again.
@@ -211,7 +199,7 @@ export async function runEndToEnd(
     for (let n = 101; n <= 120; n++) {
       const sha = n.toString(16).padStart(40, "a");
       await github.addTree(sha, headFiles);
-      github.pulls.set(n, { number: n, head: sha, base: BASE, comments: [] });
+      github.addPull(n, sha);
       burst.push({ id: `burst-${n}`, body: pullRequest(n, sha) });
     }
     burst.push(burst[3]!, burst[11]!);
@@ -248,7 +236,7 @@ export async function runEndToEnd(
       `     L5 cold start: ${cold.ms} ms from process start to the 202, TypeScript loading included (bar 1.5 s; a figure, not a gate)`,
     );
     print(
-      `     background runs ${functions.backgroundRuns}, retries ${functions.retries}, GitHub API requests ${github.requests}`,
+      `     background runs ${functions.backgroundRuns}, retries ${functions.retries}, GitHub API requests ${github.requests.length}`,
     );
   } finally {
     console.log = quiet;

@@ -6,8 +6,6 @@
  * guard with its deadlines scaled down) against a GitHub double that injects each fault. What a user sees
  * (check-run outputs, comments) and what the operator sees (the worker's log) goes to the sink.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import nock from "nock";
@@ -23,7 +21,7 @@ import { createReceiver } from "../../src/runtime/receiver.ts";
 import { createWorker } from "../../src/runtime/worker.ts";
 import { githubToken } from "../../test/core/secrets/fake-secrets.ts";
 import { readTree } from "../conformance/disk-tree.ts";
-import { GitHubDouble } from "./github-double.ts";
+import { GitHubDouble, testPrivateKey, webhookExample } from "../github-double.ts";
 import type { CaseResult, OutputSink } from "./types.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -34,23 +32,13 @@ const APP_ID = 77;
 /** A credential committed in the pull request: it must appear in no output. */
 export const FAULT_CANARY = githubToken("ghp_", 4242);
 
-const privateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
+const privateKey = testPrivateKey();
 
 const baseFiles = readTree(join(ROOT, "examples/homelab/base")).files;
 const headFiles = new Map(readTree(join(ROOT, "examples/homelab/head")).files);
 headFiles.set("ops/token.env", new TextEncoder().encode(`GITHUB_TOKEN=${FAULT_CANARY}\n`));
 
-// @octokit/webhooks-examples is JSON without an import attribute: read it through createRequire.
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
-  name: string;
-  examples: unknown[];
-}>;
-const require_ = (name: string): unknown[] => examples.find((d) => d.name === name)!.examples;
-const opened = (require_("pull_request") as any[]).find((e) => e.action === "opened" && e.installation);
+const opened = webhookExample("pull_request", (e) => e.action === "opened" && !!e.installation);
 
 interface Stack {
   double: GitHubDouble;
@@ -92,8 +80,7 @@ async function stack(
   nock.cleanAll();
   nock.disableNetConnect();
   const double = new GitHubDouble();
-  double.mergeBase = BASE;
-  double.prHead = HEAD;
+  double.addPull(1, HEAD);
   await double.addTree(BASE, baseFiles);
   await double.addTree(HEAD, headFiles);
   double.install();
@@ -141,7 +128,7 @@ async function stack(
         }),
       );
       for (const run of double.checkRuns.values()) for (const p of run.patches) sink(JSON.stringify(p));
-      for (const c of double.comments) sink(c.body);
+      for (const c of double.pull(1).comments) sink(c.body);
       return { status: res.status, text: (await res.text()).trim() };
     },
     lastPatch(sha = HEAD) {
@@ -178,8 +165,8 @@ const CASES: Array<{
       await s.deliver({ id: "reopened", payload: { ...payloadFor(s.double, HEAD), action: "reopened" } });
       const runs = [...s.double.checkRuns.values()].filter((r) => r.headSha === HEAD).length;
       return {
-        observed: `${runs} check run, ${s.double.comments.length} comment`,
-        pass: runs === 1 && s.double.comments.length === 1,
+        observed: `${runs} check run, ${s.double.pull(1).comments.length} comment`,
+        pass: runs === 1 && s.double.pull(1).comments.length === 1,
       };
     },
   },
@@ -219,10 +206,10 @@ const CASES: Array<{
         neutral?.conclusion === "neutral" &&
         /will try again/.test(neutral.output.summary) &&
         second.status === 200 &&
-        s.double.comments.length === 1 &&
+        s.double.pull(1).comments.length === 1 &&
         runs === 1;
       return {
-        observed: `${tries} attempts, worker ${first.status} (${summary(neutral)}); retry: worker ${second.status}, ${s.double.comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`,
+        observed: `${tries} attempts, worker ${first.status} (${summary(neutral)}); retry: worker ${second.status}, ${s.double.pull(1).comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`,
         pass,
       };
     },
@@ -299,12 +286,12 @@ const CASES: Array<{
       const r = await s.deliver();
       const p = s.lastPatch();
       return {
-        observed: `worker ${r.status}, ${summary(p)}, ${s.double.comments.length} comments`,
+        observed: `worker ${r.status}, ${summary(p)}, ${s.double.pull(1).comments.length} comments`,
         pass:
           r.status === 200 &&
           p?.conclusion === "neutral" &&
           /not found/.test(p.output.summary) &&
-          s.double.comments.length === 0,
+          s.double.pull(1).comments.length === 0,
       };
     },
   },
@@ -337,7 +324,7 @@ const CASES: Array<{
           ? { status: 422, body: { message: "Body is too long" } }
           : undefined;
       await s.deliver();
-      const c = s.double.comments;
+      const c = s.double.pull(1).comments;
       return {
         observed: `${s.double.count(COMMENTS(s.double))} attempts, ${c.length} comment: "${c[0]?.body.split("\n").at(-2) ?? ""}"`,
         pass: c.length === 1 && /check run/.test(c[0]!.body) && s.double.count(COMMENTS(s.double)) === 2,
@@ -359,8 +346,8 @@ const CASES: Array<{
       const r = await s.deliver();
       const tokens = s.double.requests.filter((x) => x.endsWith("/access_tokens")).length;
       return {
-        observed: `${tokens} token requests, worker ${r.status}, ${summary(s.lastPatch())}, ${s.double.comments.length} comment`,
-        pass: tokens === 2 && s.double.comments.length === 1,
+        observed: `${tokens} token requests, worker ${r.status}, ${summary(s.lastPatch())}, ${s.double.pull(1).comments.length} comment`,
+        pass: tokens === 2 && s.double.pull(1).comments.length === 1,
       };
     },
   },
@@ -402,12 +389,12 @@ const CASES: Array<{
       await s.deliver();
       const p = s.lastPatch();
       return {
-        observed: `${s.double.count(TARBALL_BASE(s.double))} downloads, ${summary(p)}, ${s.double.comments.length} comments`,
+        observed: `${s.double.count(TARBALL_BASE(s.double))} downloads, ${summary(p)}, ${s.double.pull(1).comments.length} comments`,
         pass:
           s.double.count(TARBALL_BASE(s.double)) === 2 &&
           p?.conclusion === "neutral" &&
           /truncated/.test(p.output.summary) &&
-          s.double.comments.length === 0,
+          s.double.pull(1).comments.length === 0,
       };
     },
   },
@@ -501,8 +488,12 @@ const CASES: Array<{
       const second = await s.deliver();
       const runs = [...s.double.checkRuns.values()].length;
       return {
-        observed: `worker ${first.status} then ${second.status}; ${s.double.comments.length} comment, ${runs} check run`,
-        pass: first.status === 500 && second.status === 200 && s.double.comments.length === 1 && runs === 1,
+        observed: `worker ${first.status} then ${second.status}; ${s.double.pull(1).comments.length} comment, ${runs} check run`,
+        pass:
+          first.status === 500 &&
+          second.status === 200 &&
+          s.double.pull(1).comments.length === 1 &&
+          runs === 1,
       };
     },
   },
@@ -516,8 +507,8 @@ const CASES: Array<{
       await Promise.all([s.deliver({ id: "a" }), s.deliver({ id: "b" })]);
       const runs = [...s.double.checkRuns.values()].length;
       return {
-        observed: `${s.double.comments.length} comment, ${runs} check run`,
-        pass: s.double.comments.length === 1 && runs === 1,
+        observed: `${s.double.pull(1).comments.length} comment, ${runs} check run`,
+        pass: s.double.pull(1).comments.length === 1 && runs === 1,
       };
     },
   },
@@ -530,13 +521,13 @@ const CASES: Array<{
       const s = await stack(sink);
       const sha2 = "2".repeat(40);
       await s.double.addTree(sha2, headFiles);
-      s.double.prHead = sha2;
+      s.double.pull(1).head = sha2;
       await s.deliver({ id: "new", head: sha2 });
       await s.deliver({ id: "old", head: HEAD });
       const old = s.lastPatch(HEAD);
       return {
-        observed: `sha1 check: ${old?.output?.title}; ${s.double.comments.length} comment about ${s.double.comments[0]?.body.includes(sha2.slice(0, 7)) ? "sha2" : "?"}`,
-        pass: old?.output?.title === "Superseded by a newer commit" && s.double.comments.length === 1,
+        observed: `sha1 check: ${old?.output?.title}; ${s.double.pull(1).comments.length} comment about ${s.double.pull(1).comments[0]?.body.includes(sha2.slice(0, 7)) ? "sha2" : "?"}`,
+        pass: old?.output?.title === "Superseded by a newer commit" && s.double.pull(1).comments.length === 1,
       };
     },
   },
@@ -547,11 +538,11 @@ const CASES: Array<{
     expected: "bounded re-read, then the result by the webhook's SHA; no stale result",
     async run(sink) {
       const s = await stack(sink);
-      s.double.lagHeads = ["0".repeat(40)];
+      s.double.pull(1).lagHeads = ["0".repeat(40)];
       await s.deliver();
       return {
-        observed: `${s.double.comments.length} comment, check ${s.lastPatch()?.conclusion}`,
-        pass: s.double.comments.length === 1 && s.lastPatch()?.conclusion !== "neutral",
+        observed: `${s.double.pull(1).comments.length} comment, check ${s.lastPatch()?.conclusion}`,
+        pass: s.double.pull(1).comments.length === 1 && s.lastPatch()?.conclusion !== "neutral",
       };
     },
   },
@@ -575,8 +566,8 @@ const CASES: Array<{
           : undefined;
       const r = await s.deliver();
       return {
-        observed: `worker ${r.status}, ${s.double.requests.filter((x) => x.endsWith("/access_tokens")).length} token requests, ${s.double.comments.length} comment`,
-        pass: r.status === 200 && s.double.comments.length === 1,
+        observed: `worker ${r.status}, ${s.double.requests.filter((x) => x.endsWith("/access_tokens")).length} token requests, ${s.double.pull(1).comments.length} comment`,
+        pass: r.status === 200 && s.double.pull(1).comments.length === 1,
       };
     },
   },
@@ -626,9 +617,7 @@ const CASES: Array<{
     expected: "the older failure opens no issue",
     async run(sink) {
       const s = await stack(sink);
-      const wr = (require_("workflow_run") as any[]).find(
-        (e) => e.action === "completed" && e.workflow_run.path,
-      );
+      const wr = webhookExample("workflow_run", (e) => e.action === "completed" && !!e.workflow_run.path);
       const payload = {
         ...wr,
         installation: { id: 5 },
@@ -648,12 +637,8 @@ const CASES: Array<{
           pull_requests: [],
         },
       };
+      // The double answers the configuration and issues query (none); the newest completed run is #12.
       s.double.fault = (route) => {
-        if (route === "POST /graphql")
-          return {
-            status: 200,
-            body: { data: { repository: { config: null, issues: { nodes: [] } }, org: null } },
-          };
         if (route.includes("/actions/workflows/"))
           return { status: 200, body: { workflow_runs: [{ run_number: 12 }] } };
         return undefined;

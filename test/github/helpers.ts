@@ -4,13 +4,10 @@
  * off (the function form of ProbotOctokit.defaults), tarballs shaped like GitHub's, and the network guard
  * that fails a test on any request no mock answered.
  */
-import { generateKeyPairSync } from "node:crypto";
-import { createRequire } from "node:module";
-import { gzipSync } from "node:zlib";
-import { packTar } from "modern-tar";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, expect } from "vitest";
+import { githubTarball, testPrivateKey, webhookExamples } from "../../scripts/github-double.ts";
 import { createApp } from "../../src/github/app.ts";
 
 export const API = "https://api.github.com";
@@ -18,31 +15,10 @@ export const APP_ID = 123;
 export const GZIP = { "content-type": "application/x-gzip" };
 export const TOKEN = { token: "ghs_installation_token", expires_at: "2999-01-01T00:00:00Z" };
 
-export const webhookExamples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
-  name: string;
-  examples: Array<Record<string, any>>;
-}>;
-
-const privateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
+export { webhookExamples };
 
 /** A tarball as GitHub serves it: one top directory `owner-repo-sha7/`. */
-export async function tarballOf(
-  files: Map<string, Uint8Array>,
-  sha: string,
-  owner: string,
-  repo: string,
-): Promise<Buffer> {
-  const top = `${owner}-${repo}-${sha.slice(0, 7)}/`;
-  return gzipSync(
-    await packTar(
-      [...files].map(([path, body]) => ({ header: { name: top + path, size: body.length }, body })),
-    ),
-  );
-}
+export const tarballOf = githubTarball;
 
 export async function testProbot(
   retry = false,
@@ -50,7 +26,7 @@ export async function testProbot(
 ): Promise<Probot> {
   const p = new Probot({
     appId: APP_ID,
-    privateKey,
+    privateKey: testPrivateKey(),
     secret: "test-secret",
     logLevel: "fatal",
     Octokit: ProbotOctokit.defaults((o: any) => ({

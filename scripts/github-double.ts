@@ -1,0 +1,283 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: request bodies are untyped JSON here.
+/**
+ * A GitHub double for the scripts that run the App against "GitHub" — `npm run e2e` (over HTTP, as
+ * GitHub Enterprise paths `/api/v3/…` and `/api/graphql`) and the fault cases of `npm run reliability`
+ * (in-process, with nock): the routes of a pull-request analysis answered from state (pull requests with
+ * their heads and comments, check runs, tarballs by commit), every request recorded, and a hook that
+ * replaces any answer with a fault — an HTTP error with headers, a hang, a dropped connection, a redirect
+ * elsewhere. Also what those scripts and the App tests share: the webhook examples, a test key, and
+ * tarballs shaped like GitHub's.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { packTar } from "modern-tar";
+import nock from "nock";
+
+export const API = "https://api.github.com";
+
+type Json = Record<string, any>;
+
+/** @octokit/webhooks-examples (JSON without an import attribute: read through createRequire). */
+export const webhookExamples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
+  name: string;
+  examples: Json[];
+}>;
+
+export function webhookExample(name: string, pick: (e: Json) => boolean): Json {
+  const found = webhookExamples.find((d) => d.name === name)?.examples.find(pick);
+  if (!found) throw new Error(`no ${name} example matches`);
+  return found;
+}
+
+let key: string | undefined;
+/** An RSA key for a test App (made once per process). */
+export function testPrivateKey(): string {
+  key ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  return key;
+}
+
+/** A tarball as GitHub serves it: one top directory `owner-repo-sha7/`. */
+export async function githubTarball(
+  files: ReadonlyMap<string, Uint8Array>,
+  sha: string,
+  owner: string,
+  repo: string,
+): Promise<Buffer> {
+  const top = `${owner}-${repo}-${sha.slice(0, 7)}/`;
+  return gzipSync(
+    await packTar(
+      [...files].map(([path, body]) => ({ header: { name: top + path, size: body.length }, body })),
+    ),
+  );
+}
+
+export type Fault =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { hang: true }
+  | { network: true }
+  | { redirect: string };
+
+export interface DoublePull {
+  number: number;
+  head: string;
+  /** Heads the PR reports on the next reads (GitHub lagging the webhook), before `head`. */
+  lagHeads: string[];
+  comments: Array<{ id: number; body: string; byApp: boolean }>;
+}
+
+export interface DoubleCheckRun {
+  headSha: string;
+  status: string;
+  conclusion?: string;
+  title?: string;
+  /** Every PATCH body, in order. */
+  patches: any[];
+}
+
+type Answer = [number, unknown] | [number, unknown, Record<string, string>];
+
+export class GitHubDouble {
+  readonly requests: string[] = [];
+  /** Requests that wrote (POST/PATCH/DELETE under the repository). */
+  readonly writes: string[] = [];
+  readonly checkRuns = new Map<number, DoubleCheckRun>();
+  readonly pulls = new Map<number, DoublePull>();
+  readonly tarballs = new Map<string, Buffer>();
+  /**
+   * Replace an answer: route is "METHOD path" without the query, n counts calls of that route from 1,
+   * token is the installation token the request carried.
+   */
+  fault: ((route: string, n: number, token: string) => Fault | undefined) | undefined;
+  /** Installation tokens issued so far. */
+  tokens = 0;
+  private counts = new Map<string, number>();
+  private nextId = 100;
+  private server: Server | undefined;
+
+  constructor(
+    readonly owner = "homelab-org",
+    readonly repo = "home-ops",
+  ) {}
+
+  get path(): string {
+    return `/repos/${this.owner}/${this.repo}`;
+  }
+
+  async addTree(sha: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    this.tarballs.set(sha, await githubTarball(files, sha, this.owner, this.repo));
+  }
+
+  addPull(number: number, head: string): DoublePull {
+    const pull: DoublePull = { number, head, lagHeads: [], comments: [] };
+    this.pulls.set(number, pull);
+    return pull;
+  }
+
+  pull(number: number): DoublePull {
+    const pull = this.pulls.get(number);
+    if (!pull) throw new Error(`no pull request #${number} in the double`);
+    return pull;
+  }
+
+  count(route: string): number {
+    return this.counts.get(route) ?? 0;
+  }
+
+  /** In-process: persistent nock interceptors on api.github.com. */
+  install(): void {
+    const scope = nock(API).persist();
+    const double = this;
+    const handle = (method: string) =>
+      async function (this: { req: { headers: Record<string, string> } }, uri: string, body: any) {
+        return double.answer(method, uri, body, String(this.req.headers.authorization ?? ""));
+      };
+    scope.get(/.*/).reply(handle("GET"));
+    scope.post(/.*/).reply(handle("POST"));
+    scope.patch(/.*/).reply(handle("PATCH"));
+    scope.delete(/.*/).reply(handle("DELETE"));
+  }
+
+  /** Over HTTP on loopback; resolves to the API base URL (GitHub Enterprise style, `…/api/v3`). */
+  async serve(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
+        const uri = (req.url ?? "/").replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql/, "/graphql");
+        try {
+          const [status, data, headers] = await this.answer(
+            req.method ?? "GET",
+            uri,
+            body,
+            String(req.headers.authorization ?? ""),
+          );
+          res.writeHead(status, { "content-type": "application/json", ...headers });
+          res.end(
+            data === undefined || data === "" ? "" : Buffer.isBuffer(data) ? data : JSON.stringify(data),
+          );
+        } catch (error) {
+          res.destroy(error as Error);
+        }
+      })();
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v3`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
+  }
+
+  private async answer(method: string, uri: string, body: any, authorization: string): Promise<Answer> {
+    const path = uri.split("?")[0]!;
+    const route = `${method} ${path}`;
+    const n = (this.counts.get(route) ?? 0) + 1;
+    this.counts.set(route, n);
+    this.requests.push(route);
+    const f = this.fault?.(route, n, authorization.replace(/^(token|bearer) /i, ""));
+    if (f) {
+      if ("hang" in f) return new Promise(() => {});
+      if ("network" in f) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+      if ("redirect" in f) return [302, "", { location: f.redirect }];
+      return f.headers
+        ? [f.status, f.body ?? { message: "fault" }, f.headers]
+        : [f.status, f.body ?? { message: "fault" }];
+    }
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path))
+      return [201, { token: `ghs_double_token_${++this.tokens}`, expires_at: "2999-01-01T00:00:00Z" }];
+    if (method === "POST" && path === "/graphql") return [200, this.graphql(body.query, body.variables)];
+    const repo = this.path;
+    if (method !== "GET" && path.startsWith(`${repo}/`)) this.writes.push(route);
+    if (method === "POST" && path === `${repo}/check-runs`) {
+      const id = this.nextId++;
+      this.checkRuns.set(id, { headSha: body.head_sha, status: body.status ?? "queued", patches: [] });
+      return [201, { id }];
+    }
+    let m = path.match(new RegExp(`^${repo}/check-runs/(\\d+)$`));
+    if (method === "PATCH" && m) {
+      const run = this.checkRuns.get(Number(m[1]));
+      if (!run) return [404, { message: "Not Found" }];
+      run.patches.push(body);
+      if (body.status) run.status = body.status;
+      if (body.conclusion) run.conclusion = body.conclusion;
+      if (body.output?.title) run.title = body.output.title;
+      return [200, { id: Number(m[1]) }];
+    }
+    // The merge base of "base...head" is the base commit here.
+    m = path.match(new RegExp(`^${repo}/compare/([0-9a-f]+)\\.\\.\\.`));
+    if (method === "GET" && m) return [200, { merge_base_commit: { sha: m[1] } }];
+    m = path.match(new RegExp(`^${repo}/tarball/([0-9a-z]+)$`));
+    if (method === "GET" && m) {
+      const t = this.tarballs.get(m[1]!);
+      return t ? [200, t, { "content-type": "application/x-gzip" }] : [404, { message: "Not Found" }];
+    }
+    m = path.match(/\/issues\/(\d+)\/comments$/);
+    if (method === "POST" && m) {
+      const pull = this.pulls.get(Number(m[1]));
+      if (!pull) return [404, { message: "Not Found" }];
+      const id = this.nextId++;
+      pull.comments.push({ id, body: body.body, byApp: true });
+      return [201, { id }];
+    }
+    m = path.match(/\/issues\/comments\/(\d+)$/);
+    if (m && (method === "PATCH" || method === "DELETE")) {
+      for (const pull of this.pulls.values()) {
+        const i = pull.comments.findIndex((c) => c.id === Number(m![1]));
+        if (i === -1) continue;
+        if (method === "DELETE") pull.comments.splice(i, 1);
+        else pull.comments[i]!.body = body.body;
+        return method === "DELETE" ? [204, ""] : [200, { id: Number(m[1]) }];
+      }
+      return [404, { message: "Not Found" }];
+    }
+    return [404, { message: `the double has no route for ${route}` }];
+  }
+
+  private graphql(query: string, variables: Json): unknown {
+    if (query.includes("checkSuites")) {
+      const runs = [...this.checkRuns]
+        .filter(([, r]) => r.headSha === variables.sha)
+        .map(([databaseId]) => ({ databaseId }));
+      return {
+        data: {
+          repository: { config: null, commit: { checkSuites: { nodes: [{ checkRuns: { nodes: runs } }] } } },
+          org: null,
+        },
+      };
+    }
+    if (query.includes("pullRequest(")) {
+      const pull = this.pulls.get(Number(variables.number));
+      if (!pull) return { data: { repository: { pullRequest: null } } };
+      return {
+        data: {
+          repository: {
+            pullRequest: {
+              headRefOid: pull.lagHeads.shift() ?? pull.head,
+              comments: {
+                nodes: pull.comments.map((c) => ({
+                  databaseId: c.id,
+                  body: c.body,
+                  viewerDidAuthor: c.byApp,
+                })),
+                pageInfo: { hasNextPage: false },
+              },
+            },
+          },
+        },
+      };
+    }
+    // The App's issues (and configuration): none here.
+    if (query.includes("issues("))
+      return { data: { repository: { config: null, issues: { nodes: [] } }, org: null } };
+    return { errors: [{ type: "UNKNOWN", message: "the double does not answer this query" }] };
+  }
+}
