@@ -4,21 +4,15 @@
  * (src/runtime/receiver.ts) with an exact in-memory ledger and a recording hand-off: status, whether a job
  * was started, and what the log said. (B9 — two deliveries for one head — needs the App: see faults.ts.)
  */
-import { createRequire } from "node:module";
 import { sign } from "@octokit/webhooks-methods";
 import { DeliveryLedger, MemoryStore } from "../../src/runtime/deliveries.ts";
 import type { Logger } from "../../src/runtime/log.ts";
 import { createReceiver, verifySignature } from "../../src/runtime/receiver.ts";
+import { webhookExample } from "../github-double.ts";
 import type { CaseResult, OutputSink } from "./types.ts";
 
 const SECRET = "reliability-webhook-secret";
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{
-  name: string;
-  examples: any[];
-}>;
-const opened = examples
-  .find((d) => d.name === "pull_request")!
-  .examples.find((e) => e.action === "opened" && e.installation);
+const opened = webhookExample("pull_request", (e) => e.action === "opened" && !!e.installation);
 const BODY = JSON.stringify(opened);
 
 function receiver(sink: OutputSink, options: { repositories?: string[] } = {}) {

@@ -6,9 +6,9 @@
  * two ways out: delete the folder, or rename the file back and list it again.
  */
 import type { AnalyzedRepository } from "../analyze.ts";
+import { type DisabledManifest, disabledManifests } from "../flux/disabled-manifests.ts";
 import { discover } from "../flux/discover.ts";
 import { displayRef, refKey } from "../flux/object-ref.ts";
-import { fluxKindOf } from "../flux/schema.ts";
 import { chartRefChange } from "../impact/helm-chart-source.ts";
 import { getName, getNamespace, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
 import { secureJoin } from "../snapshot/paths.ts";
@@ -36,26 +36,14 @@ export interface DisabledService {
 const KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 export function findDisabledServices(snapshot: RepoSnapshot, model: AnalyzedRepository): DisabledService[] {
-  const out: DisabledService[] = [];
-  for (const file of snapshot.files()) {
-    if (!file.endsWith(".dis")) continue;
-    const text = snapshot.readText(file);
-    if (!text.ok || !text.text.includes("fluxcd.")) continue;
-    const docs = readYamlDocuments(text.text, file).documents;
-    const objects = docs.flatMap((d) => (isJsonObject(d.value) ? [{ value: d.value, line: d.line }] : []));
-    const kinds = objects.map((o) => fluxKindOf(o.value.apiVersion, o.value.kind));
-    if (!kinds.some((k) => k === "Kustomization" || k === "HelmRelease")) continue;
-    out.push(describe(snapshot, model, file, objects, kinds));
-  }
+  const out = disabledManifests(snapshot).map((m) => describe(snapshot, model, m));
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 function describe(
   snapshot: RepoSnapshot,
   model: AnalyzedRepository,
-  file: string,
-  objects: Array<{ value: JsonObject; line: number }>,
-  kinds: Array<string | undefined>,
+  { file, objects }: DisabledManifest,
 ): DisabledService {
   const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "";
   const base = file.slice(dir ? dir.length + 1 : 0).replace(/\.dis$/, "");
@@ -65,7 +53,7 @@ function describe(
   const fallbackNamespace = parent?.namespace ?? "flux-system";
 
   const starts = objects
-    .filter((_, i) => kinds[i] === "Kustomization")
+    .filter((o) => o.kind === "Kustomization")
     .map((o) => {
       const meta = isJsonObject(o.value.metadata) ? o.value.metadata : {};
       const namespace = getNamespace(o.value) || fallbackNamespace;
@@ -89,7 +77,7 @@ function describe(
       return { key: h.key, chart: text ?? "(no chart)" };
     }),
     ...objects
-      .filter((_, i) => kinds[i] === "HelmRelease")
+      .filter((o) => o.kind === "HelmRelease")
       .map((o) => {
         const chart = chartOf(o.value);
         return {

@@ -15,6 +15,7 @@
  * Pure: the adapter supplies history, issues, the clock and file existence.
  */
 import type { AppConfig } from "../config/schema.ts";
+import { ageInDays } from "../flux/disabled-manifests.ts";
 import { fileUrl, mdCode, mdInline, mdLink } from "../report/markdown.ts";
 import {
   type BotIssue,
@@ -65,13 +66,6 @@ export interface SweepPlan {
   deferred: string[];
   /** Stale services not reopened because a maintainer closed their issue. */
   snoozed: string[];
-}
-
-const DAY = 86_400_000;
-
-export function ageInDays(since: string, now: string): number | undefined {
-  const days = Math.floor((Date.parse(now) - Date.parse(since)) / DAY);
-  return Number.isFinite(days) ? Math.max(0, days) : undefined;
 }
 
 export function serviceAges(

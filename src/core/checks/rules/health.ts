@@ -4,12 +4,11 @@
  * but unused, HelmRepositories no release uses. Notices: worth a look, never a failure.
  */
 import { type Diagnostic, diagnostic } from "../../diagnostics.ts";
+import { ageInDays, disabledManifests } from "../../flux/disabled-manifests.ts";
 import { displayRef } from "../../flux/object-ref.ts";
 import { scanFluxObjects } from "../../flux/raw-scan.ts";
-import { fluxKindOf } from "../../flux/schema.ts";
 import { getName, getNamespace, isJsonObject } from "../../kustomize/resource.ts";
 import { dirname } from "../../snapshot/paths.ts";
-import { readYamlDocuments } from "../../yaml/read-documents.ts";
 import { where } from "../locate.ts";
 import type { CheckContext, Rule } from "../types.ts";
 
@@ -57,26 +56,17 @@ export const healthDisabledServices: Rule = {
   when: "branch",
   run(ctx) {
     const out: Diagnostic[] = [];
-    for (const file of ctx.snapshot.files()) {
-      if (!file.endsWith(".dis")) continue;
-      const text = ctx.snapshot.readText(file);
-      if (!text.ok || !text.text.includes("fluxcd.")) continue;
-      const docs = readYamlDocuments(text.text, file).documents;
-      const ks = docs.find(
-        (d) => isJsonObject(d.value) && fluxKindOf(d.value.apiVersion, d.value.kind) === "Kustomization",
-      );
-      if (!ks || !isJsonObject(ks.value)) continue;
+    for (const { file, objects } of disabledManifests(ctx.snapshot)) {
+      const ks = objects.find((o) => o.kind === "Kustomization");
+      if (!ks) continue;
       const since = ctx.disabledSince?.[file];
-      const days =
-        since && ctx.now ? Math.floor((Date.parse(ctx.now) - Date.parse(since)) / 86_400_000) : undefined;
+      const days = since && ctx.now ? ageInDays(since, ctx.now) : undefined;
       const age =
-        days !== undefined && Number.isFinite(days)
-          ? ` for ${days} day${days === 1 ? "" : "s"} (since ${since!.slice(0, 10)})`
-          : "";
+        days !== undefined ? ` for ${days} day${days === 1 ? "" : "s"} (since ${since!.slice(0, 10)})` : "";
       out.push(
         diagnostic(
           "health-disabled-service",
-          `Flux Kustomization ${getName(ks.value)} is disabled${age} (${file}); delete its folder or rename it back to ks.yaml and list it again.`,
+          `Flux Kustomization ${ks.name} is disabled${age} (${file}); delete its folder or rename it back to ks.yaml and list it again.`,
           { file, line: ks.line },
         ),
       );
