@@ -9,7 +9,7 @@
 import { extendedConfig, extendsTarget } from "../core/config/extends.ts";
 import { CONFIG_FILE, type ParsedConfig, parseConfigText } from "../core/config/parse-config.ts";
 import { toGitHubError } from "./errors.ts";
-import { CHECK_NAME, type CountingClient, call, type RepoRef } from "./jobs.ts";
+import { bodyText, CHECK_NAME, type CountingClient, call, type RepoRef } from "./jobs.ts";
 
 export interface JobStart {
   checkRunId: number;
@@ -132,12 +132,7 @@ async function resolveConfig(
       path,
       mediaType: { format: "raw" },
     });
-    const body = data.data;
-    const extended =
-      typeof body === "string"
-        ? body
-        : new TextDecoder().decode(body instanceof ArrayBuffer ? body : new Uint8Array());
-    return extendedConfig(text, { text: extended, name });
+    return extendedConfig(text, { text: bodyText(data.data), name });
   } catch (error) {
     const e = toGitHubError(error, "read the extended configuration");
     return extendedConfig(text, {

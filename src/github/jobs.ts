@@ -100,27 +100,40 @@ export async function snapshotAt(
   what: string,
   limits: TarballLimits,
 ) {
-  const data = await call<ArrayBuffer | Uint8Array>(
-    gh,
-    `download the ${what} revision`,
-    "GET /repos/{owner}/{repo}/tarball/{ref}",
-    { owner: job.owner, repo: job.repo, ref: sha },
-  );
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const download = async (again: boolean) =>
+    bodyBytes(
+      await call(
+        gh,
+        `download the ${what} revision${again ? " again" : ""}`,
+        "GET /repos/{owner}/{repo}/tarball/{ref}",
+        {
+          owner: job.owner,
+          repo: job.repo,
+          ref: sha,
+        },
+      ),
+    );
   try {
-    return snapshotOfTree(await treeFromTarball(bytes, limits, sha));
+    return snapshotOfTree(await treeFromTarball(await download(false), limits, sha));
   } catch (error) {
     // A download cut short: fetch it once more before giving up (never analyze a partial archive).
     if (!(error instanceof TarballError) || error.problem !== "corrupt") throw error;
-    const again = await call<ArrayBuffer | Uint8Array>(
-      gh,
-      `download the ${what} revision again`,
-      "GET /repos/{owner}/{repo}/tarball/{ref}",
-      { owner: job.owner, repo: job.repo, ref: sha },
-    );
-    const retry = again instanceof Uint8Array ? again : new Uint8Array(again);
-    return snapshotOfTree(await treeFromTarball(retry, limits, sha));
+    return snapshotOfTree(await treeFromTarball(await download(true), limits, sha));
   }
+}
+
+/** A response body as bytes, whatever Octokit made of it (text for text types, an ArrayBuffer otherwise). */
+export function bodyBytes(data: unknown): Uint8Array {
+  if (typeof data === "string") return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array();
+}
+
+/** A response body as text (UTF-8). */
+export function bodyText(data: unknown): string {
+  return typeof data === "string" ? data : new TextDecoder().decode(bodyBytes(data));
 }
 
 /** Symlinks stay known (a kustomization naming one is told so); other left-out entries become findings. */

@@ -21,6 +21,7 @@ import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError } from "./errors.ts";
 import { startJob } from "./job-start.ts";
 import {
+  bodyBytes,
   CHECK_NAME,
   CountingClient,
   call,
@@ -110,7 +111,7 @@ async function exportIgnored(
   const absent = files.filter((f) => f.status !== "removed" && head.read(f.filename) === undefined);
   const out: Array<{ path: string; bytes: Uint8Array }> = [];
   for (const f of absent.slice(0, MISSING_FETCH_MAX)) {
-    const data = await call<ArrayBuffer | string>(
+    const data = await call(
       gh,
       "read a changed file the archive leaves out",
       "GET /repos/{owner}/{repo}/contents/{path}",
@@ -118,7 +119,7 @@ async function exportIgnored(
     );
     out.push({
       path: f.filename,
-      bytes: typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data),
+      bytes: bodyBytes(data),
     });
   }
   return out;

@@ -31,7 +31,15 @@ import {
   issuesOfAnswer,
 } from "./issues.ts";
 import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
-import { CountingClient, call, type GitHubClient, type RepoRef, serialized, snapshotAt } from "./jobs.ts";
+import {
+  bodyText,
+  CountingClient,
+  call,
+  type GitHubClient,
+  type RepoRef,
+  serialized,
+  snapshotAt,
+} from "./jobs.ts";
 import { changedFileOf, pullRequestState } from "./pull-request-run.ts";
 import { type BotIdentity, findStickyComment } from "./sticky-comment.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
@@ -229,17 +237,12 @@ async function failureDetails(
       ),
     );
     const log = await soft("read a job's log", () =>
-      call<string | ArrayBuffer>(
-        gh,
-        "read a job's log",
-        "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
-        {
-          ...repo,
-          job_id: j.id,
-        },
-      ),
+      call(gh, "read a job's log", "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+        ...repo,
+        job_id: j.id,
+      }),
     );
-    const text = typeof log === "string" ? log : log ? new TextDecoder().decode(log) : undefined;
+    const text = log === undefined ? undefined : bodyText(log);
     detailed.push({
       name: j.name,
       conclusion: j.conclusion ?? "failure",
