@@ -12,11 +12,10 @@
  */
 import type { ParsedConfig } from "../core/config/parse-config.ts";
 import {
+  duplicateActions,
   type IssueAction,
   issueLabels,
-  issueMarker,
   issuesByKey,
-  withMarker,
 } from "../core/maintenance/bot-issues.ts";
 import { renderDashboard } from "../core/maintenance/dashboard.ts";
 import { findDisabledServices } from "../core/maintenance/disabled-services.ts";
@@ -246,11 +245,11 @@ async function writeDashboard(
   job: RepoRef,
   wanted: { title: string; labels: string[]; body: string; issues: ReturnType<typeof issuesOfAnswer> },
 ): Promise<"created" | "updated" | "unchanged"> {
-  const found = [...issuesByKey(wanted.issues, "dashboard").values()]
-    .flat()
-    .sort((a, b) => a.number - b.number);
-  const [existing, ...duplicates] = found;
-  const actions: IssueAction[] = [];
+  // The oldest open dashboard is kept (or the closed one, edited in place); younger open ones are duplicates.
+  const list = issuesByKey(wanted.issues, "dashboard").get("health") ?? [];
+  const { keep, close } = duplicateActions(list);
+  const existing = keep ?? list.at(-1);
+  const actions: IssueAction[] = [...close];
   if (!existing)
     actions.push({
       kind: "open",
@@ -262,14 +261,6 @@ async function writeDashboard(
     });
   else if (existing.body.trim() !== wanted.body.trim() || existing.title !== wanted.title)
     actions.push({ kind: "update", number: existing.number, title: wanted.title, body: wanted.body });
-  for (const d of duplicates.filter((x) => x.state === "open"))
-    actions.push({
-      kind: "close",
-      number: d.number,
-      comment: `Duplicate of #${existing!.number}; closing this one.`,
-      reason: "not_planned",
-      body: withMarker(d.body, issueMarker("dashboard", "health", { duplicate: 1 })),
-    });
   await applyIssueActions(gh, job, actions);
   return !existing ? "created" : actions.some((a) => a.kind === "update") ? "updated" : "unchanged";
 }
