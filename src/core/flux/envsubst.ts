@@ -14,34 +14,57 @@
 import { isDefaultOp, lookupFunc } from "./envsubst/funcs.ts";
 import { type Node, parseTemplate } from "./envsubst/parse.ts";
 
+/** The expression a variable is read in, for lookups whose answer depends on it. */
+export interface VariableUse {
+  /** The operator ("" for a plain `${v}`, ":=" for `${v:=d}`, …). */
+  operator: string;
+  /**
+   * For a default operator (`:=`, `:-`, `=`, `:+`, `:?`): the default, already evaluated — what the
+   * expression yields when the variable is unset or empty. Undefined for other operators.
+   */
+  default?: string;
+}
+
 /** A variable's value, or undefined when it is not set. */
-export type VariableLookup = (name: string) => string | undefined;
+export type VariableLookup = (name: string, use: VariableUse) => string | undefined;
 
 export type EnvsubstResult = { ok: true; value: string } | { ok: false; error: string };
 
-export function envsubst(text: string, lookup: VariableLookup, options: { strict: boolean }): EnvsubstResult {
+export interface EnvsubstOptions {
+  /** Fail on an unset variable read without a default operator (Flux ≥ 2.9, StrictPostBuildSubstitutions). */
+  strict: boolean;
+  /** Appended in parentheses to the strict-mode error: why strict mode is on ("Flux 2.9.4 (…) fails …"). */
+  strictReason?: string;
+}
+
+export function envsubst(text: string, lookup: VariableLookup, options: EnvsubstOptions): EnvsubstResult {
   const parsed = parseTemplate(text);
   if (!parsed.ok) return parsed;
   const out: string[] = [];
   for (const node of parsed.nodes) {
-    const r = evalNode(node, lookup, options.strict);
+    const r = evalNode(node, lookup, options);
     if (typeof r !== "string") return { ok: false, error: r.error };
     out.push(r);
   }
   return { ok: true, value: out.join("") };
 }
 
-function evalNode(node: Node, lookup: VariableLookup, strict: boolean): string | { error: string } {
+function evalNode(node: Node, lookup: VariableLookup, options: EnvsubstOptions): string | { error: string } {
   if (node.type === "text") return node.value;
   const args: string[] = [];
   for (const arg of node.args) {
-    const r = evalNode(arg, lookup, strict);
+    const r = evalNode(arg, lookup, options);
     if (typeof r !== "string") return r;
     args.push(r);
   }
-  const value = lookup(node.param);
-  if (value === undefined && strict && !isDefaultOp(node.name)) {
-    return { error: `variable not set (strict mode): ${goQuote(node.param)}` };
+  const defaulted = isDefaultOp(node.name);
+  const value = lookup(
+    node.param,
+    defaulted ? { operator: node.name, default: args.join("") } : { operator: node.name },
+  );
+  if (value === undefined && options.strict && !defaulted) {
+    const reason = options.strictReason ? ` (${options.strictReason})` : "";
+    return { error: `variable not set (strict mode): ${goQuote(node.param)}${reason}` };
   }
   return lookupFunc(node.name, args.length)(value ?? "", args);
 }

@@ -6,7 +6,10 @@
  *   `stringData` since repository Secrets often use it), later sources override earlier ones, inline
  *   `substitute` overrides all; every `\n` is removed from values; keys must match Flux's name regex.
  *   SOPS ciphertext (`ENC[AES256_GCM,…]`) is never used: such keys get `..PLACEHOLDER_<KEY>..` and are
- *   listed in `unknown`.
+ *   listed in `unknown`. A variable that only an opaque source (created outside the repository) may define
+ *   reads as its placeholder, or, through a default operator (`${V:=d}`), as the default (an assumption
+ *   listed in `assumedDefaults`). A failure that only the placeholders cause is listed in `unknownOnly`,
+ *   never in `errors`.
  * - Objects: skipped when labelled or annotated `kustomize.toolkit.fluxcd.io/substitute: disabled`;
  *   otherwise serialized (stringifyYaml), substituted as text (envsubst.ts) and re-read with YAML 1.1
  *   typing, so `replicas: ${R}` becomes a number and `yes` a boolean, as in Flux.
@@ -26,7 +29,7 @@ import {
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { resolveYaml11Plain, YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
-import { envsubst, type VariableLookup } from "./envsubst.ts";
+import { type EnvsubstOptions, envsubst, type VariableLookup, type VariableUse } from "./envsubst.ts";
 
 export interface PostBuildSpec {
   substitute?: Record<string, string>;
@@ -54,11 +57,34 @@ export interface CollectedVariables {
   opaque: string[];
 }
 
+export interface SubstituteOptions {
+  /** Fail on an undefined `${VAR}` without a default (StrictPostBuildSubstitutions; Flux ≥ 2.9 default). */
+  strict: boolean;
+  /** "WithVariables" (default) | "Always". */
+  strategy?: string;
+  /** Why strict is on, appended to the strict-mode error ("Flux 2.9.4 (…) fails the build on undefined variables"). */
+  strictReason?: string;
+}
+
 export interface SubstituteResult {
   objects: JsonObject[];
+  /** Real failures: Flux fails the build whatever the unknown values are. Report as errors. */
   errors: Array<{ index: number; message: string }>;
   /** Objects whose substitution read variables from `unknown` (their output holds placeholders). */
   unknownUses: Array<{ index: number; names: string[] }>;
+  /**
+   * `${VAR:=default}` (or `:-`, `=`, …) where VAR is not defined by a readable source but an opaque one
+   * (a Secret/ConfigMap created outside the repository) may define it: the default was used, assuming the
+   * opaque source does not define VAR. One entry per object, name and default. Report as a notice.
+   */
+  assumedDefaults: Array<{ index: number; name: string; default: string }>;
+  /**
+   * Failures that exist only because a value is unknown offline (a placeholder broke the re-parsed YAML or
+   * an operator): with some other value the object substitutes fine, so this is not a finding about the
+   * repository. The object in `objects` is substituted value by value (placeholders kept, no YAML
+   * re-typing of multi-token results). Report as a notice, never as an error, and do not fail the build.
+   */
+  unknownOnly: Array<{ index: number; message: string; names: string[] }>;
 }
 
 export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
@@ -122,14 +148,32 @@ export function collectVariables(postBuild: PostBuildSpec, lookup: ObjectLookup)
  * Substitutes every object like Flux. `collected.errors` are reported once, on the first object Flux would
  * substitute (Flux loads the variables per object, after the `disabled` check), and nothing is substituted
  * after that. An object that fails is returned unchanged, with an error naming it.
+ *
+ * Values not known offline:
+ * - a variable defined with an unknown value (SOPS ciphertext) reads as its placeholder, even with a
+ *   default operator (the value exists; only its text is unknown);
+ * - a variable that only an opaque source may define reads as its placeholder in `${VAR}` (never a strict
+ *   error), but through a default operator it takes the default, listed in `assumedDefaults`;
+ * - a failure that goes away when the placeholders are given other plausible values is listed in
+ *   `unknownOnly`, not in `errors`.
  */
 export function substituteObjects(
   objects: JsonObject[],
   collected: CollectedVariables,
-  options: { strict: boolean; strategy?: string },
+  options: SubstituteOptions,
 ): SubstituteResult {
-  const result: SubstituteResult = { objects: [], errors: [], unknownUses: [] };
+  const result: SubstituteResult = {
+    objects: [],
+    errors: [],
+    unknownUses: [],
+    assumedDefaults: [],
+    unknownOnly: [],
+  };
   const active = collected.vars.size > 0 || collected.opaque.length > 0 || options.strategy === "Always";
+  const envOptions = {
+    strict: options.strict,
+    ...(options.strictReason !== undefined ? { strictReason: options.strictReason } : {}),
+  };
   let blocked = false;
   for (const [index, obj] of objects.entries()) {
     if (blocked || isSubstitutionDisabled(obj)) {
@@ -147,25 +191,105 @@ export function substituteObjects(
       continue;
     }
     const used = new Set<string>();
-    const out = substituteOne(
-      obj,
-      (name) => {
-        if (collected.unknown.has(name)) used.add(name);
-        const value = collected.vars.get(name);
-        if (value !== undefined || collected.opaque.length === 0) return value;
-        // Not defined here, but an opaque source may define it: show a placeholder, never fail.
-        used.add(name);
-        return placeholder(name);
-      },
-      options.strict,
-    );
-    if (typeof out === "string") {
+    const assumed = new Map<string, { name: string; default: string }>();
+    const lookup: VariableLookup = (name, use) => {
+      const r = resolveVariable(collected, name, use);
+      if (r.kind === "placeholder" || r.kind === "unknown") used.add(name);
+      if (r.kind === "assumed") assumed.set(`${name}\u0000${r.default}`, { name, default: r.default });
+      return r.value;
+    };
+    const out = substituteOne(obj, lookup, envOptions);
+    if (typeof out !== "string") result.objects.push(out);
+    else if ((used.size > 0 || assumed.size > 0) && substitutesWithOtherValues(obj, collected, envOptions)) {
+      const names = new Set([...used, ...[...assumed.values()].map((a) => a.name)]);
+      result.unknownOnly.push({ index, message: failure(obj, out), names: [...names].sort() });
+      result.objects.push(substituteLeniently(obj, lookup));
+    } else {
       result.errors.push({ index, message: failure(obj, out) });
       result.objects.push(obj);
-    } else result.objects.push(out);
+    }
     if (used.size > 0) result.unknownUses.push({ index, names: [...used].sort() });
+    for (const a of [...assumed.values()].sort((x, y) => cmp(x.name, y.name) || cmp(x.default, y.default))) {
+      result.assumedDefaults.push({ index, ...a });
+    }
   }
   return result;
+}
+
+type Resolved =
+  | { kind: "value"; value: string }
+  /** Defined, value unknown offline (SOPS): `value` is the placeholder. */
+  | { kind: "unknown"; value: string }
+  /** Not defined here; an opaque source may define it. */
+  | { kind: "placeholder"; value: string }
+  /** Not defined here, read through a default operator; an opaque source may define it. */
+  | { kind: "assumed"; value: undefined; default: string }
+  | { kind: "unset"; value: undefined };
+
+function resolveVariable(collected: CollectedVariables, name: string, use: VariableUse): Resolved {
+  const value = collected.vars.get(name);
+  if (value !== undefined)
+    return collected.unknown.has(name) ? { kind: "unknown", value } : { kind: "value", value };
+  if (collected.opaque.length === 0) return { kind: "unset", value: undefined };
+  if (use.default !== undefined) return { kind: "assumed", value: undefined, default: use.default };
+  return { kind: "placeholder", value: placeholder(name) };
+}
+
+/** Values tried in place of placeholders to tell a failure caused by them from one in the repository. */
+const OTHER_VALUES = ["", "x", "'", '"'];
+
+/**
+ * True when giving every placeholder one other plausible value makes the object substitute: the failure
+ * depends on values that are not known offline (placeholders, and defaults assumed for variables an
+ * opaque source may define). Known values are kept.
+ */
+function substitutesWithOtherValues(
+  obj: JsonObject,
+  collected: CollectedVariables,
+  options: EnvsubstOptions,
+): boolean {
+  return OTHER_VALUES.some((other) => {
+    const lookup: VariableLookup = (name, use) => {
+      const r = resolveVariable(collected, name, use);
+      // An assumed default may be wrong too: the opaque source may define the variable.
+      return r.kind === "placeholder" || r.kind === "unknown" || r.kind === "assumed" ? other : r.value;
+    };
+    return typeof substituteOne(obj, lookup, options) !== "string";
+  });
+}
+
+/**
+ * Best effort for an object whose text substitution fails only because of unknown values: every string
+ * (and key) is substituted on its own, non-strict; a value that still fails is kept as written. A result
+ * that is one simple plain scalar is re-typed like Flux would; anything else stays a string.
+ */
+function substituteLeniently(obj: JsonObject, lookup: VariableLookup): JsonObject {
+  const one = (s: string): JsonValue => {
+    if (!s.includes("$")) return s;
+    const out = envsubst(s, lookup, { strict: false });
+    if (!out.ok) return s;
+    return isSimplePlain(s) && SIMPLE_RESULT.test(out.value)
+      ? (resolveYaml11Plain(out.value) as JsonValue)
+      : out.value;
+  };
+  const visit = (v: JsonValue): JsonValue => {
+    if (typeof v === "string") return one(v);
+    if (Array.isArray(v)) return v.map(visit);
+    if (v !== null && typeof v === "object") {
+      const copy: JsonObject = {};
+      for (const [k, x] of Object.entries(v)) {
+        const key = one(k);
+        setOwn(copy, typeof key === "string" ? key : String(key), visit(x));
+      }
+      return copy;
+    }
+    return v;
+  };
+  return visit(obj) as JsonObject;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function isSubstitutionDisabled(obj: JsonObject): boolean {
@@ -176,13 +300,17 @@ export function isSubstitutionDisabled(obj: JsonObject): boolean {
 }
 
 /** One object: serialize, substitute as text, re-read with YAML 1.1 typing. A string is an error. */
-function substituteOne(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | string {
+function substituteOne(
+  obj: JsonObject,
+  lookup: VariableLookup,
+  options: EnvsubstOptions,
+): JsonObject | string {
   // envsubst only acts on "$": an object without one is unchanged (the serializer round-trips exactly).
   if (!containsDollar(obj)) return obj;
-  const fast = substituteValues(obj, lookup, strict);
+  const fast = substituteValues(obj, lookup, options);
   if (fast !== undefined) return fast;
   const text = stringifyYaml(obj);
-  const substituted = envsubst(text, lookup, { strict });
+  const substituted = envsubst(text, lookup, options);
   if (!substituted.ok) return `envsubst error: variable substitution failed: ${substituted.error}`;
   if (substituted.value === text) return obj;
   const parsed = readYamlDocuments(substituted.value, `${objectRef(obj)} (after substitution)`, {
@@ -299,7 +427,11 @@ function containsDollar(root: JsonValue): boolean {
  * plain scalar, which is what this does. Anything else (keys with "$", values that need quoting, results
  * with spaces or YAML indicators, envsubst errors) returns undefined and takes the text path.
  */
-function substituteValues(obj: JsonObject, lookup: VariableLookup, strict: boolean): JsonObject | undefined {
+function substituteValues(
+  obj: JsonObject,
+  lookup: VariableLookup,
+  options: EnvsubstOptions,
+): JsonObject | undefined {
   let failed = false;
   const visit = (v: JsonValue): JsonValue => {
     if (failed) return v;
@@ -309,7 +441,7 @@ function substituteValues(obj: JsonObject, lookup: VariableLookup, strict: boole
         failed = true;
         return v;
       }
-      const out = envsubst(v, lookup, { strict });
+      const out = envsubst(v, lookup, options);
       if (!out.ok || !SIMPLE_RESULT.test(out.value)) {
         failed = true;
         return v;

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the inputs are Flux ${var} templates, not JS templates
 import { describe, expect, it } from "vitest";
-import { envsubst, type VariableLookup } from "../../../src/core/flux/envsubst.ts";
+import { envsubst, type VariableLookup, type VariableUse } from "../../../src/core/flux/envsubst.ts";
 
 function lookupOf(vars: Record<string, string>): VariableLookup {
   return (name) => (Object.hasOwn(vars, name) ? vars[name] : undefined);
@@ -267,6 +267,62 @@ describe("core/flux/envsubst", () => {
       ],
       false,
     );
+  });
+
+  describe("strictReason", () => {
+    it("appends the reason to the strict-mode error", () => {
+      const reason =
+        "Flux 2.9.4 (clusters/main/flux-instance.yaml, spec.distribution.version) fails the build on undefined variables";
+      expect(envsubst("a ${FOO} b", lookupOf({}), { strict: true, strictReason: reason })).toEqual({
+        ok: false,
+        error: `variable not set (strict mode): "FOO" (${reason})`,
+      });
+    });
+
+    it("has no effect when not strict: the variable becomes an empty string", () => {
+      expect(envsubst("a${FOO}b", lookupOf({}), { strict: false, strictReason: "ignored" })).toEqual({
+        ok: true,
+        value: "ab",
+      });
+    });
+  });
+
+  describe("the expression passed to the lookup", () => {
+    function uses(text: string, vars: Record<string, string> = {}): Array<[string, VariableUse]> {
+      const seen: Array<[string, VariableUse]> = [];
+      envsubst(
+        text,
+        (name, use) => {
+          seen.push([name, use]);
+          return Object.hasOwn(vars, name) ? vars[name] : undefined;
+        },
+        { strict: false },
+      );
+      return seen;
+    }
+
+    it("gives the evaluated default of default operators", () => {
+      expect(uses("${q:='}")).toEqual([["q", { operator: ":=", default: "'" }]]);
+      expect(uses("${A:-x${B}y}", { B: "b" })).toEqual([
+        ["B", { operator: "" }],
+        ["A", { operator: ":-", default: "xby" }],
+      ]);
+      expect(uses("${A=}")).toEqual([["A", { operator: "=", default: "" }]]);
+      expect(uses("${A:+z}")).toEqual([["A", { operator: ":+", default: "z" }]]);
+    });
+
+    it("gives no default for other operators", () => {
+      expect(uses("${A} ${B^^} ${C:1:2}")).toEqual([
+        ["A", { operator: "" }],
+        ["B", { operator: "^^" }],
+        ["C", { operator: ":" }],
+      ]);
+    });
+
+    it("lets a lookup decline a variable read through a default, which then takes the default", () => {
+      const lookup: VariableLookup = (name, use) => (use.default !== undefined ? undefined : `<${name}>`);
+      expect(envsubst("${A:=d} ${A}", lookup, { strict: true })).toEqual({ ok: true, value: "d <A>" });
+    });
   });
 
   it("handles long inputs with many escapes and expressions linearly", () => {

@@ -260,6 +260,8 @@ describe("core/flux/post-build", () => {
         ],
         errors: [],
         unknownUses: [],
+        assumedDefaults: [],
+        unknownOnly: [],
       });
     });
 
@@ -360,6 +362,8 @@ describe("core/flux/post-build", () => {
           },
         ],
         unknownUses: [],
+        assumedDefaults: [],
+        unknownOnly: [],
       });
     });
 
@@ -417,6 +421,8 @@ describe("core/flux/post-build", () => {
         objects: [cm({ a: "d", b: "${Y}" })],
         errors: [],
         unknownUses: [],
+        assumedDefaults: [],
+        unknownOnly: [],
       });
     });
 
@@ -442,6 +448,8 @@ describe("core/flux/post-build", () => {
           },
         ],
         unknownUses: [],
+        assumedDefaults: [],
+        unknownOnly: [],
       });
       expect(substituteObjects([disabled], collected, { strict: true }).errors).toEqual([]);
     });
@@ -484,5 +492,173 @@ describe("core/flux/post-build opaque sources", () => {
     expect(result.errors).toEqual([]);
     expect(result.objects[0]?.data).toEqual({ id: "..PLACEHOLDER_TUNNEL_ID..", app: "tunnel" });
     expect(result.unknownUses).toEqual([{ index: 0, names: ["TUNNEL_ID"] }]);
+  });
+});
+
+describe("core/flux/post-build values not known offline", () => {
+  const opaque = (entries: Record<string, string>, unknown: string[] = []): CollectedVariables => ({
+    ...vars(entries, unknown),
+    opaque: ["Secret/cluster-vars"],
+  });
+
+  it("uses the default of a variable that only an opaque source may define, and records the assumption", () => {
+    const result = substituteObjects(
+      [cm({ owner: "${OWNER:=${APP}}", q: "${q:=''}", plain: "${MAYBE}" })],
+      opaque({ APP: "immich" }),
+      { strict: true },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.unknownOnly).toEqual([]);
+    // `q: ''` in the substituted YAML: an empty string, as in Flux.
+    expect(result.objects[0]?.data).toEqual({ owner: "immich", q: "", plain: "..PLACEHOLDER_MAYBE.." });
+    expect(result.assumedDefaults).toEqual([
+      { index: 0, name: "OWNER", default: "immich" },
+      { index: 0, name: "q", default: "''" },
+    ]);
+    expect(result.unknownUses).toEqual([{ index: 0, names: ["MAYBE"] }]);
+  });
+
+  it("keeps the placeholder of a variable that is defined with an unknown value, even with a default", () => {
+    const result = substituteObjects(
+      [cm({ token: "${TOKEN:=none}" })],
+      vars({ TOKEN: "..PLACEHOLDER_TOKEN.." }, ["TOKEN"]),
+      { strict: true },
+    );
+    expect(result.objects[0]?.data).toEqual({ token: "..PLACEHOLDER_TOKEN.." });
+    expect(result.assumedDefaults).toEqual([]);
+    expect(result.unknownUses).toEqual([{ index: 0, names: ["TOKEN"] }]);
+  });
+
+  it("takes the default without recording an assumption when there is no opaque source", () => {
+    const result = substituteObjects([cm({ a: "${MISSING:=d}" })], vars({ X: "1" }), { strict: true });
+    expect(result.objects[0]?.data).toEqual({ a: "d" });
+    expect(result.assumedDefaults).toEqual([]);
+  });
+
+  // budimanjojo/home-cluster cluster/components/postgres-database/database-namespace/fluxtomization.yaml,
+  // rendered by Kustomization default/immich (substituteFrom Secret cluster-vars, made by an ExternalSecret).
+  const child = (): JsonObject => ({
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    metadata: { name: "${APP}-postgres-db" },
+    spec: {
+      targetNamespace: "database",
+      path: "./cluster/components/postgres-database/database-namespace/base",
+      healthChecks: [{ apiVersion: "postgresql.cnpg.io/v1", kind: "Database", name: "${APP}" }],
+      postBuild: {
+        substitute: {
+          APP: "${APP}",
+          OWNER: "${DATABASE_OWNER:=${APP}}",
+          EXTENSIONS: "${q:='}${DATABASE_EXTENSIONS}${q:='}",
+          emptyArray: "[]",
+        },
+      },
+    },
+  });
+
+  it("renders the budimanjojo postgres child: `${q:='}` quotes the list instead of failing the YAML", () => {
+    const collected = opaque({
+      APP: "immich",
+      DATABASE_EXTENSIONS: "[  { name: vchord },  { name: earthdistance }]",
+    });
+    const result = substituteObjects([child()], collected, { strict: true });
+    expect(result.errors).toEqual([]);
+    expect(result.unknownOnly).toEqual([]);
+    const out = result.objects[0] as JsonObject;
+    expect((out.metadata as JsonObject).name).toBe("immich-postgres-db");
+    expect(((out.spec as JsonObject).postBuild as JsonObject).substitute).toEqual({
+      APP: "immich",
+      OWNER: "immich",
+      EXTENSIONS: "[  { name: vchord },  { name: earthdistance }]",
+      emptyArray: "[]",
+    });
+    expect(result.assumedDefaults).toEqual([
+      { index: 0, name: "DATABASE_OWNER", default: "immich" },
+      { index: 0, name: "q", default: "'" },
+    ]);
+  });
+
+  it("reports a failure caused only by a placeholder as unknownOnly, not as an error", () => {
+    // Without the defaults the placeholders land around a flow list: "..PLACEHOLDER_q..[ { name: a } ]…".
+    const obj = cm({ ext: "${q}${LIST}${q}", name: "${APP}-db" }, { name: "db" });
+    const result = substituteObjects([obj], opaque({ APP: "immich", LIST: "[ { name: a } ]" }), {
+      strict: true,
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.unknownOnly).toHaveLength(1);
+    expect(result.unknownOnly[0]).toMatchObject({ index: 0, names: ["q"] });
+    expect(result.unknownOnly[0]?.message).toMatch(
+      /^post build failed for 'ConfigMap.v1.\[noGrp\]\/db': envsubst error: YAMLToJSON: /,
+    );
+    // Substituted value by value, placeholders kept.
+    expect(result.objects[0]?.data).toEqual({
+      ext: "..PLACEHOLDER_q..[ { name: a } ]..PLACEHOLDER_q..",
+      name: "immich-db",
+    });
+    expect(result.unknownUses).toEqual([{ index: 0, names: ["q"] }]);
+  });
+
+  it("treats a SOPS value whose placeholder breaks the substituted YAML the same way", () => {
+    // "..PLACEHOLDER_TOKEN..[ { name: a } ]" is a plain scalar holding ": "; with TOKEN="" it is a flow list.
+    const obj = cm({ ext: "${TOKEN}${LIST}" }, { name: "s" });
+    const collected = vars({ TOKEN: "..PLACEHOLDER_TOKEN..", LIST: "[ { name: a } ]" }, ["TOKEN"]);
+    const result = substituteObjects([obj], collected, { strict: true });
+    expect(result.errors).toEqual([]);
+    expect(result.unknownOnly).toMatchObject([{ index: 0, names: ["TOKEN"] }]);
+    expect(result.objects[0]?.data).toEqual({ ext: "..PLACEHOLDER_TOKEN..[ { name: a } ]" });
+  });
+
+  it("still reports a real syntax error in an object that also uses unknown values", () => {
+    const obj = cm({ a: "${MAYBE}", b: "${my-var}" }, { name: "bad" });
+    const result = substituteObjects([obj], opaque({ APP: "x" }), { strict: true });
+    expect(result.unknownOnly).toEqual([]);
+    expect(result.errors).toEqual([
+      {
+        index: 0,
+        message:
+          "post build failed for 'ConfigMap.v1.[noGrp]/bad': envsubst error: variable substitution failed: missing closing brace",
+      },
+    ]);
+  });
+
+  it("still reports a YAML break caused by a known value in an object that also uses unknown values", () => {
+    const obj = cm({ a: "${MAYBE}", b: "${C}" }, { name: "bad" });
+    const result = substituteObjects([obj], opaque({ C: "a: b" }), { strict: true });
+    expect(result.unknownOnly).toEqual([]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toMatch(/YAMLToJSON/);
+  });
+
+  it("never fails strictly on a variable an opaque source may define", () => {
+    const result = substituteObjects([cm({ a: "${MAYBE}" })], opaque({}), {
+      strict: true,
+      strictReason: "r",
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.objects[0]?.data).toEqual({ a: "..PLACEHOLDER_MAYBE.." });
+  });
+
+  it("appends strictReason to strict-mode errors", () => {
+    const reason =
+      "Flux 2.9.4 (clusters/main/flux-instance.yaml, spec.distribution.version) fails the build on undefined variables";
+    const result = substituteObjects([cm({ a: "${FOO}" }, { name: "x" })], vars({ A: "1" }), {
+      strict: true,
+      strictReason: reason,
+    });
+    expect(result.errors).toEqual([
+      {
+        index: 0,
+        message: `post build failed for 'ConfigMap.v1.[noGrp]/x': envsubst error: variable substitution failed: variable not set (strict mode): "FOO" (${reason})`,
+      },
+    ]);
+  });
+
+  it("substitutes undefined variables without a default with an empty string when not strict (Flux < 2.9)", () => {
+    const result = substituteObjects([cm({ a: "x${FOO}y", b: "${BAR:=d}" })], vars({ A: "1" }), {
+      strict: false,
+      strictReason: "ignored",
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.objects[0]?.data).toEqual({ a: "xy", b: "d" });
   });
 });
