@@ -51,11 +51,12 @@ export function loadDirectorySnapshot(dir: string, options: LoadOptions = {}): R
 }
 
 export function loadGitSnapshot(repoDir: string, rev: string, options: LoadOptions = {}): RepoSnapshot {
-  const git = (args: string[], input?: string) =>
-    execFileSync("git", ["-C", repoDir, ...args], { input, maxBuffer: 1024 * 1024 * 1024 });
   let listing: Buffer;
   try {
-    listing = git(["ls-tree", "-r", "-z", "--full-tree", rev]);
+    listing = execFileSync("git", ["-C", repoDir, "ls-tree", "-r", "-z", "--full-tree", rev], {
+      maxBuffer: 1024 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch {
     throw new SnapshotLoadError(`git revision "${rev}" not found in ${repoDir}`);
   }
@@ -72,15 +73,67 @@ export function loadGitSnapshot(repoDir: string, rev: string, options: LoadOptio
   }
   const files = new Map<string, Uint8Array>();
   if (blobs.length > 0) {
-    const out = git(["cat-file", "--batch"], `${blobs.map((b) => b.sha).join("\n")}\n`);
-    let offset = 0;
-    for (const blob of blobs) {
-      const nl = out.indexOf(10, offset);
-      const header = out.subarray(offset, nl).toString("utf8").split(" ");
-      const size = Number(header[2]);
-      files.set(blob.path, new Uint8Array(out.subarray(nl + 1, nl + 1 + size)));
-      offset = nl + 1 + size + 1;
+    let out: Buffer;
+    let failure: string | undefined;
+    try {
+      out = execFileSync("git", ["-C", repoDir, "cat-file", "--batch"], {
+        input: `${blobs.map((b) => b.sha).join("\n")}\n`,
+        maxBuffer: 1024 * 1024 * 1024,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    } catch (error) {
+      // git stopped part-way (a corrupt object, a failed lazy fetch): what it printed names the last good blob.
+      const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
+      out = Buffer.isBuffer(e.stdout) ? e.stdout : Buffer.alloc(0);
+      failure = firstLine(e.stderr?.toString("utf8")) ?? firstLine(e.message) ?? "git cat-file failed";
     }
+    readBatch(out, blobs, files, failure, (path, why) => {
+      throw new SnapshotLoadError(`cannot read ${path} at ${rev}: ${why}`);
+    });
+    if (failure)
+      throw new SnapshotLoadError(`cannot read ${rev} in ${repoDir}: git cat-file failed: ${failure}`);
   }
   return createMemorySnapshot(files, { symlinks, ...options });
+}
+
+/**
+ * Splits `git cat-file --batch` output (`<oid> <type> <size>\n<bytes>\n` per object) into `files`. A
+ * `<oid> missing` answer, or output that stops early (`failure`: why git stopped), is fatal for that path:
+ * analyzing a revision with files silently absent would report changes that are not there, or none.
+ */
+function readBatch(
+  out: Buffer,
+  blobs: ReadonlyArray<{ sha: string; path: string }>,
+  files: Map<string, Uint8Array>,
+  failure: string | undefined,
+  fail: (path: string, why: string) => never,
+): void {
+  let offset = 0;
+  for (const blob of blobs) {
+    const nl = out.indexOf(10, offset);
+    if (nl < 0) fail(blob.path, failure ? `git cat-file failed: ${failure}` : "git cat-file stopped early");
+    const header = out.subarray(offset, nl).toString("utf8").split(" ");
+    if (header[1] === "missing")
+      fail(blob.path, "git says the object is missing (a partial or shallow clone?)");
+    const size = Number(header[2]);
+    const end = nl + 1 + size;
+    if (header[0] !== blob.sha || header[1] !== "blob" || !Number.isInteger(size) || end > out.length) {
+      fail(
+        blob.path,
+        failure
+          ? `git cat-file failed: ${failure}`
+          : `unexpected git cat-file answer "${header.join(" ").slice(0, 120)}"`,
+      );
+    }
+    files.set(blob.path, new Uint8Array(out.subarray(nl + 1, end)));
+    offset = end + 1;
+  }
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  const line = text
+    ?.split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "");
+  return line === undefined ? undefined : line.replace(/^(fatal|error): /, "");
 }

@@ -13,6 +13,7 @@ import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { staleCommand } from "./commands/stale.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
+import { repositoryOption } from "./git-identity.ts";
 import { analyzeOptions, type CliIo, type CliValues, parseCli, USAGE, UsageError } from "./options.ts";
 
 export { type CliIo, UsageError } from "./options.ts";
@@ -61,7 +62,7 @@ function oneDir(command: string, args: string[]): string {
 
 function analyze(dir: string, values: CliValues): AnalyzedRepository {
   const snapshot = values.rev ? loadGitSnapshot(dir, values.rev) : loadDirectorySnapshot(dir);
-  return analyzeRepository(snapshot, analyzeOptions(values));
+  return analyzeRepository(snapshot, { ...analyzeOptions(values), ...repositoryOption(dir, values.rev) });
 }
 
 /** The bundled example's pull request, as the comment the GitHub App would post. Always exits 0. */

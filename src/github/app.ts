@@ -59,6 +59,7 @@ export function createApp(options: AppOptions = {}) {
             number: pr.number,
             headSha: pr.head.sha,
             baseSha: pr.base.sha,
+            baseRef: pr.base.ref,
           },
           { identity: { appId }, log: context.log, ...limits },
         );
@@ -73,14 +74,14 @@ export function createApp(options: AppOptions = {}) {
       context: Context<"check_run.rerequested"> | Context<"check_suite.rerequested">,
       headSha: string,
       headBranch: string | null,
-      pulls: ReadonlyArray<{ number: number; head: { sha: string }; base: { sha: string } }>,
+      pulls: ReadonlyArray<{ number: number; head: { sha: string }; base: { sha: string; ref?: string } }>,
     ) => {
       const repository = context.payload.repository;
       const repo = { owner: repository.owner.login, repo: repository.name };
       for (const pr of pulls.filter((p) => p.head.sha === headSha)) {
         await runPullRequestAnalysis(
           context.octokit,
-          { ...repo, number: pr.number, headSha, baseSha: pr.base.sha },
+          { ...repo, number: pr.number, headSha, baseSha: pr.base.sha, ...baseRefOf(pr.base) },
           { identity: { appId }, fresh: true, log: context.log, ...limits },
         );
       }
@@ -119,7 +120,7 @@ export function createApp(options: AppOptions = {}) {
         context.log.info(`flux-impact: recheck by ${payload.comment.user?.login} ignored (no write access)`);
         return;
       }
-      const pr = await call<{ state: string; head: { sha: string }; base: { sha: string } }>(
+      const pr = await call<{ state: string; head: { sha: string }; base: { sha: string; ref?: string } }>(
         gh,
         "read the pull request",
         "GET /repos/{owner}/{repo}/pulls/{pull_number}",
@@ -128,7 +129,13 @@ export function createApp(options: AppOptions = {}) {
       if (pr.state === "closed") return;
       await runPullRequestAnalysis(
         context.octokit,
-        { ...repo, number: payload.issue.number, headSha: pr.head.sha, baseSha: pr.base.sha },
+        {
+          ...repo,
+          number: payload.issue.number,
+          headSha: pr.head.sha,
+          baseSha: pr.base.sha,
+          ...baseRefOf(pr.base),
+        },
         { identity: { appId }, fresh: true, log: context.log, ...limits },
       );
     });
@@ -202,3 +209,8 @@ export function createApp(options: AppOptions = {}) {
 }
 
 export default createApp();
+
+/** The base branch's name, when GitHub gave it. */
+function baseRefOf(base: { ref?: string }): { baseRef?: string } {
+  return base.ref ? { baseRef: base.ref } : {};
+}

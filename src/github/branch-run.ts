@@ -10,6 +10,7 @@ import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { startJob } from "./job-start.ts";
 import {
+  analyzedRepository,
   CountingClient,
   completeCheckRun,
   configNote,
@@ -68,7 +69,12 @@ async function check(
   const { config, issues } = parsed;
   try {
     const snapshot = await snapshotAt(gh, job, job.sha, "pushed", options.limits ?? DEFAULT_TARBALL_LIMITS);
-    const result = checkBranch({ snapshot, config, now: options.now ?? new Date().toISOString() });
+    const result = checkBranch({
+      snapshot,
+      config,
+      analyze: { repository: analyzedRepository(job, job.branch) },
+      now: options.now ?? new Date().toISOString(),
+    });
     const run = renderBranchCheckRun(
       {
         findings: result.findings,

@@ -25,6 +25,14 @@ export interface RepoRef {
   repo: string;
 }
 
+/**
+ * AnalyzeOptions.repository for a job: the GitHub repository and the branch Flux would follow there (a pull
+ * request's base, the pushed branch). A GitRepository pointing at this URL and branch is this repository.
+ */
+export function analyzedRepository(repo: RepoRef, branch?: string | null): { url: string; branch?: string } {
+  return { url: `https://github.com/${repo.owner}/${repo.repo}`, ...(branch ? { branch } : {}) };
+}
+
 export async function call<T>(
   gh: CountingClient,
   operation: string,

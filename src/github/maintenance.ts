@@ -24,7 +24,14 @@ import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { applyIssueActions, BOT_ISSUES_FIELD, type IssuesAnswer, issuesOfAnswer } from "./issues.ts";
 import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
-import { CountingClient, type GitHubClient, type RepoRef, serialized, snapshotAt } from "./jobs.ts";
+import {
+  analyzedRepository,
+  CountingClient,
+  type GitHubClient,
+  type RepoRef,
+  serialized,
+  snapshotAt,
+} from "./jobs.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
 
 export interface MaintenanceJob extends RepoRef {
@@ -114,7 +121,12 @@ async function maintain(client: GitHubClient, job: MaintenanceJob, options: Main
       "default branch",
       options.limits ?? DEFAULT_TARBALL_LIMITS,
     );
-    const check = checkBranch({ snapshot, config: config.config, now });
+    const check = checkBranch({
+      snapshot,
+      config: config.config,
+      analyze: { repository: analyzedRepository(job, ref.name) },
+      now,
+    });
     known = { sha: ref.target.oid, branch: ref.name, snapshot, config, check };
   }
   const { sha, branch, snapshot, config, check } = known;

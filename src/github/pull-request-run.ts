@@ -21,6 +21,7 @@ import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError } from "./errors.ts";
 import { startJob } from "./job-start.ts";
 import {
+  analyzedRepository,
   bodyBytes,
   CHECK_NAME,
   CountingClient,
@@ -52,6 +53,8 @@ export interface PullRequestJob {
   number: number;
   headSha: string;
   baseSha: string;
+  /** The base branch's name (`main`): the branch Flux follows for this repository. */
+  baseRef?: string;
   htmlUrl?: string;
 }
 
@@ -280,6 +283,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       base,
       head,
       config,
+      analyze: { repository: analyzedRepository(job, job.baseRef) },
       ...(changedFiles && changedFiles.length < COMPARE_FILES_MAX ? { changedFiles } : {}),
       ...(missing.length ? { extraHeadFiles: missing } : {}),
     });

@@ -32,6 +32,7 @@ import {
 } from "./issues.ts";
 import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
 import {
+  analyzedRepository,
   bodyText,
   CountingClient,
   call,
@@ -293,6 +294,7 @@ async function fluxImpact(
     head,
     config: config.config,
     changedFiles: files.map(changedFileOf),
+    analyze: { repository: analyzedRepository(job, job.defaultBranch) },
   });
   return fluxImpactText(
     report,

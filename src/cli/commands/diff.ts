@@ -16,6 +16,7 @@ import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitChangedFiles } from "../git-changes.ts";
+import { repositoryOption } from "../git-identity.ts";
 import { analyzeOptions, type CliIo, type CliValues, UsageError } from "../options.ts";
 
 export interface DiffResult {
@@ -51,7 +52,8 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     head,
     changedFiles: changes,
     config,
-    analyze: analyzeOptions(values),
+    // The repository and branch of the base (the branch a pull request targets); none for two directories.
+    analyze: { ...analyzeOptions(values), ...(baseIsDir ? {} : repositoryOption(repo, baseArg)) },
   });
   if (diagnostics.length) report.findings.existing.unshift(...diagnostics);
   return { report, base: { ref: baseArg }, head: { ref: headArg } };

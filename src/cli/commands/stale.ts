@@ -11,6 +11,7 @@ import { serviceAges } from "../../core/maintenance/stale.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitDisabledSince } from "../git-history.ts";
+import { repositoryOption } from "../git-identity.ts";
 import { analyzeOptions, type CliIo, type CliValues, UsageError } from "../options.ts";
 
 export interface StaleCommandOptions {
@@ -34,7 +35,10 @@ export function staleCommand(
   const days = values.days === undefined ? config.stale.days : Number(values.days);
   if (!Number.isInteger(days) || days < 0)
     throw new UsageError(`--days must be a whole number of days (got "${values.days}")`);
-  const model = analyzeRepository(snapshot, analyzeOptions(values));
+  const model = analyzeRepository(snapshot, {
+    ...analyzeOptions(values),
+    ...repositoryOption(dir, values.rev),
+  });
   const history = gitDisabledSince(dir, values.rev ?? "HEAD");
   const services = serviceAges(
     findDisabledServices(snapshot, model),
