@@ -1,16 +1,18 @@
 /**
  * analyzeRepository(): one snapshot → the repository model. Steps:
- *   1. scan the repository for Flux objects as written, and find the entrypoint;
- *   2. reduce the snapshot to what source-controller puts in the artifact (.sourceignore, defaults);
- *   3. discover and render every Flux Kustomization reachable from the entrypoint;
- *   4. build the dependsOn graphs and check references.
+ *   1. scan the repository for Flux objects as written, and find its clusters (clusters.ts);
+ *   2. per cluster: reduce the snapshot to what source-controller puts in the artifact (.sourceignore,
+ *      the entry source's spec.ignore), find the Flux version it runs, discover and render every Flux
+ *      Kustomization reachable from its entrypoint, build its dependsOn graphs and check references;
+ *   3. the repository model: every cluster, and their union (each node carries its cluster).
  */
 import { type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
 import { artifactSnapshot } from "./flux/artifact.ts";
+import { type ClusterStart, detectClusters } from "./flux/clusters.ts";
 import { type DiscoveryCaches, type DiscoveryReuse, discover } from "./flux/discover.ts";
-import { detectEntrypoints } from "./flux/entrypoint.ts";
+import { detectFluxRuntime } from "./flux/flux-runtime.ts";
 import { refKey } from "./flux/object-ref.ts";
-import { normalizeGitUrl, scanFluxObjects } from "./flux/raw-scan.ts";
+import { scanFluxObjects } from "./flux/raw-scan.ts";
 import { buildDependencyGraph, type DependencyGraph } from "./graph/dependency-graph.ts";
 import {
   dependsOnDiagnostics,
@@ -18,110 +20,128 @@ import {
   providedConfigObjects,
   valuesFromDiagnostics,
 } from "./graph/references.ts";
-import { getName, getNamespace, isJsonObject } from "./kustomize/resource.ts";
-import type { AnalyzeOptions, Entrypoint, RepositoryModel, SourceRef } from "./model.ts";
-import { secureJoin } from "./snapshot/paths.ts";
+import { getName, getNamespace } from "./kustomize/resource.ts";
+import type { AnalyzeOptions, Entrypoint, FluxRuntime, RepositoryModel } from "./model.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
 import { locateLineInDocumentAt } from "./yaml/locate.ts";
 
-export interface AnalyzedRepository extends RepositoryModel {
+export interface ClusterModel extends RepositoryModel {
+  /** The cluster's name (`clusters/<name>`, the configuration's name, or the entrypoint folder's). */
+  name: string;
+  /** The Flux version and feature gates this cluster runs, as far as the repository tells. */
+  flux: FluxRuntime;
   graphs: { kustomizations: DependencyGraph; helmReleases: DependencyGraph };
 }
 
-/** Build caches of each analysis, for `options.reuse` by a later analysis of another revision. */
-const buildCaches = new WeakMap<RepositoryModel, { caches: DiscoveryCaches; excluded: string }>();
+export interface AnalyzedRepository extends RepositoryModel {
+  graphs: { kustomizations: DependencyGraph; helmReleases: DependencyGraph };
+  /**
+   * Every cluster, analyzed on its own (own dependsOn graph, variables, sources). With one cluster the
+   * repository model is that cluster; with several, the top-level lists are their union.
+   */
+  clusters: ClusterModel[];
+}
 
-function reuseFrom(options: AnalyzeOptions, excluded: string): DiscoveryReuse | undefined {
+/** Build caches of each cluster's analysis, for `options.reuse` by a later analysis of another revision. */
+const buildCaches = new WeakMap<
+  RepositoryModel,
+  Map<string, { caches: DiscoveryCaches; excluded: string }>
+>();
+
+function reuseFrom(options: AnalyzeOptions, cluster: string, excluded: string): DiscoveryReuse | undefined {
   if (!options.reuse) return undefined;
-  const previous = buildCaches.get(options.reuse.from);
+  const previous = buildCaches.get(options.reuse.from)?.get(cluster);
   // A different artifact (ignore rules changed) can change builds without changing a file they read.
   if (!previous || previous.excluded !== excluded) return undefined;
-  const caches = previous.caches;
   const changedPaths = new Set<string>();
   for (const c of options.reuse.changedFiles) {
     changedPaths.add(c.path);
     if (c.previousPath) changedPaths.add(c.previousPath);
   }
   if ([...changedPaths].some((p) => p === ".sourceignore" || p.endsWith("/.sourceignore"))) return undefined;
-  return { caches, changedPaths };
+  return { caches: previous.caches, changedPaths };
 }
 
 export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOptions = {}): AnalyzedRepository {
-  const diagnostics: Diagnostic[] = [];
-
-  // 1. Entrypoint.
   const raw = scanFluxObjects(snapshot, options.searchRoot ?? "");
-  const detected = detectEntrypoints(snapshot, raw, options.clusterPaths);
-  diagnostics.push(...detected.diagnostics);
-  const entrypoints: Entrypoint[] = detected.entries.map((e) => {
-    const spec = isJsonObject(e.object.spec) ? e.object.spec : {};
+  const detected = detectClusters(snapshot, raw, {
+    clusterPaths: options.clusterPaths,
+    clusters: options.clusters,
+    repository: options.repository,
+    excluded: new Set(artifactSnapshot(snapshot, undefined).excluded),
+  });
+  const byName = new Map<string, ClusterStart[]>();
+  for (const c of detected.clusters) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  const caches = new Map<string, { caches: DiscoveryCaches; excluded: string }>();
+  const clusters = [...byName].map(([name, starts]) =>
+    analyzeCluster(snapshot, name, starts, options, caches),
+  );
+  const model = combine(clusters, detected.diagnostics);
+  buildCaches.set(model, caches);
+  return model;
+}
+
+function analyzeCluster(
+  snapshot: RepoSnapshot,
+  name: string,
+  starts: readonly ClusterStart[],
+  options: AnalyzeOptions,
+  caches: Map<string, { caches: DiscoveryCaches; excluded: string }>,
+): ClusterModel {
+  const diagnostics: Diagnostic[] = [];
+  const first = starts[0]!;
+  const entrypoints: Entrypoint[] = starts.map((s) => {
     const ep: Entrypoint = {
-      rule: e.rule,
-      path: secureJoin(typeof spec.path === "string" ? spec.path : ""),
-      kustomization: refKey(getNamespace(e.object), getName(e.object)),
+      rule: s.rule,
+      cluster: name,
+      path: s.path,
+      kustomization: refKey(getNamespace(s.object), getName(s.object)),
     };
-    if (e.file) ep.file = e.file;
+    if (s.file) ep.file = s.file;
     return ep;
   });
   for (const ep of entrypoints) {
     diagnostics.push(
       diagnostic(
         "flux-entrypoint",
-        `Entrypoint ${ep.kustomization} (path ${ep.path || "."}) found by rule "${ep.rule}".`,
+        `Cluster ${name}: entrypoint ${ep.kustomization} (path ${ep.path || "."}) found by rule "${ep.rule}".`,
         ep.file ? { file: ep.file } : {},
       ),
     );
   }
+  for (const s of starts) {
+    for (const a of s.assumptions)
+      diagnostics.push(diagnostic("flux-entrypoint-assumption", a, s.file ? { file: s.file } : {}));
+  }
 
-  // 2. Artifact: the entrypoint's GitRepository may narrow it with spec.ignore.
-  const entrySources = detected.entries.map((e) => {
-    const spec = isJsonObject(e.object.spec) ? e.object.spec : {};
-    const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
-    return {
-      kind: String(ref.kind ?? "GitRepository"),
-      name: String(ref.name ?? ""),
-      namespace: String(ref.namespace ?? getNamespace(e.object)),
-    };
-  });
-  const gitRepos = raw.filter((o) => o.kind === "GitRepository");
-  const entryRepo = gitRepos.find((g) => entrySources.some((s) => s.name === getName(g.object)));
-  const entrySpec = entryRepo && isJsonObject(entryRepo.object.spec) ? entryRepo.object.spec : {};
-  const artifact = artifactSnapshot(
-    snapshot,
-    typeof entrySpec.ignore === "string" ? entrySpec.ignore : undefined,
-  );
+  // The artifact: the entry source's GitRepository may narrow it with spec.ignore.
+  const artifact = artifactSnapshot(snapshot, first.ignore);
   const excludedKey = artifact.excluded.join("\n");
 
-  // 3. Discovery.
-  const urls = new Set(
-    [...detected.entries.map((e) => e.url), typeof entrySpec.url === "string" ? entrySpec.url : undefined]
-      .filter((u): u is string => typeof u === "string")
-      .map(normalizeGitUrl),
-  );
-  const isLocalSource = (ref: SourceRef): boolean => {
-    if (ref.kind !== "GitRepository") return false;
-    if (entrySources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace))
-      return true;
-    const defined = gitRepos.filter(
-      (g) => getName(g.object) === ref.name && (getNamespace(g.object) || ref.namespace) === ref.namespace,
-    );
-    if (defined.length === 0) return true;
-    return defined.some((g) => {
-      const url = isJsonObject(g.object.spec) ? g.object.spec.url : undefined;
-      return typeof url === "string" && (urls.size === 0 || urls.has(normalizeGitUrl(url)));
-    });
-  };
+  // The Flux version and gates decide strict substitution.
+  const flux = detectFluxRuntime({
+    snapshot,
+    clusterDir: first.path,
+    ...(first.instanceSpec ? { instanceSpec: first.instanceSpec } : {}),
+    ...(first.file ? { instanceFile: first.file } : {}),
+  });
+
   const found = discover(
     artifact.snapshot,
-    detected.entries.map((e) =>
-      e.definedIn ? { object: e.object, definedIn: e.definedIn } : { object: e.object },
-    ),
-    { isLocalSource, strictSubstitution: true, reuse: reuseFrom(options, excludedKey) },
+    starts.map((s) => (s.definedIn ? { object: s.object, definedIn: s.definedIn } : { object: s.object })),
+    {
+      resolveSource: first.resolveSource,
+      cluster: name,
+      strictSubstitution: flux.strictSubstitution,
+      strictReason: flux.reason,
+      reuse: reuseFrom(options, name, excludedKey),
+    },
   );
+  caches.set(name, { caches: found.caches, excluded: excludedKey });
   diagnostics.push(...found.diagnostics);
   for (const ks of found.kustomizations) diagnostics.push(...(ks.build?.diagnostics ?? []));
 
-  // 4. Graphs and references, pointing at the exact entry when it is written in the object's file.
+  // Graphs and references, pointing at the exact entry when it is written in the object's file.
   const locate: Locate = (definedIn, path) => {
     const text = snapshot.readText(definedIn.file);
     return (text.ok ? locateLineInDocumentAt(text.text, definedIn.line, path) : undefined) ?? definedIn.line;
@@ -149,16 +169,47 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   diagnostics.push(
     ...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations), locate),
   );
-
-  const model: AnalyzedRepository = {
+  return {
+    name,
+    flux,
     entrypoints,
     kustomizations: found.kustomizations,
     helmReleases: found.helmReleases,
     sources: found.sources,
     otherFluxObjects: found.otherFluxObjects,
-    diagnostics: dedupeDiagnostics(diagnostics),
+    diagnostics: dedupeDiagnostics(diagnostics).map((d) => ({ ...d, cluster: name })),
     graphs: { kustomizations: ksGraph, helmReleases: hrGraph },
   };
-  buildCaches.set(model, { caches: found.caches, excluded: excludedKey });
-  return model;
+}
+
+/**
+ * The repository model over its clusters. A problem found in several clusters (a shared file) is one
+ * finding naming them all.
+ */
+function combine(clusters: ClusterModel[], detection: Diagnostic[]): AnalyzedRepository {
+  const single = clusters.length === 1 ? clusters[0]! : undefined;
+  const diagnostics = dedupeDiagnostics([...detection, ...clusters.flatMap((c) => c.diagnostics)]);
+  if (single) return { ...single, diagnostics, clusters };
+  const kustomizations = clusters.flatMap((c) => c.kustomizations);
+  const helmReleases = clusters.flatMap((c) => c.helmReleases);
+  return {
+    entrypoints: clusters.flatMap((c) => c.entrypoints),
+    kustomizations,
+    helmReleases,
+    sources: clusters.flatMap((c) => c.sources),
+    otherFluxObjects: clusters.flatMap((c) => c.otherFluxObjects),
+    diagnostics,
+    graphs: {
+      kustomizations: buildDependencyGraph(
+        kustomizations.map((k) => ({ key: k.key, dependsOn: k.spec.dependsOn })),
+      ),
+      helmReleases: buildDependencyGraph(helmReleases),
+    },
+    clusters,
+  };
+}
+
+/** The cluster of a model by name (a revision where it does not exist gets an empty one). */
+export function clusterNamed(model: AnalyzedRepository, name: string): ClusterModel | undefined {
+  return model.clusters.find((c) => c.name === name);
 }

@@ -85,7 +85,7 @@ export const DIAGNOSTIC_CODES = {
   "flux-source-not-found": ["error", "A sourceRef to a source that no build defines."],
   "flux-source-external": [
     "notice",
-    "A Kustomization built from a source other than this repository is not rendered.",
+    "A Kustomization whose source is not this repository is not analyzed (named, never built from this tree).",
   ],
   "flux-substitution-error": [
     "error",
@@ -99,17 +99,25 @@ export const DIAGNOSTIC_CODES = {
     "notice",
     "A substituted value comes from a Secret or cluster object whose value is unknown offline.",
   ],
-  "flux-duplicate-object": ["error", "Two builds produce the same Flux object."],
+  "flux-duplicate-object": [
+    "warning",
+    "Two builds produce the same Flux object (Flux applies both; ownership flips and pruning in one deletes it).",
+  ],
   "flux-missing-namespace": [
     "error",
     "A namespaced object ends up with no namespace (Flux rejects it at apply).",
   ],
   "flux-entrypoint": ["notice", "How the cluster entrypoint was chosen."],
-  "flux-entrypoint-several-clusters": [
-    "notice",
-    "The repository looks like it holds several clusters; one is analyzed, the others need --cluster-path.",
-  ],
   "flux-entrypoint-not-found": ["error", "No Flux Kustomization could be found to start discovery from."],
+  "flux-entrypoint-fallback": [
+    "warning",
+    "No declared entrypoint: discovery started from the Kustomizations nothing references (a guess; pin clusterPaths).",
+  ],
+  "flux-entrypoint-external": [
+    "notice",
+    "A cluster of the repository syncs another repository or an artifact built elsewhere; it is not analyzed.",
+  ],
+  "flux-entrypoint-assumption": ["notice", "An assumption made to find a cluster's entrypoint."],
   // Graph
   "graph-depends-on-missing": ["error", "dependsOn names an object that does not exist; Flux waits forever."],
   "graph-depends-on-cycle": ["error", "dependsOn forms a cycle; every member waits forever."],
@@ -121,7 +129,10 @@ export const DIAGNOSTIC_CODES = {
   "flux-api-removed": ["error", "A Flux object uses an API version current Flux no longer serves."],
   "flux-unknown-kind": ["error", "An object in a Flux API group with a kind Flux does not have."],
   "flux-path-missing": ["warning", "A Flux Kustomization without spec.path builds the whole source root."],
-  "flux-object-conflict": ["error", "Two Flux Kustomizations apply the same object; they fight over it."],
+  "flux-object-conflict": [
+    "warning",
+    "Two Flux Kustomizations apply the same object; they fight over it (Flux does not fail, pruning in one deletes it).",
+  ],
   "kustomize-disabled-still-listed": [
     "error",
     "A manifest renamed to .dis is still listed by a kustomization.yaml; the parent build fails.",
@@ -185,6 +196,8 @@ export interface Diagnostic {
   column?: number;
   /** The Flux object the problem belongs to, as "Kind namespace/name". */
   ref?: string;
+  /** The cluster(s) the problem was found in, when the repository has several ("main, test"). */
+  cluster?: string;
 }
 
 export interface DiagnosticInit {
@@ -209,14 +222,25 @@ export function diagnosticKey(d: Diagnostic): string {
   return `${d.code}\u0000${d.file ?? ""}\u0000${d.line ?? ""}\u0000${d.ref ?? ""}\u0000${d.message}`;
 }
 
+/** The first report of each problem; one found in several clusters names them all ("main, test"). */
 export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Diagnostic>();
   const out: Diagnostic[] = [];
   for (const d of list) {
     const key = diagnosticKey(d);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, d);
+      out.push(d);
+      continue;
+    }
+    const names = first.cluster?.split(", ") ?? [];
+    const more = (d.cluster?.split(", ") ?? []).filter((n) => !names.includes(n));
+    if (first.cluster !== undefined && more.length > 0) {
+      const merged = { ...first, cluster: [...names, ...more].join(", ") };
+      out[out.indexOf(first)] = merged;
+      seen.set(key, merged);
+    }
   }
   return out;
 }

@@ -25,10 +25,35 @@ export interface SourceLocation {
   line: number;
 }
 
-export type EntrypointRule = "cluster-path" | "flux-instance" | "gotk-sync" | "roots";
+export type EntrypointRule =
+  | "cluster-path"
+  | "config-cluster"
+  | "flux-instance"
+  | "gotk-sync"
+  | "bootstrap-layout"
+  | "roots";
+
+/**
+ * What the cluster runs, as far as the repository tells: the Flux version and whether kustomize-controller
+ * fails builds on undefined post-build variables (StrictPostBuildSubstitutions, default on from Flux 2.9).
+ */
+export interface FluxRuntime {
+  /** "2.9.4", when the repository pins it; undefined when it cannot be known. */
+  version?: string;
+  /** Where the version was read (file, and the field or header). */
+  versionSource?: string;
+  /** True when an undefined `${VAR}` without a default fails the build. */
+  strictSubstitution: boolean;
+  /** One sentence that says why strictSubstitution has its value ("Flux 2.9.4 (FluxInstance …) …"). */
+  reason: string;
+  /** True when the version could not be found and the newest Flux was assumed. */
+  assumed: boolean;
+}
 
 export interface Entrypoint {
   rule: EntrypointRule;
+  /** Name of the cluster this entrypoint starts (one cluster per entrypoint). */
+  cluster: string;
   /** Repository path the entrypoint Kustomization builds. */
   path: string;
   /** "namespace/name" of the entrypoint Kustomization. */
@@ -81,6 +106,10 @@ export interface KustomizationBuild {
 export interface KustomizationNode extends NamespacedName {
   /** "namespace/name". */
   key: string;
+  /** The cluster whose discovery reached it. */
+  cluster: string;
+  /** For status "external": the source it builds from, as "Kind namespace/name" (never built from this tree). */
+  source?: string;
   apiVersion: string;
   /** Parsed spec as rendered by the parent (patched, substituted, namespaced); defaults applied. */
   spec: FluxKustomizationSpec;
@@ -127,6 +156,7 @@ export interface HelmChartSpec {
 
 export interface HelmReleaseNode extends NamespacedName {
   key: string;
+  cluster: string;
   apiVersion: string;
   /** "namespace/name" of the Flux Kustomization that renders it. */
   kustomization: string;
@@ -177,8 +207,16 @@ export interface AnalyzeOptions {
    * synthesized entrypoint Kustomization flux-system/flux-system. Overrides detection.
    */
   clusterPaths?: string[];
+  /** Named clusters from the configuration (`clusters: [{name, path}]`); overrides detection. */
+  clusters?: Array<{ name: string; path: string }>;
   /** Restrict entrypoint detection to files under this directory (a monorepo of several clusters). */
   searchRoot?: string;
+  /**
+   * The repository being analyzed, when the adapter knows it (the App: the GitHub repository and the
+   * branch; the CLI: `git remote`/the current branch). A GitRepository is this repository only when its
+   * URL and ref match.
+   */
+  repository?: { url?: string; branch?: string };
   /**
    * Another revision of the same repository, already analyzed, and the files changed since: builds the
    * change cannot affect are reused instead of rebuilt (a pull request's head after its base).

@@ -30,9 +30,11 @@ export function policyOf(config: AppConfig): Policy {
 }
 
 function analyzeOptionsOf(config: AppConfig, overrides: AnalyzeOptions): AnalyzeOptions {
-  const clusterPaths =
-    overrides.clusterPaths ?? (config.clusterPaths.length ? config.clusterPaths : undefined);
-  return { ...overrides, ...(clusterPaths ? { clusterPaths } : {}) };
+  if (overrides.clusterPaths?.length || overrides.clusters?.length) return overrides;
+  if (config.clusters.length > 0) return { ...overrides, clusters: config.clusters.map((c) => ({ ...c })) };
+  return config.clusterPaths.length > 0
+    ? { ...overrides, clusterPaths: [...config.clusterPaths] }
+    : overrides;
 }
 
 export interface PullRequestInput {

@@ -80,6 +80,7 @@ describe("cli/commands/check", () => {
       file: IMMICH_KS,
       line: expect.any(Number),
       ref: "Kustomization flux-system/immich",
+      cluster: "cluster",
     });
   });
 

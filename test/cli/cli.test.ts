@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,10 +24,29 @@ describe("cli/main graph", () => {
     const graph = JSON.parse(stdout);
 
     expect(code).toBe(0);
-    expect(Object.keys(graph)).toEqual(["entrypoints", "kustomizations", "helmreleases", "diagnostics"]);
-    expect(graph.entrypoints[0]).toMatchObject({ rule: "flux-instance", path: "kubernetes/flux/cluster" });
+    expect(Object.keys(graph)).toEqual([
+      "clusters",
+      "entrypoints",
+      "kustomizations",
+      "helmreleases",
+      "diagnostics",
+    ]);
+    expect(graph.clusters).toEqual([
+      {
+        name: "cluster",
+        fluxVersion: "2.4.x",
+        strictSubstitution: false,
+        reason: expect.stringContaining("(StrictPostBuildSubstitutions is off before Flux 2.9)"),
+      },
+    ]);
+    expect(graph.entrypoints[0]).toMatchObject({
+      cluster: "cluster",
+      rule: "flux-instance",
+      path: "kubernetes/flux/cluster",
+    });
     const immich = graph.kustomizations.find((k: { name: string }) => k.name === "immich");
     expect(immich).toEqual({
+      cluster: "cluster",
       namespace: "flux-system",
       name: "immich",
       path: "kubernetes/apps/media/immich/app",
@@ -37,6 +56,7 @@ describe("cli/main graph", () => {
       suspend: false,
       prune: true,
       status: "rendered",
+      source: null,
       file: "kubernetes/apps/media/immich/ks.yaml",
       line: expect.any(Number),
     });
@@ -138,6 +158,41 @@ describe("cli/fs-snapshot git revisions", () => {
     expect(cli("graph", repo, "--rev", "no-such-rev").stderr).toContain(
       'git revision "no-such-rev" not found',
     );
+  });
+
+  it("exits 2 naming the file when git cannot read one of the revision's blobs", () => {
+    const repo = join(tmp, "git-missing");
+    mkdirSync(join(repo, "clusters", "prod"), { recursive: true });
+    mkdirSync(join(repo, "kubernetes", "apps"), { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", repo, "-c", "user.email=t@example.org", "-c", "user.name=t", ...args])
+        .toString("utf8")
+        .trim();
+    git("init", "-q");
+    writeFileSync(
+      join(repo, "clusters", "prod", "apps.yaml"),
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ./kubernetes/apps, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+    );
+    writeFileSync(
+      join(repo, "kubernetes", "apps", "x.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\n",
+    );
+    git("add", "-A");
+    git("commit", "-qm", "one");
+    // What a partial or damaged clone looks like: the tree names a blob the object store does not have.
+    const sha = git("rev-parse", "HEAD:kubernetes/apps/x.yaml");
+    unlinkSync(join(repo, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+
+    const graph = cli("graph", repo, "--rev", "HEAD");
+    const diff = cli("diff", "HEAD", "HEAD", "--repo", repo);
+
+    expect(graph.code).toBe(2);
+    expect(graph.stdout).toBe("");
+    expect(graph.stderr).toContain(
+      "cannot read kubernetes/apps/x.yaml at HEAD: git says the object is missing (a partial or shallow clone?)",
+    );
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain("cannot read kubernetes/apps/x.yaml at HEAD");
   });
 });
 

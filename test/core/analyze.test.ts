@@ -116,6 +116,7 @@ describe("core/analyze", () => {
     expect(model.entrypoints).toEqual([
       {
         rule: "gotk-sync",
+        cluster: "prod",
         path: "clusters/prod",
         kustomization: "flux-system/flux-system",
         file: "clusters/prod/flux-system/gotk-sync.yaml",
@@ -158,6 +159,7 @@ describe("core/analyze", () => {
         file: "apps/web.yaml",
         line: 17,
         ref: "HelmRelease default/web",
+        cluster: "prod",
       },
     ]);
   });
@@ -184,7 +186,7 @@ describe("core/analyze", () => {
     ]);
   });
 
-  it("says when root Kustomizations of several clusters share a name, and analyzes the first", () => {
+  it("without a declared entrypoint, takes root Kustomizations under clusters/<name>/ as one cluster each, and says it guessed", () => {
     const root = (name: string, path: string) =>
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec: {interval: 1h, path: ./${path}, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n`;
     const snapshot = createMemorySnapshot({
@@ -196,14 +198,21 @@ describe("core/analyze", () => {
 
     const model = analyzeRepository(snapshot);
 
-    expect(model.entrypoints.map((e) => [e.rule, e.file])).toEqual([
-      ["roots", "clusters/production/apps.yaml"],
+    expect(model.entrypoints.map((e) => [e.cluster, e.rule, e.file])).toEqual([
+      ["production", "roots", "clusters/production/apps.yaml"],
+      ["staging", "roots", "clusters/staging/apps.yaml"],
+    ]);
+    expect(
+      model.clusters.map((c) => [c.name, c.kustomizations[0]?.build?.objects.map((o) => o.object.metadata)]),
+    ).toEqual([
+      ["production", [{ name: "a", namespace: "default" }]],
+      ["staging", [{ name: "b", namespace: "default" }]],
     ]);
     expect(model.diagnostics).toContainEqual(
       expect.objectContaining({
-        code: "flux-entrypoint-several-clusters",
-        file: "clusters/staging/apps.yaml",
-        message: expect.stringContaining("pass --cluster-path"),
+        code: "flux-entrypoint-fallback",
+        severity: "warning",
+        message: expect.stringContaining("clusterPaths in .github/flux-impact.yml"),
       }),
     );
   });

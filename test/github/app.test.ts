@@ -114,6 +114,8 @@ function expectedComment(): string {
   const { report } = analyzePullRequest({
     base: createMemorySnapshot(baseFiles),
     head: createMemorySnapshot(headFiles),
+    // The App tells the engine which repository and branch it analyzes.
+    analyze: { repository: { url: `https://github.com/${OWNER}/${REPO}`, branch: "master" } },
   });
   return renderComment(report, {
     base: { ref: MERGE_BASE },

@@ -26,6 +26,7 @@ export function ks(
     namespace,
     name,
     key,
+    cluster: "",
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
     spec: {
       path: opts.path ?? "",
@@ -82,6 +83,7 @@ export function hr(
     namespace,
     name,
     key,
+    cluster: "",
     apiVersion: "helm.toolkit.fluxcd.io/v2",
     kustomization: owner,
     chart: c

@@ -10,6 +10,7 @@ import { checkBranch } from "../../core/pull-request.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitDisabledSince } from "../git-history.ts";
+import { repositoryOption } from "../git-identity.ts";
 import { analyzeOptions, type CliIo, type CliValues, UsageError } from "../options.ts";
 
 export interface CheckCommandOptions {
@@ -36,7 +37,7 @@ export function checkCommand(
   const result = checkBranch({
     snapshot,
     config,
-    analyze: analyzeOptions(values),
+    analyze: { ...analyzeOptions(values), ...repositoryOption(dir, values.rev) },
     disabledSince,
     now: opts.now ?? new Date().toISOString(),
   });
@@ -57,7 +58,12 @@ export function checkCommand(
       )}\n`,
     );
   } else {
-    for (const d of findings) io.stdout(`${textLine(d)}\n`);
+    const several = result.model.clusters.length > 1;
+    if (several)
+      io.stdout(
+        `Clusters: ${result.model.clusters.map((c) => `${c.name} (${c.entrypoints[0]?.path || "."})`).join(", ")}\n\n`,
+      );
+    for (const d of findings) io.stdout(`${textLine(d, several)}\n`);
     const c = severityCounts(findings);
     const suppressed = result.suppressed ? `, ${result.suppressed} suppressed by the allowlist` : "";
     io.stdout(
@@ -67,9 +73,10 @@ export function checkCommand(
   return result.conclusion === "failure" ? 1 : 0;
 }
 
-export function textLine(d: Diagnostic): string {
+/** `path:line:col  severity  CODE  message`, with `[cluster]` before the message when there are several. */
+export function textLine(d: Diagnostic, showCluster = false): string {
   const where = d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}` : "(repository)";
-  return `${where}  ${d.severity}  ${d.code}  ${d.message}`;
+  return `${where}  ${d.severity}  ${d.code}  ${showCluster && d.cluster ? `[${d.cluster}] ` : ""}${d.message}`;
 }
 
 function findingJson(d: Diagnostic) {
@@ -81,6 +88,7 @@ function findingJson(d: Diagnostic) {
     ...(d.line !== undefined ? { line: d.line } : {}),
     ...(d.column !== undefined ? { column: d.column } : {}),
     ...(d.ref !== undefined ? { ref: d.ref } : {}),
+    cluster: d.cluster ?? null,
   };
 }
 

@@ -3,6 +3,7 @@
  * that apply to the mode, and the secret scan over the revision's raw files; then the policy.
  */
 import { type Diagnostic, dedupeDiagnostics } from "../diagnostics.ts";
+import type { ImpactReport } from "../impact/types.ts";
 import { parseSopsConfig, type SecretScanInput, scanSecrets } from "../secrets/scan.ts";
 import { applyPolicy, type Policy } from "./policy.ts";
 import { RULES } from "./registry.ts";
@@ -35,7 +36,15 @@ export function runChecks(ctx: CheckContext, options: CheckOptions): CheckResult
     ctx.model.diagnostics.filter((d) => d.code !== "flux-entrypoint"),
     ctx.snapshot,
   );
-  const rules = RULES.filter((r) => r.when === "always" || r.when === ctx.mode).flatMap((r) => r.run(ctx));
+  const active = RULES.filter((r) => r.when === "always" || r.when === ctx.mode);
+  const rules = clusterViews(ctx).flatMap(({ view, name }) =>
+    active
+      .filter((r) => (name === undefined ? true : PER_CLUSTER.has(r.name)))
+      .flatMap((r) => r.run(view))
+      .map((d) => (name ? { ...d, cluster: name } : d)),
+  );
+  if (ctx.model.clusters.length > 1)
+    rules.push(...active.filter((r) => !PER_CLUSTER.has(r.name)).flatMap((r) => r.run(ctx)));
   const sopsText = options.sopsConfigText ?? readText(ctx, ".sops.yaml");
   const secrets = scanSecrets({
     files: [
@@ -53,4 +62,47 @@ export function runChecks(ctx: CheckContext, options: CheckOptions): CheckResult
 function readText(ctx: CheckContext, path: string): string | undefined {
   const t = ctx.snapshot.readText(path);
   return t.ok ? t.text : undefined;
+}
+
+/**
+ * Rules that read one cluster's objects and graph (a name means the same object only within a cluster):
+ * with several clusters they run once per cluster. The others read the repository (files nothing
+ * applies in any cluster, the archive, YAML) and run once.
+ */
+const PER_CLUSTER = new Set([
+  "flux-api-versions",
+  "flux-path-missing",
+  "flux-source-refs",
+  "flux-object-conflicts",
+  "danger-deletions",
+  "danger-disabled-depended",
+  "danger-suspend",
+  "danger-immutable",
+]);
+
+function clusterViews(ctx: CheckContext): Array<{ view: CheckContext; name?: string }> {
+  const clusters = ctx.model.clusters;
+  if (clusters.length <= 1) return [{ view: ctx }];
+  return clusters.map((c) => {
+    const model = { ...c, clusters: [c] };
+    const view: CheckContext = { ...ctx, model };
+    if (ctx.change) {
+      const b = ctx.change.base.clusters.find((x) => x.name === c.name);
+      const base = b
+        ? { ...b, clusters: [b] }
+        : { ...model, kustomizations: [], helmReleases: [], sources: [] };
+      view.change = { base, impact: impactOfCluster(ctx.change.impact, c.name) };
+    }
+    return { view, name: c.name };
+  });
+}
+
+function impactOfCluster(r: ImpactReport, name: string): ImpactReport {
+  return {
+    ...r,
+    kustomizations: r.kustomizations.filter((k) => k.cluster === name),
+    helmReleases: r.helmReleases.filter((h) => h.cluster === name),
+    deletions: r.deletions.filter((d) => d.cluster === name),
+    suspendFlips: r.suspendFlips.filter((f) => f.cluster === name),
+  };
 }

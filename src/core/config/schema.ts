@@ -162,7 +162,20 @@ export const AppConfig = z
       .array(nonEmpty)
       .default(() => [])
       .describe(
-        "Directories Flux syncs first (`flux bootstrap --path`). Empty: the entrypoint is detected automatically.",
+        "Directories Flux syncs first (`flux bootstrap --path`), one cluster each. Empty: the clusters are detected automatically.",
+      ),
+    clusters: z
+      .array(
+        z
+          .strictObject({
+            name: nonEmpty.describe("The cluster's name, shown in the comment, the check run and the JSON."),
+            path: nonEmpty.describe("The directory Flux syncs first for this cluster."),
+          })
+          .describe("One cluster: its name and the directory Flux syncs first."),
+      )
+      .default(() => [])
+      .describe(
+        "Named clusters (overrides clusterPaths and detection): `[{name: main, path: kubernetes/clusters/main}]`.",
       ),
     rules: z
       .partialRecord(DiagnosticCodeName, RuleLevel)

@@ -30,7 +30,7 @@ import type {
   SourceRef,
 } from "../model.ts";
 import { fingerprint } from "../secrets/redact.ts";
-import { secureJoin } from "../snapshot/paths.ts";
+import { joinPath, secureJoin } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
 import { displayRef, refKey } from "./object-ref.ts";
@@ -44,10 +44,14 @@ export interface DiscoveryStart {
 }
 
 export interface DiscoveryOptions {
-  /** True when a source reference means "this repository". */
-  isLocalSource: (ref: SourceRef) => boolean;
+  /** The folder of this repository a source reference means, or why it is not analyzed. */
+  resolveSource: (ref: SourceRef) => { root: string } | { external: string };
+  /** The cluster these builds belong to (set on every Kustomization and HelmRelease). */
+  cluster?: string;
   /** Fail on undefined post-build variables (Flux ≥ 2.9 default). */
   strictSubstitution: boolean;
+  /** Why strictSubstitution has its value (the Flux version and where it was read), for the error. */
+  strictReason?: string;
   /** Reuse unaffected builds of an earlier discovery of another revision. */
   reuse?: DiscoveryReuse | undefined;
   maxPasses?: number;
@@ -239,6 +243,7 @@ function pass(
       namespace,
       name,
       key,
+      cluster: options.cluster ?? "",
       apiVersion: String(item.object.apiVersion),
       spec: spec ?? emptySpec(namespace),
       object: item.object,
@@ -251,18 +256,20 @@ function pass(
       node.status = "invalid";
       continue;
     }
-    if (!options.isLocalSource(spec.sourceRef)) {
+    const source = options.resolveSource(spec.sourceRef);
+    if ("external" in source) {
       node.status = "external";
+      node.source = `${spec.sourceRef.kind} ${spec.sourceRef.namespace}/${spec.sourceRef.name}`;
       diagnostics.push(
         diagnostic(
           "flux-source-external",
-          `${ref} builds from ${spec.sourceRef.kind} ${spec.sourceRef.namespace}/${spec.sourceRef.name}, not from this repository; it is not rendered.`,
+          `${ref} is not analyzed: ${source.external}. Its contents are unknown to this analysis.`,
           { ...(item.definedIn ?? {}), ref },
         ),
       );
       continue;
     }
-    const dir = secureJoin(spec.path);
+    const dir = secureJoin(joinPath(source.root, spec.path));
     if (!snapshot.isDirectory(dir) && dir !== "") {
       node.status = "path-not-found";
       diagnostics.push(
@@ -299,6 +306,7 @@ function pass(
       } else if (kind === "HelmRelease") {
         const hr = helmReleaseNode(obj, key, loc, diagnostics);
         if (!hr) continue;
+        hr.cluster = options.cluster ?? "";
         if (helmReleases.has(hr.key)) {
           diagnostics.push(
             diagnostic(
@@ -317,6 +325,7 @@ function pass(
         kind === "HelmRepository" ||
         kind === "Bucket"
       ) {
+        // ExternalArtifact, ArtifactGenerator and ResourceSet fall through to the other Flux objects.
         const s = sourceNode(kind, obj, key, loc);
         if (!sources.has(`${kind}/${s.key}`)) sources.set(`${kind}/${s.key}`, s);
       } else if (kind) {
@@ -449,7 +458,7 @@ function render(
       failed = true;
       diagnostics.push(diagnostic("flux-substitution-error", `${ref}: ${e}`, loc));
     }
-    const substKey = `${buildKey}\u0000${JSON.stringify([...collected.vars])}\u0000${options.strictSubstitution}\u0000${spec.postBuild.substituteStrategy ?? ""}`;
+    const substKey = `${buildKey}\u0000${JSON.stringify([...collected.vars])}\u0000${options.strictSubstitution}\u0000${options.strictReason ?? ""}\u0000${spec.postBuild.substituteStrategy ?? ""}`;
     let subst = caches.substitutions.get(substKey);
     if (!subst && caches.reused?.has(buildKey)) {
       subst = caches.reuse?.caches.substitutions.get(substKey);
@@ -458,6 +467,7 @@ function render(
     if (!subst) {
       subst = substituteObjects(unsubstituted, collected, {
         strict: options.strictSubstitution,
+        ...(options.strictReason ? { strictReason: options.strictReason } : {}),
         ...(spec.postBuild.substituteStrategy ? { strategy: spec.postBuild.substituteStrategy } : {}),
       });
       caches.substitutions.set(substKey, subst);
@@ -475,6 +485,32 @@ function render(
             : {}),
           ref,
         }),
+      );
+    }
+    // Values unknown offline: a default assumed, or a failure only a placeholder causes, is a notice.
+    const assumed = [...new Map(subst.assumedDefaults.map((a) => [a.name, a])).values()];
+    if (assumed.length > 0) {
+      diagnostics.push(
+        diagnostic(
+          "flux-substitution-unknown",
+          `${ref}: ${assumed.map((a) => `${a.name}`).join(", ")} may come from a source whose content is unknown offline; the default${assumed.length > 1 ? "s" : ""} written in the expression${assumed.length > 1 ? "s were" : " was"} assumed (${assumed.map((a) => `${a.name}=${JSON.stringify(a.default)}`).join(", ")}).`,
+          loc,
+        ),
+      );
+    }
+    for (const u of subst.unknownOnly) {
+      const r = cached.resources[u.index];
+      diagnostics.push(
+        diagnostic(
+          "flux-substitution-unknown",
+          `${ref}: substitution could not be checked because ${u.names.join(", ")} ${u.names.length > 1 ? "are" : "is"} unknown offline (with a placeholder it fails: ${u.message}); not reported as an error.`,
+          {
+            ...(r
+              ? { file: r.origin.file, ...(r.origin.line !== undefined ? { line: r.origin.line } : {}) }
+              : {}),
+            ref,
+          },
+        ),
       );
     }
     const unknownUsed = [...new Set(subst.unknownUses.flatMap((u) => u.names))].sort();

@@ -145,6 +145,7 @@ export function helmReleaseNode(
     namespace,
     name,
     key: refKey(namespace, name),
+    cluster: "",
     apiVersion: String(obj.apiVersion),
     kustomization,
     chart: s.chart

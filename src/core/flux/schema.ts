@@ -165,14 +165,24 @@ export type FluxKind =
   | "OCIRepository"
   | "HelmRepository"
   | "Bucket"
+  | "ExternalArtifact"
+  | "ArtifactGenerator"
   | "FluxInstance"
+  | "ResourceSet"
   | "ImageUpdateAutomation";
 
 const GROUP_KINDS: Record<string, FluxKind[]> = {
   "kustomize.toolkit.fluxcd.io": ["Kustomization"],
   "helm.toolkit.fluxcd.io": ["HelmRelease"],
-  "source.toolkit.fluxcd.io": ["GitRepository", "OCIRepository", "HelmRepository", "Bucket"],
-  "fluxcd.controlplane.io": ["FluxInstance"],
+  "source.toolkit.fluxcd.io": [
+    "GitRepository",
+    "OCIRepository",
+    "HelmRepository",
+    "Bucket",
+    "ExternalArtifact",
+  ],
+  "source.extensions.fluxcd.io": ["ArtifactGenerator"],
+  "fluxcd.controlplane.io": ["FluxInstance", "ResourceSet"],
   "image.toolkit.fluxcd.io": ["ImageUpdateAutomation"],
 };
 

@@ -7,8 +7,9 @@
  *   4. what Flux will do: deletions/orphans, disabled services, suspend flips;
  *   5. findings in head, introduced vs already on base.
  */
-import type { AnalyzedRepository } from "../analyze.ts";
-import type { HelmReleaseNode } from "../model.ts";
+import type { AnalyzedRepository, ClusterModel } from "../analyze.ts";
+import { buildDependencyGraph } from "../graph/dependency-graph.ts";
+import type { HelmReleaseNode, KustomizationNode } from "../model.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
 import { splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
@@ -17,7 +18,14 @@ import { diffHelmRelease } from "./helm-release-diff.ts";
 import { findRenderedObject } from "./helm-values-source.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
 import { deepEqual, type StripOptions } from "./object-diff.ts";
-import type { ChangedFile, HelmReleaseImpact, ImpactReport, KustomizationImpact } from "./types.ts";
+import type {
+  ChangedFile,
+  DisabledService,
+  HelmReleaseImpact,
+  ImpactReport,
+  KustomizationImpact,
+  NotAnalyzed,
+} from "./types.ts";
 
 /**
  * Fast path: the HelmRelease object, the ConfigMaps/Secrets it takes values from and its chart source
@@ -61,7 +69,133 @@ export interface ChangeOptions {
   strip?: StripOptions;
 }
 
+/**
+ * The impact over every cluster: each cluster of base is compared with the cluster of the same name at
+ * head (a cluster on one side only is compared with nothing), and the reports are merged with each item
+ * naming its cluster. A changed file is "read by nothing" only when no cluster reads it.
+ */
 export function analyzeChange(
+  base: AnalyzedRepository,
+  head: AnalyzedRepository,
+  changedFiles: readonly ChangedFile[],
+  options: ChangeOptions = {},
+): ImpactReport {
+  const names = [...new Set([...head.clusters.map((c) => c.name), ...base.clusters.map((c) => c.name)])];
+  const informational = (d: { code: string }) => d.code !== "flux-entrypoint";
+  const findings = splitFindings(
+    base.diagnostics.filter(informational),
+    head.diagnostics.filter(informational),
+  );
+  if (names.length <= 1 && base.clusters.length <= 1 && head.clusters.length <= 1) {
+    const name = names[0] ?? "";
+    const b = base.clusters[0] ?? emptyCluster(name);
+    const h = head.clusters[0] ?? emptyCluster(name);
+    const report = analyzeClusterChange(asRepository(b), asRepository(h), changedFiles, options);
+    tagCluster(report, name);
+    return { ...report, clusters: names, notAnalyzed: notAnalyzedOf([h, b]), findings };
+  }
+  const reports = names.map((name) => {
+    const b = base.clusters.find((c) => c.name === name) ?? emptyCluster(name);
+    const h = head.clusters.find((c) => c.name === name) ?? emptyCluster(name);
+    const r = analyzeClusterChange(asRepository(b), asRepository(h), changedFiles, options);
+    tagCluster(r, name);
+    return r;
+  });
+  const unowned = reports.map((r) => new Set(r.unownedFiles));
+  const disabled = new Map<string, DisabledService>();
+  for (const d of reports.flatMap((r) => r.disabledServices)) {
+    const seen = disabled.get(d.file);
+    if (!seen) disabled.set(d.file, { ...d });
+    else {
+      seen.kustomizations = [...new Set([...seen.kustomizations, ...d.kustomizations])];
+      seen.helmReleases = [...new Set([...seen.helmReleases, ...d.helmReleases])];
+      seen.objectCount += d.objectCount;
+      seen.strandedDependents = [...new Set([...seen.strandedDependents, ...d.strandedDependents])].sort();
+    }
+  }
+  return {
+    clusters: names,
+    notAnalyzed: notAnalyzedOf([...head.clusters, ...base.clusters]),
+    changedFiles: [...changedFiles],
+    kustomizations: reports.flatMap((r) => r.kustomizations),
+    helmReleases: reports.flatMap((r) => r.helmReleases),
+    deletions: reports.flatMap((r) => r.deletions),
+    disabledServices: [...disabled.values()],
+    suspendFlips: reports.flatMap((r) => r.suspendFlips),
+    touchedUnchanged: reports.flatMap((r, i) => r.touchedUnchanged.map((k) => `${names[i]}: ${k}`)),
+    unownedFiles: changedFiles.map((c) => c.path).filter((p) => unowned.every((u) => u.has(p))),
+    findings,
+    graph: {
+      nodes: reports.flatMap((r, i) => r.graph.nodes.map((n) => ({ ...n, id: `${names[i]}:${n.id}` }))),
+      edges: reports.flatMap((r, i) =>
+        r.graph.edges.map((e) => ({ ...e, from: `${names[i]}:${e.from}`, to: `${names[i]}:${e.to}` })),
+      ),
+    },
+  };
+}
+
+function emptyCluster(name: string): ClusterModel {
+  const graph = buildDependencyGraph([]);
+  return {
+    name,
+    flux: { strictSubstitution: true, reason: "", assumed: true },
+    entrypoints: [],
+    kustomizations: [],
+    helmReleases: [],
+    sources: [],
+    otherFluxObjects: [],
+    diagnostics: [],
+    graphs: { kustomizations: graph, helmReleases: graph },
+  };
+}
+
+function asRepository(c: ClusterModel): AnalyzedRepository {
+  return { ...c, clusters: [c] };
+}
+
+function tagCluster(r: ImpactReport, name: string): void {
+  for (const k of r.kustomizations) k.cluster = name;
+  for (const h of r.helmReleases) h.cluster = name;
+  for (const d of r.deletions) d.cluster = name;
+  for (const f of r.suspendFlips) f.cluster = name;
+}
+
+/** Kustomizations not analyzed (their source is not this repository), each named once per cluster. */
+function notAnalyzedOf(clusters: readonly ClusterModel[]): NotAnalyzed[] {
+  const out = new Map<string, NotAnalyzed>();
+  for (const c of clusters) {
+    for (const k of c.kustomizations) {
+      if (k.status !== "external" || out.has(`${c.name}\u0000${k.key}`)) continue;
+      const d = c.diagnostics.find(
+        (x) => x.code === "flux-source-external" && x.ref === `Kustomization ${k.key}`,
+      );
+      const reason = d
+        ? d.message.replace(/^.*? is not analyzed: /, "").replace(/\. Its contents .*$/, "")
+        : "";
+      out.set(`${c.name}\u0000${k.key}`, { cluster: c.name, key: k.key, source: k.source ?? "", reason });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Why Flux applies nothing from a Kustomization at head, or undefined when it can be applied: its build
+ * fails (kustomize, post-build substitution), its path does not exist, or its object is invalid.
+ */
+function blockedReason(k: KustomizationNode): string | undefined {
+  const until = (why: string) => `Flux applies nothing from Kustomization ${k.key} until ${why}`;
+  if (k.status === "path-not-found") return until(`its spec.path "${k.spec.path}" exists`);
+  if (k.status === "invalid") return until("its definition is valid");
+  if (k.build?.failed) {
+    const first = k.build.diagnostics.find((d) => d.severity === "error");
+    return until(
+      `its build succeeds${first ? ` (${first.code}${first.file ? ` in ${first.file}` : ""})` : ""}`,
+    );
+  }
+  return undefined;
+}
+
+function analyzeClusterChange(
   base: AnalyzedRepository,
   head: AnalyzedRepository,
   changedFiles: readonly ChangedFile[],
@@ -142,6 +276,23 @@ export function analyzeChange(
       (c) => !owned.has(c.path) && !(c.previousPath && owned.has(c.previousPath)) && !reasonFiles.has(c.path),
     )
     .map((c) => c.path);
+  // A change Flux will not apply is not shown as applied.
+  const headByKey = new Map(head.kustomizations.map((k) => [k.key, k]));
+  const blockedOf = (key: string | null | undefined): string | undefined => {
+    const node = key ? headByKey.get(key) : undefined;
+    return node ? blockedReason(node) : undefined;
+  };
+  for (const k of kustomizations) {
+    if (k.change === "removed") continue;
+    const node = headByKey.get(k.key);
+    const blocked = blockedOf(k.key) ?? blockedOf(node?.parent);
+    if (blocked) k.blocked = blocked;
+  }
+  for (const h of helmReleases) {
+    if (h.change === "removed") continue;
+    const blocked = blockedOf(h.kustomization);
+    if (blocked) h.blocked = blocked;
+  }
   const informational = (d: { code: string }) => d.code !== "flux-entrypoint";
   return {
     changedFiles: [...changedFiles],

@@ -50,6 +50,10 @@ export interface KustomizationImpact {
   namespace: string;
   name: string;
   key: string;
+  /** The cluster it belongs to. */
+  cluster?: string;
+  /** Set when Flux applies nothing from it at head: "Flux applies nothing from Kustomization x until …". */
+  blocked?: string;
   change: ChangeKind;
   /**
    * True when only child Flux objects (Kustomizations, HelmReleases) in its output changed: it carries
@@ -90,6 +94,9 @@ export interface HelmReleaseImpact {
   namespace: string;
   name: string;
   key: string;
+  cluster?: string;
+  /** Set when the Kustomization that applies it cannot be applied at head (the change does not reach the cluster). */
+  blocked?: string;
   change: ChangeKind;
   kustomization: string;
   reasons: Reason[];
@@ -109,6 +116,7 @@ export interface HelmReleaseImpact {
 }
 
 export interface Deletion {
+  cluster?: string;
   ref: ObjectRefText;
   kustomization: string;
   /** deleted: Flux prunes it; orphaned: prune is off, it stays unmanaged. */
@@ -131,13 +139,28 @@ export interface DisabledService {
 }
 
 export interface SuspendFlip {
+  cluster?: string;
   kind: "Kustomization" | "HelmRelease";
   key: string;
   from: boolean;
   to: boolean;
 }
 
+/** A Kustomization whose source is not this repository: named, never built from this tree. */
+export interface NotAnalyzed {
+  cluster: string;
+  key: string;
+  /** "OCIRepository flux-system/x". */
+  source: string;
+  /** Why it is not this repository. */
+  reason: string;
+}
+
 export interface ImpactReport {
+  /** Cluster names, when the repository has several (sections per cluster); [] or one name otherwise. */
+  clusters?: string[];
+  /** Kustomizations (at head, or base when removed) this analysis could not see into. */
+  notAnalyzed?: NotAnalyzed[];
   changedFiles: ChangedFile[];
   kustomizations: KustomizationImpact[];
   helmReleases: HelmReleaseImpact[];

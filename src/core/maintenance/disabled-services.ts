@@ -61,7 +61,11 @@ function describe(
     });
   // Rendered leniently (no strict substitution: the cluster's variables may not apply to a service that is off).
   const found = starts.length
-    ? discover(snapshot, starts, { isLocalSource: () => true, strictSubstitution: false, maxPasses: 2 })
+    ? discover(snapshot, starts, {
+        resolveSource: () => ({ root: "" }),
+        strictSubstitution: false,
+        maxPasses: 2,
+      })
     : undefined;
   const kustomizations = (found?.kustomizations ?? []).map((k) => ({
     key: k.key,

@@ -75,7 +75,7 @@ export function mainSectionBlocks(ctx: RenderContext, heading: boolean): Block[]
   const { report } = ctx;
   return [
     ...summaryBlocks(ctx, heading),
-    ...affectedBlocks(report.kustomizations, report.helmReleases),
+    ...affectedBlocks(report.kustomizations, report.helmReleases, report.clusters ?? []),
     ...fluxActionBlocks(report),
     ...chainBlocks(report),
     ...graphBlocks(report),

@@ -3,11 +3,20 @@
  * readable tree (for people), and a Mermaid diagram (for Markdown). Pure functions of the model.
  */
 import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
-import type { RepositoryModel } from "../model.ts";
+import type { FluxRuntime, RepositoryModel } from "../model.ts";
 
 export interface GraphJson {
-  entrypoints: Array<{ rule: string; path: string; kustomization: string; file: string | null }>;
+  /** Every cluster: its name, the Flux version it runs (null when not pinned) and why substitution is strict or not. */
+  clusters: Array<{ name: string; fluxVersion: string | null; strictSubstitution: boolean; reason: string }>;
+  entrypoints: Array<{
+    cluster: string;
+    rule: string;
+    path: string;
+    kustomization: string;
+    file: string | null;
+  }>;
   kustomizations: Array<{
+    cluster: string;
     namespace: string;
     name: string;
     path: string;
@@ -17,10 +26,13 @@ export interface GraphJson {
     suspend: boolean;
     prune: boolean;
     status: string;
+    /** For status "external": the source it builds from; its contents are not analyzed. */
+    source: string | null;
     file: string | null;
     line: number | null;
   }>;
   helmreleases: Array<{
+    cluster: string;
     namespace: string;
     name: string;
     kustomization: string;
@@ -40,18 +52,29 @@ export interface GraphJson {
     message: string;
     file: string | null;
     line: number | null;
+    cluster: string | null;
   }>;
 }
 
-export function graphJson(model: RepositoryModel): GraphJson {
+export function graphJson(
+  model: RepositoryModel & { clusters?: ReadonlyArray<{ name: string; flux: FluxRuntime }> },
+): GraphJson {
   return {
+    clusters: (model.clusters ?? []).map((c) => ({
+      name: c.name,
+      fluxVersion: c.flux.version ?? null,
+      strictSubstitution: c.flux.strictSubstitution,
+      reason: c.flux.reason,
+    })),
     entrypoints: model.entrypoints.map((e) => ({
+      cluster: e.cluster,
       rule: e.rule,
       path: e.path,
       kustomization: e.kustomization,
       file: e.file ?? null,
     })),
     kustomizations: model.kustomizations.map((k) => ({
+      cluster: k.cluster,
       namespace: k.namespace,
       name: k.name,
       path: k.build?.dir ?? normalizeSpecPath(k.spec.path),
@@ -61,10 +84,12 @@ export function graphJson(model: RepositoryModel): GraphJson {
       suspend: k.spec.suspend,
       prune: k.spec.prune,
       status: k.status,
+      source: k.source ?? null,
       file: k.definedIn?.file ?? null,
       line: k.definedIn?.line ?? null,
     })),
     helmreleases: model.helmReleases.map((h) => ({
+      cluster: h.cluster,
       namespace: h.namespace,
       name: h.name,
       kustomization: h.kustomization,
@@ -82,6 +107,7 @@ export function graphJson(model: RepositoryModel): GraphJson {
       message: d.message,
       file: d.file ?? null,
       line: d.line ?? null,
+      cluster: d.cluster ?? null,
     })),
   };
 }
@@ -97,8 +123,31 @@ function sortedDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(compareDiagnostics);
 }
 
-/** An indented tree: entrypoints, then each Kustomization under its parent with its HelmReleases. */
-export function graphText(model: RepositoryModel): string {
+/**
+ * An indented tree: entrypoints, then each Kustomization under its parent with its HelmReleases; one
+ * section per cluster when the repository has several.
+ */
+export function graphText(
+  model: RepositoryModel & {
+    clusters?: ReadonlyArray<RepositoryModel & { name: string; flux: FluxRuntime }>;
+  },
+): string {
+  const clusters = model.clusters ?? [];
+  if (clusters.length <= 1) {
+    const flux = clusters[0] ? `Flux: ${clusters[0].flux.reason}.\n` : "";
+    return `${flux}${clusterText(model)}`;
+  }
+  const parts = clusters.map(
+    (c) => `== Cluster ${c.name} ==\nFlux: ${c.flux.reason}.\n${clusterText({ ...c, diagnostics: [] })}`,
+  );
+  const diags = sortedDiagnostics(model.diagnostics).filter((d) => d.code !== "flux-entrypoint");
+  const tail = diags.length
+    ? `\nDiagnostics:\n${diags.map((d) => `  ${d.severity.padEnd(7)} ${d.code}${d.file ? ` ${d.file}${d.line ? `:${d.line}` : ""}` : ""}${d.cluster ? ` [${d.cluster}]` : ""}: ${d.message}`).join("\n")}\n`
+    : "";
+  return `${parts.join("\n")}${tail}`;
+}
+
+function clusterText(model: RepositoryModel): string {
   const lines: string[] = [];
   const children = new Map<string | null, string[]>();
   for (const k of model.kustomizations) {
@@ -129,9 +178,10 @@ export function graphText(model: RepositoryModel): string {
   const visit = (key: string, depth: number) => {
     const k = byKey.get(key)!;
     const pad = "  ".repeat(depth);
-    const flags = [k.status !== "rendered" ? k.status : "", k.spec.prune ? "" : "prune: false"].filter(
-      Boolean,
-    );
+    const flags = [
+      k.status === "external" ? `not analyzed: ${k.source}` : k.status !== "rendered" ? k.status : "",
+      k.spec.prune ? "" : "prune: false",
+    ].filter(Boolean);
     const deps = k.spec.dependsOn.length
       ? ` ← waits for ${k.spec.dependsOn.map((d) => `${d.namespace}/${d.name}`).join(", ")}`
       : "";

@@ -19,7 +19,14 @@ import { reasonPlain } from "./sections/common.ts";
 type TextChange = { from: string | null; to: string | null };
 
 export interface ImpactJson {
+  /** The clusters compared (one section each in the comment when there are several). */
+  clusters: string[];
+  /** Kustomizations whose source is not this repository: what they apply is unknown. */
+  notAnalyzed: Array<{ cluster: string; kustomization: string; source: string; reason: string }>;
   kustomizations: Array<{
+    cluster: string | null;
+    /** Why Flux applies nothing from it at head (its change does not reach the cluster), or null. */
+    blocked: string | null;
     namespace: string;
     name: string;
     change: ChangeKind;
@@ -37,6 +44,8 @@ export interface ImpactJson {
     objects: Array<{ ref: string; change: ChangeKind; added: number; removed: number; diff: string }>;
   }>;
   helmreleases: Array<{
+    cluster: string | null;
+    blocked: string | null;
     namespace: string;
     name: string;
     change: ChangeKind;
@@ -55,6 +64,7 @@ export interface ImpactJson {
     definedIn: { file: string; line: number } | null;
   }>;
   deletions: Array<{
+    cluster: string | null;
     ref: string;
     apiVersion: string;
     kind: string;
@@ -74,6 +84,7 @@ export interface ImpactJson {
     message: string;
     file: string | null;
     line: number | null;
+    cluster: string | null;
     introduced: boolean;
   }>;
   /** Secret findings removed by the base branch's allowlist (counted, never silent). */
@@ -105,13 +116,23 @@ function finding(d: Diagnostic, introduced: boolean): ImpactJson["findings"][num
     message: d.message,
     file: d.file ?? null,
     line: d.line ?? null,
+    cluster: d.cluster ?? null,
     introduced,
   };
 }
 
 export function impactJson(report: ImpactReport): ImpactJson {
   return {
+    clusters: [...(report.clusters ?? [])],
+    notAnalyzed: (report.notAnalyzed ?? []).map((n) => ({
+      cluster: n.cluster,
+      kustomization: n.key,
+      source: n.source,
+      reason: n.reason,
+    })),
     kustomizations: report.kustomizations.map((k) => ({
+      cluster: k.cluster ?? null,
+      blocked: k.blocked ?? null,
       namespace: k.namespace,
       name: k.name,
       change: k.change,
@@ -135,6 +156,8 @@ export function impactJson(report: ImpactReport): ImpactJson {
       })),
     })),
     helmreleases: report.helmReleases.map((h) => ({
+      cluster: h.cluster ?? null,
+      blocked: h.blocked ?? null,
       namespace: h.namespace,
       name: h.name,
       change: h.change,
@@ -153,6 +176,7 @@ export function impactJson(report: ImpactReport): ImpactJson {
       definedIn: h.definedIn ? { ...h.definedIn } : null,
     })),
     deletions: report.deletions.map((d) => ({
+      cluster: d.cluster ?? null,
       ref: d.ref.display,
       apiVersion: d.ref.apiVersion,
       kind: d.ref.kind,

@@ -16,6 +16,7 @@ describe("core/config/parse-config", () => {
   it("reads a complete valid file", () => {
     const text = [
       "clusterPaths: [./clusters/prod, clusters/staging]",
+      "clusters: [{name: main, path: kubernetes/clusters/main}]",
       "rules:",
       "  kustomize-remote-resource: off",
       "  flux-source-external: warning",
@@ -35,6 +36,7 @@ describe("core/config/parse-config", () => {
     expect(parseConfigText(text)).toEqual({
       config: {
         clusterPaths: ["./clusters/prod", "clusters/staging"],
+        clusters: [{ name: "main", path: "kubernetes/clusters/main" }],
         rules: { "kustomize-remote-resource": "off", "flux-source-external": "warning" },
         failOn: ["error", "warning"],
         failOnExisting: true,
@@ -62,6 +64,7 @@ describe("core/config/parse-config", () => {
   it.each([
     [{ clusterPaths: "clusters/prod" }, "clusterPaths", 'must be a list (got "clusters/prod")'],
     [{ clusterPaths: ["a", ""] }, "clusterPaths[1]", "must not be empty"],
+    [{ clusters: [{ name: "main" }] }, "clusters[0].path", "must be a string (got nothing)"],
     [{ rules: ["yaml-syntax"] }, "rules", "must be a mapping of diagnostic code to level (got a list)"],
     [
       { rules: { "yaml-syntax": 1 } },
@@ -177,7 +180,7 @@ describe("core/config/parse-config", () => {
       {
         path: "failon",
         message:
-          "unknown field (expected one of clusterPaths, rules, failOn, failOnExisting, ignore, secrets, comment, " +
+          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, comment, " +
           "diff, stale, failedRuns, dashboard)",
       },
       { path: "diff.stripLabel", message: "unknown field (expected one of stripLabels, stripAnnotations)" },
@@ -252,7 +255,7 @@ describe("core/config/parse-config", () => {
       {
         path: "colour",
         message:
-          "unknown field (expected one of clusterPaths, rules, failOn, failOnExisting, ignore, secrets, comment, " +
+          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, comment, " +
           "diff, stale, failedRuns, dashboard)",
         line: 11,
       },

@@ -11,6 +11,7 @@ import { DIAGNOSTIC_CODES } from "../../../src/core/diagnostics.ts";
 
 const DEFAULTS = {
   clusterPaths: [],
+  clusters: [],
   rules: {},
   failOn: ["error"],
   failOnExisting: false,

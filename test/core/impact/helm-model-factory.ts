@@ -71,6 +71,7 @@ export function modelOf(objects: JsonObject[]): RepositoryModel {
     namespace,
     name,
     key: OWNER,
+    cluster: "",
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
     spec: {
       path: "apps",

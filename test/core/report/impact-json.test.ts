@@ -43,6 +43,8 @@ describe("core/report/impact-json impactJson", () => {
 
   it("lists Kustomizations with reasons as text and object summaries", () => {
     expect(json.kustomizations[1]).toEqual({
+      cluster: null,
+      blocked: null,
       namespace: "flux-system",
       name: "podinfo",
       change: "modified",
@@ -72,6 +74,8 @@ describe("core/report/impact-json impactJson", () => {
   it("lists HelmReleases with null for what did not change, Secret values without values", () => {
     expect(json.helmreleases).toEqual([
       {
+        cluster: null,
+        blocked: null,
         namespace: "web",
         name: "podinfo",
         change: "modified",
@@ -117,6 +121,7 @@ describe("core/report/impact-json impactJson", () => {
     }).toEqual({
       deletions: [
         {
+          cluster: null,
           ref: "Kustomization flux-system/postgres",
           apiVersion: "kustomize.toolkit.fluxcd.io/v1",
           kind: "Kustomization",
@@ -127,6 +132,7 @@ describe("core/report/impact-json impactJson", () => {
           dangerous: false,
         },
         {
+          cluster: null,
           ref: "PersistentVolumeClaim db/postgres-data",
           apiVersion: "v1",
           kind: "PersistentVolumeClaim",
@@ -158,6 +164,7 @@ describe("core/report/impact-json impactJson", () => {
             "HelmRelease web/podinfo depends on HelmRelease db/postgres, which does not exist; Flux will wait for it forever.",
           file: "apps/web/podinfo/app/helmrelease.yaml",
           line: 9,
+          cluster: null,
           introduced: true,
         },
         {
@@ -166,6 +173,7 @@ describe("core/report/impact-json impactJson", () => {
           message: "spec.validation is ignored by current Flux versions.",
           file: "apps/infra/ks.yaml",
           line: 12,
+          cluster: null,
           introduced: false,
         },
       ],

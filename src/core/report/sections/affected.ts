@@ -7,6 +7,7 @@
  */
 import type { HelmReleaseImpact, KustomizationImpact, ValueChange } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
+import { mdInline } from "../markdown.ts";
 import { code, countedList, plural, reasonMarkdown, refMarkdown, VALUE_MAX } from "./common.ts";
 
 const REASONS_MAX = 4;
@@ -15,7 +16,31 @@ const VALUES_MAX = 6;
 const IMAGES_MAX = 4;
 const FLUX_API = /\.fluxcd\.io\//;
 
+/**
+ * The tables; with several clusters, one section per cluster (a heading and its own tables), in the
+ * report's cluster order.
+ */
 export function affectedBlocks(
+  kustomizations: readonly KustomizationImpact[],
+  helmReleases: readonly HelmReleaseImpact[],
+  clusters: readonly string[] = [],
+): Block[] {
+  if (clusters.length <= 1) return clusterTables(kustomizations, helmReleases);
+  const blocks: Block[] = [];
+  for (const name of clusters) {
+    const ks = kustomizations.filter((k) => k.cluster === name);
+    const hrs = helmReleases.filter((h) => h.cluster === name);
+    const tables = clusterTables(ks, hrs);
+    blocks.push({
+      text: `#### Cluster ${code(name)}${tables.length === 0 ? ": no Flux objects affected" : ""}\n\n`,
+      essential: true,
+    });
+    blocks.push(...tables.map((b) => ({ ...b, text: b.text.replace(/^#### /, "##### ") })));
+  }
+  return blocks;
+}
+
+function clusterTables(
   kustomizations: readonly KustomizationImpact[],
   helmReleases: readonly HelmReleaseImpact[],
 ): Block[] {
@@ -61,6 +86,7 @@ function kustomizationRow(k: KustomizationImpact): string {
     change += ` — ${plural(k.objects.length, "object")} (+${added} −${removed})`;
   }
   change += flags(k.suspended, k.inCycle, k.missingDependencies);
+  if (k.blocked) change += `<br>🚧 blocked — ${mdInline(k.blocked)}`;
   const reasons = k.reasons.map((r) => reasonMarkdown(r, true));
   return row([code(k.key, true), change, cellList(reasons, REASONS_MAX), dependentsCell(k.dependents)]);
 }
@@ -71,6 +97,7 @@ function helmReleaseRow(h: HelmReleaseImpact): string {
   if (h.suspend) change += ` — suspend ${h.suspend.from} → ${h.suspend.to}`;
   if (h.dependsOnChanged) change += " — dependsOn changed";
   change += flags(false, h.inCycle, h.missingDependencies);
+  if (h.blocked) change += `<br>🚧 blocked — ${mdInline(h.blocked)}`;
   const reasons = h.reasons
     .filter((r) => r.kind !== "parent" || h.change !== "added")
     .map((r) => reasonMarkdown(r, true));

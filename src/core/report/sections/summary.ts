@@ -8,6 +8,7 @@ import { type Diagnostic, severityCounts } from "../../diagnostics.ts";
 import type { ImpactReport } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
 import { reportConclusion } from "../conclusion.ts";
+import { mdInline } from "../markdown.ts";
 import { code, countedList, plural, type RenderContext } from "./common.ts";
 
 const LIST_MAX = 10;
@@ -33,9 +34,27 @@ export function findingsText(findings: readonly Diagnostic[]): string {
   return text.length === 0 ? "no new problems" : text.join(", ");
 }
 
-/** The verdict: affected objects and introduced problems. Plain text (numbers and fixed words only). */
+/**
+ * The verdict: affected objects, introduced problems, and what could not be analyzed (never a clean
+ * verdict over parts the tool could not see). Plain text (numbers and fixed words only).
+ */
 export function verdictText(report: ImpactReport): string {
-  return `${affectedText(report)} · ${findingsText(report.findings.introduced)}`;
+  const unknown: string[] = [];
+  const notAnalyzed = report.notAnalyzed?.length ?? 0;
+  if (notAnalyzed > 0) unknown.push(`${plural(notAnalyzed, "Kustomization")} not analyzed`);
+  const blocked = [...report.kustomizations, ...report.helmReleases].filter((x) => x.blocked).length;
+  if (blocked > 0) unknown.push(`${blocked} blocked`);
+  if (guessedEntrypoint(report)) unknown.push("entrypoint guessed");
+  const clusters = (report.clusters?.length ?? 0) > 1 ? ` in ${report.clusters!.length} clusters` : "";
+  return [`${affectedText(report)}${clusters}`, findingsText(report.findings.introduced), ...unknown].join(
+    " · ",
+  );
+}
+
+function guessedEntrypoint(report: ImpactReport): boolean {
+  return [...report.findings.introduced, ...report.findings.existing].some(
+    (d) => d.code === "flux-entrypoint-fallback",
+  );
 }
 
 export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
@@ -56,12 +75,30 @@ export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
       group: "context",
     });
   }
+  const notAnalyzed = report.notAnalyzed ?? [];
+  if (notAnalyzed.length > 0) {
+    const several = (report.clusters?.length ?? 0) > 1;
+    const names = notAnalyzed.map(
+      (n) => `${code(several ? `${n.cluster}: ${n.key}` : n.key)} (${mdInline(n.reason || n.source)})`,
+    );
+    blocks.push({
+      text: `Not analyzed — their source is not this repository, so what they apply is unknown here: ${countedList(names, LIST_MAX)}.\n\n`,
+      essential: true,
+    });
+  }
+  if (guessedEntrypoint(report)) {
+    blocks.push({
+      text: "⚠️ No FluxInstance, `gotk-sync.yaml` or `clusters/<name>/flux-system` folder was found, so the entrypoint was guessed from the Kustomizations nothing references. Pin it with `clusterPaths` in `.github/flux-impact.yml`.\n\n",
+      essential: true,
+    });
+  }
   if (report.unownedFiles.length > 0) {
     const files = report.unownedFiles.map((f) => code(f));
-    blocks.push({
-      text: `Changed files no Kustomization reads (Flux does not apply them): ${countedList(files, LIST_MAX)}.\n\n`,
-      group: "context",
-    });
+    const text =
+      notAnalyzed.length > 0 || guessedEntrypoint(report)
+        ? `Changed files no analyzed Kustomization reads (${notAnalyzed.length > 0 ? `the ${plural(notAnalyzed.length, "Kustomization")} not analyzed may read them` : "the entrypoint was guessed"}): ${countedList(files, LIST_MAX)}.\n\n`
+        : `Changed files no Kustomization reads (Flux does not apply them): ${countedList(files, LIST_MAX)}.\n\n`;
+    blocks.push({ text, group: "context" });
   }
   return blocks;
 }

@@ -1,0 +1,727 @@
+/**
+ * The clusters a repository drives, each with the Kustomization Flux syncs first and the sources that
+ * mean "this repository". Rules, as people declare them:
+ *   1. explicit: `clusters: [{name, path}]` of the configuration, or `--cluster-path` (one cluster each);
+ *   2. `flux-instance`: every FluxInstance (also inside a ResourceSet), and every flux-operator
+ *      `flux-instance` HelmRelease with its values resolved (`valuesFrom` ConfigMaps/Secrets, also those a
+ *      configMapGenerator makes, `valuesKey`/`targetPath`, then inline `values`);
+ *   3. `gotk-sync`: a `flux bootstrap` Kustomization flux-system in a `gotk-sync.yaml`;
+ *   4. `bootstrap-layout`: a `<dir>/flux-system/` folder holding `gotk-*.yaml` (the cluster path is `<dir>`);
+ *   5. `roots`, the last resort: the Flux Kustomizations no other build reads, outside folders Flux never
+ *      reads (`.sourceignore`, archive folders), as one cluster — always said plainly.
+ * Rules 2–4 each add the clusters they find (one per entrypoint path).
+ *
+ * A source is this repository only when it can be shown: the entrypoint's own source; a GitRepository
+ * whose URL and ref match the cluster's sync (or the adapter's repository); an OCIRepository that a
+ * workflow of this repository pushes (`flux push artifact … --path=DIR`); an ExternalArtifact whose
+ * ArtifactGenerator copies folders of this repository without rearranging them. Everything else is not
+ * analyzed, and said so.
+ */
+import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { buildFluxKustomization } from "../kustomize/flux-root.ts";
+import {
+  getName,
+  getNamespace,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+} from "../kustomize/resource.ts";
+import type { EntrypointRule, SourceLocation, SourceRef } from "../model.ts";
+import { basename, dirname, isWithin, joinPath, secureJoin } from "../snapshot/paths.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { readYamlDocuments } from "../yaml/read-documents.ts";
+import { synthesizeKustomization } from "./entrypoint.ts";
+import { normalizeGitUrl, type RawFluxObject } from "./raw-scan.ts";
+
+/** Where a source's files are in this repository, or why it is not analyzed. */
+export type SourceResolution = { root: string } | { external: string };
+
+export interface ClusterStart {
+  name: string;
+  rule: EntrypointRule;
+  /** The Kustomization Flux syncs first (synthesized for rules 1, 2 and 4). */
+  object: JsonObject;
+  definedIn?: SourceLocation;
+  /** The file that made the rule fire. */
+  file?: string;
+  /** Repository path the entrypoint builds (its spec.path under its source's root). */
+  path: string;
+  /** The FluxInstance spec (a flux-instance HelmRelease's `values.instance`), for the Flux version. */
+  instanceSpec?: JsonObject;
+  /** Resolves a sourceRef of this cluster to a folder of this repository, or says why it is not analyzed. */
+  resolveSource: (ref: SourceRef) => SourceResolution;
+  /** The GitRepository `spec.ignore` of the entry source, when the repository defines it. */
+  ignore?: string;
+  /** Sentence(s) about assumptions made to find this cluster (shown as a notice). */
+  assumptions: string[];
+}
+
+export interface ClusterDetection {
+  clusters: ClusterStart[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ClusterOptions {
+  clusterPaths?: readonly string[] | undefined;
+  clusters?: ReadonlyArray<{ name: string; path: string }> | undefined;
+  repository?: { url?: string | undefined; branch?: string | undefined } | undefined;
+  /** Repository files the Flux artifact leaves out (.sourceignore): never a roots entrypoint. */
+  excluded?: ReadonlySet<string>;
+}
+
+interface SyncSpec {
+  kind: string;
+  name: string;
+  namespace: string;
+  url?: string;
+  ref?: string;
+  path: string;
+}
+
+interface Candidate {
+  rule: EntrypointRule;
+  /** Path as written, relative to the source root. */
+  syncPath: string;
+  sync: SyncSpec;
+  file?: string;
+  line?: number;
+  entryObject?: JsonObject;
+  instanceSpec?: JsonObject;
+  name?: string;
+  ignore?: string;
+}
+
+const ARCHIVE_DIR = /(^|\/)(\.?archive[sd]?|_archive|\.?old|deprecated)(\/|$)/i;
+
+export function detectClusters(
+  snapshot: RepoSnapshot,
+  raw: readonly RawFluxObject[],
+  options: ClusterOptions = {},
+): ClusterDetection {
+  const diagnostics: Diagnostic[] = [];
+  const pushes = ociPushes(snapshot);
+  const generators = artifactGenerators(raw);
+  const candidates: Candidate[] = [];
+  const explicit = options.clusters?.length
+    ? options.clusters.map((c) => ({ name: c.name, path: c.path }))
+    : (options.clusterPaths ?? []).map((p) => ({ name: "", path: p }));
+  const rule: EntrypointRule = options.clusters?.length ? "config-cluster" : "cluster-path";
+  const instances = fluxInstances(snapshot, raw);
+  if (explicit.length > 0) {
+    for (const c of explicit) {
+      const path = secureJoin(c.path);
+      const instance = instances.find((i) => secureJoin(i.sync.path) === path);
+      candidates.push({
+        rule,
+        syncPath: path,
+        sync: {
+          kind: "GitRepository",
+          name: "flux-system",
+          namespace: "flux-system",
+          path,
+          ...(options.repository?.url ? { url: options.repository.url } : {}),
+          ...(options.repository?.branch ? { ref: options.repository.branch } : {}),
+        },
+        ...(c.name ? { name: c.name } : {}),
+        ...(instance?.instanceSpec ? { instanceSpec: instance.instanceSpec } : {}),
+      });
+    }
+  } else {
+    candidates.push(...instances);
+    candidates.push(...gotkSync(raw));
+    candidates.push(...bootstrapLayouts(snapshot));
+  }
+
+  const clusters: ClusterStart[] = [];
+  const usedNames = new Set<string>();
+  const seenPaths = new Set<string>();
+  for (const c of candidates) {
+    const assumptions: string[] = [];
+    const entryRoot = sourceRootOf(snapshot, c, pushes, generators, options, assumptions);
+    if (entryRoot === undefined) {
+      diagnostics.push(
+        diagnostic(
+          "flux-entrypoint-external",
+          `${c.file ?? "The configuration"} syncs ${c.sync.kind} ${c.sync.url ?? `${c.sync.namespace}/${c.sync.name}`}${c.sync.ref ? ` (${c.sync.ref})` : ""} at ${c.sync.path || "."}, which is not this repository: that cluster is not analyzed.`,
+          c.file ? { file: c.file, ...(c.line ? { line: c.line } : {}) } : {},
+        ),
+      );
+      continue;
+    }
+    const path = secureJoin(joinPath(entryRoot, c.syncPath));
+    if (seenPaths.has(path)) continue;
+    seenPaths.add(path);
+    const name = uniqueName(c.name || clusterNameOf(path, c.file), usedNames);
+    const object = c.entryObject
+      ? c.entryObject
+      : synthesizeKustomization("flux-system", c.sync.namespace, c.syncPath, {
+          kind: c.sync.kind,
+          name: c.sync.name,
+        });
+    const resolveSource = sourceResolver(raw, c.sync, entryRoot, pushes, generators, options);
+    const start: ClusterStart = { name, rule: c.rule, object, path, resolveSource, assumptions };
+    if (c.file) start.file = c.file;
+    if (c.file && c.line) start.definedIn = { file: c.file, line: c.line };
+    if (c.instanceSpec) start.instanceSpec = c.instanceSpec;
+    if (c.ignore !== undefined) start.ignore = c.ignore;
+    clusters.push(start);
+  }
+  if (clusters.length > 0 || candidates.length > 0) return { clusters, diagnostics };
+  return rootsCluster(snapshot, raw, options, pushes, generators, diagnostics);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 2: FluxInstances
+
+function fluxInstances(snapshot: RepoSnapshot, raw: readonly RawFluxObject[]): Candidate[] {
+  const out: Candidate[] = [];
+  const visit = (obj: JsonObject, file: string, line: number) => {
+    const kind = obj.kind;
+    let instance: JsonObject | undefined;
+    let namespace = getNamespace(obj) || "flux-system";
+    if (kind === "FluxInstance" && isFluxGroup(obj, "fluxcd.controlplane.io")) {
+      instance = isJsonObject(obj.spec) ? obj.spec : undefined;
+    } else if (
+      kind === "HelmRelease" &&
+      isFluxGroup(obj, "helm.toolkit.fluxcd.io") &&
+      isFluxInstanceChart(obj)
+    ) {
+      const values = helmReleaseValues(snapshot, obj, file);
+      instance = isJsonObject(values.instance) ? values.instance : undefined;
+      const spec = isJsonObject(obj.spec) ? obj.spec : {};
+      if (typeof spec.targetNamespace === "string" && spec.targetNamespace) namespace = spec.targetNamespace;
+    } else if (kind === "ResourceSet" && isJsonObject(obj.spec) && Array.isArray(obj.spec.resources)) {
+      for (const r of obj.spec.resources) if (isJsonObject(r)) visit(r, file, line);
+      return;
+    }
+    const sync = instance && isJsonObject(instance.sync) ? instance.sync : undefined;
+    if (!instance || !sync || typeof sync.path !== "string") return;
+    const syncKind = typeof sync.kind === "string" && sync.kind ? sync.kind : "GitRepository";
+    const name = typeof sync.name === "string" && sync.name ? sync.name : namespace;
+    out.push({
+      rule: "flux-instance",
+      syncPath: secureJoin(sync.path),
+      sync: {
+        kind: syncKind,
+        name,
+        namespace,
+        path: sync.path,
+        ...(typeof sync.url === "string" ? { url: sync.url } : {}),
+        ...(typeof sync.ref === "string" ? { ref: sync.ref } : {}),
+      },
+      file,
+      line,
+      instanceSpec: instance,
+    });
+  };
+  for (const o of raw) {
+    if (o.kind === "FluxInstance" || o.kind === "HelmRelease" || o.kind === "ResourceSet")
+      visit(o.object, o.file, o.line);
+  }
+  return out;
+}
+
+function isFluxGroup(obj: JsonObject, group: string): boolean {
+  return typeof obj.apiVersion === "string" && obj.apiVersion.startsWith(`${group}/`);
+}
+
+function isFluxInstanceChart(hr: JsonObject): boolean {
+  if (getName(hr) === "flux-instance") return true;
+  const spec = isJsonObject(hr.spec) ? hr.spec : {};
+  const chart = isJsonObject(spec.chart) && isJsonObject(spec.chart.spec) ? spec.chart.spec : undefined;
+  return chart?.chart === "flux-instance";
+}
+
+/**
+ * A HelmRelease's values as helm-controller merges them: each `valuesFrom` in order (the ConfigMap or
+ * Secret as the nearest kustomization around the file renders it), then `values` on top.
+ */
+function helmReleaseValues(snapshot: RepoSnapshot, hr: JsonObject, file: string): JsonObject {
+  const spec = isJsonObject(hr.spec) ? hr.spec : {};
+  let values: JsonObject = {};
+  const rendered =
+    Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0 ? renderedAround(snapshot, file) : [];
+  for (const ref of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {
+    if (!isJsonObject(ref)) continue;
+    const kind = ref.kind;
+    // A generated ConfigMap carries a name hash unless a name reference rewrote the HelmRelease too.
+    const name = String(ref.name ?? "");
+    const obj =
+      rendered.find((o) => o.kind === kind && getName(o) === name) ??
+      rendered.find(
+        (o) => o.kind === kind && new RegExp(`^${escapeRegExp(name)}-[a-z0-9]{10}$`).test(getName(o)),
+      );
+    if (!obj) continue;
+    const key = typeof ref.valuesKey === "string" && ref.valuesKey ? ref.valuesKey : "values.yaml";
+    const text = dataValue(obj, key);
+    if (text === undefined) continue;
+    if (typeof ref.targetPath === "string" && ref.targetPath) {
+      values = mergeValues(values, atPath(ref.targetPath, text));
+      continue;
+    }
+    const parsed = readYamlDocuments(text, file).documents[0]?.value;
+    if (isJsonObject(parsed)) values = mergeValues(values, parsed);
+  }
+  if (isJsonObject(spec.values)) values = mergeValues(values, spec.values);
+  return values;
+}
+
+/** Objects the nearest kustomization around `file` renders (configMapGenerator output included). */
+function renderedAround(snapshot: RepoSnapshot, file: string): JsonObject[] {
+  let dir = dirname(file);
+  for (let depth = 0; depth < 4; depth++) {
+    const listing = snapshot.list(dir);
+    if (listing.files.some((f) => /^(kustomization\.ya?ml|Kustomization)$/.test(f))) {
+      const { resources } = buildFluxKustomization(snapshot, { dir });
+      const objects = resources.map((r) => r.obj);
+      if (objects.some((o) => o.kind === "ConfigMap" || o.kind === "Secret")) return objects;
+    }
+    if (dir === "") break;
+    dir = dirname(dir);
+  }
+  return [];
+}
+
+function dataValue(obj: JsonObject, key: string): string | undefined {
+  const data = isJsonObject(obj.data) ? obj.data : {};
+  const stringData = isJsonObject(obj.stringData) ? obj.stringData : {};
+  if (typeof stringData[key] === "string") return stringData[key];
+  const v = data[key];
+  if (typeof v !== "string") return undefined;
+  if (obj.kind === "Secret") {
+    try {
+      return Buffer.from(v, "base64").toString("utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  return v;
+}
+
+/** `a.b.c` → {a: {b: {c: value}}} (Helm's targetPath, without list indexes). */
+function atPath(path: string, value: string): JsonObject {
+  const parts = path.split(".").filter(Boolean);
+  let out: JsonValue = value;
+  for (const p of parts.reverse()) out = { [p]: out };
+  return isJsonObject(out) ? out : {};
+}
+
+function mergeValues(base: JsonObject, over: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isJsonObject(b) && isJsonObject(v) ? mergeValues(b, v) : v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules 3 and 4: flux bootstrap
+
+function gotkSync(raw: readonly RawFluxObject[]): Candidate[] {
+  return raw
+    .filter((o) => o.kind === "Kustomization" && basename(o.file) === "gotk-sync.yaml")
+    .filter((o) => getName(o.object) === "flux-system")
+    .map((o) => {
+      const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
+      const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
+      const namespace = getNamespace(o.object) || "flux-system";
+      const repo = raw.find(
+        (r) =>
+          r.kind === "GitRepository" && r.file === o.file && getName(r.object) === String(ref.name ?? ""),
+      );
+      const repoSpec = repo && isJsonObject(repo.object.spec) ? repo.object.spec : {};
+      const path = typeof spec.path === "string" ? spec.path : "";
+      const object = getNamespace(o.object)
+        ? o.object
+        : { ...o.object, metadata: { ...(o.object.metadata as JsonObject), namespace } };
+      const c: Candidate = {
+        rule: "gotk-sync",
+        syncPath: secureJoin(path),
+        sync: {
+          kind: String(ref.kind ?? "GitRepository"),
+          name: String(ref.name ?? "flux-system"),
+          namespace: String(ref.namespace ?? namespace),
+          path,
+          ...(typeof repoSpec.url === "string" ? { url: repoSpec.url } : {}),
+          ...(gitRefText(repoSpec.ref) ? { ref: gitRefText(repoSpec.ref)! } : {}),
+        },
+        file: o.file,
+        line: o.line,
+        entryObject: object,
+      };
+      if (typeof repoSpec.ignore === "string") c.ignore = repoSpec.ignore;
+      return c;
+    });
+}
+
+/** `<dir>/flux-system/gotk-components.yaml` or `gotk-sync.yaml` (even placeholders): the cluster path is `<dir>`. */
+function bootstrapLayouts(snapshot: RepoSnapshot): Candidate[] {
+  const dirs = new Set<string>();
+  for (const f of snapshot.files()) {
+    const name = basename(f);
+    if (name !== "gotk-components.yaml" && name !== "gotk-sync.yaml") continue;
+    const d = dirname(f);
+    if (basename(d) !== "flux-system" || ARCHIVE_DIR.test(d)) continue;
+    dirs.add(dirname(d));
+  }
+  return [...dirs].sort().map((dir) => ({
+    rule: "bootstrap-layout" as const,
+    syncPath: dir,
+    sync: { kind: "GitRepository", name: "flux-system", namespace: "flux-system", path: dir },
+    file: `${joinPath(dir, "flux-system")}/${snapshot.isFile(joinPath(dir, "flux-system/gotk-sync.yaml")) ? "gotk-sync.yaml" : "gotk-components.yaml"}`,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rule 5: roots
+
+function rootsCluster(
+  snapshot: RepoSnapshot,
+  raw: readonly RawFluxObject[],
+  options: ClusterOptions,
+  pushes: OciPush[],
+  generators: GeneratorMap[],
+  diagnostics: Diagnostic[],
+): ClusterDetection {
+  const excluded = options.excluded ?? new Set<string>();
+  const candidates = raw.filter(
+    (o) => o.kind === "Kustomization" && !excluded.has(o.file) && !ARCHIVE_DIR.test(o.file),
+  );
+  const skipped = raw.filter((o) => o.kind === "Kustomization" && !candidates.includes(o));
+  if (candidates.length === 0) {
+    diagnostics.push(
+      diagnostic(
+        "flux-entrypoint-not-found",
+        `No Flux entrypoint found: no FluxInstance, no gotk-sync.yaml, no clusters/<name>/flux-system folder and no Flux Kustomization${skipped.length ? ` outside folders Flux never reads (${skipped.length} skipped)` : ""}. Name the folder Flux syncs first with clusterPaths in .github/flux-impact.yml or --cluster-path.`,
+      ),
+    );
+    return { clusters: [], diagnostics };
+  }
+  const readBy = new Map<string, Set<number>>();
+  candidates.forEach((c, i) => {
+    const spec = isJsonObject(c.object.spec) ? c.object.spec : {};
+    const dir = secureJoin(typeof spec.path === "string" ? spec.path : "");
+    if (!snapshot.isDirectory(dir)) return;
+    const { ctx } = buildFluxKustomization(snapshot, { dir });
+    for (const f of ctx.reads) {
+      const readers = readBy.get(f) ?? new Set<number>();
+      readers.add(i);
+      readBy.set(f, readers);
+    }
+  });
+  const roots = candidates.filter((c, i) => [...(readBy.get(c.file) ?? [])].every((j) => j === i));
+  // Roots under `clusters/<name>/` are that cluster's; the rest form one cluster "default".
+  const clusterOf = (file: string) => /(?:^|\/)clusters\/([^/]+)\//.exec(file)?.[1] ?? "default";
+  const seen = new Set<string>();
+  const entries = roots.filter((o) => {
+    const key = `${clusterOf(o.file)}\u0000${getNamespace(o.object) || "flux-system"}/${getName(o.object)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const first = entries[0]!;
+  const sync: SyncSpec = {
+    kind: "GitRepository",
+    name: "flux-system",
+    namespace: "flux-system",
+    path: "",
+    ...(options.repository?.url ? { url: options.repository.url } : {}),
+    ...(options.repository?.branch ? { ref: options.repository.branch } : {}),
+  };
+  const resolveSource = sourceResolver(raw, sync, "", pushes, generators, options);
+  diagnostics.push(
+    diagnostic(
+      "flux-entrypoint-fallback",
+      `No FluxInstance, gotk-sync.yaml or clusters/<name>/flux-system folder found, so the analysis starts from the ${entries.length} Flux Kustomization${entries.length === 1 ? "" : "s"} nothing else references (${entries
+        .slice(0, 3)
+        .map((e) => e.file)
+        .join(
+          ", ",
+        )}${entries.length > 3 ? ", …" : ""}); this is a guess. Name the folder Flux syncs first with clusterPaths in .github/flux-impact.yml (or --cluster-path).`,
+      { file: first.file, line: first.line },
+    ),
+  );
+  const clusters: ClusterStart[] = entries.map((o) => {
+    const object = getNamespace(o.object)
+      ? o.object
+      : { ...o.object, metadata: { ...(o.object.metadata as JsonObject), namespace: "flux-system" } };
+    return {
+      name: clusterOf(o.file),
+      rule: "roots" as const,
+      object,
+      definedIn: { file: o.file, line: o.line },
+      file: o.file,
+      path: secureJoin(String((isJsonObject(o.object.spec) ? o.object.spec.path : "") ?? "")),
+      resolveSource,
+      assumptions: [],
+    };
+  });
+  return { clusters, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sources: what is this repository
+
+interface OciPush {
+  /** Matches the artifact URL without `oci://` and tag. */
+  url: RegExp;
+  path: string;
+  file: string;
+}
+
+/** `flux push artifact URL:TAG --path=DIR` in this repository's workflows (env variables expanded). */
+function ociPushes(snapshot: RepoSnapshot): OciPush[] {
+  const out: OciPush[] = [];
+  for (const file of snapshot.files()) {
+    if (!/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file) && !/(^|\/)Taskfile[^/]*\.ya?ml$/.test(file))
+      continue;
+    const t = snapshot.readText(file);
+    if (!t.ok || !t.text.includes("push artifact")) continue;
+    const env = new Map<string, string>();
+    for (const m of t.text.matchAll(/^\s*([A-Z_][A-Z0-9_]*):\s*["']?([^"'\n#]+?)["']?\s*$/gm))
+      env.set(m[1]!, m[2]!);
+    const text = t.text.replace(/\\\r?\n/g, " ");
+    for (const m of text.matchAll(/flux\s+push\s+artifact\s+(\S+)([^\n]*)/g)) {
+      const path = /--path[=\s]+["']?([^"'\s]+)/.exec(m[2]!)?.[1];
+      if (!path) continue;
+      let url = m[1]!.replace(/^["']|["']$/g, "");
+      url = url.replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (whole, v: string) => env.get(v) ?? whole);
+      url = url.replace(/^oci:\/\//, "").replace(/:[^/:]*$/, "");
+      const pattern = url
+        .split(/(\$\{\{[^}]*\}\}|\$\([^)]*\)|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)/)
+        .map((part, i) => (i % 2 === 1 ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+        .join("");
+      out.push({ url: new RegExp(`^${pattern}$`, "i"), path: secureJoin(path), file });
+    }
+  }
+  return out;
+}
+
+interface GeneratorMap {
+  namespace: string;
+  artifact: string;
+  /** The repository folder the artifact's root is, when every copy rule keeps the layout. */
+  root?: string;
+  alias: string;
+  source: { kind: string; name: string; namespace: string };
+  why: string;
+}
+
+function artifactGenerators(raw: readonly RawFluxObject[]): GeneratorMap[] {
+  const out: GeneratorMap[] = [];
+  for (const o of raw) {
+    if (o.kind !== "ArtifactGenerator" || !isJsonObject(o.object.spec)) continue;
+    const namespace = getNamespace(o.object) || "flux-system";
+    const sources = Array.isArray(o.object.spec.sources) ? o.object.spec.sources.filter(isJsonObject) : [];
+    for (const a of Array.isArray(o.object.spec.artifacts)
+      ? o.object.spec.artifacts.filter(isJsonObject)
+      : []) {
+      const roots = new Set<string>();
+      let alias = "";
+      let ok = true;
+      for (const c of Array.isArray(a.copy) ? a.copy.filter(isJsonObject) : []) {
+        // "@src/dir/**" and "@src/dir/" copy the folder's contents; the target keeps or drops a prefix.
+        const from = /^@([^/]+)\/(.*?)\/?(\*\*)?$/.exec(String(c.from ?? ""));
+        const to = /^@artifact\/(.*?)\/?$/.exec(String(c.to ?? ""));
+        if (!from || !to || (alias && alias !== from[1]) || c.exclude) {
+          ok = false;
+          break;
+        }
+        alias = from[1]!;
+        const src = secureJoin(from[2]!);
+        const dst = secureJoin(to[1]!);
+        if (dst && !(src === dst || src.endsWith(`/${dst}`))) {
+          ok = false;
+          break;
+        }
+        roots.add(dst ? src.slice(0, src.length - dst.length).replace(/\/$/, "") : src);
+      }
+      const source = sources.find((s) => s.alias === alias);
+      const g: GeneratorMap = {
+        namespace,
+        artifact: String(a.name ?? ""),
+        alias,
+        source: {
+          kind: String(source?.kind ?? "GitRepository"),
+          name: String(source?.name ?? ""),
+          namespace: String(source?.namespace ?? namespace),
+        },
+        why: `ArtifactGenerator ${namespace}/${getName(o.object)} (${o.file})`,
+      };
+      if (ok && roots.size === 1 && source) g.root = [...roots][0]!;
+      out.push(g);
+    }
+  }
+  return out;
+}
+
+/** Canonical text of a Git ref: "branch:main", "tag:v1", "semver:…", "commit:…", "name:refs/…". */
+function gitRefText(ref: unknown): string | undefined {
+  if (typeof ref === "string" && ref) {
+    const m = /^refs\/heads\/(.+)$/.exec(ref);
+    if (m) return `branch:${m[1]}`;
+    const t = /^refs\/tags\/(.+)$/.exec(ref);
+    if (t) return `tag:${t[1]}`;
+    return ref.startsWith("refs/") ? `name:${ref}` : `branch:${ref}`;
+  }
+  if (!isJsonObject(ref)) return undefined;
+  if (typeof ref.name === "string") return gitRefText(ref.name);
+  if (typeof ref.commit === "string") return `commit:${ref.commit}`;
+  if (typeof ref.semver === "string") return `semver:${ref.semver}`;
+  if (typeof ref.tag === "string") return `tag:${ref.tag}`;
+  if (typeof ref.branch === "string") return `branch:${ref.branch}`;
+  return undefined;
+}
+
+function refDisplay(ref: string | undefined): string {
+  if (!ref) return "";
+  const i = ref.indexOf(":");
+  return ` ${ref.slice(0, i)} ${ref.slice(i + 1)}`;
+}
+
+/** The folder of this repository the cluster's own source is, or undefined when it is another repository. */
+function sourceRootOf(
+  snapshot: RepoSnapshot,
+  c: Candidate,
+  pushes: OciPush[],
+  generators: GeneratorMap[],
+  options: ClusterOptions,
+  assumptions: string[],
+): string | undefined {
+  const repoUrl = options.repository?.url;
+  if (c.sync.kind === "GitRepository") {
+    // The cluster is declared in this repository: a different URL is a rename, a fork or a mirror far
+    // more often than another repository, so it is analyzed and the difference said.
+    if (c.sync.url && repoUrl && normalizeGitUrl(c.sync.url) !== normalizeGitUrl(repoUrl))
+      assumptions.push(
+        `${c.file ?? "The cluster"} syncs ${c.sync.url}, while the repository analyzed is ${repoUrl}; it is analyzed as this repository (a rename, fork or mirror).`,
+      );
+    return "";
+  }
+  if (c.sync.kind === "OCIRepository") {
+    const url = (c.sync.url ?? "").replace(/^oci:\/\//, "");
+    const push = pushes.find((p) => p.url.test(url));
+    if (push) return push.path;
+    // No workflow found: the artifact is the folder whose subfolder sync.path holds the instance's own file.
+    if (c.file) {
+      for (let dir = dirname(c.file); ; dir = dirname(dir)) {
+        const candidate = joinPath(dir, c.syncPath);
+        if (dir !== "" && snapshot.isDirectory(candidate) && isWithin(c.file, dir)) {
+          assumptions.push(
+            `${c.file} syncs OCIRepository ${c.sync.url ?? c.sync.name}; no workflow of this repository was found that pushes it, so the artifact is assumed to be the folder ${dir}.`,
+          );
+          return dir;
+        }
+        if (dir === "") break;
+      }
+    }
+    return undefined;
+  }
+  if (c.sync.kind === "ExternalArtifact") {
+    const g = generators.find((x) => x.artifact === c.sync.name && x.root !== undefined);
+    return g?.root;
+  }
+  return undefined;
+}
+
+function sourceResolver(
+  raw: readonly RawFluxObject[],
+  sync: SyncSpec,
+  entryRoot: string,
+  pushes: OciPush[],
+  generators: GeneratorMap[],
+  options: ClusterOptions,
+): (ref: SourceRef) => SourceResolution {
+  const selfUrls = new Set(
+    [sync.url, options.repository?.url]
+      .filter((u): u is string => typeof u === "string")
+      .map(normalizeGitUrl),
+  );
+  const selfRef =
+    gitRefText(sync.ref) ?? (options.repository?.branch ? `branch:${options.repository.branch}` : undefined);
+  const cache = new Map<string, SourceResolution>();
+  const defined = (kind: string, ref: SourceRef) =>
+    raw.filter(
+      (o) =>
+        o.kind === kind &&
+        getName(o.object) === ref.name &&
+        (getNamespace(o.object) || ref.namespace) === ref.namespace,
+    );
+  const resolve = (ref: SourceRef, depth: number): SourceResolution => {
+    const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
+    if (ref.kind === sync.kind && ref.name === sync.name && ref.namespace === sync.namespace)
+      return { root: entryRoot };
+    if (ref.kind === "GitRepository") {
+      const objs = defined("GitRepository", ref);
+      if (objs.length === 0) {
+        return { external: `${label} is not defined in the repository` };
+      }
+      const spec = isJsonObject(objs[0]!.object.spec) ? objs[0]!.object.spec : {};
+      const url = typeof spec.url === "string" ? spec.url : undefined;
+      const gitRef = gitRefText(spec.ref) ?? "branch:master";
+      const where = `${url ?? "no URL"}${refDisplay(gitRef)}`;
+      if (!url || selfUrls.size === 0)
+        return { external: `${label} (${where}): cannot tell whether it is this repository` };
+      if (!selfUrls.has(normalizeGitUrl(url)))
+        return { external: `${label} (${where}) is another repository` };
+      if (selfRef && gitRef !== selfRef)
+        return { external: `${label} (${where}) is another ref of this repository` };
+      return { root: "" };
+    }
+    if (ref.kind === "OCIRepository") {
+      const objs = defined("OCIRepository", ref);
+      const spec = objs[0] && isJsonObject(objs[0].object.spec) ? objs[0].object.spec : {};
+      const url = typeof spec.url === "string" ? spec.url.replace(/^oci:\/\//, "") : undefined;
+      const push = url ? pushes.find((p) => p.url.test(url)) : undefined;
+      if (push) return { root: push.path };
+      return {
+        external: `${label}${url ? ` (oci://${url})` : ""} is an OCI artifact no workflow of this repository pushes`,
+      };
+    }
+    if (ref.kind === "ExternalArtifact") {
+      const g = generators.find((x) => x.artifact === ref.name && x.namespace === ref.namespace);
+      if (!g) return { external: `${label} is produced outside the repository` };
+      if (g.root === undefined || depth > 2)
+        return {
+          external: `${label} is assembled by ${g.why} with a layout that differs from the repository's`,
+        };
+      const inner = resolve(g.source, depth + 1);
+      if ("external" in inner) return { external: `${label} copies from ${inner.external}` };
+      return { root: secureJoin(joinPath(inner.root, g.root)) };
+    }
+    return { external: `${label} is not a source this tool reads` };
+  };
+  return (ref) => {
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    let r = cache.get(key);
+    if (!r) {
+      r = resolve(ref, 0);
+      cache.set(key, r);
+    }
+    return r;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Names
+
+/** `clusters/<name>` in the path or the declaring file, else the path's last folder. */
+export function clusterNameOf(path: string, file?: string): string {
+  for (const p of [path, file ?? ""]) {
+    const m = /(?:^|\/)clusters\/([^/]+)/.exec(p);
+    if (m && !m[1]!.endsWith(".yaml") && !m[1]!.endsWith(".yml")) return m[1]!;
+  }
+  return basename(path) || "default";
+}
+
+function uniqueName(name: string, used: Set<string>): string {
+  let n = name;
+  for (let i = 2; used.has(n); i++) n = `${name}-${i}`;
+  used.add(n);
+  return n;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
