@@ -72,4 +72,27 @@ describe("core/analyze reuse of an earlier revision", () => {
     const app = headModel.kustomizations.find((k) => k.key === "flux-system/app")!;
     expect(app.build?.objects[0]?.object.data).toEqual({ v: "two" });
   });
+
+  it("does not keep a symlink finding when head turns the symlink into a regular file", () => {
+    const files = {
+      "clusters/c/ks.yaml":
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: app, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ./app, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+      "app/kustomization.yaml": "resources: [cm.yaml]\n",
+    };
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {v: one}\n";
+    const scope = {};
+    const base = createMemorySnapshot(files, { cacheKey: scope, symlinks: ["app/cm.yaml"] });
+    const head = createMemorySnapshot({ ...files, "app/cm.yaml": cm }, { cacheKey: scope });
+    const baseModel = analyzeRepository(base, { clusterPaths: ["clusters/c"] });
+    expect(baseModel.diagnostics.map((d) => d.code)).toContain("path-is-symlink");
+
+    const reused = analyzeRepository(head, {
+      clusterPaths: ["clusters/c"],
+      reuse: { from: baseModel, changedFiles: [{ path: "app/cm.yaml" }] },
+    });
+    const alone = analyzeRepository(head, { clusterPaths: ["clusters/c"] });
+
+    expect(reused.diagnostics.map((d) => d.code)).not.toContain("path-is-symlink");
+    expect(rendered(reused)).toEqual(rendered(alone));
+  });
 });
