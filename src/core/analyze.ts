@@ -68,6 +68,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     clusterPaths: options.clusterPaths,
     clusters: options.clusters,
     repository: options.repository,
+    searchRoot: options.searchRoot,
     excluded: new Set(artifactSnapshot(snapshot, undefined).excluded),
   });
   const byName = new Map<string, ClusterStart[]>();

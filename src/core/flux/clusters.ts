@@ -67,6 +67,8 @@ export interface ClusterOptions {
   repository?: { url?: string | undefined; branch?: string | undefined } | undefined;
   /** Repository files the Flux artifact leaves out (.sourceignore): never a roots entrypoint. */
   excluded?: ReadonlySet<string>;
+  /** Only files under this folder declare clusters (a monorepo of several repositories' trees). */
+  searchRoot?: string | undefined;
 }
 
 interface SyncSpec {
@@ -129,7 +131,7 @@ export function detectClusters(
   } else {
     candidates.push(...instances);
     candidates.push(...gotkSync(raw));
-    candidates.push(...bootstrapLayouts(snapshot));
+    candidates.push(...bootstrapLayouts(snapshot, options.searchRoot ?? ""));
   }
 
   const clusters: ClusterStart[] = [];
@@ -356,9 +358,10 @@ function gotkSync(raw: readonly RawFluxObject[]): Candidate[] {
 }
 
 /** `<dir>/flux-system/gotk-components.yaml` or `gotk-sync.yaml` (even placeholders): the cluster path is `<dir>`. */
-function bootstrapLayouts(snapshot: RepoSnapshot): Candidate[] {
+function bootstrapLayouts(snapshot: RepoSnapshot, root: string): Candidate[] {
   const dirs = new Set<string>();
   for (const f of snapshot.files()) {
+    if (!isWithin(f, root)) continue;
     const name = basename(f);
     if (name !== "gotk-components.yaml" && name !== "gotk-sync.yaml") continue;
     const d = dirname(f);
