@@ -355,6 +355,24 @@ describe("sources that are not this repository", () => {
   });
 });
 
+/** Flux 2.9 with a Kustomization whose variables come from a Secret created outside the repository. */
+function withSecretFromOutside(data: Record<string, string>) {
+  return analyzeRepository(
+    createMemorySnapshot({
+      "instances/main.yaml": fluxInstance("clusters/main", { version: "2.9.1" }),
+      "clusters/main/apps.yaml": fluxKustomization("apps", "./apps", {
+        extra: `
+          postBuild:
+            substituteFrom:
+              - kind: Secret
+                name: created-outside
+        `,
+      }),
+      "apps/cm.yaml": configMap("app", "default", data),
+    }),
+  );
+}
+
 describe("post-build substitution and the Flux version", () => {
   const GATE_OFF = `
     kustomize:
@@ -429,20 +447,7 @@ describe("post-build substitution and the Flux version", () => {
   });
 
   it("assumes the default written in the expression when the variable source is not in the repository", () => {
-    const model = analyzeRepository(
-      createMemorySnapshot({
-        "instances/main.yaml": fluxInstance("clusters/main", { version: "2.9.1" }),
-        "clusters/main/apps.yaml": fluxKustomization("apps", "./apps", {
-          extra: `
-            postBuild:
-              substituteFrom:
-                - kind: Secret
-                  name: created-outside
-          `,
-        }),
-        "apps/cm.yaml": configMap("app", "default", { a: "${VAR:=fallback}" }),
-      }),
-    );
+    const model = withSecretFromOutside({ a: "${VAR:=fallback}" });
     expect(codes(model.diagnostics, "flux-substitution-error")).toBe(0);
     const apps = model.kustomizations.find((k) => k.key === "flux-system/apps");
     expect(apps?.build?.failed).toBe(false);
@@ -457,21 +462,8 @@ describe("post-build substitution and the Flux version", () => {
   });
 
   it("does not report an error that only an assumed default causes (the Secret may define the variable)", () => {
-    const model = analyzeRepository(
-      createMemorySnapshot({
-        "instances/main.yaml": fluxInstance("clusters/main", { version: "2.9.1" }),
-        "clusters/main/apps.yaml": fluxKustomization("apps", "./apps", {
-          extra: `
-            postBuild:
-              substituteFrom:
-                - kind: Secret
-                  name: created-outside
-          `,
-        }),
-        // With its default, `q` leaves one quote and the YAML breaks; with a value from the Secret it would not.
-        "apps/cm.yaml": configMap("app", "default", { a: "${VAR:=fallback}", q: "${q:='}" }),
-      }),
-    );
+    // With its default, `q` leaves one quote and the YAML breaks; with a value from the Secret it would not.
+    const model = withSecretFromOutside({ a: "${VAR:=fallback}", q: "${q:='}" });
     expect(codes(model.diagnostics, "flux-substitution-error")).toBe(0);
     const apps = model.kustomizations.find((k) => k.key === "flux-system/apps");
     expect(apps?.build?.failed).toBe(false);
