@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { AnalyzeOptions, RepositoryModel } from "../../src/core/model.ts";
-import { createReferenceTree } from "../conformance/reference-build.ts";
+import { createReferenceTree, specAsBuilt } from "../conformance/reference-build.ts";
 import type { DiffRun } from "./run-diff.ts";
 import type { EngineRun } from "./run-engine.ts";
 
@@ -91,7 +91,7 @@ export function timeKubectl(
     for (const model of models) {
       for (const k of model.kustomizations) {
         if (!k.build) continue;
-        const r = tree.build(k.object.spec);
+        const r = tree.build(specAsBuilt(k));
         if (r.status === "path-not-found") continue;
         paths++;
         totalMs += r.kubectlMs;

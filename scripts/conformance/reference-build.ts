@@ -19,6 +19,21 @@ import { mergeFluxSpec } from "./flux-kustomization-file.ts";
 import { findKustomizationFile, generatedResources } from "./kustomization-walk.ts";
 import { artifactFiles } from "./source-ignore.ts";
 
+/**
+ * The spec kustomize is run with for a Kustomization the engine built: its path is the folder the engine
+ * built. That folder differs from spec.path only when the source's artifact is a folder of the repository
+ * (an OCI artifact pushed from it, an ExternalArtifact copied from it): which folder is the engine's
+ * reading of the source, and kustomize is compared on the same folder.
+ */
+export function specAsBuilt(k: {
+  object: Record<string, unknown>;
+  build?: { dir: string } | undefined;
+}): unknown {
+  const spec = k.object.spec;
+  if (!k.build || typeof spec !== "object" || spec === null) return spec;
+  return { ...(spec as Record<string, unknown>), path: k.build.dir };
+}
+
 export type ReferenceResult =
   | { status: "ok"; objects: unknown[]; notes: string[]; kubectlMs: number }
   | { status: "path-not-found"; dir: string }

@@ -13,7 +13,7 @@ import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
 import { compareObjectSets, stripOriginAnnotations } from "./compare-objects.ts";
 import type { Analysis } from "./corpus.ts";
 import type { Analyzer } from "./flux-local.ts";
-import { createReferenceTree, type ReferenceResult } from "./reference-build.ts";
+import { createReferenceTree, type ReferenceResult, specAsBuilt } from "./reference-build.ts";
 
 export interface RenderCase {
   repo: string;
@@ -179,7 +179,7 @@ export function renderEquality(repo: CorpusRepo, analyze: Analyzer): RenderCase[
           continue;
         }
         const ref = tree.build(
-          k.object.spec,
+          specAsBuilt(k),
           specIgnoreFor(k, model, rawIgnores, analysis.options.searchRoot),
         );
         const kubectlMs = ref.status === "path-not-found" ? 0 : ref.kubectlMs;
