@@ -170,8 +170,6 @@ function accumulateResource(
   }
   const path = resolved.path;
   if (ctx.snapshot.isSymlink(path)) {
-    // A probe: the build depends on this path staying a symlink (a later revision reuses it otherwise).
-    ctx.probes.add(path);
     ctx.report(
       "path-is-symlink",
       `resource "${entry}" is a symlink; Flux artifacts contain no symlinks.`,

@@ -80,6 +80,45 @@ export function textFailure(snapshot: RepoSnapshot, path: string, reason: string
   }
 }
 
+/** A view of `source` that records the paths read (content) and probed (existence, listings). */
+export function recordingSnapshot(
+  source: RepoSnapshot,
+  reads: Set<string>,
+  probes: Set<string>,
+): RepoSnapshot {
+  return {
+    read: (path) => {
+      reads.add(path);
+      return source.read(path);
+    },
+    readText: (path) => {
+      reads.add(path);
+      return source.readText(path);
+    },
+    isFile: (path) => {
+      probes.add(path);
+      return source.isFile(path);
+    },
+    isDirectory: (path) => {
+      probes.add(path);
+      return source.isDirectory(path);
+    },
+    isSymlink: (path) => {
+      probes.add(path);
+      return source.isSymlink(path);
+    },
+    list: (dir) => {
+      probes.add(dir);
+      return source.list(dir);
+    },
+    files: () => source.files(),
+    symlinks: () => source.symlinks(),
+    skipped: () => source.skipped(),
+    maxFileBytes: source.maxFileBytes,
+    cacheKey: source.cacheKey,
+  };
+}
+
 export class BuildContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Files whose content the output depends on. */
@@ -91,10 +130,19 @@ export class BuildContext {
   failed = false;
   private budgetReported = false;
 
+  /**
+   * The build's only way to the repository: every content read is added to `reads` and every existence
+   * test or listing to `probes`, so the files a build depends on are complete by construction (what a
+   * change can affect, and when a build of another revision may be reused).
+   */
+  readonly snapshot: RepoSnapshot;
+
   constructor(
-    readonly snapshot: RepoSnapshot,
+    source: RepoSnapshot,
     readonly limits: RenderLimits = DEFAULT_RENDER_LIMITS,
-  ) {}
+  ) {
+    this.snapshot = recordingSnapshot(source, this.reads, this.probes);
+  }
 
   report(code: DiagnosticCode, message: string, init: DiagnosticInit = {}): void {
     const d = diagnostic(code, message, init);
@@ -167,8 +215,6 @@ export function readRelative(level: Level, rel: string, what: string, at?: YamlP
   }
   const path = resolved.path;
   if (ctx.snapshot.isSymlink(path)) {
-    // A probe: the build depends on this path staying a symlink (a later revision reuses it otherwise).
-    ctx.probes.add(path);
     ctx.report(
       "path-is-symlink",
       `${what} "${rel}" is a symlink; Flux artifacts contain no symlinks.`,

@@ -79,7 +79,6 @@ export function generateKustomization(ctx: BuildContext, dir: string): Kustomiza
   const resources: string[] = [];
   let ok = true;
   const walk = (d: string) => {
-    ctx.probes.add(d);
     const listing = ctx.snapshot.list(d);
     const entries = [
       ...listing.files.map((name) => ({ name, isDir: false })),

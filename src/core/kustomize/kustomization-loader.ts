@@ -24,7 +24,6 @@ export function kustomizationFilesIn(ctx: BuildContext, dir: string): string[] {
   const present: string[] = [];
   for (const name of KUSTOMIZATION_FILE_NAMES) {
     const path = joinPath(dir, name);
-    ctx.probes.add(path);
     if (ctx.snapshot.isFile(path)) present.push(path);
   }
   return present;

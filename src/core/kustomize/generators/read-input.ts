@@ -29,8 +29,6 @@ export function readInputBytes(
   }
   const path = resolved.path;
   if (ctx.snapshot.isSymlink(path)) {
-    // A probe: the build depends on this path staying a symlink (a later revision reuses it otherwise).
-    ctx.probes.add(path);
     ctx.report(
       "path-is-symlink",
       `${what} "${rel}" is a symlink; Flux artifacts contain no symlinks.`,

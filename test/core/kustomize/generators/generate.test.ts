@@ -145,6 +145,7 @@ describe("core/kustomize/generators/generate", () => {
       "app/bin.dat",
       "app/bom.txt",
       "app/crlf.txt",
+      "app/kustomization.yaml",
       "app/long.txt",
       "app/longbin.dat",
       "app/nul.txt",
@@ -188,7 +189,7 @@ describe("core/kustomize/generators/generate", () => {
         },
       },
     ]);
-    expect(ctx.reads).toEqual(new Set(["app/a.env"]));
+    expect(ctx.reads).toEqual(new Set(["app/a.env", "app/kustomization.yaml"]));
   });
 
   it("merges generatorOptions: local keys win, a global true cannot be turned off", () => {

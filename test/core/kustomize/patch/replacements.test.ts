@@ -202,7 +202,7 @@ describe("core/kustomize/patch/replacements", () => {
       },
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data: { a: "1", image: "app" } },
     ]);
-    expect(level.ctx.reads).toEqual(new Set(["app/repl.yaml"]));
+    expect(level.ctx.reads).toEqual(new Set(["app/repl.yaml", "app/kustomization.yaml"]));
   });
 
   it("replaces whole maps, writes '' into scalars given a map, loses fields created under an explicit null", () => {
