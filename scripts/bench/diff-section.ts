@@ -3,7 +3,7 @@
  * and the GitHub App (snapshots → base analysis → head analysis reusing base's builds → analyzeChange →
  * the pull-request comment) between a repository and an edited copy of it (scripts/bench/diff-scenarios.ts),
  * on the largest real corpus repository and on the synthetic 10× repository. Per change: a fresh process
- * (cold: wall, CPU, peak RSS) and repetitions in that process (warm, fresh snapshots and cache scope each).
+ * (cold: wall, CPU, peak RSS) and repetitions in that process (warm, fresh snapshots and analysis session each).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -124,7 +124,7 @@ export function diffSection(repoRoot: string): void {
   for (const line of [
     "cold = the pipeline once in a fresh `node --import tsx` process (the CLI); CPU = process.cpuUsage (all",
     `threads, so above wall); real repository: medians of 3 processes. warm = median of ${WARM} repetitions in that`,
-    "process (the long-running App), each with fresh snapshots and cache scope. head = the base tree as fresh",
+    "process (the long-running App), each with fresh snapshots and analysis session. head = the base tree as fresh",
     "bytes with the edit above; reading the tree from disk is not counted. base + head + report = warm medians",
     "of the base analysis, the head analysis (reusing base's builds) and analyzeChange + comment.",
   ])

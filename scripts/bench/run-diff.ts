@@ -4,7 +4,7 @@
  * Reads the directory as the base revision, makes the head revision in memory (fresh byte arrays, the
  * stdin edits `{ "path": "new text" }` applied), then runs the whole diff pipeline once (cold: wall, CPU
  * of the process, peak RSS) and N more times in the same process (warm; each with fresh snapshots and a
- * fresh cache scope). Prints one JSON line.
+ * fresh analysis session). Prints one JSON line.
  */
 import { readFileSync } from "node:fs";
 import { readTree } from "../conformance/disk-tree.ts";

@@ -1,9 +1,9 @@
 /**
  * The impact-analysis pipeline of `flux-impact diff` and the GitHub App (src/cli/commands/diff.ts
  * `computeDiff`) over two in-memory trees, for the conformance checks and the benchmark: both snapshots
- * share one fresh cache scope, the changed files are computed from the bytes, base is analysed in full and
+ * share one fresh analysis session, the changed files are computed from the bytes, base is analysed in full and
  * head with reuse of base's builds, then analyzeChange and the pull-request comment. Each call starts from
- * fresh snapshots and a fresh scope, so nothing is cached across calls. Stage times are measured with
+ * fresh snapshots and a fresh session, so nothing is cached across calls. Stage times are measured with
  * performance.now(). No I/O.
  */
 import { type AnalyzedRepository, analyzeRepository } from "../../src/core/analyze.ts";
@@ -12,6 +12,7 @@ import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
 import type { ChangedFile, ImpactReport } from "../../src/core/impact/types.ts";
 import type { AnalyzeOptions } from "../../src/core/model.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
+import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 
 export interface DiffInput {
@@ -46,9 +47,9 @@ export function diffTrees(input: DiffInput): DiffOutput {
   const options = input.options ?? {};
   const symlinks = input.symlinks ?? [];
   const t0 = performance.now();
-  const scope = {};
-  const base = createMemorySnapshot(input.base, { symlinks, cacheKey: scope });
-  const head = createMemorySnapshot(input.head, { symlinks, cacheKey: scope });
+  const scope = new AnalysisSession();
+  const base = createMemorySnapshot(input.base, { symlinks, session: scope });
+  const head = createMemorySnapshot(input.head, { symlinks, session: scope });
   const t1 = performance.now();
   const changes = changedFilesBetween(base, head);
   const t2 = performance.now();

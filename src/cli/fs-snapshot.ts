@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AnalysisSession } from "../core/session.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
@@ -17,8 +18,8 @@ export class SnapshotLoadError extends Error {
 }
 
 export interface LoadOptions {
-  /** Share parsed-file caches with other snapshots of the same repository (see RepoSnapshot.cacheKey). */
-  cacheKey?: object;
+  /** Share the analysis session (caches) with other snapshots of the same repository. */
+  session?: AnalysisSession;
 }
 
 export function loadDirectorySnapshot(dir: string, options: LoadOptions = {}): RepoSnapshot {

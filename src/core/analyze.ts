@@ -20,8 +20,10 @@ import {
   providedConfigObjects,
   valuesFromDiagnostics,
 } from "./graph/references.ts";
+import { renderedIndex } from "./impact/helm-values-source.ts";
 import { getName, getNamespace } from "./kustomize/resource.ts";
 import type { AnalyzeOptions, Entrypoint, FluxRuntime, RepositoryModel } from "./model.ts";
+import type { AnalysisSession } from "./session.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
 import { locateLineInDocumentAt } from "./yaml/locate.ts";
 
@@ -42,15 +44,18 @@ export interface AnalyzedRepository extends RepositoryModel {
   clusters: ClusterModel[];
 }
 
-/** Build caches of each cluster's analysis, for `options.reuse` by a later analysis of another revision. */
-const buildCaches = new WeakMap<
-  RepositoryModel,
-  Map<string, { caches: DiscoveryCaches; excluded: string }>
->();
-
-function reuseFrom(options: AnalyzeOptions, cluster: string, excluded: string): DiscoveryReuse | undefined {
+/**
+ * Builds of an earlier analysis of another revision that this one may reuse: found in the session both
+ * snapshots share (the caller gives base and head one session), for the same cluster and artifact.
+ */
+function reuseFrom(
+  session: AnalysisSession,
+  options: AnalyzeOptions,
+  cluster: string,
+  excluded: string,
+): DiscoveryReuse | undefined {
   if (!options.reuse) return undefined;
-  const previous = buildCaches.get(options.reuse.from)?.get(cluster);
+  const previous = (options.reuse.session ?? session).builds.get(options.reuse.from)?.get(cluster);
   // A different artifact (ignore rules changed) can change builds without changing a file they read.
   if (!previous || previous.excluded !== excluded) return undefined;
   const changedPaths = new Set<string>();
@@ -78,7 +83,7 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
     analyzeCluster(snapshot, name, starts, options, caches),
   );
   const model = combine(clusters, detected.diagnostics);
-  buildCaches.set(model, caches);
+  snapshot.session.builds.set(model, caches);
   return model;
 }
 
@@ -135,7 +140,7 @@ function analyzeCluster(
       cluster: name,
       strictSubstitution: flux.strictSubstitution,
       strictReason: flux.reason,
-      reuse: reuseFrom(options, name, excludedKey),
+      reuse: reuseFrom(snapshot.session, options, name, excludedKey),
     },
   );
   caches.set(name, { caches: found.caches, excluded: excludedKey });
@@ -170,7 +175,7 @@ function analyzeCluster(
   diagnostics.push(
     ...valuesFromDiagnostics(found.helmReleases, providedConfigObjects(found.kustomizations), locate),
   );
-  return {
+  const model: ClusterModel = {
     name,
     flux,
     entrypoints,
@@ -181,6 +186,8 @@ function analyzeCluster(
     diagnostics: dedupeDiagnostics(diagnostics).map((d) => ({ ...d, cluster: name })),
     graphs: { kustomizations: ksGraph, helmReleases: hrGraph },
   };
+  model.rendered = renderedIndex(model);
+  return model;
 }
 
 /**

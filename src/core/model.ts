@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from "./diagnostics.ts";
 import type { JsonObject } from "./kustomize/resource.ts";
+import type { AnalysisSession } from "./session.ts";
 
 export interface NamespacedName {
   namespace: string;
@@ -192,6 +193,8 @@ export interface FluxObjectNode extends NamespacedName {
 }
 
 export interface RepositoryModel {
+  /** Core v1 objects the builds render (ConfigMaps, Secrets …) by "kind/namespace/name", first wins. */
+  rendered?: ReadonlyMap<string, JsonObject>;
   entrypoints: Entrypoint[];
   /** Sorted by namespace, then name. */
   kustomizations: KustomizationNode[];
@@ -221,5 +224,10 @@ export interface AnalyzeOptions {
    * Another revision of the same repository, already analyzed, and the files changed since: builds the
    * change cannot affect are reused instead of rebuilt (a pull request's head after its base).
    */
-  reuse?: { from: RepositoryModel; changedFiles: ReadonlyArray<{ path: string; previousPath?: string }> };
+  reuse?: {
+    from: RepositoryModel;
+    changedFiles: ReadonlyArray<{ path: string; previousPath?: string }>;
+    /** The session the earlier analysis ran in, when its snapshot had another one than this snapshot. */
+    session?: AnalysisSession;
+  };
 }

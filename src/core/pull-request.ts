@@ -61,7 +61,10 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
   const options = analyzeOptionsOf(config, input.analyze ?? {});
   const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
   const base = analyzeRepository(input.base, options);
-  const head = analyzeRepository(input.head, { ...options, reuse: { from: base, changedFiles } });
+  const head = analyzeRepository(input.head, {
+    ...options,
+    reuse: { from: base, changedFiles, session: input.base.session },
+  });
   const report = analyzeChange(base, head, changedFiles, {
     strip: { labels: config.diff.stripLabels, annotations: config.diff.stripAnnotations },
   });

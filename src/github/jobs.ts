@@ -6,6 +6,7 @@
 import { CONFIG_FILE } from "../core/config/parse-config.ts";
 import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts";
 import { clip, mdInline } from "../core/report/markdown.ts";
+import type { AnalysisSession } from "../core/session.ts";
 import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { TarballError, type TarballLimits, type TarballTree, treeFromTarball } from "./tarball.ts";
@@ -107,6 +108,8 @@ export async function snapshotAt(
   sha: string,
   what: string,
   limits: TarballLimits,
+  /** The analysis session to load into: give a pull request's base and head the same one. */
+  session?: AnalysisSession,
 ) {
   const download = async (again: boolean) =>
     bodyBytes(
@@ -122,11 +125,11 @@ export async function snapshotAt(
       ),
     );
   try {
-    return snapshotOfTree(await treeFromTarball(await download(false), limits, sha));
+    return snapshotOfTree(await treeFromTarball(await download(false), limits, sha), session);
   } catch (error) {
     // A download cut short: fetch it once more before giving up (never analyze a partial archive).
     if (!(error instanceof TarballError) || error.problem !== "corrupt") throw error;
-    return snapshotOfTree(await treeFromTarball(await download(true), limits, sha));
+    return snapshotOfTree(await treeFromTarball(await download(true), limits, sha), session);
   }
 }
 
@@ -145,8 +148,9 @@ export function bodyText(data: unknown): string {
 }
 
 /** Symlinks stay known (a kustomization naming one is told so); other left-out entries become findings. */
-function snapshotOfTree(tree: TarballTree) {
+function snapshotOfTree(tree: TarballTree, session: AnalysisSession | undefined) {
   return createMemorySnapshot(tree.files, {
+    ...(session ? { session } : {}),
     symlinks: tree.rejected.filter((r) => r.reason === "symlink").map((r) => r.path),
     skipped: tree.rejected.filter((r) => r.reason !== "symlink"),
   });

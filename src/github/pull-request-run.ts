@@ -17,6 +17,7 @@ import { analyzePullRequest } from "../core/pull-request.ts";
 import { renderCheckRun } from "../core/report/check-run.ts";
 import { renderComment } from "../core/report/comment.ts";
 import { COMMENT_MARKER } from "../core/report/markers.ts";
+import { AnalysisSession } from "../core/session.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError } from "./errors.ts";
 import { startJob } from "./job-start.ts";
@@ -275,8 +276,10 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       { owner: job.owner, repo: job.repo, basehead: `${job.baseSha}...${job.headSha}`, per_page: 1 },
     );
     const mergeBase = compare.merge_base_commit.sha;
-    const base = await snapshotAt(gh, job, mergeBase, "base", limits);
-    const head = await snapshotAt(gh, job, job.headSha, "head", limits);
+    // One session: head reuses the parses and builds of base that the change cannot affect.
+    const session = new AnalysisSession();
+    const base = await snapshotAt(gh, job, mergeBase, "base", limits, session);
+    const head = await snapshotAt(gh, job, job.headSha, "head", limits, session);
     const changedFiles = compare.files?.map(changedFileOf);
     const missing = await exportIgnored(gh, job, head, compare.files ?? []);
     const { report } = analyzePullRequest({

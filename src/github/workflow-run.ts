@@ -23,6 +23,7 @@ import {
   workflowRunActions,
 } from "../core/maintenance/failed-runs.ts";
 import { analyzePullRequest } from "../core/pull-request.ts";
+import { AnalysisSession } from "../core/session.ts";
 import {
   type AppliedActions,
   applyIssueActions,
@@ -287,8 +288,9 @@ async function fluxImpact(
   if (!parent || !files.some((f) => /\.(ya?ml|dis)$|(^|\/)(Kustomization|\.sourceignore)$/.test(f.filename)))
     return undefined;
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
-  const base = await snapshotAt(gh, job, parent, "parent", limits);
-  const head = await snapshotAt(gh, job, job.run.headSha, "failing", limits);
+  const session = new AnalysisSession();
+  const base = await snapshotAt(gh, job, parent, "parent", limits, session);
+  const head = await snapshotAt(gh, job, job.run.headSha, "failing", limits, session);
   const { report } = analyzePullRequest({
     base,
     head,

@@ -15,6 +15,7 @@ import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../src/core/report/check-run.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { impactJson } from "../../src/core/report/impact-json.ts";
+import { AnalysisSession } from "../../src/core/session.ts";
 import { ageSecretKey, githubToken, pem, pemBody, randomString } from "../core/secrets/fake-secrets.ts";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
@@ -134,10 +135,10 @@ function cli(...argv: string[]) {
 }
 
 describe("scenarios/secrets-no-leak", () => {
-  const cacheKey = {};
+  const session = new AnalysisSession();
   const { report } = analyzePullRequest({
-    base: loadDirectorySnapshot(join(EXAMPLE, "base"), { cacheKey }),
-    head: loadDirectorySnapshot(head, { cacheKey }),
+    base: loadDirectorySnapshot(join(EXAMPLE, "base"), { session }),
+    head: loadDirectorySnapshot(head, { session }),
   });
   const revisions = { base: { ref: "base" }, head: { ref: "head" } };
 

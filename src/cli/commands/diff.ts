@@ -12,6 +12,7 @@ import { analyzePullRequest } from "../../core/pull-request.ts";
 import { renderComment } from "../../core/report/comment.ts";
 import { reportConclusion } from "../../core/report/conclusion.ts";
 import { impactJson } from "../../core/report/impact-json.ts";
+import { AnalysisSession } from "../../core/session.ts";
 import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
@@ -27,7 +28,7 @@ export interface DiffResult {
 
 export function computeDiff(baseArg: string, headArg: string, values: CliValues): DiffResult {
   const repo = resolve(values.repo ?? ".");
-  const scope = {};
+  const scope = new AnalysisSession();
   const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
   const baseIsDir = isDir(resolve(baseArg));
   const headIsDir = isDir(resolve(headArg));
@@ -38,12 +39,12 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
   let head: RepoSnapshot;
   let changes: ChangedFile[];
   if (baseIsDir) {
-    base = loadDirectorySnapshot(resolve(baseArg), { cacheKey: scope });
-    head = loadDirectorySnapshot(resolve(headArg), { cacheKey: scope });
+    base = loadDirectorySnapshot(resolve(baseArg), { session: scope });
+    head = loadDirectorySnapshot(resolve(headArg), { session: scope });
     changes = changedFilesBetween(base, head);
   } else {
-    base = loadGitSnapshot(repo, baseArg, { cacheKey: scope });
-    head = loadGitSnapshot(repo, headArg, { cacheKey: scope });
+    base = loadGitSnapshot(repo, baseArg, { session: scope });
+    head = loadGitSnapshot(repo, headArg, { session: scope });
     changes = gitChangedFiles(repo, baseArg, headArg);
   }
   const { config, diagnostics } = loadConfig(values.config, base);

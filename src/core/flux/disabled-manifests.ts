@@ -13,9 +13,8 @@ export interface DisabledManifest {
   objects: Array<{ value: JsonObject; line: number; kind: FluxKind | undefined; name: string }>;
 }
 
-const cache = new WeakMap<RepoSnapshot, DisabledManifest[]>();
-
 export function disabledManifests(snapshot: RepoSnapshot): DisabledManifest[] {
+  const cache = snapshot.session.disabledManifests;
   const cached = cache.get(snapshot);
   if (cached) return cached;
   const out: DisabledManifest[] = [];

@@ -22,29 +22,29 @@ export type KeyRead =
 
 const SOPS_VALUE = /^ENC\[[A-Z0-9_]+,/;
 
-/** Core v1 rendered objects by "kind/namespace/name" (first definition wins), built once per model. */
-const renderedIndexes = new WeakMap<object, Map<string, JsonObject>>();
-
-function renderedIndex(model: Pick<RepositoryModel, "kustomizations">): Map<string, JsonObject> {
-  let index = renderedIndexes.get(model.kustomizations);
-  if (!index) {
-    index = new Map();
-    for (const ks of model.kustomizations) {
-      for (const o of ks.build?.objects ?? []) {
-        const obj = o.object;
-        if (obj.apiVersion !== "v1") continue;
-        const key = `${String(obj.kind)}/${getNamespace(obj)}/${getName(obj)}`;
-        if (!index.has(key)) index.set(key, obj);
-      }
+/**
+ * Core v1 rendered objects by "kind/namespace/name" (first definition wins): the analysis builds it once
+ * per cluster (`rendered`); a model made by hand gets it computed on the spot.
+ */
+export function renderedIndex(
+  model: Pick<RepositoryModel, "kustomizations" | "rendered">,
+): ReadonlyMap<string, JsonObject> {
+  if (model.rendered) return model.rendered;
+  const index = new Map<string, JsonObject>();
+  for (const ks of model.kustomizations) {
+    for (const o of ks.build?.objects ?? []) {
+      const obj = o.object;
+      if (obj.apiVersion !== "v1") continue;
+      const key = `${String(obj.kind)}/${getNamespace(obj)}/${getName(obj)}`;
+      if (!index.has(key)) index.set(key, obj);
     }
-    renderedIndexes.set(model.kustomizations, index);
   }
   return index;
 }
 
 /** The first rendered object of `kind` (core v1) named `name` in `namespace`, across all builds. */
 export function findRenderedObject(
-  model: Pick<RepositoryModel, "kustomizations">,
+  model: Pick<RepositoryModel, "kustomizations" | "rendered">,
   kind: string,
   namespace: string,
   name: string,
@@ -54,7 +54,7 @@ export function findRenderedObject(
 
 /** A rendered object that makes the cluster create Secret `name` in `namespace` (content unknown). */
 function secretCreator(
-  model: Pick<RepositoryModel, "kustomizations">,
+  model: Pick<RepositoryModel, "kustomizations" | "rendered">,
   namespace: string,
   name: string,
 ): JsonObject | undefined {
@@ -67,7 +67,7 @@ function secretCreator(
 }
 
 export function readValuesKey(
-  model: Pick<RepositoryModel, "kustomizations">,
+  model: Pick<RepositoryModel, "kustomizations" | "rendered">,
   kind: "ConfigMap" | "Secret",
   namespace: string,
   name: string,

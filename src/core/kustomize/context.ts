@@ -33,17 +33,11 @@ export interface ParsedFile {
 }
 
 /**
- * Parses are cached per cache scope (a snapshot's `cacheKey`) and path, and reused only when the text is
- * the same — so two revisions of a repository may share one scope and parse each unchanged file once.
+ * Parses are cached in the snapshot's session by path, and reused only when the text is the same — so two
+ * revisions of a repository may share one session and parse each unchanged file once.
  */
-const parseCaches = new WeakMap<object, Map<string, { text: string; parsed: ParsedFile }>>();
-
 export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFile {
-  let cache = parseCaches.get(snapshot.cacheKey);
-  if (!cache) {
-    cache = new Map();
-    parseCaches.set(snapshot.cacheKey, cache);
-  }
+  const cache = snapshot.session.parsedFiles;
   const text = snapshot.readText(path);
   if (!text.ok) return { ok: false, documents: [], diagnostics: [textFailure(snapshot, path, text.reason)] };
   const hit = cache.get(path);
@@ -115,7 +109,7 @@ export function recordingSnapshot(
     symlinks: () => source.symlinks(),
     skipped: () => source.skipped(),
     maxFileBytes: source.maxFileBytes,
-    cacheKey: source.cacheKey,
+    session: source.session,
   };
 }
 

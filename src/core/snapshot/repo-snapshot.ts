@@ -5,6 +5,7 @@
  * snapshot. The snapshot knows files, the directories implied by them, and the paths that are symlinks
  * in the repository (Flux artifacts drop symlinks, so they read as absent but are reported as such).
  */
+import { AnalysisSession } from "../session.ts";
 import { basename, compareBytewise, dirname, normalizePath } from "./paths.ts";
 
 export interface DirectoryListing {
@@ -37,10 +38,10 @@ export interface RepoSnapshot {
   /** Limit used by readText; files above it report "too-large". */
   readonly maxFileBytes: number;
   /**
-   * Identity for caches of derived data (parsed files). A view of another snapshot (the Flux artifact)
-   * shares the key of the snapshot it was cut from, since the same path has the same content.
+   * The analysis session whose caches derived data (parsed files, builds) goes to. A view of another
+   * snapshot (the Flux artifact) shares the session of the snapshot it was cut from.
    */
-  readonly cacheKey: object;
+  readonly session: AnalysisSession;
 }
 
 export interface SkippedEntry {
@@ -57,8 +58,8 @@ export interface SnapshotOptions {
   symlinks?: Iterable<string>;
   /** Largest file that readText decodes; 1 MiB by default. */
   maxFileBytes?: number;
-  /** Share derived-data caches with this snapshot (its files must be a superset with equal content). */
-  cacheKey?: object;
+  /** The session whose caches this snapshot shares (a new one when absent); see AnalysisSession. */
+  session?: AnalysisSession;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -118,7 +119,7 @@ export function createMemorySnapshot(
 
   const snapshot: RepoSnapshot = {
     maxFileBytes,
-    cacheKey: options.cacheKey ?? {},
+    session: options.session ?? new AnalysisSession(),
     read: (path) => bytes.get(path),
     readText(path) {
       const cached = texts.get(path);

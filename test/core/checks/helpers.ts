@@ -2,6 +2,7 @@ import { analyzeRepository } from "../../../src/core/analyze.ts";
 import type { CheckContext } from "../../../src/core/checks/types.ts";
 import { analyzeChange } from "../../../src/core/impact/analyze-change.ts";
 import { changedFilesBetween } from "../../../src/core/impact/changed-files.ts";
+import { AnalysisSession } from "../../../src/core/session.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 import { files } from "../../helpers/text.ts";
 
@@ -33,9 +34,9 @@ export function branchContext(extra: Record<string, string>): CheckContext {
 }
 
 export function changeContext(base: Record<string, string>, head: Record<string, string>): CheckContext {
-  const scope = {};
-  const b = createMemorySnapshot({ ...CLUSTER, ...files(base) }, { cacheKey: scope });
-  const h = createMemorySnapshot({ ...CLUSTER, ...files(head) }, { cacheKey: scope });
+  const scope = new AnalysisSession();
+  const b = createMemorySnapshot({ ...CLUSTER, ...files(base) }, { session: scope });
+  const h = createMemorySnapshot({ ...CLUSTER, ...files(head) }, { session: scope });
   const baseModel = analyzeRepository(b);
   const headModel = analyzeRepository(h);
   const impact = analyzeChange(baseModel, headModel, changedFilesBetween(b, h));

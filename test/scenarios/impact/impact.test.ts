@@ -18,6 +18,7 @@ import { analyzePullRequest } from "../../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { impactJson } from "../../../src/core/report/impact-json.ts";
+import { AnalysisSession } from "../../../src/core/session.ts";
 import type { RepoSnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 import { largeChange } from "./large-change.ts";
 
@@ -60,10 +61,10 @@ function analyzeSnapshots(base: RepoSnapshot, head: RepoSnapshot): ImpactReport 
 }
 
 function analyzeScenario(name: string): ImpactReport {
-  const cacheKey = {};
+  const session = new AnalysisSession();
   return analyzeSnapshots(
-    loadDirectorySnapshot(join(HERE, name, "base"), { cacheKey }),
-    loadDirectorySnapshot(join(HERE, name, "head"), { cacheKey }),
+    loadDirectorySnapshot(join(HERE, name, "base"), { session }),
+    loadDirectorySnapshot(join(HERE, name, "head"), { session }),
   );
 }
 

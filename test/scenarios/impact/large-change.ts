@@ -3,6 +3,8 @@
  * a long new `data` block (a large diff) and its HelmRelease a new image tag. Used to check that the
  * report stays within GitHub's limits however big the change is.
  */
+
+import { AnalysisSession } from "../../../src/core/session.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 
 const GOTK_SYNC = `---
@@ -127,10 +129,10 @@ spec:
 }
 
 export function largeChange(apps: number): { base: RepoSnapshot; head: RepoSnapshot; apps: number } {
-  const cacheKey = {};
+  const session = new AnalysisSession();
   return {
-    base: createMemorySnapshot(revision(apps, "base"), { cacheKey }),
-    head: createMemorySnapshot(revision(apps, "head"), { cacheKey }),
+    base: createMemorySnapshot(revision(apps, "base"), { session }),
+    head: createMemorySnapshot(revision(apps, "head"), { session }),
     apps,
   };
 }

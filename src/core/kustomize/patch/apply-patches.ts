@@ -51,7 +51,7 @@ function patchEntry(level: Level, resmap: ResMap, entry: PatchEntry, field: stri
     text = read.text;
     source = `[path: ${JSON.stringify(entry.path)}]`;
   }
-  const parsed = parsePatchTextCached(level.ctx.snapshot.cacheKey, text, source);
+  const parsed = parsePatchTextCached(level.ctx.snapshot.session, text, source);
   if (!parsed.ok) return [invalid(parsed.error)];
   if (parsed.kind === "json") {
     if (!entry.target) return [invalid(`must specify a target for JSON patch ${source}`)];

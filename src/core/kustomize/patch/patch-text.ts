@@ -4,6 +4,7 @@
  * `…List` documents with items are expanded) and/or as JSON 6902 operations (text starting with "[" is
  * JSON, anything else YAML read with go-yaml v2 / YAML 1.1 typing, first document only).
  */
+import type { AnalysisSession } from "../../session.ts";
 import { readYamlDocuments } from "../../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../yaml/scalar-schemas.ts";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../resource.ts";
@@ -17,17 +18,11 @@ export type PatchParse =
   | { ok: false; error: string };
 
 /**
- * parsePatchText with results shared across the builds of one analysis (cache scope), returned as fresh
+ * parsePatchText with results shared across the builds of one analysis session, returned as fresh
  * copies: the same inline patch is often applied by dozens of Kustomizations (a parent's spec.patches).
  */
-const patchCaches = new WeakMap<object, Map<string, PatchParse>>();
-
-export function parsePatchTextCached(scope: object, text: string, source: string): PatchParse {
-  let cache = patchCaches.get(scope);
-  if (!cache) {
-    cache = new Map();
-    patchCaches.set(scope, cache);
-  }
+export function parsePatchTextCached(session: AnalysisSession, text: string, source: string): PatchParse {
+  const cache = session.patches;
   const key = `${source}\u0000${text}`;
   let parsed = cache.get(key);
   if (!parsed) {

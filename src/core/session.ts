@@ -1,0 +1,33 @@
+/**
+ * One analysis session: the caches of derived data that the analyses of a repository's revisions share
+ * (a pull request's base and head). The caller creates it and hands it to the snapshots it loads
+ * (`createMemorySnapshot(files, { session })`); every cache of the engine lives here, none in a module.
+ *
+ * Entries are keyed by content (parsed files by path and text, patches by text), or by the object they
+ * derive from (a snapshot, a model), so one session may serve any number of revisions; dropping the session
+ * drops every cache.
+ */
+
+import type { DisabledManifest } from "./flux/disabled-manifests.ts";
+import type { DiscoveryCaches } from "./flux/discover.ts";
+import type { ParsedFile } from "./kustomize/context.ts";
+import type { PatchParse } from "./kustomize/patch/patch-text.ts";
+import type { JsonObject } from "./kustomize/resource.ts";
+import type { RepositoryModel } from "./model.ts";
+import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+
+export class AnalysisSession {
+  /** Parsed YAML files by path, reused while the text is the same. */
+  readonly parsedFiles = new Map<string, { text: string; parsed: ParsedFile }>();
+  /** Parsed inline patches by source and text (a parent's spec.patches is applied by dozens of children). */
+  readonly patches = new Map<string, PatchParse>();
+  /** `.dis` manifests of each snapshot. */
+  readonly disabledManifests = new WeakMap<RepoSnapshot, DisabledManifest[]>();
+  /** Core v1 objects each model renders, by "kind/namespace/name" (keyed by the model's Kustomization list). */
+  readonly renderedIndexes = new WeakMap<object, Map<string, JsonObject>>();
+  /** Each analysis' builds by cluster, for a later analysis of another revision to reuse. */
+  readonly builds = new WeakMap<
+    RepositoryModel,
+    Map<string, { caches: DiscoveryCaches; excluded: string }>
+  >();
+}
