@@ -525,4 +525,28 @@ describe("blocked changes", () => {
     const comment = renderComment(report, REVISIONS);
     expect(comment).toContain("🚧 blocked — Flux applies nothing from Kustomization");
   });
+
+  it("reports a Kustomization whose build starts failing as affected, even when its output looks the same", () => {
+    const repo = (resources: string) =>
+      createMemorySnapshot({
+        "instances/main.yaml": fluxInstance("clusters/main", { version: "2.9.1" }),
+        "clusters/main/apps.yaml": fluxKustomization("apps", "./apps"),
+        "apps/kustomization.yaml": `resources: [${resources}]\n`,
+        "apps/cm.yaml": configMap("app", "default", { a: "1" }),
+      });
+    const { report } = analyzePullRequest({ base: repo("cm.yaml"), head: repo("cm.yaml, missing.yaml") });
+
+    const ks = report.kustomizations.find((k) => k.key === "flux-system/apps");
+    expect(ks?.reasons).toContainEqual({ kind: "build", state: "fails" });
+    expect(ks?.blocked).toContain(
+      "until its build succeeds (kustomize-missing-path in apps/kustomization.yaml)",
+    );
+    expect(verdictText(report)).toMatch(/^1 Kustomization affected · 1 error · 1 blocked$/);
+    expect(report.conclusion).toBe("failure");
+
+    const fixed = analyzePullRequest({ base: repo("cm.yaml, missing.yaml"), head: repo("cm.yaml") }).report;
+    const again = fixed.kustomizations.find((k) => k.key === "flux-system/apps");
+    expect(again?.reasons).toContainEqual({ kind: "build", state: "fixed" });
+    expect(again?.blocked).toBeUndefined();
+  });
 });

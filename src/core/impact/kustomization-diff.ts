@@ -38,7 +38,15 @@ export function diffKustomization(
   const { diffs } = diffObjectSets(baseObjects, headObjects, 3, strip);
   const ownDiffs = diffs.filter((d) => !isFluxChild(d));
   const change = !base ? "added" : !head ? "removed" : "modified";
-  const changed = change !== "modified" || specChanges.length > 0 || diffs.length > 0;
+  // A build that starts or stops failing changes what Flux applies even when the output looks the same.
+  const buildState =
+    base && head && cannotApply(base) !== cannotApply(head)
+      ? cannotApply(head)
+        ? "fails"
+        : "fixed"
+      : undefined;
+  const changed =
+    change !== "modified" || specChanges.length > 0 || diffs.length > 0 || buildState !== undefined;
   const carrierOnly =
     change === "modified" && specChanges.length === 0 && diffs.length > 0 && ownDiffs.length === 0;
 
@@ -49,6 +57,7 @@ export function diffKustomization(
   const vars = changedVariables(base, head);
   if (vars.length > 0)
     reasons.push({ kind: "variables", names: vars, sources: substitutionSources(head ?? base!) });
+  if (buildState) reasons.push({ kind: "build", state: buildState });
   if (change === "added" && node.parent) reasons.push({ kind: "parent", parent: node.parent });
   if (change === "removed" && node.parent) reasons.push({ kind: "removed-from-parent", parent: node.parent });
 
@@ -113,4 +122,9 @@ function changedVariables(
 
 function substitutionSources(node: KustomizationNode): string[] {
   return (node.spec.postBuild?.substituteFrom ?? []).map((s) => `${s.kind} ${node.namespace}/${s.name}`);
+}
+
+/** True when Flux applies nothing from it: its build fails, its path is missing, or it is invalid. */
+function cannotApply(k: KustomizationNode): boolean {
+  return k.status === "path-not-found" || k.status === "invalid" || k.build?.failed === true;
 }

@@ -25,7 +25,9 @@ export type Reason =
   | { kind: "chart-source"; source: string }
   | { kind: "parent"; parent: string }
   | { kind: "disabled"; file: string }
-  | { kind: "removed-from-parent"; parent: string };
+  | { kind: "removed-from-parent"; parent: string }
+  /** Flux could apply it at base and cannot at head ("fails"), or the other way round ("fixed"). */
+  | { kind: "build"; state: "fails" | "fixed" };
 
 export interface ObjectRefText {
   /** "Kind namespace/name" or "Kind name" for cluster-scoped kinds. */

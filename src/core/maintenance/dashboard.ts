@@ -13,7 +13,7 @@ import { type Block, fitBlocks } from "../report/budget.ts";
 import { fileUrl, mdCode, mdFence, mdInline, mdLink } from "../report/markdown.ts";
 import { mermaidLabel } from "../report/mermaid.ts";
 import { plural } from "../report/sections/common.ts";
-import { findingLine } from "../report/sections/findings.ts";
+import { findingLine, severalClusters } from "../report/sections/findings.ts";
 import { maskCredentials } from "../secrets/mask.ts";
 import { type BotIssue, issueMarker, parseIssueMarker } from "./bot-issues.ts";
 import type { ServiceAge } from "./stale.ts";
@@ -85,7 +85,8 @@ export function renderDashboard(input: DashboardInput): { title: string; body: s
   const findings = [...input.findings].sort(compareDiagnostics);
   if (findings.length) {
     blocks.push({ text: "## Findings\n\n", needs: ["findings"] });
-    for (const d of findings) blocks.push({ text: `${findingLine(d, head)}\n`, group: "findings" });
+    const several = severalClusters(findings);
+    for (const d of findings) blocks.push({ text: `${findingLine(d, head, several)}\n`, group: "findings" });
     blocks.push({ text: "\n", needs: ["findings"] });
   }
 

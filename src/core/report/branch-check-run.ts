@@ -11,7 +11,7 @@ import { annotationsOf, CHECK_OUTPUT_MAX, type CheckRunOutput, TITLE_MAX } from 
 import type { Conclusion } from "./conclusion.ts";
 import { clip } from "./markdown.ts";
 import { plural } from "./sections/common.ts";
-import { findingLine } from "./sections/findings.ts";
+import { findingLine, severalClusters } from "./sections/findings.ts";
 
 export interface BranchCheckInput {
   findings: readonly Diagnostic[];
@@ -42,7 +42,9 @@ export function renderBranchCheckRun(
       essential: true,
     },
   ];
-  for (const d of findings) blocks.push({ text: `${findingLine(d, head)}\n`, group: "findings-existing" });
+  const several = severalClusters(findings);
+  for (const d of findings)
+    blocks.push({ text: `${findingLine(d, head, several)}\n`, group: "findings-existing" });
   const summary = fitBlocks(
     blocks,
     [

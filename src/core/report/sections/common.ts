@@ -85,6 +85,8 @@ export function reasonParts(r: Reason): ReasonPart[] {
       return ["disabled by ", { code: r.file }];
     case "removed-from-parent":
       return ["no longer applied by Kustomization ", { code: r.parent }];
+    case "build":
+      return [r.state === "fails" ? "its build fails at head" : "its build succeeds again at head"];
   }
 }
 

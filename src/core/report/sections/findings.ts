@@ -13,10 +13,17 @@ import { code, fileLink, plural, type RenderContext } from "./common.ts";
 const MESSAGE_MAX = 500;
 const ICON = { error: "❌", warning: "⚠️", notice: "ℹ️" } as const;
 
-export function findingLine(d: Diagnostic, head: RevisionInfo): string {
+/** True when findings come from more than one cluster (then each line names its cluster). */
+export function severalClusters(findings: readonly Diagnostic[]): boolean {
+  return new Set(findings.flatMap((d) => (d.cluster ? d.cluster.split(", ") : []))).size > 1;
+}
+
+/** One finding; `showCluster` names the cluster(s) it was found in (repositories with several). */
+export function findingLine(d: Diagnostic, head: RevisionInfo, showCluster = false): string {
   const where = d.file !== undefined ? ` (${fileLink(d.file, d.line, head)})` : "";
   const ref = d.ref !== undefined && d.file === undefined ? ` (${mdInline(clip(d.ref, 200))})` : "";
-  return `- ${ICON[d.severity]} **${d.severity}** ${code(d.code)} — ${mdInline(clip(d.message, MESSAGE_MAX))}${where}${ref}`;
+  const cluster = showCluster && d.cluster ? ` · cluster ${code(d.cluster)}` : "";
+  return `- ${ICON[d.severity]} **${d.severity}** ${code(d.code)} — ${mdInline(clip(d.message, MESSAGE_MAX))}${where}${ref}${cluster}`;
 }
 
 export function findingBlocks(ctx: RenderContext): Block[] {
@@ -28,7 +35,10 @@ export function findingBlocks(ctx: RenderContext): Block[] {
   ];
   if (introduced.length > 0) {
     for (const d of introduced)
-      blocks.push({ text: `${findingLine(d, ctx.head)}\n`, group: "findings-introduced" });
+      blocks.push({
+        text: `${findingLine(d, ctx.head, (ctx.report.clusters?.length ?? 0) > 1)}\n`,
+        group: "findings-introduced",
+      });
     blocks.push({ text: "\n", needs: ["findings-introduced"] });
   } else blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
   if (existing.length > 0) {
@@ -37,7 +47,10 @@ export function findingBlocks(ctx: RenderContext): Block[] {
       needs: ["findings-existing"],
     });
     for (const d of existing)
-      blocks.push({ text: `${findingLine(d, ctx.head)}\n`, group: "findings-existing" });
+      blocks.push({
+        text: `${findingLine(d, ctx.head, (ctx.report.clusters?.length ?? 0) > 1)}\n`,
+        group: "findings-existing",
+      });
     blocks.push({ text: "\n</details>\n\n", needs: ["findings-existing"] });
   }
   return blocks;
