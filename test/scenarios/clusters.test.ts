@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeRepository } from "../../src/core/analyze.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
+import { graphMermaid } from "../../src/core/report/graph-view.ts";
 import { impactJson } from "../../src/core/report/impact-json.ts";
 import { verdictText } from "../../src/core/report/sections/summary.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
@@ -197,6 +198,10 @@ describe("cluster detection", () => {
         .sort(),
     ).toEqual(["main", "test"]);
     for (const k of model.kustomizations) expect(["main", "test"]).toContain(k.cluster);
+    // Drawn apart too: the graph names each cluster's Kustomization on its own.
+    const mermaid = graphMermaid(model);
+    expect(mermaid).toContain('ks_main_flux_system_apps["Kustomization<br/>main/flux-system/apps"]');
+    expect(mermaid).toContain('ks_test_flux_system_apps["Kustomization<br/>test/flux-system/apps"]');
   });
 
   it("reports a change only the test cluster reads under that cluster, and nothing for main", () => {

@@ -139,15 +139,19 @@ export function dependsOnMermaid(model: Pick<RepositoryModel, "kustomizations">)
   edges: number;
   omitted: number;
 } {
-  const keys = new Set(model.kustomizations.map((k) => k.key));
+  // With several clusters a name means an object only within its cluster: keys (and groups) carry it.
+  const several = new Set(model.kustomizations.map((k) => k.cluster)).size > 1;
+  const scoped = (cluster: string, key: string) => (several ? `${cluster}: ${key}` : key);
+  const keys = new Set(model.kustomizations.map((k) => scoped(k.cluster, k.key)));
   const edges: Array<[string, string]> = [];
   const linked = new Set<string>();
   for (const k of model.kustomizations) {
     for (const d of k.spec.dependsOn) {
-      const to = `${d.namespace}/${d.name}`;
-      edges.push([to, k.key]);
+      const to = scoped(k.cluster, `${d.namespace}/${d.name}`);
+      const from = scoped(k.cluster, k.key);
+      edges.push([to, from]);
       linked.add(to);
-      linked.add(k.key);
+      linked.add(from);
     }
   }
   const nodes = [...linked].sort().slice(0, GRAPH_NODES_MAX);

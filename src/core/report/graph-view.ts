@@ -208,21 +208,26 @@ function clusterText(model: RepositoryModel): string {
 
 /** A Mermaid flowchart: solid arrows for dependsOn (dependent → dependency), dotted for "renders". */
 export function graphMermaid(model: RepositoryModel): string {
-  const id = (kind: string, key: string) => `${kind}_${key.replace(/[^A-Za-z0-9_]/g, "_")}`;
+  // With several clusters, a name means an object only within its cluster: ids and labels carry it.
+  const several = new Set(model.kustomizations.map((k) => k.cluster)).size > 1;
+  const scoped = (cluster: string, key: string) => (several ? `${cluster}/${key}` : key);
+  const id = (kind: string, cluster: string, key: string) =>
+    `${kind}_${scoped(cluster, key).replace(/[^A-Za-z0-9_]/g, "_")}`;
   const label = (s: string) => s.replace(/"/g, "#quot;");
   const lines = ["flowchart LR"];
   for (const k of model.kustomizations)
-    lines.push(`  ${id("ks", k.key)}["Kustomization<br/>${label(k.key)}"]`);
-  for (const h of model.helmReleases) lines.push(`  ${id("hr", h.key)}(["HelmRelease<br/>${label(h.key)}"])`);
+    lines.push(`  ${id("ks", k.cluster, k.key)}["Kustomization<br/>${label(scoped(k.cluster, k.key))}"]`);
+  for (const h of model.helmReleases)
+    lines.push(`  ${id("hr", h.cluster, h.key)}(["HelmRelease<br/>${label(scoped(h.cluster, h.key))}"])`);
   for (const k of model.kustomizations) {
-    if (k.parent) lines.push(`  ${id("ks", k.parent)} -.-> ${id("ks", k.key)}`);
+    if (k.parent) lines.push(`  ${id("ks", k.cluster, k.parent)} -.-> ${id("ks", k.cluster, k.key)}`);
     for (const d of k.spec.dependsOn)
-      lines.push(`  ${id("ks", k.key)} --> ${id("ks", `${d.namespace}/${d.name}`)}`);
+      lines.push(`  ${id("ks", k.cluster, k.key)} --> ${id("ks", k.cluster, `${d.namespace}/${d.name}`)}`);
   }
   for (const h of model.helmReleases) {
-    lines.push(`  ${id("ks", h.kustomization)} -.-> ${id("hr", h.key)}`);
+    lines.push(`  ${id("ks", h.cluster, h.kustomization)} -.-> ${id("hr", h.cluster, h.key)}`);
     for (const d of h.dependsOn)
-      lines.push(`  ${id("hr", h.key)} --> ${id("hr", `${d.namespace}/${d.name}`)}`);
+      lines.push(`  ${id("hr", h.cluster, h.key)} --> ${id("hr", h.cluster, `${d.namespace}/${d.name}`)}`);
   }
   return `${lines.join("\n")}\n`;
 }
