@@ -241,6 +241,17 @@ function isFluxInstanceChart(hr: JsonObject): boolean {
 function helmReleaseValues(snapshot: RepoSnapshot, hr: JsonObject, file: string): JsonObject {
   const spec = isJsonObject(hr.spec) ? hr.spec : {};
   let values: JsonObject = {};
+  // Values files the chart is given (a chart from this repository's GitRepository): merged first.
+  const chart = isJsonObject(spec.chart) && isJsonObject(spec.chart.spec) ? spec.chart.spec : {};
+  const valuesFiles = [
+    ...(typeof chart.valuesFile === "string" ? [chart.valuesFile] : []),
+    ...(Array.isArray(chart.valuesFiles) ? chart.valuesFiles.filter((f) => typeof f === "string") : []),
+  ];
+  for (const f of valuesFiles) {
+    const text = snapshot.readText(secureJoin(f));
+    const parsed = text.ok ? readYamlDocuments(text.text, secureJoin(f)).documents[0]?.value : undefined;
+    if (isJsonObject(parsed)) values = mergeValues(values, parsed);
+  }
   const rendered =
     Array.isArray(spec.valuesFrom) && spec.valuesFrom.length > 0 ? renderedAround(snapshot, file) : [];
   for (const ref of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {

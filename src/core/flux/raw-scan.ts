@@ -44,7 +44,11 @@ function mightHoldFlux(text: string): boolean {
   return text.includes("fluxcd.");
 }
 
-/** Normalize a Git URL for "same repository" comparisons (scheme, user, .git suffix, case of host). */
+/**
+ * Normalize a Git URL for "same repository" comparisons: scheme (https, ssh://, scp-like git@), user,
+ * `.git` suffix and case (GitHub, GitLab and Bitbucket paths are case-insensitive; two repositories that
+ * differ only in case are not a thing on a forge).
+ */
 export function normalizeGitUrl(url: string): string {
   let u = url
     .trim()
@@ -55,5 +59,5 @@ export function normalizeGitUrl(url: string): string {
   u = u.replace(/^https?:\/\/[^@/]+@/, "https://");
   u = u.replace(/^http:\/\//, "https://");
   const m = /^https:\/\/([^/]+)(\/.*)?$/.exec(u);
-  return m ? `https://${m[1]!.toLowerCase()}${m[2] ?? ""}` : u;
+  return (m ? `https://${m[1]}${m[2] ?? ""}` : u).toLowerCase();
 }
