@@ -118,6 +118,10 @@ export const DIAGNOSTIC_CODES = {
     "A cluster of the repository syncs another repository or an artifact built elsewhere; it is not analyzed.",
   ],
   "flux-entrypoint-assumption": ["notice", "An assumption made to find a cluster's entrypoint."],
+  "flux-source-assumed": [
+    "notice",
+    "A Kustomization's GitRepository is not defined in the repository; it is read from this repository.",
+  ],
   // Graph
   "graph-depends-on-missing": ["error", "dependsOn names an object that does not exist; Flux waits forever."],
   "graph-depends-on-cycle": ["error", "dependsOn forms a cycle; every member waits forever."],

@@ -41,6 +41,29 @@ export interface ArtifactFilter {
   ignoreFiles: string[];
 }
 
+/**
+ * go-git's gitignore matcher, which source-controller uses: each path is matched on its own; a pattern
+ * matches when it matches the path or one of its parent directories; the last matching pattern decides,
+ * and `!` includes again. Unlike git (and the `ignore` package's `ignores`), a file under an excluded
+ * directory can be included again by a later `!` pattern (`/kubernetes/**` + `!/kubernetes/x.yaml`).
+ * Each pattern gets its own `ignore` instance, whose parent-directory rule is exactly "this pattern
+ * matches the path or a parent".
+ */
+function goGitMatcher(patterns: readonly string[]): (path: string) => boolean {
+  const rules = patterns.map((p) =>
+    p.startsWith("!")
+      ? { include: true, match: ignore().add(p.slice(1)) }
+      : { include: false, match: ignore().add(p) },
+  );
+  return (path) => {
+    for (let i = rules.length - 1; i >= 0; i--) {
+      const rule = rules[i]!;
+      if (rule.match.ignores(path)) return !rule.include;
+    }
+    return false;
+  };
+}
+
 /** Rewrite a gitignore pattern from directory `dir` so it can be matched from the repository root. */
 export function scopePattern(pattern: string, dir: string): string | undefined {
   let p = pattern.replace(/\s+$/, "");
@@ -73,13 +96,11 @@ export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): A
     const scoped = scopePattern(line, "");
     if (scoped) user.push(scoped);
   }
-  const matcher = ignore().add(VCS);
-  if (user.length === 0) matcher.add(DEFAULTS);
-  else matcher.add(user);
+  const ignored = goGitMatcher([...VCS, ...(user.length === 0 ? DEFAULTS : user)]);
   const kept = new Map<string, Uint8Array>();
   const excluded: string[] = [];
   for (const file of snapshot.files()) {
-    if (matcher.ignores(file)) excluded.push(file);
+    if (ignored(file)) excluded.push(file);
     else kept.set(file, snapshot.read(file)!);
   }
   if (excluded.length === 0) return { snapshot, excluded, ignoreFiles };

@@ -34,7 +34,7 @@ import { synthesizeKustomization } from "./entrypoint.ts";
 import { normalizeGitUrl, type RawFluxObject } from "./raw-scan.ts";
 
 /** Where a source's files are in this repository, or why it is not analyzed. */
-export type SourceResolution = { root: string } | { external: string };
+export type SourceResolution = { root: string; assumed?: string } | { external: string };
 
 export interface ClusterStart {
   name: string;
@@ -435,15 +435,44 @@ function rootsCluster(
     return true;
   });
   const first = entries[0]!;
-  const sync: SyncSpec = {
-    kind: "GitRepository",
-    name: "flux-system",
-    namespace: "flux-system",
-    path: "",
-    ...(options.repository?.url ? { url: options.repository.url } : {}),
-    ...(options.repository?.branch ? { ref: options.repository.branch } : {}),
-  };
-  const resolveSource = sourceResolver(raw, sync, "", pushes, generators, options);
+  // A root is applied from outside the repository, so its own source is this repository: per cluster, the
+  // sources its roots name (and the URL and ref their GitRepository declares) are "this repository".
+  const resolvers = new Map<string, (ref: SourceRef) => SourceResolution>();
+  const ignores = new Map<string, string>();
+  for (const name of new Set(entries.map((o) => clusterOf(o.file)))) {
+    const roots = entries.filter((o) => clusterOf(o.file) === name);
+    const selfRefs = roots.map((o) => {
+      const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
+      const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
+      const namespace = getNamespace(o.object) || "flux-system";
+      return {
+        kind: String(ref.kind ?? "GitRepository"),
+        name: String(ref.name ?? "flux-system"),
+        namespace: String(ref.namespace ?? namespace),
+      };
+    });
+    const own = selfRefs[0]!;
+    const repo = raw.find(
+      (r) =>
+        r.kind === own.kind &&
+        r.kind === "GitRepository" &&
+        getName(r.object) === own.name &&
+        (getNamespace(r.object) || own.namespace) === own.namespace,
+    );
+    const repoSpec = repo && isJsonObject(repo.object.spec) ? repo.object.spec : {};
+    const url = typeof repoSpec.url === "string" ? repoSpec.url : options.repository?.url;
+    const ref =
+      gitRefText(repoSpec.ref) ??
+      (options.repository?.branch ? `branch:${options.repository.branch}` : undefined);
+    const sync: SyncSpec = { ...own, path: "", ...(url ? { url } : {}), ...(ref ? { ref } : {}) };
+    const resolve = sourceResolver(raw, sync, "", pushes, generators, options);
+    if (typeof repoSpec.ignore === "string") ignores.set(name, repoSpec.ignore);
+    resolvers.set(name, (r) =>
+      selfRefs.some((x) => x.kind === r.kind && x.name === r.name && x.namespace === r.namespace)
+        ? { root: "" }
+        : resolve(r),
+    );
+  }
   diagnostics.push(
     diagnostic(
       "flux-entrypoint-fallback",
@@ -467,8 +496,9 @@ function rootsCluster(
       definedIn: { file: o.file, line: o.line },
       file: o.file,
       path: secureJoin(String((isJsonObject(o.object.spec) ? o.object.spec.path : "") ?? "")),
-      resolveSource,
+      resolveSource: resolvers.get(clusterOf(o.file))!,
       assumptions: [],
+      ...(ignores.has(clusterOf(o.file)) ? { ignore: ignores.get(clusterOf(o.file))! } : {}),
     };
   });
   return { clusters, diagnostics };
@@ -573,6 +603,7 @@ function artifactGenerators(raw: readonly RawFluxObject[]): GeneratorMap[] {
 /** Canonical text of a Git ref: "branch:main", "tag:v1", "semver:…", "commit:…", "name:refs/…". */
 function gitRefText(ref: unknown): string | undefined {
   if (typeof ref === "string" && ref) {
+    if (/^(branch|tag|semver|commit|name):/.test(ref)) return ref;
     const m = /^refs\/heads\/(.+)$/.exec(ref);
     if (m) return `branch:${m[1]}`;
     const t = /^refs\/tags\/(.+)$/.exec(ref);
@@ -668,9 +699,13 @@ function sourceResolver(
       return { root: entryRoot };
     if (ref.kind === "GitRepository") {
       const objs = defined("GitRepository", ref);
-      if (objs.length === 0) {
-        return { external: `${label} is not defined in the repository` };
-      }
+      // Not defined anywhere in the repository (made by a bootstrap script, or a typo Flux reports as
+      // "not found"): read from this repository, and the assumption said.
+      if (objs.length === 0)
+        return {
+          root: "",
+          assumed: `${label} is not defined in the repository; its files are read from this repository`,
+        };
       const spec = isJsonObject(objs[0]!.object.spec) ? objs[0]!.object.spec : {};
       const url = typeof spec.url === "string" ? spec.url : undefined;
       const gitRef = gitRefText(spec.ref) ?? "branch:master";

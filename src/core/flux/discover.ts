@@ -41,7 +41,7 @@ export interface DiscoveryStart {
 
 export interface DiscoveryOptions {
   /** The folder of this repository a source reference means, or why it is not analyzed. */
-  resolveSource: (ref: SourceRef) => { root: string } | { external: string };
+  resolveSource: (ref: SourceRef) => { root: string; assumed?: string } | { external: string };
   /** The cluster these builds belong to (set on every Kustomization and HelmRelease). */
   cluster?: string;
   /** Fail on undefined post-build variables (Flux ≥ 2.9 default). */
@@ -221,6 +221,11 @@ function pass(
         ),
       );
       continue;
+    }
+    if (source.assumed) {
+      diagnostics.push(
+        diagnostic("flux-source-assumed", `${ref}: ${source.assumed}.`, { ...(item.definedIn ?? {}), ref }),
+      );
     }
     const dir = secureJoin(joinPath(source.root, spec.path));
     if (!snapshot.isDirectory(dir) && dir !== "") {

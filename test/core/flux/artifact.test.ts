@@ -3,6 +3,34 @@ import { artifactSnapshot, scopePattern } from "../../../src/core/flux/artifact.
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 
 describe("core/flux/artifact", () => {
+  it("re-includes a file under an excluded directory, as go-git's matcher in source-controller does", () => {
+    // xunholy/k8s-gitops: the secrets folder is excluded except the files named again with `!`.
+    const snap = createMemorySnapshot({
+      ".sourceignore": [
+        "/*",
+        "!/kubernetes",
+        "/kubernetes/clusters/**/secrets/",
+        "!/kubernetes/clusters/**/secrets/cluster-config.yaml",
+      ].join("\n"),
+      "kubernetes/clusters/a/secrets/cluster-config.yaml": "x",
+      "kubernetes/clusters/a/secrets/private.yaml": "x",
+      "kubernetes/clusters/a/ks.yaml": "x",
+      "talos/config.yaml": "x",
+    });
+
+    const { snapshot, excluded } = artifactSnapshot(snap);
+
+    expect(snapshot.files()).toEqual([
+      "kubernetes/clusters/a/ks.yaml",
+      "kubernetes/clusters/a/secrets/cluster-config.yaml",
+    ]);
+    expect(excluded).toEqual([
+      ".sourceignore",
+      "kubernetes/clusters/a/secrets/private.yaml",
+      "talos/config.yaml",
+    ]);
+  });
+
   it("drops source-controller's default exclusions when no ignore file exists", () => {
     const snap = createMemorySnapshot({
       ".sops.yaml": "creation_rules: []",

@@ -190,7 +190,9 @@ describe("core/flux/clusters sources", () => {
       external: expect.stringContaining("is another repository"),
     });
     expect(resolve(files, "GitRepository", "missing")).toEqual({
-      external: "GitRepository flux-system/missing is not defined in the repository",
+      root: "",
+      assumed:
+        "GitRepository flux-system/missing is not defined in the repository; its files are read from this repository",
     });
     expect(resolve(files, "Bucket", "b")).toEqual({ external: expect.stringContaining("not a source") });
   });
@@ -279,5 +281,40 @@ describe("core/flux/clusters sources", () => {
     expect(resolve(files("[]"), "ExternalArtifact", "unknown")).toEqual({
       external: expect.stringContaining("produced outside the repository"),
     });
+  });
+});
+
+describe("core/flux/clusters bootstrap and roots sources", () => {
+  const gitRepo = (name: string, url: string, ref: string) => `
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: GitRepository
+    metadata: {name: ${name}, namespace: flux-system}
+    spec: {interval: 1h, url: "${url}", ref: ${ref}}
+  `;
+
+  it("takes the URL and branch of gotk-sync.yaml's GitRepository as this repository", () => {
+    const { clusters } = detect({
+      "clusters/prod/flux-system/gotk-sync.yaml": `${gitRepo("flux-system", "ssh://git@github.com/o/r", "{branch: main}")}---\n${ks("flux-system", "./clusters/prod")}`,
+      "clusters/prod/tenant.yaml": gitRepo("same", "https://github.com/o/r.git", "{branch: main}"),
+      "clusters/prod/other.yaml": gitRepo("dev", "https://github.com/o/r.git", "{branch: dev}"),
+    });
+    const resolve = clusters[0]!.resolveSource;
+    expect(clusters.map((c) => c.rule)).toEqual(["gotk-sync"]);
+    expect(resolve({ kind: "GitRepository", name: "same", namespace: "flux-system" })).toEqual({ root: "" });
+    expect(resolve({ kind: "GitRepository", name: "dev", namespace: "flux-system" })).toEqual({
+      external: expect.stringContaining("another ref of this repository"),
+    });
+  });
+
+  it("without a declared entrypoint, the roots' own source is this repository, with its URL and ref", () => {
+    const { clusters } = detect({
+      "flux/repo.yaml": gitRepo("home", "ssh://git@github.com/o/home", "{branch: main}"),
+      "flux/root.yaml": ks("cluster", "./flux/apps", "{kind: GitRepository, name: home}"),
+      "flux/apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n",
+      "flux/other.yaml": gitRepo("twin", "https://github.com/o/home", "{branch: main}"),
+    });
+    const resolve = clusters[0]!.resolveSource;
+    expect(resolve({ kind: "GitRepository", name: "home", namespace: "flux-system" })).toEqual({ root: "" });
+    expect(resolve({ kind: "GitRepository", name: "twin", namespace: "flux-system" })).toEqual({ root: "" });
   });
 });
