@@ -135,6 +135,7 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       continue;
     }
     if (text.includes(">")) foldLikeGoYaml(contents);
+    if (!/[\r\n]$/.test(text)) clipAtEndLikeGoYaml(contents, text);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -170,6 +171,24 @@ function foldLikeGoYaml(root: Node): void {
     Scalar(_key, node) {
       if (node.type === Scalar.BLOCK_FOLDED && typeof node.value === "string")
         node.value = addGoYamlBreaks(node.value);
+    },
+  });
+}
+
+/**
+ * A block scalar with clip chomping (`|`, `>`) that runs to the end of a text without a final line break
+ * has no trailing newline (YAML 1.2 `b-chomped-last`, and go-yaml, which kustomize uses); the yaml package
+ * adds one. Inline patches whose text was itself chomped (`patch: |-`) end this way.
+ */
+function clipAtEndLikeGoYaml(root: Node, text: string): void {
+  visit(root, {
+    Scalar(_key, node) {
+      if (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED) return;
+      if (typeof node.value !== "string" || !node.value.endsWith("\n") || !node.range) return;
+      if (node.range[1] < text.length) return;
+      const header = /^[|>]([1-9]?[+-]?|[+-]?[1-9]?)/.exec(text.slice(node.range[0]))?.[1] ?? "";
+      if (header.includes("+") || header.includes("-")) return;
+      node.value = node.value.slice(0, -1);
     },
   });
 }

@@ -57,6 +57,16 @@ describe("core/yaml/read-documents", () => {
     expect(documents[0]?.value).toEqual({ a: true, b: false, c: true, d: "2020-01-01" });
   });
 
+  it("ends a clipped block scalar at the end of the text without a newline, as go-yaml does", () => {
+    // An inline patch written as `patch: |-` whose last field is `patch: |` (budimanjojo's postRenderers).
+    const value = (text: string) => readYamlDocuments(text, "f.yaml").documents[0]?.value;
+    expect(value("- op: add\n  value: |\n    a: 1\n    b: 2")).toEqual([{ op: "add", value: "a: 1\nb: 2" }]);
+    expect(value("value: |\n  a\n")).toEqual({ value: "a\n" });
+    expect(value("value: >\n  a\n  b")).toEqual({ value: "a b" });
+    expect(value("value: |-\n  a")).toEqual({ value: "a" });
+    expect(value("first: |\n  a\nlast: x")).toEqual({ first: "a\n", last: "x" });
+  });
+
   it("returns every document with its starting line and skips empty ones", () => {
     const text = "---\n---\na: 1\n---\n# only a comment\n---\n- x\n---\n~\n";
 
