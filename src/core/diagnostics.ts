@@ -113,10 +113,6 @@ export const DIAGNOSTIC_CODES = {
     "warning",
     "No declared entrypoint: discovery started from the Kustomizations nothing references (a guess; pin clusterPaths).",
   ],
-  "flux-entrypoint-external": [
-    "notice",
-    "A cluster of the repository syncs another repository or an artifact built elsewhere; it is not analyzed.",
-  ],
   "flux-entrypoint-assumption": ["notice", "An assumption made to find a cluster's entrypoint."],
   "flux-source-assumed": [
     "notice",

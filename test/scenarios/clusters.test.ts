@@ -294,6 +294,45 @@ describe("sources that are not this repository", () => {
     expect(comment).toContain("`deploy/cm.yaml`");
   });
 
+  it("keeps a cluster that syncs an artifact built elsewhere, as not analyzed, and ignores archived instances", () => {
+    const instance = (path: string) =>
+      fluxInstance(path).replace(
+        "    kind: GitRepository\n    url: https://github.com/o/r",
+        "    kind: OCIRepository\n    url: oci://ghcr.io/vendor/fleet",
+      );
+    const snapshot = createMemorySnapshot({
+      "flux/instance.yaml": instance("clusters/edge"),
+      ".archive/flux/instance.yaml": fluxInstance("clusters/old"),
+      "apps/cm.yaml": configMap("app", "default", { a: "1" }),
+    });
+    const head = createMemorySnapshot({
+      "flux/instance.yaml": instance("clusters/edge"),
+      ".archive/flux/instance.yaml": fluxInstance("clusters/old"),
+      "apps/cm.yaml": configMap("app", "default", { a: "2" }),
+    });
+
+    const model = analyzeRepository(snapshot);
+    expect(model.clusters.map((c) => c.name)).toEqual(["edge"]);
+    expect(model.kustomizations.map((k) => [k.key, k.status, k.source])).toEqual([
+      ["flux-system/flux-system", "external", "OCIRepository flux-system/flux-system"],
+    ]);
+    const { report } = analyzePullRequest({ base: snapshot, head });
+    expect(report.notAnalyzed).toEqual([
+      {
+        cluster: "edge",
+        key: "flux-system/flux-system",
+        source: "OCIRepository flux-system/flux-system",
+        reason:
+          "OCIRepository oci://ghcr.io/vendor/fleet branch main, synced by flux/instance.yaml, is not this repository",
+      },
+    ]);
+    // Nothing is called unaffected or "not applied by Flux" on the strength of an unseen cluster.
+    expect(verdictText(report)).toBe(
+      "No Flux objects affected · no new problems · 1 Kustomization not analyzed",
+    );
+    expect(renderComment(report, REVISIONS)).not.toContain("Flux does not apply them");
+  });
+
   it("renders a Kustomization from the folder a workflow pushes as that OCI artifact", () => {
     const workflow = {
       ".github/workflows/push.yaml": dedent(`

@@ -139,17 +139,14 @@ export function detectClusters(
   const seenPaths = new Set<string>();
   for (const c of candidates) {
     const assumptions: string[] = [];
-    const entryRoot = sourceRootOf(snapshot, c, pushes, generators, options, assumptions);
-    if (entryRoot === undefined) {
-      diagnostics.push(
-        diagnostic(
-          "flux-entrypoint-external",
-          `${c.file ?? "The configuration"} syncs ${c.sync.kind} ${c.sync.url ?? `${c.sync.namespace}/${c.sync.name}`}${c.sync.ref ? ` (${c.sync.ref})` : ""} at ${c.sync.path || "."}, which is not this repository: that cluster is not analyzed.`,
-          c.file ? { file: c.file, ...(c.line ? { line: c.line } : {}) } : {},
-        ),
-      );
-      continue;
-    }
+    const found = sourceRootOf(snapshot, c, pushes, generators, options, assumptions);
+    // A cluster that syncs another repository (or an artifact built elsewhere) is still a cluster: its
+    // entrypoint is listed as not analyzed, never silently left out.
+    const elsewhere =
+      found === undefined
+        ? `${c.sync.kind} ${c.sync.url ?? `${c.sync.namespace}/${c.sync.name}`}${refDisplay(gitRefText(c.sync.ref))}, synced by ${c.file ?? "the configuration"}, is not this repository`
+        : undefined;
+    const entryRoot = found ?? "";
     const path = secureJoin(joinPath(entryRoot, c.syncPath));
     if (seenPaths.has(path)) continue;
     seenPaths.add(path);
@@ -160,7 +157,13 @@ export function detectClusters(
           kind: c.sync.kind,
           name: c.sync.name,
         });
-    const resolveSource = sourceResolver(raw, c.sync, entryRoot, pushes, generators, options);
+    const resolved = sourceResolver(raw, c.sync, entryRoot, pushes, generators, options);
+    const resolveSource = elsewhere
+      ? (ref: SourceRef): SourceResolution =>
+          ref.kind === c.sync.kind && ref.name === c.sync.name && ref.namespace === c.sync.namespace
+            ? { external: elsewhere }
+            : resolved(ref)
+      : resolved;
     const start: ClusterStart = { name, rule: c.rule, object, path, resolveSource, assumptions };
     if (c.file) start.file = c.file;
     if (c.file && c.line) start.definedIn = { file: c.file, line: c.line };
@@ -217,6 +220,7 @@ function fluxInstances(snapshot: RepoSnapshot, raw: readonly RawFluxObject[]): C
     });
   };
   for (const o of raw) {
+    if (ARCHIVE_DIR.test(o.file)) continue;
     if (o.kind === "FluxInstance" || o.kind === "HelmRelease" || o.kind === "ResourceSet")
       visit(o.object, o.file, o.line);
   }
@@ -333,7 +337,9 @@ function mergeValues(base: JsonObject, over: JsonObject): JsonObject {
 
 function gotkSync(raw: readonly RawFluxObject[]): Candidate[] {
   return raw
-    .filter((o) => o.kind === "Kustomization" && basename(o.file) === "gotk-sync.yaml")
+    .filter(
+      (o) => o.kind === "Kustomization" && basename(o.file) === "gotk-sync.yaml" && !ARCHIVE_DIR.test(o.file),
+    )
     .filter((o) => getName(o.object) === "flux-system")
     .map((o) => {
       const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
