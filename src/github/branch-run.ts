@@ -82,6 +82,15 @@ async function check(
         kustomizations: result.model.kustomizations.length,
         helmReleases: result.model.helmReleases.length,
         suppressed: result.suppressed,
+        clusters: result.model.clusters.map((c) => ({
+          name: c.name,
+          path: c.entrypoints[0]?.path ?? "",
+          rule: c.entrypoints[0]?.rule ?? "",
+          kustomizations: c.kustomizations.length,
+          helmReleases: c.helmReleases.length,
+          notAnalyzed: c.kustomizations.filter((k) => k.status === "external").length,
+          flux: c.flux.version ? `Flux ${c.flux.version}` : "version not pinned",
+        })),
       },
       {
         ref: job.sha,

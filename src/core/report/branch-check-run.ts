@@ -9,8 +9,8 @@ import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, fitBlocks } from "./budget.ts";
 import { annotationsOf, CHECK_OUTPUT_MAX, type CheckRunOutput, TITLE_MAX } from "./check-run.ts";
 import type { Conclusion } from "./conclusion.ts";
-import { clip } from "./markdown.ts";
-import { plural } from "./sections/common.ts";
+import { clip, mdInline } from "./markdown.ts";
+import { code, plural } from "./sections/common.ts";
 import { findingLine, severalClusters } from "./sections/findings.ts";
 
 export interface BranchCheckInput {
@@ -19,6 +19,16 @@ export interface BranchCheckInput {
   kustomizations: number;
   helmReleases: number;
   suppressed: number;
+  /** Each cluster: where it starts, which rule found it, what it holds, what could not be analyzed. */
+  clusters?: ReadonlyArray<{
+    name: string;
+    path: string;
+    rule: string;
+    kustomizations: number;
+    helmReleases: number;
+    notAnalyzed: number;
+    flux: string;
+  }>;
 }
 
 function counts(findings: readonly Diagnostic[]): string {
@@ -32,8 +42,10 @@ export function renderBranchCheckRun(
 ): CheckRunOutput {
   const findings = [...input.findings].sort(compareDiagnostics);
   const where = head.branch ? ` on ${head.branch}` : "";
+  const clusters = input.clusters ?? [];
+  const notAnalyzed = clusters.reduce((n, c) => n + c.notAnalyzed, 0);
   const title = clip(
-    `${plural(input.kustomizations, "Kustomization")}, ${plural(input.helmReleases, "HelmRelease")}${where} · ${counts(findings)}`,
+    `${plural(input.kustomizations, "Kustomization")}, ${plural(input.helmReleases, "HelmRelease")}${where} · ${counts(findings)}${notAnalyzed ? ` · ${notAnalyzed} not analyzed` : ""}`,
     TITLE_MAX,
   );
   const blocks: Block[] = [
@@ -42,6 +54,16 @@ export function renderBranchCheckRun(
       essential: true,
     },
   ];
+  if (clusters.length > 0) {
+    const rows = clusters.map(
+      (c) =>
+        `| ${code(c.name, true)} | ${code(c.path || ".", true)} (${mdInline(c.rule)}) | ${c.kustomizations} | ${c.helmReleases} | ${c.notAnalyzed || "—"} | ${mdInline(c.flux)} |\n`,
+    );
+    blocks.push({
+      text: `| Cluster | Entrypoint (rule) | Kustomizations | HelmReleases | Not analyzed | Flux |\n| --- | --- | ---: | ---: | ---: | --- |\n${rows.join("")}\n`,
+      essential: true,
+    });
+  }
   const several = severalClusters(findings);
   for (const d of findings)
     blocks.push({ text: `${findingLine(d, head, several)}\n`, group: "findings-existing" });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnostic } from "../../../src/core/diagnostics.ts";
+import { renderBranchCheckRun } from "../../../src/core/report/branch-check-run.ts";
 import { batchAnnotations, renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { conclusionOf } from "../../../src/core/report/conclusion.ts";
@@ -147,5 +148,54 @@ describe("core/report/check-run batchAnnotations", () => {
     expect(batchAnnotations([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
     expect(batchAnnotations([], 50)).toEqual([]);
     expect(batchAnnotations([1, 2], 0)).toEqual([[1], [2]]);
+  });
+});
+
+describe("core/report/branch-check-run renderBranchCheckRun", () => {
+  const input = {
+    conclusion: "success" as const,
+    kustomizations: 12,
+    helmReleases: 3,
+    suppressed: 0,
+    findings: [
+      {
+        ...diagnostic("flux-source-external", "Kustomization apps/dev-team is not analyzed: …"),
+        cluster: "prod",
+      },
+      { ...diagnostic("health-orphan-app", "apps/x/ks.yaml is not listed"), cluster: "staging" },
+    ],
+    clusters: [
+      {
+        name: "prod",
+        path: "clusters/prod",
+        rule: "bootstrap-layout",
+        kustomizations: 6,
+        helmReleases: 3,
+        notAnalyzed: 2,
+        flux: "version not pinned",
+      },
+      {
+        name: "staging",
+        path: "clusters/staging",
+        rule: "gotk-sync",
+        kustomizations: 6,
+        helmReleases: 0,
+        notAnalyzed: 0,
+        flux: "Flux 2.9.1",
+      },
+    ],
+  };
+
+  it("lists every cluster with its entrypoint, counts and what it could not analyze, and says so in the title", () => {
+    const run = renderBranchCheckRun(input, { ref: "abc", branch: "main" });
+    expect(run.title).toBe(
+      "12 Kustomizations, 3 HelmReleases on main · 0 errors, 0 warnings, 2 notices · 2 not analyzed",
+    );
+    expect(run.summary).toContain(
+      "| `prod` | `clusters/prod` (bootstrap-layout) | 6 | 3 | 2 | version not pinned |",
+    );
+    expect(run.summary).toContain("| `staging` | `clusters/staging` (gotk-sync) | 6 | 0 | — | Flux 2.9.1 |");
+    // Findings of several clusters name theirs.
+    expect(run.summary).toContain("· cluster `staging`");
   });
 });
