@@ -593,4 +593,22 @@ describe("blocked changes", () => {
     expect(again?.reasons).toContainEqual({ kind: "build", state: "fixed" });
     expect(again?.blocked).toBeUndefined();
   });
+
+  it("marks a change blocked when its Kustomization's source exists nowhere in the repository", () => {
+    const repo = (value: string) =>
+      createMemorySnapshot({
+        "instances/main.yaml": fluxInstance("clusters/main", { version: "2.9.1" }),
+        "clusters/main/apps.yaml": fluxKustomization("apps", "./apps", { source: "typo-system" }),
+        "apps/cm.yaml": configMap("app", "default", { a: value }),
+      });
+    const { report } = analyzePullRequest({ base: repo("1"), head: repo("2") });
+
+    const ks = report.kustomizations.find((k) => k.key === "flux-system/apps");
+    expect(ks?.blocked).toBe(
+      "Flux applies nothing from Kustomization flux-system/apps until GitRepository flux-system/typo-system exists (nothing in the repository defines it)",
+    );
+    expect(report.findings.existing.map((d) => d.code)).toEqual(
+      expect.arrayContaining(["flux-source-not-found", "flux-source-assumed"]),
+    );
+  });
 });

@@ -7,7 +7,13 @@ import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { displayRef } from "../flux/object-ref.ts";
 import { createdSecrets } from "../flux/provided-objects.ts";
 import { getName, getNamespace } from "../kustomize/resource.ts";
-import type { HelmReleaseNode, KustomizationNode, SourceLocation } from "../model.ts";
+import type {
+  HelmReleaseNode,
+  KustomizationNode,
+  RepositoryModel,
+  SourceLocation,
+  SourceRef,
+} from "../model.ts";
 import type { DependencyGraph } from "./dependency-graph.ts";
 
 /** Finds the line of a field inside the document an object is defined by (falls back to the document). */
@@ -53,6 +59,26 @@ export function dependsOnDiagnostics(
     );
   }
   return out;
+}
+
+/**
+ * Whether a source reference names a source the cluster will have: one a build renders (HelmCharts and
+ * ExternalArtifacts included), an ExternalArtifact (made by a generator at run time), or an entrypoint's
+ * own source (made by `flux bootstrap` or the flux-operator, not by a file).
+ */
+export function sourceExists(
+  model: Pick<RepositoryModel, "kustomizations" | "sources">,
+): (ref: SourceRef) => boolean {
+  const defined = new Set(model.sources.map((s) => `${s.kind}/${s.namespace}/${s.name}`));
+  for (const ks of model.kustomizations) {
+    for (const { object } of ks.build?.objects ?? []) {
+      if (object.kind === "HelmChart" || object.kind === "ExternalArtifact")
+        defined.add(`${object.kind}/${getNamespace(object)}/${getName(object)}`);
+    }
+    if (ks.parent === null)
+      defined.add(`${ks.spec.sourceRef.kind}/${ks.spec.sourceRef.namespace}/${ks.spec.sourceRef.name}`);
+  }
+  return (r) => r.kind === "ExternalArtifact" || defined.has(`${r.kind}/${r.namespace}/${r.name}`);
 }
 
 /**

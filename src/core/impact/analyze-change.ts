@@ -9,7 +9,8 @@
  */
 import type { AnalyzedRepository, ClusterModel } from "../analyze.ts";
 import { buildDependencyGraph } from "../graph/dependency-graph.ts";
-import type { HelmReleaseNode, KustomizationNode } from "../model.ts";
+import { sourceExists } from "../graph/references.ts";
+import type { HelmReleaseNode, KustomizationNode, SourceRef } from "../model.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
 import { splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
@@ -182,8 +183,11 @@ function notAnalyzedOf(clusters: readonly ClusterModel[]): NotAnalyzed[] {
  * Why Flux applies nothing from a Kustomization at head, or undefined when it can be applied: its build
  * fails (kustomize, post-build substitution), its path does not exist, or its object is invalid.
  */
-function blockedReason(k: KustomizationNode): string | undefined {
+function blockedReason(k: KustomizationNode, exists: (ref: SourceRef) => boolean): string | undefined {
   const until = (why: string) => `Flux applies nothing from Kustomization ${k.key} until ${why}`;
+  const src = k.spec.sourceRef;
+  if (k.status !== "invalid" && !exists(src))
+    return until(`${src.kind} ${src.namespace}/${src.name} exists (nothing in the repository defines it)`);
   if (k.status === "path-not-found") return until(`its spec.path "${k.spec.path}" exists`);
   if (k.status === "invalid") return until("its definition is valid");
   if (k.build?.failed) {
@@ -278,9 +282,10 @@ function analyzeClusterChange(
     .map((c) => c.path);
   // A change Flux will not apply is not shown as applied.
   const headByKey = new Map(head.kustomizations.map((k) => [k.key, k]));
+  const exists = sourceExists(head);
   const blockedOf = (key: string | null | undefined): string | undefined => {
     const node = key ? headByKey.get(key) : undefined;
-    return node ? blockedReason(node) : undefined;
+    return node ? blockedReason(node, exists) : undefined;
   };
   for (const k of kustomizations) {
     if (k.change === "removed") continue;

@@ -5,6 +5,7 @@
  */
 import { type Diagnostic, diagnostic } from "../../diagnostics.ts";
 import { displayRef } from "../../flux/object-ref.ts";
+import { sourceExists } from "../../graph/references.ts";
 import { objectKey, objectRef } from "../../impact/object-identity.ts";
 import {
   getName,
@@ -120,22 +121,7 @@ export const fluxSourceRefs: Rule = {
   when: "always",
   run(ctx) {
     const { model, snapshot } = ctx;
-    const defined = new Set(model.sources.map((s) => `${s.kind}/${s.namespace}/${s.name}`));
-    for (const { object } of renderedObjects(ctx)) {
-      if (object.kind === "HelmChart" || object.kind === "ExternalArtifact") {
-        defined.add(`${object.kind}/${getNamespace(object)}/${getName(object)}`);
-      }
-    }
-    // The entrypoint's own source is created by `flux bootstrap` or the flux-operator, not by a file.
-    const implicit = new Set(
-      model.kustomizations
-        .filter((k) => k.parent === null)
-        .map((k) => `${k.spec.sourceRef.kind}/${k.spec.sourceRef.namespace}/${k.spec.sourceRef.name}`),
-    );
-    const exists = (r: SourceRef) =>
-      r.kind === "ExternalArtifact" ||
-      defined.has(`${r.kind}/${r.namespace}/${r.name}`) ||
-      implicit.has(`${r.kind}/${r.namespace}/${r.name}`);
+    const exists = sourceExists(model);
     const out: Diagnostic[] = [];
     const report = (ref: string, at: SourceLocation | undefined, path: string[], src: SourceRef) =>
       out.push(
