@@ -62,6 +62,43 @@ describe("cli/main graph", () => {
     });
   });
 
+  it("analyzes one cluster per --cluster-path, each with its own Kustomizations", () => {
+    const repo = join(tmp, "two-clusters");
+    const ks = (path: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ${path}, sourceRef: {kind: GitRepository, name: flux-system}}\n`;
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\n";
+    for (const [file, text] of [
+      ["clusters/a/apps.yaml", ks("./apps")],
+      ["clusters/b/apps.yaml", ks("./apps")],
+      ["apps/cm.yaml", cm],
+    ] as const) {
+      mkdirSync(join(repo, file, ".."), { recursive: true });
+      writeFileSync(join(repo, file), text);
+    }
+
+    const { code, stdout } = cli(
+      "graph",
+      repo,
+      "--format",
+      "json",
+      "--cluster-path",
+      "clusters/a",
+      "--cluster-path",
+      "clusters/b",
+    );
+    const graph = JSON.parse(stdout);
+
+    expect(code).toBe(0);
+    expect(graph.entrypoints.map((e: { cluster: string; rule: string }) => [e.cluster, e.rule])).toEqual([
+      ["a", "cluster-path"],
+      ["b", "cluster-path"],
+    ]);
+    expect(
+      graph.kustomizations.map((k: { cluster: string; name: string }) => `${k.cluster}:${k.name}`).sort(),
+    ).toEqual(["a:apps", "a:flux-system", "b:apps", "b:flux-system"]);
+    expect(graph.diagnostics.map((d: { code: string }) => d.code)).not.toContain("flux-duplicate-object");
+  });
+
   it("exits 1 and names the problem when the repository has errors", () => {
     const { code, stdout } = cli("graph", join(EXAMPLE, "head"));
 
