@@ -127,7 +127,9 @@ export function analyzeChange(
     unownedFiles: changedFiles.map((c) => c.path).filter((p) => unowned.every((u) => u.has(p))),
     findings,
     graph: {
-      nodes: reports.flatMap((r, i) => r.graph.nodes.map((n) => ({ ...n, id: `${names[i]}:${n.id}` }))),
+      nodes: reports.flatMap((r, i) =>
+        r.graph.nodes.map((n) => ({ ...n, id: `${names[i]}:${n.id}`, cluster: names[i]! })),
+      ),
       edges: reports.flatMap((r, i) =>
         r.graph.edges.map((e) => ({ ...e, from: `${names[i]}:${e.from}`, to: `${names[i]}:${e.to}` })),
       ),

@@ -188,6 +188,8 @@ export interface ImpactGraph {
     id: string;
     kind: "Kustomization" | "HelmRelease";
     key: string;
+    /** The cluster, when the repository has several (node ids are then prefixed with it). */
+    cluster?: string;
     affected: boolean;
     missing: boolean;
   }>;

@@ -53,7 +53,8 @@ export function mermaidFlowchart(graph: ImpactGraph, options: MermaidOptions = {
     if (idOf.has(n.id)) return;
     const id = `n${index}`;
     idOf.set(n.id, id);
-    const label = `${mermaidLabel(n.kind)}<br/>${mermaidLabel(n.key)}${n.missing ? "<br/>(missing)" : ""}`;
+    const name = n.cluster ? `${n.cluster}: ${n.key}` : n.key;
+    const label = `${mermaidLabel(n.kind)}<br/>${mermaidLabel(name)}${n.missing ? "<br/>(missing)" : ""}`;
     lines.push(n.kind === "HelmRelease" ? `  ${id}(["${label}"])` : `  ${id}["${label}"]`);
     if (n.affected) classes.affected.push(id);
     if (n.missing) classes.missing.push(id);
