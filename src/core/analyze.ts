@@ -69,18 +69,20 @@ function reuseFrom(
 
 export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOptions = {}): AnalyzedRepository {
   const raw = scanFluxObjects(snapshot, options.searchRoot ?? "");
+  // The artifact without a GitRepository's spec.ignore: what most clusters read, computed once.
+  const plainArtifact = artifactSnapshot(snapshot, undefined);
   const detected = detectClusters(snapshot, raw, {
     clusterPaths: options.clusterPaths,
     clusters: options.clusters,
     repository: options.repository,
     searchRoot: options.searchRoot,
-    excluded: new Set(artifactSnapshot(snapshot, undefined).excluded),
+    excluded: new Set(plainArtifact.excluded),
   });
   const byName = new Map<string, ClusterStart[]>();
   for (const c of detected.clusters) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   const caches = new Map<string, { caches: DiscoveryCaches; excluded: string }>();
   const clusters = [...byName].map(([name, starts]) =>
-    analyzeCluster(snapshot, name, starts, options, caches),
+    analyzeCluster(snapshot, name, starts, options, caches, plainArtifact),
   );
   const model = combine(clusters, detected.diagnostics);
   snapshot.session.builds.set(model, caches);
@@ -93,6 +95,7 @@ function analyzeCluster(
   starts: readonly ClusterStart[],
   options: AnalyzeOptions,
   caches: Map<string, { caches: DiscoveryCaches; excluded: string }>,
+  plainArtifact: ReturnType<typeof artifactSnapshot>,
 ): ClusterModel {
   const diagnostics: Diagnostic[] = [];
   const first = starts[0]!;
@@ -121,7 +124,7 @@ function analyzeCluster(
   }
 
   // The artifact: the entry source's GitRepository may narrow it with spec.ignore.
-  const artifact = artifactSnapshot(snapshot, first.ignore);
+  const artifact = first.ignore === undefined ? plainArtifact : artifactSnapshot(snapshot, first.ignore);
   const excludedKey = artifact.excluded.join("\n");
 
   // The Flux version and gates decide strict substitution.

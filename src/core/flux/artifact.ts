@@ -50,6 +50,11 @@ export interface ArtifactFilter {
  * matches the path or a parent".
  */
 function goGitMatcher(patterns: readonly string[]): (path: string) => boolean {
+  // Without a `!` pattern nothing can be included again, and git's reading is the same (one matcher).
+  if (!patterns.some((p) => p.startsWith("!"))) {
+    const all = ignore().add([...patterns]);
+    return (path) => all.ignores(path);
+  }
   const rules = patterns.map((p) =>
     p.startsWith("!")
       ? { include: true, match: ignore().add(p.slice(1)) }
