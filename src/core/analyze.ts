@@ -219,8 +219,3 @@ function combine(clusters: ClusterModel[], detection: Diagnostic[]): AnalyzedRep
     clusters,
   };
 }
-
-/** The cluster of a model by name (a revision where it does not exist gets an empty one). */
-export function clusterNamed(model: AnalyzedRepository, name: string): ClusterModel | undefined {
-  return model.clusters.find((c) => c.name === name);
-}
