@@ -4,8 +4,10 @@
  * Netlify scheduled function calls the same entry point with only the repository).
  *
  * Requests: a push adds one GraphQL request (the App's issues and, in the same query, the git history of
- * every `.dis` path — when it was created, by whom) plus the writes; a scheduled run costs one GraphQL
- * request for the default branch, its configuration and the issues, the tarball, and the history query.
+ * every `.dis` path — when it was created, by whom) plus the writes; a `.dis` file moved after it was
+ * disabled (or added as `.dis` right away) costs a commit lookup more, and a history request per move
+ * level for all such files (see historyAndIssues); a scheduled run costs one GraphQL request for the
+ * default branch, its configuration and the issues, the tarball, and the history query.
  * Writes: issues opened/closed/reopened as the core plans (none in dry-run mode), the dashboard created
  * once and edited only when its text changed. Runs for one repository are serialized in this process;
  * duplicates from runs on other instances are closed by the next run.
@@ -27,6 +29,7 @@ import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissing
 import {
   analyzedRepository,
   CountingClient,
+  call,
   type GitHubClient,
   type RepoRef,
   serialized,
@@ -200,7 +203,19 @@ async function maintain(client: GitHubClient, job: MaintenanceJob, options: Main
   } satisfies MaintenanceOutcome;
 }
 
-/** One GraphQL request: each path's history at `sha` (the oldest commit created the path) and, when not read yet, the App's issues. */
+/**
+ * Each path's history at `sha` — the oldest commit created the path — and, when not read yet, the App's
+ * issues: one GraphQL request (per 60 paths). GitHub's `history(path:)` does not follow renames, so a
+ * `.dis` file moved after it was disabled (into `archive/`, say) would date from the move. The same request
+ * tells the two apart for free: a service disabled in place was renamed from its enabled name beside it
+ * (`ks.yaml` → `ks.yaml.dis`), so that name's history holds the same commit. Only when it does not (the
+ * file was moved, or added as a `.dis` file right away) is the creating commit looked up
+ * (`GET /commits/{sha}`, once per commit), and a rename from another `.dis` name followed there with one
+ * more history request for all such paths — at most `MAX_HOPS` times per path and `MAX_LOOKUPS` commit
+ * lookups per run. What cannot be followed keeps the date found so far (the move: the younger age). The
+ * older name's history is read at `sha` too (it holds the move, which deleted that name); a name used by
+ * several files in turn dates from its oldest use, as an unmoved path does.
+ */
 async function historyAndIssues(
   gh: CountingClient,
   job: RepoRef,
@@ -208,48 +223,154 @@ async function historyAndIssues(
   paths: readonly string[],
   known: IssuesAnswer | undefined,
 ): Promise<{ history: Record<string, DisabledCommit>; issues: ReturnType<typeof issuesOfAnswer> }> {
+  const read = await readHistories(gh, job, sha, paths, known === undefined);
+  const issues = known ?? read.issues ?? { issues: { nodes: [] } };
   const history: Record<string, DisabledCommit> = {};
-  let issues = known;
-  for (let start = 0; start < paths.length || issues === undefined; start += HISTORY_BATCH) {
+  /** Reported path → the name it is being followed under, and that name's oldest commit. */
+  let follow: Array<{ key: string; path: string; oldest: HistoryNode }> = [];
+  paths.forEach((path, i) => {
+    const h = read.histories[i];
+    if (!h?.oldest) return;
+    history[path] = disabledCommit(h.oldest);
+    if (!h.enabled.includes(h.oldest.oid)) follow.push({ key: path, path, oldest: h.oldest });
+  });
+
+  const lookups = new Map<string, Promise<CommitFile[] | undefined>>();
+  const filesOf = (oid: string) => {
+    let files = lookups.get(oid);
+    if (!files && lookups.size < MAX_LOOKUPS) {
+      files = call<{ files?: CommitFile[] }>(
+        gh,
+        "read a commit's files",
+        "GET /repos/{owner}/{repo}/commits/{ref}",
+        {
+          owner: job.owner,
+          repo: job.repo,
+          ref: oid,
+        },
+      ).then(
+        (c) => c.files,
+        () => undefined,
+      );
+      lookups.set(oid, files);
+    }
+    return files;
+  };
+  for (let hop = 0; hop < MAX_HOPS && follow.length; hop++) {
+    const moved: Array<{ key: string; path: string }> = [];
+    const found = await Promise.all(follow.map((f) => filesOf(f.oldest.oid)));
+    follow.forEach((f, i) => {
+      const file = found[i]?.find((x) => x.filename === f.path);
+      // Added as `.dis`, or renamed from an enabled name (elsewhere): that commit disabled it.
+      if (file?.status === "renamed" && file.previous_filename?.endsWith(".dis"))
+        moved.push({ key: f.key, path: file.previous_filename });
+    });
+    if (!moved.length) break;
+    const older = await readHistories(
+      gh,
+      job,
+      sha,
+      moved.map((m) => m.path),
+      false,
+    );
+    follow = [];
+    moved.forEach((m, i) => {
+      const h = older.histories[i];
+      if (!h?.oldest) return;
+      history[m.key] = disabledCommit(h.oldest);
+      if (!h.enabled.includes(h.oldest.oid)) follow.push({ ...m, oldest: h.oldest });
+    });
+  }
+  return { history, issues: issuesOfAnswer(issues) };
+}
+
+/** Renames followed per `.dis` path, and commits looked up per run, to date moved files. */
+const MAX_HOPS = 3;
+const MAX_LOOKUPS = 10;
+
+interface CommitFile {
+  filename: string;
+  status: string;
+  previous_filename?: string;
+}
+
+function disabledCommit(node: HistoryNode): DisabledCommit {
+  return {
+    date: node.committedDate,
+    commit: node.oid,
+    url: node.url,
+    ...(node.author?.name ? { author: node.author.name } : {}),
+    ...(node.author?.user?.login ? { login: node.author.user.login } : {}),
+  };
+}
+
+/** The name a `.dis` file had before it was disabled, in the same folder (as findDisabledServices has it). */
+function enabledPath(path: string): string {
+  const base = path.replace(/\.dis$/, "");
+  return /\.ya?ml$/.test(base) ? base : `${base}.yaml`;
+}
+
+/**
+ * Per path: its oldest commit at `sha` and the newest commits touching its enabled name; with `withIssues`
+ * the App's issues too (then one request even without paths).
+ */
+async function readHistories(
+  gh: CountingClient,
+  job: RepoRef,
+  sha: string,
+  paths: readonly string[],
+  withIssues: boolean,
+): Promise<{ histories: Array<{ oldest?: HistoryNode; enabled: string[] }>; issues?: IssuesAnswer }> {
+  const histories: Array<{ oldest?: HistoryNode; enabled: string[] }> = [];
+  let issues: IssuesAnswer | undefined;
+  for (let start = 0; start < paths.length || (withIssues && issues === undefined); start += HISTORY_BATCH) {
     const batch = paths.slice(start, start + HISTORY_BATCH);
-    const vars = batch.map((_, i) => `$p${i}: String!`).join(", ");
+    const vars = batch.map((_, i) => `$p${i}: String!, $e${i}: String!`).join(", ");
     const fields = batch
       .map(
         (_, i) =>
-          `h${i}: history(path: $p${i}, first: 100) { totalCount nodes { oid committedDate url author { name user { login } } } }`,
+          `h${i}: history(path: $p${i}, first: 100) { totalCount nodes { oid committedDate url author { name user { login } } } }\n        e${i}: history(path: $e${i}, first: 3) { nodes { oid } }`,
       )
       .join("\n        ");
+    const readIssues = withIssues && issues === undefined;
     // GitHub refuses declared but unused variables: $sha only with paths to look up.
     const query = `query ($owner: String!, $repo: String!${batch.length ? ", $sha: GitObjectID!" : ""}${vars ? `, ${vars}` : ""}) {
   repository(owner: $owner, name: $repo) {
-    ${issues === undefined ? BOT_ISSUES_FIELD : ""}
+    ${readIssues ? BOT_ISSUES_FIELD : ""}
     ${batch.length ? `commit: object(oid: $sha) { ... on Commit {\n        ${fields}\n      } }` : ""}
   }
 }`;
     const data = await gh.graphql<{
-      repository: Partial<IssuesAnswer> & { commit?: Record<string, { nodes: HistoryNode[] }> | null };
-    }>("read the history of the disabled services and the App's issues", query, {
-      owner: job.owner,
-      repo: job.repo,
-      ...(batch.length ? { sha } : {}),
-      ...Object.fromEntries(batch.map((p, i) => [`p${i}`, p])),
-    });
-    if (issues === undefined)
-      issues = data.repository.issues ? (data.repository as IssuesAnswer) : { issues: { nodes: [] } };
-    batch.forEach((path, i) => {
-      const oldest = data.repository.commit?.[`h${i}`]?.nodes.at(-1);
-      if (!oldest) return;
-      history[path] = {
-        date: oldest.committedDate,
-        commit: oldest.oid,
-        url: oldest.url,
-        ...(oldest.author?.name ? { author: oldest.author.name } : {}),
-        ...(oldest.author?.user?.login ? { login: oldest.author.user.login } : {}),
+      repository: Partial<IssuesAnswer> & {
+        commit?: Record<string, { nodes: Array<HistoryNode | { oid: string }> }> | null;
       };
+    }>(
+      readIssues
+        ? "read the history of the disabled services and the App's issues"
+        : "read the history of the disabled services",
+      query,
+      {
+        owner: job.owner,
+        repo: job.repo,
+        ...(batch.length ? { sha } : {}),
+        ...Object.fromEntries(
+          batch.flatMap((p, i) => [
+            [`p${i}`, p],
+            [`e${i}`, enabledPath(p)],
+          ]),
+        ),
+      },
+    );
+    if (readIssues)
+      issues = data.repository.issues ? (data.repository as IssuesAnswer) : { issues: { nodes: [] } };
+    batch.forEach((_, i) => {
+      const oldest = data.repository.commit?.[`h${i}`]?.nodes.at(-1) as HistoryNode | undefined;
+      const enabled = (data.repository.commit?.[`e${i}`]?.nodes ?? []).map((n) => n.oid);
+      histories.push(oldest ? { oldest, enabled } : { enabled });
     });
     if (start + HISTORY_BATCH >= paths.length) break;
   }
-  return { history, issues: issuesOfAnswer(issues) };
+  return issues ? { histories, issues } : { histories };
 }
 
 async function writeDashboard(

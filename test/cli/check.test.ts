@@ -164,15 +164,44 @@ describe("cli/commands/check", () => {
 });
 
 describe("cli/git-history", () => {
-  it("keeps the newest addition of each .dis path", () => {
+  const commit = (sha: string, date: string, author: string, ...changes: string[][]) =>
+    `\x01${sha}\t${date}\t${author}\0\n${changes.map((c) => `${c.join("\0")}\0`).join("")}`;
+
+  it("keeps the newest creation of each .dis path", () => {
     const log = [
-      "\x01bbb\t2026-05-01T00:00:00+00:00\tAlice\0\na/ks.yaml.dis\0b/ks.dis\0",
-      "\x01aaa\t2025-01-01T00:00:00+00:00\tBob\0\na/ks.yaml.dis\0",
+      commit("bbb", "2026-05-01T00:00:00+00:00", "Alice", ["A", "a/ks.yaml.dis"], ["A", "b/ks.dis"]),
+      commit("aaa", "2025-01-01T00:00:00+00:00", "Bob", ["A", "a/ks.yaml.dis"], ["A", "c/ks.yaml"]),
     ].join("");
 
     expect({ ...parseDisabledLog(log) }).toEqual({
       "a/ks.yaml.dis": { commit: "bbb", date: "2026-05-01T00:00:00+00:00", author: "Alice" },
       "b/ks.dis": { commit: "bbb", date: "2026-05-01T00:00:00+00:00", author: "Alice" },
+    });
+  });
+
+  it("follows a .dis file back through its moves to the rename (or addition) that disabled it", () => {
+    const log = [
+      commit("ddd", "2026-09-01T00:00:00+00:00", "Carol", [
+        "R100",
+        "old/x/ks.yaml.dis",
+        "archive/x/ks.yaml.dis",
+      ]),
+      commit("ccc", "2026-06-01T00:00:00+00:00", "Bob", ["R097", "x/ks.yaml.dis", "old/x/ks.yaml.dis"]),
+      // Disabled: renamed from ks.yaml; y was added as a .dis file right away.
+      commit(
+        "bbb",
+        "2026-03-01T00:00:00+00:00",
+        "Alice",
+        ["R100", "x/ks.yaml", "x/ks.yaml.dis"],
+        ["A", "y/ks.dis"],
+      ),
+      // An earlier life of the name x/ks.yaml.dis (deleted since) is not the current file's.
+      commit("aaa", "2025-01-01T00:00:00+00:00", "Alice", ["A", "x/ks.yaml.dis"]),
+    ].join("");
+
+    expect({ ...parseDisabledLog(log) }).toEqual({
+      "archive/x/ks.yaml.dis": { commit: "bbb", date: "2026-03-01T00:00:00+00:00", author: "Alice" },
+      "y/ks.dis": { commit: "bbb", date: "2026-03-01T00:00:00+00:00", author: "Alice" },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,9 +11,14 @@ const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
 const tmp = mkdtempSync(join(tmpdir(), "flux-impact-stale-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The example's head revision as a git repository: dragonfly disabled on 2026-10-01, cloudflared on 2026-08-01. */
-function history(): string {
-  const dir = join(tmp, "repo");
+type Git = (date: string, ...args: string[]) => unknown;
+
+/**
+ * The example's head revision as a git repository: dragonfly disabled on 2026-10-01, cloudflared on
+ * 2026-08-01; `more` adds later commits.
+ */
+function history(name = "repo", more?: (git: Git, dir: string) => void): string {
+  const dir = join(tmp, name);
   cpSync(join(EXAMPLE, "head"), dir, { recursive: true });
   const git = (date: string, ...args: string[]) =>
     execFileSync("git", ["-C", dir, ...args], {
@@ -47,6 +52,7 @@ function history(): string {
     `${apps}/database/dragonfly/ks.yaml.dis`,
   );
   git("2026-10-01T12:00:00Z", "commit", "-qm", "disable dragonfly");
+  more?.(git, dir);
   return dir;
 }
 
@@ -110,5 +116,57 @@ describe("cli stale", () => {
     const run = (...argv: string[]) => runCli(argv, { stdout: () => {}, stderr: () => {} });
     expect(run("stale", dir, "--days", "soon")).toBe(2);
     expect(run("stale", dir, "--format", "xml")).toBe(2);
+  });
+});
+
+describe("cli stale: ages follow a moved .dis file", () => {
+  const apps = "kubernetes/apps";
+  const dir = history("moved", (git, dir) => {
+    // cloudflared's folder moves to archive/ (its path edited on the way), then once more within it.
+    mkdirSync(join(dir, apps, "archive"));
+    git("2026-11-01T12:00:00Z", "mv", `${apps}/network/cloudflared`, `${apps}/archive/cloudflared`);
+    const dis = join(dir, apps, "archive/cloudflared/ks.yaml.dis");
+    writeFileSync(
+      dis,
+      readFileSync(dis, "utf8").replace("apps/network/cloudflared", "apps/archive/cloudflared"),
+    );
+    git("2026-11-01T12:00:00Z", "commit", "-qam", "archive cloudflared");
+    git("2026-11-20T12:00:00Z", "mv", `${apps}/archive/cloudflared`, `${apps}/archive/network-cloudflared`);
+    git("2026-11-20T12:00:00Z", "commit", "-qm", "rename archive folder");
+  });
+  const revParse = (rev: string) =>
+    execFileSync("git", ["-C", dir, "rev-parse", rev], { encoding: "utf8" }).trim();
+
+  it("the age is the commit that disabled the service, not the moves", () => {
+    const rows = JSON.parse(stale(dir, "--format", "json").stdout);
+    expect(rows).toEqual([
+      {
+        path: "kubernetes/apps/archive/network-cloudflared/ks.yaml.dis",
+        kustomizations: ["flux-system/cloudflared"],
+        disabledSince: "2026-08-01T12:00:00.000Z",
+        days: 120,
+        commit: revParse("HEAD~3"),
+        stale: true,
+      },
+      expect.objectContaining({
+        path: "kubernetes/apps/database/dragonfly/ks.yaml.dis",
+        disabledSince: "2026-10-01T12:00:00.000Z",
+        commit: revParse("HEAD~2"),
+      }),
+    ]);
+  });
+
+  it("also from a sub-directory of the repository, and at an older --rev", () => {
+    const sub = JSON.parse(stale(join(dir, "kubernetes"), "--format", "json").stdout);
+    expect(sub[0]).toMatchObject({
+      path: "apps/archive/network-cloudflared/ks.yaml.dis",
+      disabledSince: "2026-08-01T12:00:00.000Z",
+      commit: revParse("HEAD~3"),
+    });
+    const before = JSON.parse(stale(dir, "--format", "json", "--rev", "HEAD~1").stdout);
+    expect(before[0]).toMatchObject({
+      path: "kubernetes/apps/archive/cloudflared/ks.yaml.dis",
+      disabledSince: "2026-08-01T12:00:00.000Z",
+    });
   });
 });

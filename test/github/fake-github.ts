@@ -41,6 +41,8 @@ export class FakeGitHub {
   workflowRuns: number[] = [];
   /** What GET /commits/{sha} lists as the commit's files (its parent is "p" × 40). */
   commitFiles: Array<{ filename: string; status: string }> = [{ filename: "README.md", status: "modified" }];
+  /** The files of particular commits (renames with previous_filename), instead of commitFiles. */
+  filesByCommit = new Map<string, Array<{ filename: string; status: string; previous_filename?: string }>>();
   logs = new Map<number, string>();
   /** Check runs created, by head SHA. */
   checkRuns = new Map<string, number[]>();
@@ -153,9 +155,13 @@ export class FakeGitHub {
         ? [404, { message: "Not Found" }]
         : [200, log, { "content-type": "text/plain" }];
     });
-    scope
-      .get(new RegExp(`^${this.path}/commits/[0-9a-f]{40}$`))
-      .reply(() => [200, { parents: [{ sha: "p".repeat(40) }], files: this.commitFiles }]);
+    scope.get(new RegExp(`^${this.path}/commits/[0-9a-f]{40}$`)).reply((uri) => [
+      200,
+      {
+        parents: [{ sha: "p".repeat(40) }],
+        files: this.filesByCommit.get(uri.split("/commits/")[1]!.split("?")[0]!) ?? this.commitFiles,
+      },
+    ]);
     return scope;
   }
 
@@ -226,14 +232,15 @@ export class FakeGitHub {
     if (query.includes("history(")) {
       const commit: Record<string, unknown> = {};
       for (const [name, path] of Object.entries(variables)) {
-        if (!/^p\d+$/.test(name)) continue;
+        // $pN: a path's history as hN; $eN: the history of its enabled name beside it, as eN.
+        if (!/^[pe]\d+$/.test(name)) continue;
         const nodes = (this.history.get(path) ?? []).map((c) => ({
           oid: c.oid,
           committedDate: c.date,
           url: `https://github.com/${this.owner}/${this.repo}/commit/${c.oid}`,
           author: { name: c.login, user: { login: c.login } },
         }));
-        commit[`h${name.slice(1)}`] = { totalCount: nodes.length, nodes };
+        commit[name.startsWith("p") ? `h${name.slice(1)}` : name] = { totalCount: nodes.length, nodes };
       }
       repository.commit = commit;
     }

@@ -62,13 +62,15 @@ function fakeWith(n: number, config = "stale: { dryRun: false, maxIssuesPerRun: 
   const fake = new FakeGitHub(OWNER, REPO);
   fake.config = config;
   const now = Date.now();
+  // Each disabled by renaming its ks.yaml in place: the commit is in the history of both names.
+  const disabled = (dis: string, oid: string, days: number) => {
+    const commits = [{ oid, date: new Date(now - days * DAY).toISOString(), login: "jane" }];
+    fake.history.set(dis, commits);
+    fake.history.set(dis.replace(/\.dis$/, ""), commits);
+  };
   for (let i = 0; i < n; i++)
-    fake.history.set(`kubernetes/apps/archive/app-${i}/ks.yaml.dis`, [
-      { oid: `${i}`.padStart(40, "a"), date: new Date(now - (40 + i) * DAY).toISOString(), login: "jane" },
-    ]);
-  fake.history.set("kubernetes/apps/database/dragonfly/ks.yaml.dis", [
-    { oid: "d".repeat(40), date: new Date(now - 3 * DAY).toISOString(), login: "jane" },
-  ]);
+    disabled(`kubernetes/apps/archive/app-${i}/ks.yaml.dis`, `${i}`.padStart(40, "a"), 40 + i);
+  disabled("kubernetes/apps/database/dragonfly/ks.yaml.dis", "d".repeat(40), 3);
   return fake;
 }
 
@@ -227,6 +229,69 @@ describe("github/maintenance scheduled sweep", () => {
     console.log(
       `scheduled sweep of 32 disabled services with nothing to change: ${second.requests} requests`,
     );
+  });
+});
+
+describe("github/maintenance ages of moved .dis files", () => {
+  it("a .dis file moved after it was disabled keeps the age of the commit that disabled it", async () => {
+    const fake = fakeWith(3, "stale: { dryRun: false, maxIssuesPerRun: 100 }\n");
+    fake.defaultBranch = { name: "main", oid: "5".repeat(40) };
+    fake.tarballs.set("5".repeat(40), withDisabled(3));
+    const now = Date.now();
+    const at = (oid: string, days: number) => ({
+      oid: oid.padStart(40, "f"),
+      date: new Date(now - days * DAY).toISOString(),
+      login: "jane",
+    });
+    const dis = (where: string, i: number) => `kubernetes/apps/${where}/app-${i}/ks.yaml.dis`;
+    const renamed = (from: string, to: string) => [
+      { filename: "README.md", status: "modified" },
+      { filename: to, status: "renamed", previous_filename: from },
+    ];
+    // app-0: disabled in media/ 50 days ago, moved to archive/ 5 days ago.
+    fake.history.set(dis("archive", 0), [at("b0", 5)]);
+    fake.history.delete(dis("archive", 0).replace(/\.dis$/, ""));
+    fake.history.set(dis("media", 0), [at("b0", 5), at("c0", 50)]);
+    fake.history.set(dis("media", 0).replace(/\.dis$/, ""), [at("c0", 50), at("e0", 400)]);
+    fake.filesByCommit.set("b0".padStart(40, "f"), renamed(dis("media", 0), dis("archive", 0)));
+    // app-1: disabled in media/ 60 days ago, moved to old/ 20 days ago, to archive/ 2 days ago.
+    fake.history.set(dis("archive", 1), [at("b1", 2)]);
+    fake.history.delete(dis("archive", 1).replace(/\.dis$/, ""));
+    fake.history.set(dis("old", 1), [at("b1", 2), at("c1", 20)]);
+    fake.history.set(dis("media", 1), [at("c1", 20), at("d1", 60)]);
+    fake.history.set(dis("media", 1).replace(/\.dis$/, ""), [at("d1", 60)]);
+    fake.filesByCommit.set("b1".padStart(40, "f"), renamed(dis("old", 1), dis("archive", 1)));
+    fake.filesByCommit.set("c1".padStart(40, "f"), renamed(dis("media", 1), dis("old", 1)));
+    // app-2: added as a .dis file right away, 45 days ago; never moved.
+    fake.history.set(dis("archive", 2), [at("b2", 45)]);
+    fake.history.delete(dis("archive", 2).replace(/\.dis$/, ""));
+    fake.filesByCommit.set("b2".padStart(40, "f"), [{ filename: dis("archive", 2), status: "added" }]);
+    fake.install(INSTALLATION);
+    const octokit = new ProbotOctokit({
+      auth: { token: "ghs_installation_token" },
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
+
+    const outcome = await runMaintenance(octokit, { owner: OWNER, repo: REPO });
+    expect(
+      staleIssues(fake)
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual([
+      "Stale disabled service: archive/app-0 (disabled 50 days)",
+      "Stale disabled service: archive/app-1 (disabled 60 days)",
+      "Stale disabled service: archive/app-2 (disabled 45 days)",
+    ]);
+    expect(staleIssues(fake).find((i) => i.title.includes("app-0"))!.body).toContain("c0".padStart(40, "f"));
+    // Lookups only for the three whose enabled name beside them does not share the commit; one history
+    // request per hop (app-0 and app-1 together, then app-1 alone). dragonfly costs nothing more.
+    const reads = fake.requests.filter((r) => r.startsWith("GET") || r.startsWith("POST /graphql"));
+    expect(reads.filter((r) => r.includes("/commits/")).sort()).toEqual(
+      ["b0", "b1", "b2", "c1"].map((c) => `GET ${fake.path}/commits/${c.padStart(40, "f")}`),
+    );
+    expect(reads.filter((r) => r === "POST /graphql")).toHaveLength(4);
+    expect(outcome.requests).toBe(reads.length + fake.writes().length);
   });
 });
 
