@@ -9,7 +9,12 @@ import { join } from "node:path";
 import type { AnalysisSession } from "../core/session.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 
-const SKIP_DIRS = new Set([".git", "node_modules"]);
+const SKIP_DIRS = new Set(["node_modules"]);
+/**
+ * Git's own bookkeeping, never part of the repository: a `.git` folder, or the `.git` file (`gitdir: …`) of
+ * a worktree or submodule checkout, at any depth. Two clones at different commits differ there.
+ */
+const GIT_DIR = ".git";
 /** Files larger than this are kept as empty placeholders: the engine reports them as too large anyway. */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
 
@@ -33,6 +38,7 @@ export function loadDirectorySnapshot(dir: string, options: LoadOptions = {}): R
       throw new SnapshotLoadError(`cannot read directory ${abs}: ${(error as Error).message}`);
     }
     for (const name of entries) {
+      if (name === GIT_DIR) continue;
       const childAbs = join(abs, name);
       const childRel = rel ? `${rel}/${name}` : name;
       const st = lstatSync(childAbs);
@@ -58,8 +64,10 @@ export function loadGitSnapshot(repoDir: string, rev: string, options: LoadOptio
       maxBuffer: 1024 * 1024 * 1024,
       stdio: ["ignore", "pipe", "pipe"],
     });
-  } catch {
-    throw new SnapshotLoadError(`git revision "${rev}" not found in ${repoDir}`);
+  } catch (error) {
+    throw new SnapshotLoadError(
+      gitSetupProblem(error, repoDir) ?? `git revision "${rev}" not found in ${repoDir}`,
+    );
   }
   const blobs: Array<{ sha: string; path: string }> = [];
   const symlinks: string[] = [];
@@ -129,6 +137,24 @@ function readBatch(
     files.set(blob.path, new Uint8Array(out.subarray(nl + 1, end)));
     offset = end + 1;
   }
+}
+
+/**
+ * Why git could not run in `repoDir` at all (no git, not a repository), from a failed `execFileSync`
+ * whose stderr was piped; undefined when git ran and only the command failed (an unknown revision).
+ */
+export function gitSetupProblem(error: unknown, repoDir: string): string | undefined {
+  const e = error as { code?: string; stderr?: Buffer | string };
+  if (e.code === "ENOENT") return "git is not installed (or not on PATH); it is needed to read git revisions";
+  const stderr = e.stderr?.toString() ?? "";
+  if (/not a git repository/i.test(stderr)) return `${repoDir} is not a git repository`;
+  if (/cannot change to|no such file or directory/i.test(stderr)) return `${repoDir} does not exist`;
+  return undefined;
+}
+
+/** git's own explanation of a failure: the first line of its stderr, without `fatal: `. */
+export function gitStderrLine(error: unknown): string | undefined {
+  return firstLine((error as { stderr?: Buffer | string }).stderr?.toString());
 }
 
 function firstLine(text: string | undefined): string | undefined {

@@ -4,18 +4,35 @@
  */
 import { execFileSync } from "node:child_process";
 import type { ChangedFile } from "../core/impact/types.ts";
-import { SnapshotLoadError } from "./fs-snapshot.ts";
+import { gitSetupProblem, gitStderrLine, SnapshotLoadError } from "./fs-snapshot.ts";
 
 export function gitChangedFiles(repoDir: string, base: string, head: string): ChangedFile[] {
   let out: string;
   try {
     out = execFileSync("git", ["-C", repoDir, "diff", "--name-status", "-M", "-z", base, head], {
       maxBuffer: 256 * 1024 * 1024,
+      // git's stderr is read for the message, never passed through as a raw `fatal:` line.
+      stdio: ["ignore", "pipe", "pipe"],
     }).toString("utf8");
-  } catch {
-    throw new SnapshotLoadError(`git diff ${base} ${head} failed in ${repoDir}`);
+  } catch (error) {
+    const why = gitStderrLine(error);
+    throw new SnapshotLoadError(
+      gitSetupProblem(error, repoDir) ??
+        notARepository(repoDir) ??
+        `git diff ${base} ${head} failed in ${repoDir}${why ? `: ${why}` : ""}`,
+    );
   }
   return parseNameStatus(out);
+}
+
+/** Outside a repository `git diff` compares paths (`--no-index`), so its error does not say why. */
+function notARepository(repoDir: string): string | undefined {
+  try {
+    execFileSync("git", ["-C", repoDir, "rev-parse", "--git-dir"], { stdio: ["ignore", "ignore", "pipe"] });
+    return undefined;
+  } catch (error) {
+    return gitSetupProblem(error, repoDir);
+  }
 }
 
 export function parseNameStatus(out: string): ChangedFile[] {

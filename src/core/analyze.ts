@@ -137,7 +137,11 @@ function analyzeCluster(
 
   const found = discover(
     artifact.snapshot,
-    starts.map((s) => (s.definedIn ? { object: s.object, definedIn: s.definedIn } : { object: s.object })),
+    starts.map((s) => ({
+      object: s.object,
+      ...(s.definedIn ? { definedIn: s.definedIn } : {}),
+      ...(s.given ? { given: s.given } : {}),
+    })),
     {
       resolveSource: first.resolveSource,
       cluster: name,

@@ -15,7 +15,7 @@ import { DEFAULT_CONFIG } from "./config/schema.ts";
 import type { Diagnostic } from "./diagnostics.ts";
 import { analyzeChange } from "./impact/analyze-change.ts";
 import { changedFilesBetween } from "./impact/changed-files.ts";
-import { splitFindings } from "./impact/findings.ts";
+import { renamesOf, splitFindings } from "./impact/findings.ts";
 import type { ChangedFile, ImpactReport } from "./impact/types.ts";
 import type { AnalyzeOptions } from "./model.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
@@ -83,7 +83,7 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
       ...(input.extraHeadFiles ? { extraFiles: input.extraHeadFiles } : {}),
     },
   );
-  report.findings = splitFindings(baseChecks.findings, headChecks.findings);
+  report.findings = splitFindings(baseChecks.findings, headChecks.findings, renamesOf(changedFiles));
   report.conclusion = policyConclusion(report.findings.introduced, report.findings.existing, policy);
   report.suppressed = headChecks.suppressed;
   return { base, head, report };

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { computeDiff } from "../../src/cli/commands/diff.ts";
+import { gitChangedFiles } from "../../src/cli/git-changes.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
 
@@ -311,5 +313,107 @@ describe("cli/main diff", () => {
     expect(cli("diff", join(EXAMPLE, "base"), "HEAD").stderr).toContain(
       "both be directories or both be git revisions",
     );
+  });
+});
+
+/** Writes `files` (path → text) under `root`. */
+function writeTree(root: string, files: Record<string, string>): string {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const KS = (name: string, path: string, extra = "") =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: "${name}", namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ${path}, sourceRef: {kind: GitRepository, name: flux-system}${extra}}\n`;
+
+describe("cli paper cuts (issue 12)", () => {
+  it("diff of two checkouts ignores git's own files: a .git folder, and the .git file of a worktree or submodule", () => {
+    const tree = (gitdir: string, value: string) => ({
+      ".git": `gitdir: ${gitdir}\n`,
+      "vendor/lib/.git": `gitdir: ${gitdir}/modules/lib\n`,
+      "nested/.git/HEAD": `${gitdir}\n`,
+      "clusters/c/ks.yaml": KS("app", "./app"),
+      "app/cm.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata: {v: ${value}}\n`,
+    });
+    const base = writeTree(join(tmp, "dotgit-base"), tree("/repo/.git/worktrees/a", "one"));
+    const head = writeTree(join(tmp, "dotgit-head"), tree("/repo/.git/worktrees/b", "two"));
+
+    const { report } = computeDiff(base, head, { "cluster-path": ["clusters/c"] });
+
+    expect(report.changedFiles).toEqual([{ path: "app/cm.yaml", status: "modified" }]);
+    expect(report.unownedFiles).toEqual([]);
+  });
+
+  it("names a --cluster-path that does not exist, as given and where it came from", () => {
+    const dir = writeTree(join(tmp, "wrong-cluster-path"), { "clusters/c/ks.yaml": KS("app", "./app") });
+
+    const { code, stdout } = cli("check", dir, "--cluster-path", "./clusters/prod");
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      'flux-path-not-found  Cluster path "./clusters/prod" (from --cluster-path / clusterPaths in the flux-impact configuration) does not exist in the repository',
+    );
+    expect(stdout).not.toContain("Kustomization flux-system/flux-system");
+  });
+
+  it("says a directory is not a git repository, without git's own fatal: line", () => {
+    const dir = join(tmp, "not-a-repo");
+    mkdirSync(dir, { recursive: true });
+    const ceiling = process.env.GIT_CEILING_DIRECTORIES;
+    process.env.GIT_CEILING_DIRECTORIES = tmp; // git must not find a repository above the temporary folder
+    let diff: ReturnType<typeof cli>;
+    let check: ReturnType<typeof cli>;
+    try {
+      diff = cli("diff", "HEAD~1", "HEAD", "--repo", dir);
+      check = cli("check", dir, "--rev", "HEAD");
+      expect(() => gitChangedFiles(dir, "HEAD~1", "HEAD")).toThrow(`${dir} is not a git repository`);
+    } finally {
+      if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = ceiling;
+    }
+
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toBe(`flux-impact: ${dir} is not a git repository\n`);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toBe(`flux-impact: ${dir} is not a git repository\n`);
+  });
+
+  it("explains a removed or moved-away object with the paths it had at base", () => {
+    const hr =
+      "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: web, namespace: default}\nspec: {interval: 1h, chart: {spec: {chart: web, version: 1.0.0, sourceRef: {kind: HelmRepository, name: r, namespace: flux-system}}}}\n";
+    const common = {
+      "clusters/c/ks.yaml": `${KS("app", "./app")}---\n${KS("db", "./app/db")}`,
+      "app/repo.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: r, namespace: flux-system}\nspec: {interval: 1h, url: https://example.org}\n",
+    };
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db, namespace: default}\n";
+    const base = writeTree(join(tmp, "moved-base"), { ...common, "app/hr.yaml": hr, "app/db/cm.yaml": cm });
+    const head = writeTree(join(tmp, "moved-head"), { ...common, "other/hr.yaml": hr, "other/cm.yaml": cm });
+
+    const { stdout } = cli("diff", base, head, "--format", "json");
+    const json = JSON.parse(stdout);
+    const why = (list: Array<{ name: string; reasons: string[] }>, name: string) =>
+      list.find((x) => x.name === name)?.reasons;
+
+    expect(why(json.helmreleases, "web")).toEqual([
+      "no longer applied by Kustomization flux-system/app: app/hr.yaml was renamed to other/hr.yaml",
+    ]);
+    expect(why(json.kustomizations, "db")).toContain("reads app/db/cm.yaml (renamed to other/cm.yaml)");
+    expect(why(json.kustomizations, "app")).toContain("reads app/hr.yaml (renamed to other/hr.yaml)");
+  });
+
+  it("shows a Secret named by a template as its template, not elided", () => {
+    const dir = writeTree(join(tmp, "template-name"), {
+      "clusters/c/ks.yaml": KS("app", "./app"),
+      "app/secret.yaml":
+        'apiVersion: v1\nkind: Secret\nmetadata: {name: "${APP}-postgres-secret", namespace: default}\nstringData: {password: hunter2hunter2}\n',
+    });
+
+    const { stdout } = cli("check", dir);
+
+    expect(stdout).toContain('Kubernetes Secret "${APP}-postgres-secret" has 1 unencrypted value(s)');
+    expect(stdout).not.toContain('"…"');
   });
 });

@@ -54,6 +54,14 @@ export interface ClusterStart {
   ignore?: string;
   /** Sentence(s) about assumptions made to find this cluster (shown as a notice). */
   assumptions: string[];
+  /** The path as the user gave it, and where (rules 1: `--cluster-path`, clusterPaths, clusters). */
+  given?: GivenPath;
+}
+
+/** A cluster path the user named, for a message that names it as written and where it was written. */
+export interface GivenPath {
+  path: string;
+  from: string;
 }
 
 export interface ClusterDetection {
@@ -91,6 +99,7 @@ interface Candidate {
   instanceSpec?: JsonObject;
   name?: string;
   ignore?: string;
+  given?: GivenPath;
 }
 
 const ARCHIVE_DIR = /(^|\/)(\.?archive[sd]?|_archive|\.?old|deprecated)(\/|$)/i;
@@ -108,6 +117,9 @@ export function detectClusters(
     ? options.clusters.map((c) => ({ name: c.name, path: c.path }))
     : (options.clusterPaths ?? []).map((p) => ({ name: "", path: p }));
   const rule: EntrypointRule = options.clusters?.length ? "config-cluster" : "cluster-path";
+  const givenFrom = options.clusters?.length
+    ? "clusters in the flux-impact configuration"
+    : "--cluster-path / clusterPaths in the flux-impact configuration";
   const instances = fluxInstances(snapshot, raw);
   if (explicit.length > 0) {
     for (const c of explicit) {
@@ -125,6 +137,7 @@ export function detectClusters(
           ...(options.repository?.branch ? { ref: options.repository.branch } : {}),
         },
         ...(c.name ? { name: c.name } : {}),
+        given: { path: c.path, from: givenFrom },
         ...(instance?.instanceSpec ? { instanceSpec: instance.instanceSpec } : {}),
       });
     }
@@ -169,6 +182,7 @@ export function detectClusters(
     if (c.file && c.line) start.definedIn = { file: c.file, line: c.line };
     if (c.instanceSpec) start.instanceSpec = c.instanceSpec;
     if (c.ignore !== undefined) start.ignore = c.ignore;
+    if (c.given) start.given = c.given;
     clusters.push(start);
   }
   if (clusters.length > 0 || candidates.length > 0) return { clusters, diagnostics };

@@ -37,6 +37,8 @@ export type { DiscoveryCaches, DiscoveryReuse } from "./render-kustomization.ts"
 export interface DiscoveryStart {
   object: JsonObject;
   definedIn?: SourceLocation;
+  /** The entry path as the user named it (--cluster-path, clusterPaths, clusters), for a missing path. */
+  given?: { path: string; from: string };
 }
 
 export interface DiscoveryOptions {
@@ -144,12 +146,17 @@ function pass(
   const others: DiscoveryResult["otherFluxObjects"] = [];
   const configObjects: JsonObject[] = [];
   const opaqueKeys: string[] = [];
-  const queue: Array<{ object: JsonObject; parent: string | null; definedIn?: SourceLocation }> = starts.map(
-    (s) =>
-      s.definedIn
-        ? { object: s.object, parent: null, definedIn: s.definedIn }
-        : { object: s.object, parent: null },
-  );
+  const queue: Array<{
+    object: JsonObject;
+    parent: string | null;
+    definedIn?: SourceLocation;
+    given?: DiscoveryStart["given"];
+  }> = starts.map((s) => ({
+    object: s.object,
+    parent: null,
+    ...(s.definedIn ? { definedIn: s.definedIn } : {}),
+    ...(s.given ? { given: s.given } : {}),
+  }));
   // A Kustomization whose substituteFrom sources are not rendered yet waits at the end of the queue,
   // so producers (cluster-settings) are usually built before consumers and one pass suffices.
   let stalled = 0;
@@ -233,11 +240,10 @@ function pass(
       diagnostics.push(
         diagnostic(
           "flux-path-not-found",
-          `${ref}: spec.path "${spec.path}" does not exist in the repository (kustomization path not found).`,
-          {
-            ...(item.definedIn ?? {}),
-            ref,
-          },
+          item.given
+            ? `Cluster path "${item.given.path}" (from ${item.given.from}) does not exist in the repository, so nothing of this cluster is analyzed; give a folder relative to the repository root.`
+            : `${ref}: spec.path "${spec.path}" does not exist in the repository (kustomization path not found).`,
+          item.given ? {} : { ...(item.definedIn ?? {}), ref },
         ),
       );
       continue;

@@ -12,7 +12,7 @@ import { buildDependencyGraph } from "../graph/dependency-graph.ts";
 import { sourceExists } from "../graph/references.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceRef } from "../model.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
-import { splitFindings } from "./findings.ts";
+import { renamesOf, splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
 import { findSourceObject } from "./helm-chart-source.ts";
 import { diffHelmRelease } from "./helm-release-diff.ts";
@@ -86,6 +86,7 @@ export function analyzeChange(
   const findings = splitFindings(
     base.diagnostics.filter(informational),
     head.diagnostics.filter(informational),
+    renamesOf(changedFiles),
   );
   if (names.length <= 1 && base.clusters.length <= 1 && head.clusters.length <= 1) {
     const name = names[0] ?? "";
@@ -273,6 +274,21 @@ function analyzeClusterChange(
       if (service.kustomizations.includes(k.key)) k.reasons.unshift({ kind: "disabled", file: service.file });
     }
   }
+  // A removed object whose own file went away (deleted, or renamed out of its parent's reach): name the
+  // file it was defined in at base, not whatever the change left at head.
+  for (const impact of [...kustomizations, ...helmReleases]) {
+    const file = impact.change === "removed" ? impact.definedIn?.file : undefined;
+    if (file === undefined || impact.reasons.some((r) => r.kind === "disabled")) continue;
+    const gone = changedFiles.find(
+      (c) => (c.status === "removed" && c.path === file) || c.previousPath === file,
+    );
+    if (!gone) continue;
+    impact.reasons = impact.reasons.map((r) =>
+      r.kind === "removed-from-parent"
+        ? { ...r, file, ...(gone.previousPath === file ? { renamedTo: gone.path } : {}) }
+        : r,
+    );
+  }
   const owned = new Set<string>();
   for (const k of [...base.kustomizations, ...head.kustomizations])
     for (const f of k.build?.reads ?? []) owned.add(f);
@@ -310,7 +326,11 @@ function analyzeClusterChange(
     suspendFlips: suspendFlips(base, head),
     touchedUnchanged,
     unownedFiles,
-    findings: splitFindings(base.diagnostics.filter(informational), head.diagnostics.filter(informational)),
+    findings: splitFindings(
+      base.diagnostics.filter(informational),
+      head.diagnostics.filter(informational),
+      renamesOf(changedFiles),
+    ),
     graph: impactGraph(
       head,
       {

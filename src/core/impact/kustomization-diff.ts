@@ -24,14 +24,11 @@ export function diffKustomization(
   const reasons: Reason[] = [];
   const reads = new Set([...(base?.build?.reads ?? []), ...(head?.build?.reads ?? [])]);
   const probes = new Set([...(base?.build?.probes ?? []), ...(head?.build?.probes ?? [])]);
-  const files = changes
-    .filter(
-      (c) =>
-        reads.has(c.path) ||
-        (c.previousPath !== undefined && reads.has(c.previousPath)) ||
-        probedBy(probes, c),
-    )
-    .map((c) => c.path);
+  const relevant = changes.filter(
+    (c) =>
+      reads.has(c.path) || (c.previousPath !== undefined && reads.has(c.previousPath)) || probedBy(probes, c),
+  );
+  const files = relevant.map((c) => c.path);
   const specChanges = base && head ? changedSpecFields(base, head) : [];
   const baseObjects = base?.build?.objects.map((o) => o.object) ?? [];
   const headObjects = head?.build?.objects.map((o) => o.object) ?? [];
@@ -50,8 +47,7 @@ export function diffKustomization(
   const carrierOnly =
     change === "modified" && specChanges.length === 0 && diffs.length > 0 && ownDiffs.length === 0;
 
-  for (const c of changes)
-    if (files.includes(c.path)) reasons.push({ kind: "file", file: c.path, status: c.status });
+  for (const c of relevant) reasons.push(fileReason(c, base, head));
   if (specChanges.length > 0 && node.definedIn)
     reasons.push({ kind: "definition", file: node.definedIn.file, fields: specChanges });
   const vars = changedVariables(base, head);
@@ -78,6 +74,27 @@ export function diffKustomization(
   };
   if (node.definedIn) delta.definedIn = node.definedIn;
   return delta;
+}
+
+/**
+ * The path it read: a rename away from what it reads (its file moved out of its folder, or the object
+ * is removed) names the old path — the new one is not a file it reads.
+ */
+function fileReason(
+  c: ChangedFile,
+  base: KustomizationNode | undefined,
+  head: KustomizationNode | undefined,
+): Reason {
+  const readsAtHead = (p: string) =>
+    head?.build !== undefined &&
+    (head.build.reads.includes(p) || probedBy(new Set(head.build.probes), { path: p, status: "added" }));
+  if (
+    c.previousPath !== undefined &&
+    !readsAtHead(c.path) &&
+    base?.build?.reads.includes(c.previousPath) === true
+  )
+    return { kind: "file", file: c.previousPath, status: c.status, renamedTo: c.path };
+  return { kind: "file", file: c.path, status: c.status };
 }
 
 function isFluxChild(d: ObjectDiff): boolean {

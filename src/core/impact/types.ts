@@ -18,14 +18,19 @@ export type ChangeKind = "added" | "removed" | "modified";
 
 /** Why an object is affected. Texts are for people; `kind` is for machines. */
 export type Reason =
-  | { kind: "file"; file: string; status: FileStatus }
+  /**
+   * A changed file it reads. `file` is the path it read: for a rename away from what it reads (a removed
+   * object, a file moved out of its folder), the old path, with the new one in `renamedTo`.
+   */
+  | { kind: "file"; file: string; status: FileStatus; renamedTo?: string }
   | { kind: "definition"; file: string; fields: string[] }
   | { kind: "variables"; names: string[]; sources: string[] }
   | { kind: "values-source"; source: string }
   | { kind: "chart-source"; source: string }
   | { kind: "parent"; parent: string }
   | { kind: "disabled"; file: string }
-  | { kind: "removed-from-parent"; parent: string }
+  /** `file`: the base file that defined it, when the change removed or renamed that file (`renamedTo`). */
+  | { kind: "removed-from-parent"; parent: string; file?: string; renamedTo?: string }
   /** Flux could apply it at base and cannot at head ("fails"), or the other way round ("fixed"). */
   | { kind: "build"; state: "fails" | "fixed" };
 

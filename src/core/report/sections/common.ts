@@ -10,6 +10,13 @@ export interface RenderContext {
   report: ImpactReport;
   base: RevisionInfo;
   head: RevisionInfo;
+  /**
+   * "comment": findings already on the base branch are one line of counts (those on files the change
+   * touches excepted), since the check run lists them all. Default: every finding is listed.
+   */
+  surface?: "comment" | "check-run";
+  /** The check run's page, linked from the comment. */
+  checkRunUrl?: string | undefined;
 }
 
 /** Longest name, path or value shown (UTF-16 units); longer ones are clipped with "…". */
@@ -54,7 +61,9 @@ export type ReasonPart = string | { code: string } | { ref: string };
 export function reasonParts(r: Reason): ReasonPart[] {
   switch (r.kind) {
     case "file":
-      return ["reads ", { code: r.file }, ` (${r.status})`];
+      return r.renamedTo !== undefined
+        ? ["reads ", { code: r.file }, " (renamed to ", { code: r.renamedTo }, ")"]
+        : ["reads ", { code: r.file }, ` (${r.status})`];
     case "definition":
       return [
         "changes ",
@@ -84,7 +93,15 @@ export function reasonParts(r: Reason): ReasonPart[] {
     case "disabled":
       return ["disabled by ", { code: r.file }];
     case "removed-from-parent":
-      return ["no longer applied by Kustomization ", { code: r.parent }];
+      return [
+        "no longer applied by Kustomization ",
+        { code: r.parent },
+        ...(r.file === undefined
+          ? []
+          : r.renamedTo === undefined
+            ? ([": ", { code: r.file }, " was removed"] as ReasonPart[])
+            : ([": ", { code: r.file }, " was renamed to ", { code: r.renamedTo }] as ReasonPart[])),
+      ];
     case "build":
       return [r.state === "fails" ? "its build fails at head" : "its build succeeds again at head"];
   }
