@@ -1,12 +1,17 @@
 /**
  * `.sops.yaml` creation rules: reading them from text (never throws; anything malformed is dropped) and
- * compiling their Go (RE2) regexes to JavaScript. Only the fields that decide *what must be encrypted*
- * are kept; recipients are not needed. A regex JavaScript cannot compile makes its rule inert.
+ * compiling their Go regexes with RE2's own semantics (`../re2.ts`, re2js: inline flags anywhere,
+ * `(?P<name>…)`, `\z`, `\Q…\E`, POSIX classes, …). Only the fields that decide *what must be
+ * encrypted* are kept; recipients are not needed. A `path_regex` that cannot be translated makes its rule
+ * inert; an option regex that cannot be translated makes the selection *unknown* (callers skip the
+ * plaintext check it would drive and say so), never "everything".
  *
- * The regexes come from the base branch's configuration (trusted by the repository owner), and they
- * are only run on paths (≤ 1 KiB) and keys (cut to 256 characters).
+ * `path_regex` comes from the base branch's configuration; option regexes also come from a file's own
+ * `sops` metadata (written by the PR author); RE2 matches in linear time, so no pattern can stall the
+ * scan. They are only run on paths (≤ 1 KiB) and keys (cut to 256 characters).
  */
 import { parse } from "yaml";
+import { type GoRegex, translateRe2 } from "../re2.ts";
 
 export interface SopsRule {
   path_regex?: string;
@@ -49,46 +54,46 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** A Go regexp as a JavaScript RegExp (a leading `(?i)`/`(?s)`/`(?m)` becomes flags), or undefined. */
-export function compileGoRegex(source: string): RegExp | undefined {
-  let flags = "";
-  let body = source;
-  const lead = /^\(\?([ims]+)\)/.exec(body);
-  if (lead) {
-    flags = [...new Set(lead[1])].join("");
-    body = body.slice(lead[0].length);
-  }
-  try {
-    return new RegExp(body.replace(/\\A/g, "^").replace(/\\z/g, "$"), flags);
-  } catch {
-    return undefined;
-  }
+/** A Go regexp (RE2 semantics), or undefined when RE2 does not accept it. */
+export function compileGoRegex(source: string): GoRegex | undefined {
+  const result = translateRe2(source);
+  return result.ok ? result.regex : undefined;
 }
 
 /** SOPS's leaf-selection options, regexes compiled. */
 export interface Selection {
   unencryptedSuffix?: string;
   encryptedSuffix?: string;
-  unencryptedRegex?: RegExp;
-  encryptedRegex?: RegExp;
+  unencryptedRegex?: GoRegex;
+  encryptedRegex?: GoRegex;
 }
 
-/** The selection `options` define; undefined when they set none or a regex does not compile. */
-export function selectionOf(options: SopsRule): Selection | undefined {
+/** A regex option that could not be translated: which one and why (never its text). */
+export interface UnsupportedOption {
+  option: "encrypted_regex" | "unencrypted_regex";
+  reason: string;
+}
+
+/**
+ * The selection `options` define: `selection` is undefined when they set none; `unsupported` is set
+ * (and `selection` undefined) when a regex option cannot be translated, so what SOPS selects is unknown.
+ */
+export function selectionOf(options: SopsRule): {
+  selection?: Selection;
+  unsupported?: UnsupportedOption;
+} {
   const sel: Selection = {};
   if (options.unencrypted_suffix !== undefined) sel.unencryptedSuffix = options.unencrypted_suffix;
   if (options.encrypted_suffix !== undefined) sel.encryptedSuffix = options.encrypted_suffix;
-  if (options.unencrypted_regex !== undefined) {
-    const re = compileGoRegex(options.unencrypted_regex);
-    if (!re) return undefined;
-    sel.unencryptedRegex = re;
+  for (const option of ["unencrypted_regex", "encrypted_regex"] as const) {
+    const source = options[option];
+    if (source === undefined) continue;
+    const result = translateRe2(source);
+    if (!result.ok) return { unsupported: { option, reason: result.reason } };
+    if (option === "encrypted_regex") sel.encryptedRegex = result.regex;
+    else sel.unencryptedRegex = result.regex;
   }
-  if (options.encrypted_regex !== undefined) {
-    const re = compileGoRegex(options.encrypted_regex);
-    if (!re) return undefined;
-    sel.encryptedRegex = re;
-  }
-  return Object.keys(sel).length > 0 ? sel : undefined;
+  return Object.keys(sel).length > 0 ? { selection: sel } : {};
 }
 
 /** SOPS's default when a file sets no option: everything but keys ending in `_unencrypted`. */

@@ -5,14 +5,29 @@
  *   (b) every non-empty scalar leaf selected by the file's `encrypted_regex`/`unencrypted_regex`/suffix
  *       options (and, when a base-branch creation rule matching the path sets an option, by that rule
  *       too: a PR cannot narrow what must be encrypted) matches the `ENC[AES256_GCM,…]` grammar;
- *   (c) any file whose base revision was SOPS-encrypted and whose head has no SOPS metadata: regression.
+ *   (c) any file whose base revision was SOPS-encrypted and whose head has no SOPS metadata: regression;
+ *   (d) a Kubernetes Secret document with SOPS metadata whose `data`/`stringData` holds a literal value the
+ *       selection leaves in plain text (`encrypted_regex: ^data$` beside a `stringData.password`), unless the
+ *       value is empty, a reference or template (`${VAR}`, `op://…`, `{{ … }}`) or an identifier under a
+ *       key such as `host`/`username` (the same test as S8's, which skips files with SOPS metadata).
+ * Option regexes are Go RE2, evaluated by `../re2.ts`. One RE2 does not accept gives a notice and
+ * skips the check it would drive (never "everything must be encrypted"); (a), (d) and a base rule's
+ * selection still apply.
  * A file that only matches a base `path_regex` but has no metadata gets (c) only (rules such as
  * `path_regex: .*\.yaml` would otherwise flag every manifest; plaintext Secrets there are S8's).
  * Messages name key paths and counts, never values or ciphertext. Dotenv/INI SOPS files get (c) only.
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from "yaml";
 import { basename } from "../../snapshot/paths.ts";
-import type { RawFinding } from "./common.ts";
+import { decodeBase64 } from "./base64.ts";
+import {
+  decodeText,
+  hasLiteralDefault,
+  isPlaceholderValue,
+  isReferenceValue,
+  isSubstitutionPlaceholder,
+  type RawFinding,
+} from "./common.ts";
 import {
   compileGoRegex,
   DEFAULT_SELECTION,
@@ -20,6 +35,7 @@ import {
   type SopsRule,
   selectionOf,
   shouldEncrypt,
+  type UnsupportedOption,
 } from "./sops-config.ts";
 import {
   asMap,
@@ -28,6 +44,7 @@ import {
   looksSopsEncrypted,
   mapGet,
   printableName,
+  scalarText,
 } from "./yaml-docs.ts";
 
 const ENC =
@@ -83,7 +100,14 @@ export function scanSops(path: string, text: string, ctx: SopsScanContext): RawF
   };
   const list = Array.isArray(docs) ? docs : [docs];
   const out: RawFinding[] = [];
-  const baseSelection = baseRuleSelection(path, ctx.rules);
+  const base = baseRuleSelection(path, ctx.rules);
+  const baseSelection = base.selection;
+  const notices = new Set<string>();
+  const notice = (line: number, message: string) => {
+    if (notices.has(message)) return;
+    notices.add(message);
+    out.push({ code: "secret-sops-regex-unsupported", severity: "notice", message, line, secret: message });
+  };
   for (const doc of list) {
     if (doc.errors.length > 0) {
       const line = counter.linePos(doc.errors[0]?.pos[0] ?? 0).line;
@@ -106,24 +130,24 @@ export function scanSops(path: string, text: string, ctx: SopsScanContext): RawF
       }
       continue;
     }
+    const metaLine = lineOf(root.items.find((p) => isScalar(p.key) && p.key.value === "sops")?.key as Node);
     const problems = metadataProblems(meta);
-    if (problems.length > 0) {
-      out.push(
-        finding(
-          lineOf(root.items.find((p) => isScalar(p.key) && p.key.value === "sops")?.key as Node),
-          `SOPS metadata is invalid: ${problems.join("; ")}`,
-          text,
-        ),
-      );
-    }
-    const explicit = metadataSelection(meta);
-    const selections = [explicit ?? DEFAULT_SELECTION];
+    if (problems.length > 0)
+      out.push(finding(metaLine, `SOPS metadata is invalid: ${problems.join("; ")}`, text));
+    const own = metadataSelection(meta);
+    if (own.unsupported) notice(metaLine, unsupportedMessage(own.unsupported, "this file's sops metadata"));
+    if (base.unsupported) notice(metaLine, unsupportedMessage(base.unsupported, "the base .sops.yaml rule"));
+    const explicit = own.selection;
+    const selections: Selection[] = [];
+    if (!own.unsupported) selections.push(explicit ?? DEFAULT_SELECTION);
     if (baseSelection) selections.push(baseSelection);
     // With only SOPS's default selection, a Kubernetes object's identity fields are plain by necessity
     // (Flux must read them); they are never a secret, so they are not asked to be encrypted.
     const exempt =
-      isDefaultSelection(explicit) && !baseSelection && isKubernetesObject(root) ? K8S_IDENTITY : NONE;
-    const plain = plaintextLeaves(root, selections, lineOf, exempt);
+      !own.unsupported && isDefaultSelection(explicit) && !baseSelection && isKubernetesObject(root)
+        ? K8S_IDENTITY
+        : NONE;
+    const plain = selections.length > 0 ? plaintextLeaves(root, selections, lineOf, exempt) : [];
     const first = plain[0];
     if (first) {
       out.push(
@@ -134,8 +158,24 @@ export function scanSops(path: string, text: string, ctx: SopsScanContext): RawF
         ),
       );
     }
+    const leaked = plainSecretValues(root, lineOf, new Set(plain.map((l) => l.path.join("\u0000"))));
+    const firstLeak = leaked[0];
+    if (firstLeak) {
+      const name = secretName(root);
+      out.push(
+        finding(
+          firstLeak.line,
+          `Kubernetes Secret${name ? ` "${printableName(name)}"` : ""} has ${leaked.length} data/stringData value(s) in plain text beside its SOPS metadata: the file's SOPS selection leaves them unencrypted (first at key path "${printableName(firstLeak.path.join("."))}")`,
+          pairsText(leaked),
+        ),
+      );
+    }
   }
   return out;
+}
+
+function unsupportedMessage(u: UnsupportedOption, where: string): string {
+  return `The ${u.option} of ${where} cannot be evaluated here (${u.reason}), so which values SOPS encrypts is unknown; that selection's plaintext check is skipped`;
 }
 
 function finding(line: number, message: string, secret: string): RawFinding {
@@ -153,7 +193,7 @@ function pairsText(leaves: Leaf[]): string {
 }
 
 /** Selection of the first base-branch creation rule matching `path`, when that rule sets an option. */
-function baseRuleSelection(path: string, rules: readonly SopsRule[]): Selection | undefined {
+function baseRuleSelection(path: string, rules: readonly SopsRule[]): ReturnType<typeof selectionOf> {
   for (const rule of rules) {
     if (rule.path_regex !== undefined) {
       const re = compileGoRegex(rule.path_regex);
@@ -161,7 +201,64 @@ function baseRuleSelection(path: string, rules: readonly SopsRule[]): Selection 
     }
     return selectionOf(rule);
   }
-  return undefined;
+  return {};
+}
+
+/** Whether a document is a `v1` Secret (kind and apiVersion compared case-insensitively, as S8 does). */
+function isSecretObject(root: YAMLMap): boolean {
+  const kind = scalarText(mapGet(root, "kind")) ?? "";
+  const api = scalarText(mapGet(root, "apiVersion"));
+  return kind.toLowerCase() === "secret" && (api === undefined || api === "" || api.toLowerCase() === "v1");
+}
+
+function secretName(root: YAMLMap): string {
+  const metadata = asMap(mapGet(root, "metadata"));
+  return metadata ? (scalarText(mapGet(metadata, "name")) ?? "") : "";
+}
+
+/**
+ * (d): literal `data`/`stringData` values of a Secret document that are not `ENC[…]` and not already
+ * reported by (b) (`seen` holds their key paths).
+ */
+function plainSecretValues(root: YAMLMap, lineOf: (n: Node) => number, seen: ReadonlySet<string>): Leaf[] {
+  if (!isSecretObject(root)) return [];
+  const out: Leaf[] = [];
+  for (const field of ["data", "stringData"] as const) {
+    for (const pair of root.items) {
+      if (!isScalar(pair.key) || pair.key.value !== field) continue;
+      const entries = asMap(pair.value as Node | null);
+      if (!entries) continue;
+      for (const entry of entries.items) {
+        const key = isScalar(entry.key) ? String(entry.key.value) : "";
+        const node = entry.value as Node | null;
+        const value = scalarText(node);
+        if (value === undefined || ENC.test(value)) continue;
+        const path = [field, key];
+        if (seen.has(path.join("\u0000")) || !isLiteralCredential(key, value, field === "data")) continue;
+        out.push({ path, line: lineOf(node ?? (entry.key as Node)), value });
+      }
+    }
+  }
+  return out;
+}
+
+/** Keys whose literal values are identifiers, not credentials (S8's list). */
+const NON_SENSITIVE_KEY =
+  /^(host(name)?|port|db|dbname|database(_?name)?|user(name)?|email|region|endpoint|namespace|bucket|schema|sslmode|cluster|domain|server|address)$/i;
+
+/** S8's test: not empty, not a reference or template (on the base64-decoded text of `data` too), not a
+ * placeholder, not an identifier under a key that names one. */
+function isLiteralCredential(key: string, raw: string, encoded: boolean): boolean {
+  const value = raw.trim();
+  if (value === "" || isSubstitutionPlaceholder(value) || isReferenceValue(value)) return false;
+  const bytes = encoded ? decodeBase64(value) : undefined;
+  const text = ((bytes && decodeText(bytes)) ?? value).trim();
+  if (text === "" || isReferenceValue(text) || (isPlaceholderValue(text) && !hasLiteralDefault(text)))
+    return false;
+  const last = key.replace(/^.*[._-](?=[^._-]+$)/, "");
+  if (NON_SENSITIVE_KEY.test(key) || (NON_SENSITIVE_KEY.test(last) && !/pass|secret|token|key/i.test(key)))
+    return !/^[A-Za-z0-9._-]{1,64}$/.test(text) || /^[A-Za-z0-9+/]{32,}={0,2}$/.test(text);
+  return true;
 }
 
 const K8S_IDENTITY: ReadonlySet<string> = new Set(["apiVersion", "kind", "metadata", "type"]);
@@ -187,7 +284,7 @@ function isKubernetesObject(root: YAMLMap): boolean {
   );
 }
 
-function metadataSelection(meta: YAMLMap): Selection | undefined {
+function metadataSelection(meta: YAMLMap): ReturnType<typeof selectionOf> {
   const options: SopsRule = {};
   for (const key of OPTION_KEYS) {
     const v = mapGet(meta, key);
