@@ -81,7 +81,10 @@ export const DIAGNOSTIC_CODES = {
   // Flux
   "flux-invalid-object": ["error", "A Flux object whose spec does not match its schema."],
   "flux-deprecated-field": ["warning", "A field that current Flux versions ignore."],
-  "flux-path-not-found": ["error", "A Flux Kustomization spec.path that does not exist in the source."],
+  "flux-path-not-found": [
+    "error",
+    "A Flux Kustomization spec.path, or a cluster path given by --cluster-path or the configuration, that does not exist in the source.",
+  ],
   "flux-source-not-found": ["error", "A sourceRef to a source that no build defines."],
   "flux-source-external": [
     "notice",
@@ -150,6 +153,14 @@ export const DIAGNOSTIC_CODES = {
     "A file SOPS should encrypt holds plaintext values or lost its sops metadata (S9).",
   ],
   "secret-runbook-file": ["error", "github-deploy.key or github-push-token.txt is committed (S10)."],
+  "secret-sops-regex-unsupported": [
+    "notice",
+    "A SOPS encrypted_regex/unencrypted_regex RE2 does not accept; the plaintext check it drives is skipped (S9).",
+  ],
+  "secret-cloud-credential": [
+    "error",
+    "An AWS access key pair, or a password written inside a URL, is committed.",
+  ],
   "secret-suspicious-file": ["warning", "A file whose name suggests a key or credential (S11)."],
   "secret-high-entropy": ["warning", "A password/token/secret-like key with a high-entropy value (S12)."],
   // Danger (what a change does to the cluster)

@@ -23,6 +23,7 @@ export const LOCKED_RULE_CODES: readonly DiagnosticCode[] = [
   "secret-unencrypted-secret",
   "secret-sops-unencrypted",
   "secret-runbook-file",
+  "secret-cloud-credential",
 ];
 
 export const SeverityName = z.enum(["error", "warning", "notice"]);

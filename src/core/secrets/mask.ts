@@ -4,13 +4,15 @@
  * ConfigMap or in Helm values must not be printed back to the pull request that committed it. Findings
  * about them come from the secret scan; this only keeps the reports from repeating them.
  *
- * Masked: GitHub tokens (S1–S5) and age secret keys (S7) wherever they occur; the body lines of private
+ * Masked: GitHub tokens (S1–S5), age secret keys (S7), AWS key pairs and passwords inside URLs wherever
+ * they occur; the body lines of private
  * key blocks (S6, also inside a diff where each line carries a `+`/`-` prefix, or in an indented block
  * scalar, or all on one line with escaped newlines); high-entropy values of password/token/secret keys (S12) when `heuristic` is set (for YAML
  * text, before it is diffed). Kubernetes Secret values are fingerprinted earlier (redact.ts).
  */
 import { fingerprint } from "./redact.ts";
 import { scanAgeKeys } from "./rules/age-key.ts";
+import { cloudCredentialSecrets } from "./rules/cloud-credentials.ts";
 import { LineIndex } from "./rules/common.ts";
 import { scanGithubTokens } from "./rules/github-token.ts";
 import { scanHighEntropy } from "./rules/high-entropy.ts";
@@ -32,9 +34,11 @@ export function maskCredentials(text: string, options: MaskOptions = {}): string
   const lines = new LineIndex(text);
   const found = [...scanGithubTokens(text, lines), ...scanAgeKeys(text, lines)];
   if (options.heuristic) found.push(...scanHighEntropy(text, lines).filter((f) => f.secret !== "overflow"));
+  const secrets = [...found.map((f) => f.secret), ...cloudCredentialSecrets(text, lines)];
   let out = text;
-  for (const secret of new Set(found.map((f) => f.secret).sort((a, b) => b.length - a.length))) {
-    if (secret.length >= 8) out = out.split(secret).join(fingerprint(secret));
+  for (const secret of new Set(secrets.sort((a, b) => b.length - a.length))) {
+    // URL passwords may be short; every other credential is at least 8 characters.
+    if (secret.length >= 3) out = out.split(secret).join(fingerprint(secret));
   }
   return out.includes("PRIVATE KEY") || out.includes("PuTTY-User-Key-File-") ? maskKeyBlocks(out) : out;
 }
@@ -46,6 +50,9 @@ function mayHoldCredential(text: string, options: MaskOptions): boolean {
     text.includes("AGE-SECRET-KEY-") ||
     text.includes("PRIVATE KEY") ||
     text.includes("PuTTY-User-Key-File-") ||
+    text.includes("AKIA") ||
+    text.includes("ASIA") ||
+    text.includes("://") ||
     (options.heuristic === true && /passw|token|secret|api_?key/i.test(text))
   );
 }

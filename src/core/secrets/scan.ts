@@ -21,6 +21,7 @@ import {
   ROTATE_ADVICE,
 } from "./rules/common.ts";
 import { scanFilename } from "./rules/filenames.ts";
+import { scanGithubTokens } from "./rules/github-token.ts";
 import { scanHighEntropy } from "./rules/high-entropy.ts";
 import { scanKubernetesSecrets } from "./rules/kubernetes-secret.ts";
 import { scanSecretGenerators } from "./rules/secret-generator.ts";
@@ -59,12 +60,18 @@ const CREDENTIAL_CODES = new Set<DiagnosticCode>([
   "secret-github-token",
   "secret-private-key",
   "secret-age-key",
+  "secret-cloud-credential",
 ]);
 
-/** §4.2: sha256(ruleId + ":" + path + ":" + sha256(secret)), first 16 hex digits. */
-export function secretFingerprint(code: string, path: string, secret: string): string {
-  const inner = sha256Hex(encoder.encode(secret));
-  return sha256Hex(encoder.encode(`${code}:${path}:${inner}`)).slice(0, 16);
+/**
+ * sha256(ruleId + ":" + sha256(normalized secret)), first 16 hex digits. The secret a rule reports carries
+ * its key path where it has one (a Kubernetes Secret's keys and values); the file path is not part of it,
+ * so a finding keeps its fingerprint when its file is renamed or moved (the allowlist keeps matching, and
+ * a move does not make it new).
+ */
+export function secretFingerprint(code: string, secret: string): string {
+  const inner = sha256Hex(encoder.encode(secret.trim()));
+  return sha256Hex(encoder.encode(`${code}:${inner}`)).slice(0, 16);
 }
 
 /** The creation rules of a `.sops.yaml` text; [] when it is missing, malformed or has none. Never throws. */
@@ -84,7 +91,7 @@ export function scanSecrets(input: SecretScanInput): SecretScanResult {
     const raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, byPath);
     const lines = text === undefined ? undefined : new LineIndex(text);
     for (const f of capPerCode(raw)) {
-      const fp = secretFingerprint(f.code, path, f.secret);
+      const fp = secretFingerprint(f.code, f.secret);
       if (allow(f.code, path, fp) || (lines && pragmaAt(lines, f.line) && eligible(f))) {
         suppressed++;
         continue;
@@ -122,7 +129,20 @@ function capPerCode(raw: RawFinding[]): RawFinding[] {
 }
 
 function scanBinary(path: string, bytes: Uint8Array): RawFinding[] {
-  return scanFilename(path, { size: bytes.length, hasPrivateKey: false, hasAgeKey: false });
+  return [
+    ...scanFilename(path, { size: bytes.length, hasPrivateKey: false, hasAgeKey: false }),
+    ...pathCredentials(path),
+  ];
+}
+
+/** A token used as a file or folder name is committed too (the path is in every clone and archive). */
+function pathCredentials(path: string): RawFinding[] {
+  return scanGithubTokens(path, new LineIndex(path)).map((f) => ({
+    ...f,
+    message: `${f.message} in the file's path`,
+    line: 1,
+    column: 1,
+  }));
 }
 
 function scanTextFile(
@@ -134,11 +154,14 @@ function scanTextFile(
 ): RawFinding[] {
   const lines = new LineIndex(text);
   const credentials = scanCredentialText(text, lines);
-  const filename = scanFilename(path, {
-    size: text.length,
-    hasPrivateKey: credentials.some((f) => f.code === "secret-private-key"),
-    hasAgeKey: credentials.some((f) => f.code === "secret-age-key"),
-  });
+  const filename = [
+    ...scanFilename(path, {
+      size: text.length,
+      hasPrivateKey: credentials.some((f) => f.code === "secret-private-key"),
+      hasAgeKey: credentials.some((f) => f.code === "secret-age-key"),
+    }),
+    ...pathCredentials(path),
+  ];
   const base = input.baseFile?.(path);
   const baseText = base === undefined ? undefined : decodeText(base);
   const structured = [
@@ -149,7 +172,13 @@ function scanTextFile(
   const blocking = structured.some((f) => f.severity === "error");
   const credentialLines = new Set(credentials.map((f) => f.line));
   // S12 adds nothing on a line that already holds a credential, or in a file already blocked by S8/S9.
-  const entropy = blocking ? [] : scanHighEntropy(text, lines).filter((f) => !credentialLines.has(f.line));
+  // A value a credential rule already reports (an AWS secret key beside its id) is not reported twice.
+  const reported = credentials.map((f) => f.secret);
+  const entropy = blocking
+    ? []
+    : scanHighEntropy(text, lines).filter(
+        (f) => !credentialLines.has(f.line) && !reported.some((s) => s.includes(f.secret)),
+      );
   return [...filename, ...credentials, ...structured, ...entropy];
 }
 
@@ -175,6 +204,8 @@ function advice(code: DiagnosticCode): string {
   if (CREDENTIAL_CODES.has(code) || code === "secret-runbook-file") return ROTATE_ADVICE;
   if (code === "secret-unencrypted-secret" || code === "secret-sops-unencrypted")
     return `Encrypt the values with SOPS before merging; if they are real credentials, they are exposed: ${ROTATE_ADVICE.charAt(0).toLowerCase()}${ROTATE_ADVICE.slice(1)}`;
+  if (code === "secret-sops-regex-unsupported")
+    return "Fix the regex (SOPS itself cannot use it either) or check the file's values by hand.";
   if (code === "secret-suspicious-file")
     return "Check whether it holds a credential; if so, remove it, rotate the credential and purge it from the history.";
   return "If it is a real credential, rotate it and keep it out of the repository (SOPS).";

@@ -149,7 +149,7 @@ describe("core/config/parse-config", () => {
         path: "secrets.allowlist[3].code",
         message:
           "must be one of secret-github-token, secret-private-key, secret-age-key, secret-unencrypted-secret, " +
-          'secret-sops-unencrypted, secret-runbook-file, secret-suspicious-file, secret-high-entropy (got "kustomize-patch-invalid")',
+          'secret-sops-unencrypted, secret-runbook-file, secret-sops-regex-unsupported, secret-cloud-credential, secret-suspicious-file, secret-high-entropy (got "kustomize-patch-invalid")',
       },
       {
         path: "secrets.allowlist[4].fingerprint",

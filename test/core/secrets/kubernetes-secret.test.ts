@@ -10,7 +10,7 @@ const SUFFIX = "and the file has no SOPS metadata; encrypt it with SOPS";
 
 describe("core/secrets/rules/kubernetes-secret", () => {
   it("flags a v1 Secret with data and stringData values, at its kind line", () => {
-    const text = `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  user: YWRtaW4=\nstringData:\n  password: hunter2\n`;
+    const text = `---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  token: c2VjcmV0LXRva2Vu\nstringData:\n  password: hunter2\n`;
     expect(scan(text)).toEqual([
       [
         "secret-unencrypted-secret",
@@ -22,7 +22,7 @@ describe("core/secrets/rules/kubernetes-secret", () => {
   });
 
   it("a case-variant kind is a warning", () => {
-    expect(scan("apiVersion: v1\nkind: secret\nmetadata:\n  name: x\nstringData:\n  a: b\n")).toEqual([
+    expect(scan("apiVersion: v1\nkind: secret\nmetadata:\n  name: x\nstringData:\n  a: hunter2x\n")).toEqual([
       [
         "secret-unencrypted-secret",
         "warning",
@@ -62,7 +62,7 @@ describe("core/secrets/rules/kubernetes-secret", () => {
   it("checks every document of a multi-document file and items of a List", () => {
     const text = [
       "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n",
-      "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: in-list\n    stringData:\n      k: v\n",
+      "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: in-list\n    stringData:\n      k: hunter2x\n",
     ].join("---\n");
     expect(scan(text)).toEqual([
       [
@@ -75,7 +75,7 @@ describe("core/secrets/rules/kubernetes-secret", () => {
   });
 
   it("a JSON Secret is read too", () => {
-    const text = '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"j"},"data":{"a":"YQ=="}}';
+    const text = '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"j"},"data":{"a":"aHVudGVyMng="}}';
     expect(scan(text).map((f) => [f[1], f[2]])).toEqual([["error", 1]]);
   });
 
@@ -126,7 +126,7 @@ describe("core/secrets/rules/kubernetes-secret", () => {
 
   it("a broken document does not hide a valid sibling", () => {
     const text =
-      "kind: Secret\ndata:\n  a: [\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ok\nstringData:\n  b: c\n";
+      "kind: Secret\ndata:\n  a: [hunter2x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: ok\nstringData:\n  b: hunter2x\n";
     expect(scan(text).map((f) => [f[1], f[2]])).toEqual([
       ["error", 1],
       ["error", 6],

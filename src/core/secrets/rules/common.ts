@@ -123,6 +123,37 @@ export function isPlaceholderValue(value: string): boolean {
   return longestRun(v) === v.length;
 }
 
+/**
+ * A value that names where a secret lives instead of holding it: a secret-manager reference (1Password
+ * `op://`, Vault `vault:` and argocd-vault-plugin `<path:…>`, vals `ref+…`, AWS Secrets Manager and SSM
+ * ARNs, Azure Key Vault and GCP Secret Manager URIs) or a template or variable (`${VAR}`, `$(VAR)`,
+ * `{{ … }}`, `{% … %}`, `<% … %>`), anywhere in the value. Such a value is not a credential.
+ */
+export function isReferenceValue(value: string): boolean {
+  const v = value.trim();
+  if (hasLiteralDefault(v)) return false;
+  return (
+    /^(op|vault|ref\+[a-z0-9]+|sops|secretsmanager|awssecretsmanager|azurekeyvault|gcpsecrets?|sm):\/{0,2}\S/i.test(
+      v,
+    ) ||
+    /^vault:/i.test(v) ||
+    /^<path:[^>]+>$/.test(v) ||
+    /^arn:aws[a-z-]*:(secretsmanager|ssm|kms):/.test(v) ||
+    /^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\//i.test(v) ||
+    /^projects\/[^/]+\/secrets\/[^/]+/.test(v) ||
+    /\$\{[^}]*\}/.test(v) ||
+    /\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(v) ||
+    /\{\{[\s\S]*\}\}/.test(v) ||
+    /\{%[\s\S]*%\}/.test(v) ||
+    /<%[\s\S]*%>/.test(v)
+  );
+}
+
+/** `${VAR:=literal}`: the literal is what Flux writes when VAR is unset, so the value holds a literal. */
+export function hasLiteralDefault(value: string): boolean {
+  return /\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][^}$]+\}/.test(value);
+}
+
 /** A pure Flux substitution placeholder `${VAR}` (no default value, which would be a literal). */
 export function isSubstitutionPlaceholder(value: string): boolean {
   return /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value.trim());

@@ -13,7 +13,9 @@ import { isMap, isSeq, type Node, type YAMLMap } from "yaml";
 import { decodeBase64 } from "./base64.ts";
 import {
   decodeText,
+  hasLiteralDefault,
   isPlaceholderValue,
+  isReferenceValue,
   isSubstitutionPlaceholder,
   MAX_LINE,
   type RawFinding,
@@ -143,7 +145,7 @@ function checkSecret(map: YAMLMap, doc: ParsedDocument, out: RawFinding[]): void
 }
 
 function report(values: Value[], name: string, line: number, exact: boolean, how: string, out: RawFinding[]) {
-  const real = values.filter((v) => isRealValue(v.value));
+  const real = values.filter((v) => isRealValue(v));
   if (real.length === 0) return;
   const label = name ? `Kubernetes Secret "${printableName(name)}"` : "Kubernetes Secret";
   const variant = exact ? "" : " (kind/apiVersion is a case variant of v1 Secret)";
@@ -179,9 +181,29 @@ function decodedOrSelf(value: string): string {
   return (bytes && decodeText(bytes)) ?? value;
 }
 
-function isRealValue(value: string): boolean {
-  const v = value.trim();
-  return v !== "" && v !== '""' && v !== "''" && !isSubstitutionPlaceholder(v) && !v.includes("{{");
+/**
+ * Keys whose literal values are identifiers, not credentials (a Secret often carries them beside the
+ * password: a database's host, port, name and user).
+ */
+const NON_SENSITIVE_KEY =
+  /^(host(name)?|port|db|dbname|database(_?name)?|user(name)?|email|region|endpoint|namespace|bucket|schema|sslmode|cluster|domain|server|address)$/i;
+
+/**
+ * A literal that could be a credential: not empty, not a reference to where the secret lives or a
+ * template (`op://…`, `${VAR}`, `{{ … }}`, `vault:…`, … — checked on the base64-decoded text of `data`
+ * too), not a documented placeholder, and not an identifier under a key that names one.
+ */
+function isRealValue(v: Value): boolean {
+  const value = v.value.trim();
+  if (value === "" || value === '""' || value === "''") return false;
+  if (isSubstitutionPlaceholder(value) || isReferenceValue(value)) return false;
+  const text = v.encoded ? decodedOrSelf(value).trim() : value;
+  if (text === "" || isReferenceValue(text) || (isPlaceholderValue(text) && !hasLiteralDefault(text)))
+    return false;
+  const key = v.key.replace(/^.*[._-](?=[^._-]+$)/, "");
+  if (NON_SENSITIVE_KEY.test(v.key) || (NON_SENSITIVE_KEY.test(key) && !/pass|secret|token|key/i.test(v.key)))
+    return !/^[A-Za-z0-9._-]{1,64}$/.test(text) || /^[A-Za-z0-9+/]{32,}={0,2}$/.test(text);
+  return true;
 }
 
 /** B9: a document that does not parse is still read line by line for a Secret with values. */

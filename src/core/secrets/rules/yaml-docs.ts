@@ -108,7 +108,8 @@ export function looksSopsEncrypted(text: string): boolean {
 
 /** Keys and names safe to print: identifier-like and short, else a neutral stand-in. */
 export function printableName(name: string, fallback = "…"): string {
-  return /^[A-Za-z0-9._\-/]{1,128}$/.test(name) && !/gh[porsu]_|github_pat_|AGE-SECRET/i.test(name)
+  // Letters, digits and the characters of a template (`${APP}-db`), never a token's prefix.
+  return /^[A-Za-z0-9._\-/${}:=]{1,128}$/.test(name) && !/gh[porsu]_|github_pat_|AGE-SECRET/i.test(name)
     ? name
     : fallback;
 }
