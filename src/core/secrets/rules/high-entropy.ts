@@ -5,10 +5,14 @@
  * Skips templated and referenced values (`${…}`, `{{ … }}`, `<…>`, `ENC[…]`, `secretKeyRef`, `$VAR`),
  * placeholders (`REPLACE_ME`, `changeme`, one-character runs), values with spaces (prose), URLs and paths,
  * identifiers (`my-app-secret`, `github_app_installation_id`, `APP_TOKEN_NAME`, `githubAppPrivateKey`) and keys that name something rather than hold it (`secretName`,
- * `tokenSecretRef`, `passwordFile`, …). Lines are found through a keyword scan, each line read once and
+ * `tokenSecretRef`, `passwordFile`, …). Also skips what names or computes a credential instead of holding it
+ * (`high-entropy-skip.ts`): environment and secret-manager references (`os.environ/API_KEY`, `vault:…`,
+ * `arn:aws:secretsmanager:…`), Terraform references and calls (`module.x["k"].fields["K"]`, `file(…)`), CEL,
+ * Python and Go-template expressions, digests, and keys holding a hash (`hashed_secret`). Lines are found through a keyword scan, each line read once and
  * cut to 64 KiB, so the rule is linear. Pragmas are applied by the caller (`pragmaEligible`).
  */
 import { isPlaceholderValue, type LineIndex, MAX_LINE, type RawFinding, shannonEntropy } from "./common.ts";
+import { isHashKey, isReferenceOrExpression } from "./high-entropy-skip.ts";
 import { printableName } from "./yaml-docs.ts";
 
 const KEYWORD = /passw(?:or)?d|token|secret|api_?key/gi;
@@ -91,6 +95,7 @@ function check(line: string): { key: string; value: string; column: number } | u
   const last = lower.split(/[_.-]/).pop() ?? lower;
   if (NAMING_SUFFIXES.some((s) => last.endsWith(s) && !/(?:passw(?:or)?d|token|secret|api_?key)$/.test(last)))
     return undefined;
+  if (isHashKey(key)) return undefined;
   const rest = line.slice(indent + m[0].length);
   const value = scalarAfter(rest);
   if (value === undefined || !looksLikeCredential(value)) return undefined;
@@ -117,5 +122,6 @@ function looksLikeCredential(value: string): boolean {
   // Names, not values: kebab-case, snake_case, dotted, UPPER_SNAKE and camelCase identifiers.
   if (/^[a-z0-9]+(?:[-._][a-z0-9]+)+$/.test(value) || /^[A-Z0-9]+(?:_[A-Z0-9]+)+$/.test(value)) return false;
   if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value)) return false;
+  if (isReferenceOrExpression(value)) return false;
   return shannonEntropy(value) >= MIN_ENTROPY;
 }
