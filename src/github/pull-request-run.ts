@@ -295,7 +295,10 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       head: { ref: job.headSha, blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${job.headSha}` },
     };
     const run = renderCheckRun(report, revisions);
-    const body = renderComment(report, revisions);
+    const body = renderComment(report, {
+      ...revisions,
+      checkRunUrl: `https://github.com/${job.owner}/${job.repo}/runs/${checkRunId}`,
+    });
     let state = await pullRequestState(gh, job);
     if (state.headSha !== job.headSha && (options.headLagMs ?? HEAD_LAG_MS) > 0) {
       // GitHub's API can lag the webhook by seconds: read once more before calling this run superseded.

@@ -110,7 +110,7 @@ async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlCom
     .reply(200, prState(headNow, comments));
 }
 
-function expectedComment(): string {
+function expectedComment(checkRun = 77): string {
   const { report } = analyzePullRequest({
     base: createMemorySnapshot(baseFiles),
     head: createMemorySnapshot(headFiles),
@@ -118,6 +118,7 @@ function expectedComment(): string {
     analyze: { repository: { url: `https://github.com/${OWNER}/${REPO}`, branch: "master" } },
   });
   return renderComment(report, {
+    checkRunUrl: `https://github.com/${OWNER}/${REPO}/runs/${checkRun}`,
     base: { ref: MERGE_BASE },
     head: { ref: HEAD, blobUrl: `https://github.com/${OWNER}/${REPO}/blob/${HEAD}` },
   });
@@ -621,7 +622,7 @@ async function freshRunMocks(scope: nock.Scope, id: number) {
     .get(`${REPO_PATH}/tarball/${HEAD}`)
     .reply(200, HEAD_TARBALL, GZIP)
     .post("/graphql", isState)
-    .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(), viewerDidAuthor: true }]))
+    .reply(200, prState(HEAD, [{ databaseId: 5, body: expectedComment(id), viewerDidAuthor: true }]))
     .patch(`${REPO_PATH}/check-runs/${id}`, (b) => b.status === "completed")
     .reply(200, { id });
 }

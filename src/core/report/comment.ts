@@ -26,6 +26,8 @@ export interface CommentOptions {
   base: RevisionInfo;
   head: RevisionInfo;
   maxChars?: number;
+  /** The check run's page: the comment lists only what the change touches and links there for the rest. */
+  checkRunUrl?: string;
 }
 
 interface GroupWording {
@@ -84,7 +86,13 @@ export function mainSectionBlocks(ctx: RenderContext, heading: boolean): Block[]
 }
 
 export function renderComment(report: ImpactReport, options: CommentOptions): string {
-  const ctx: RenderContext = { report, base: options.base, head: options.head };
+  const ctx: RenderContext = {
+    report,
+    base: options.base,
+    head: options.head,
+    surface: "comment",
+    checkRunUrl: options.checkRunUrl,
+  };
   const blocks: Block[] = [
     { text: `${COMMENT_MARKER}\n`, essential: true },
     ...mainSectionBlocks(ctx, true),

@@ -36,13 +36,17 @@ describe("core/report/check-run renderCheckRun", () => {
     expect(renderCheckRun(onlyExisting, REVISIONS).conclusion).toBe("success");
   });
 
-  it("summarizes like the comment, without marker, heading or diffs", () => {
+  it("summarizes like the comment, without marker, heading or diffs, and lists every base finding", () => {
     const comment = renderComment(report, REVISIONS);
-    const main = comment.slice(comment.indexOf("❌"), comment.indexOf("#### Rendered changes"));
-    expect(run.summary).toBe(
-      `${main}\n---\n<sub>flux-impact · analyzed \`1a2b3c4\` → \`9f8e7d6\` · per-object diffs are below</sub>\n`,
+    const main = comment.slice(comment.indexOf("❌"), comment.indexOf("#### Findings"));
+    expect(run.summary.startsWith(main)).toBe(true);
+    expect(run.summary).toContain("<details><summary>Already on the base branch (");
+    expect(run.summary).toMatch(
+      /\n---\n<sub>flux-impact · analyzed `1a2b3c4` → `9f8e7d6` · per-object diffs are below<\/sub>\n$/,
     );
     expect(run.summary).not.toContain("<!--");
+    // The comment keeps base findings in files the change does not touch to one line of counts.
+    expect(comment).toContain("Already on the base branch, in files this change does not touch:");
   });
 
   it("puts the per-object diffs in the text", () => {

@@ -7,7 +7,7 @@
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics.ts";
 import type { RevisionInfo } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
-import { clip, mdInline } from "../markdown.ts";
+import { clip, mdInline, mdLink } from "../markdown.ts";
 import { code, fileLink, plural, type RenderContext } from "./common.ts";
 
 const MESSAGE_MAX = 500;
@@ -41,7 +41,39 @@ export function findingBlocks(ctx: RenderContext): Block[] {
       });
     blocks.push({ text: "\n", needs: ["findings-introduced"] });
   } else blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
-  if (existing.length > 0) {
+  if (existing.length > 0 && ctx.surface === "comment") {
+    // The comment keeps what the change touches; the rest is one line (the check run lists it all).
+    const touched = new Set(
+      ctx.report.changedFiles.flatMap((c) => [c.path, ...(c.previousPath ? [c.previousPath] : [])]),
+    );
+    const near = existing.filter((d) => d.file !== undefined && touched.has(d.file));
+    const far = existing.filter((d) => !near.includes(d));
+    if (far.length > 0) {
+      const byCode = new Map<string, number>();
+      for (const d of far) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+      const counts = [...byCode]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([c, n]) => `${n} × ${code(c)}`)
+        .join(", ");
+      const where = ctx.checkRunUrl ? mdLink("the check run", ctx.checkRunUrl) : "the check run";
+      blocks.push({
+        text: `Already on the base branch, in files this change does not touch: ${counts} — ${where} lists them.\n\n`,
+        group: "findings-existing",
+      });
+    }
+    if (near.length > 0) {
+      blocks.push({
+        text: `<details><summary>Already on the base branch, in files this change touches (${plural(near.length, "finding")})</summary>\n\n`,
+        needs: ["findings-existing"],
+      });
+      for (const d of near)
+        blocks.push({
+          text: `${findingLine(d, ctx.head, (ctx.report.clusters?.length ?? 0) > 1)}\n`,
+          group: "findings-existing",
+        });
+      blocks.push({ text: "\n</details>\n\n", needs: ["findings-existing"] });
+    }
+  } else if (existing.length > 0) {
     blocks.push({
       text: `<details><summary>Already on the base branch (${plural(existing.length, "finding")})</summary>\n\n`,
       needs: ["findings-existing"],
