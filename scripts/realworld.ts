@@ -7,9 +7,10 @@
  * HelmReleases per cluster against the expectation, the Kustomizations not analyzed (sources that are not
  * this repository), and every error `flux-impact check` reports on the default branch. A repository passes
  * when every expected cluster is found at its path by its rule, the counts are within their tolerance,
- * the not-analyzed Kustomizations are the expected ones, and no error is reported outside the committed-
- * credential rules (secret-*: their false positives are issue 12's, and are printed, not hidden). Ends
- * with `realworld: N passed, M failed`; exits 1 when one failed, 0 (with the reason) without ../shared.
+ * the not-analyzed Kustomizations are the expected ones, and no error is reported that the expectations
+ * do not list as true (file and evidence). High-entropy warnings are scored against hand labels
+ * (scripts/realworld/high-entropy-labels.json: true or false, with a reason, never the value). Ends with
+ * `realworld: N passed, M failed`; exits 1 when one failed, 0 (with the reason) without ../shared.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -45,6 +46,18 @@ if (!shared.ok) {
 const expectations = JSON.parse(
   readFileSync(join(root, "scripts", "realworld", "expectations.json"), "utf8"),
 ) as Record<string, RepoExpectation>;
+
+interface Label {
+  repo: string;
+  file: string;
+  line: number;
+  label: "true" | "false";
+  why: string;
+}
+const labels = JSON.parse(
+  readFileSync(join(root, "scripts", "realworld", "high-entropy-labels.json"), "utf8"),
+) as Label[];
+const totals = { entropyFound: 0, entropyTrue: 0, labeled: 0, labeledTrue: 0 };
 
 let passed = 0;
 let failed = 0;
@@ -102,16 +115,37 @@ for (const { name, dir } of realRepoDirs(shared.dir)) {
       problems.push(`expected cluster ${e.name} at ${e.path} (${e.why.slice(0, 80)}…) was not found`);
   }
   const errors = result.findings.filter((d) => d.severity === "error");
-  const engineErrors = errors.filter((d) => !d.code.startsWith("secret-"));
+  const warnings = result.findings.filter((d) => d.severity === "warning");
+  const byCode = (list: typeof errors) =>
+    [...new Set(list.map((d) => d.code))]
+      .map((c) => `${list.filter((d) => d.code === c).length} ${c}`)
+      .join(", ");
   console.log(
-    `   check: ${errors.length} errors (${engineErrors.length} outside the secret rules), ${result.findings.filter((d) => d.severity === "warning").length} warnings, in ${ms.toFixed(0)} ms`,
+    `   check: ${errors.length} errors${errors.length ? ` (${byCode(errors)})` : ""}, ${warnings.length} warnings${warnings.length ? ` (${byCode(warnings)})` : ""}, in ${ms.toFixed(0)} ms`,
   );
   for (const d of errors) {
     const where = d.file ? `${d.file}:${d.line ?? 1}` : "(repository)";
     console.log(`     ${where}  ${d.code}${d.cluster ? ` [${d.cluster}]` : ""}  ${d.message.slice(0, 160)}`);
   }
+  // High-entropy warnings against the hand labels: every one must be labeled, and ≥ 90% true.
+  const entropy = warnings.filter((d) => d.code === "secret-high-entropy");
+  const mine = labels.filter((l) => l.repo === name);
+  const labelOf = (d: (typeof entropy)[number]) => mine.find((l) => l.file === d.file && l.line === d.line);
+  const unlabeled = entropy.filter((d) => !labelOf(d));
+  const trueOnes = entropy.filter((d) => labelOf(d)?.label === "true").length;
+  totals.entropyFound += entropy.length;
+  totals.entropyTrue += trueOnes;
+  totals.labeled += mine.length;
+  totals.labeledTrue += mine.filter((l) => l.label === "true").length;
+  console.log(
+    `   high-entropy: ${entropy.length} reported (${trueOnes} labeled true); ${mine.length} labeled in this repository (${mine.filter((l) => l.label === "true").length} true)`,
+  );
+  for (const d of unlabeled) problems.push(`high-entropy warning at ${d.file}:${d.line} has no label`);
+  const missedTrue = mine.filter((l) => l.label === "true" && !entropy.some((d) => labelOf(d) === l));
+  for (const l of missedTrue)
+    problems.push(`labeled-true credential at ${l.file}:${l.line} is no longer reported`);
   const expectedFiles = new Set(expected.trueErrors.map((t) => t.file));
-  for (const d of engineErrors) {
+  for (const d of errors) {
     if (!expectedFiles.has(d.file ?? "")) problems.push(`unexpected error ${d.code} at ${d.file}:${d.line}`);
   }
   if (problems.length === 0) {
@@ -121,6 +155,16 @@ for (const { name, dir } of realRepoDirs(shared.dir)) {
     failed++;
     for (const p of problems) console.log(`   FAIL ${p}`);
   }
+}
+const precision = totals.entropyFound
+  ? `${((100 * totals.entropyTrue) / totals.entropyFound).toFixed(0)}%`
+  : "n/a (none reported)";
+console.log(
+  `\nhigh-entropy warnings: ${totals.entropyFound} reported, ${totals.entropyTrue} labeled true (precision ${precision}); labels: ${totals.labeled} (${totals.labeledTrue} true)`,
+);
+if (totals.entropyFound > 0 && totals.entropyTrue / totals.entropyFound < 0.9) {
+  console.log("   FAIL high-entropy precision below 90%");
+  failed++;
 }
 console.log(`\nrealworld: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
