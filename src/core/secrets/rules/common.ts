@@ -131,6 +131,8 @@ export function isPlaceholderValue(value: string): boolean {
  */
 export function isReferenceValue(value: string): boolean {
   const v = value.trim();
+  // Every form below holds one of these characters: most values are decided by one scan.
+  if (!/[$:{<%]|\/secrets\//.test(v)) return false;
   if (hasLiteralDefault(v)) return false;
   return (
     /^(op|vault|ref\+[a-z0-9]+|sops|secretsmanager|awssecretsmanager|azurekeyvault|gcpsecrets?|sm):\/{0,2}\S/i.test(

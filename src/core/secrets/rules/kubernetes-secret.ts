@@ -195,7 +195,7 @@ const NON_SENSITIVE_KEY =
  */
 function isRealValue(v: Value): boolean {
   const value = v.value.trim();
-  if (value === "" || value === '""' || value === "''") return false;
+  if (value.length < 3 || value === '""' || value === "''") return false;
   if (isSubstitutionPlaceholder(value) || isReferenceValue(value)) return false;
   const text = v.encoded ? decodedOrSelf(value).trim() : value;
   if (text === "" || isReferenceValue(text) || (isPlaceholderValue(text) && !hasLiteralDefault(text)))
@@ -208,16 +208,28 @@ function isRealValue(v: Value): boolean {
 
 /** B9: a document that does not parse is still read line by line for a Secret with values. */
 function rawFallback(doc: RawDocument): RawFinding[] {
-  const lines = doc.text.split("\n");
+  const text = doc.text;
   let kindLine = -1;
   let exact = false;
   const values: Value[] = [];
   let block: { field: string; indent: number } | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").slice(0, MAX_LINE).replace(/\r$/, "");
-    const indent = line.length - line.trimStart().length;
-    const body = line.trim();
-    if (body === "" || body.startsWith("#")) continue;
+  // Line by line without splitting the document: this runs on every Secret document a file has.
+  for (let pos = 0, i = 0; pos < text.length; i++) {
+    let end = text.indexOf("\n", pos);
+    if (end === -1) end = text.length;
+    let indent = 0;
+    while (
+      pos + indent < end &&
+      (text.charCodeAt(pos + indent) === 32 || text.charCodeAt(pos + indent) === 9)
+    )
+      indent++;
+    const bodyStart = pos + indent;
+    const lineEnd = Math.min(end, pos + MAX_LINE);
+    pos = end + 1;
+    if (bodyStart >= lineEnd || text.charCodeAt(bodyStart) === 35 /* # */) continue;
+    if (indent > 0 && (!block || (block.indent !== -1 && indent !== block.indent))) continue;
+    const body = text.slice(bodyStart, lineEnd).trimEnd();
+    if (body === "") continue;
     if (indent === 0) {
       block = undefined;
       const colon = body.indexOf(":");
@@ -236,7 +248,6 @@ function rawFallback(doc: RawDocument): RawFinding[] {
     }
     if (!block) continue;
     if (block.indent === -1) block.indent = indent;
-    if (indent !== block.indent) continue;
     const colon = body.indexOf(":");
     if (colon === -1) continue;
     const value = unquote(stripComment(body.slice(colon + 1)).trim());
