@@ -215,6 +215,8 @@ function fluxInstances(snapshot: RepoSnapshot, raw: readonly RawFluxObject[]): C
     }
     const sync = instance && isJsonObject(instance.sync) ? instance.sync : undefined;
     if (!instance || !sync || typeof sync.path !== "string") return;
+    // A template of an instance (a bootstrap script fills `${CLUSTER}` or `{{ .cluster }}` in) is not one.
+    if (/\$\{|\{\{|\$\(/.test(`${sync.path}${typeof sync.url === "string" ? sync.url : ""}`)) return;
     const syncKind = typeof sync.kind === "string" && sync.kind ? sync.kind : "GitRepository";
     const name = typeof sync.name === "string" && sync.name ? sync.name : namespace;
     out.push({

@@ -318,3 +318,18 @@ describe("core/flux/clusters bootstrap and roots sources", () => {
     expect(resolve({ kind: "GitRepository", name: "twin", namespace: "flux-system" })).toEqual({ root: "" });
   });
 });
+
+describe("core/flux/clusters templates", () => {
+  it("a FluxInstance whose sync is still a template (a bootstrap script fills it in) is not a cluster", () => {
+    const { clusters } = detect({
+      "bootstrap/flux-instance.yaml": `
+        apiVersion: fluxcd.controlplane.io/v1
+        kind: FluxInstance
+        metadata: {name: flux, namespace: flux-system}
+        spec: {sync: {kind: GitRepository, url: "https://github.com/o/r", path: "kubernetes/clusters/\${CLUSTER}"}}
+      `,
+      "kubernetes/clusters/main/flux-system/gotk-sync.yaml": "# placeholder\n",
+    });
+    expect(clusters.map((c) => [c.name, c.rule])).toEqual([["main", "bootstrap-layout"]]);
+  });
+});
