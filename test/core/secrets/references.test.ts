@@ -83,6 +83,7 @@ describe("core/secrets application templates in URLs", () => {
       'f"https://x-access-token:{TOKEN}@github.com/{repo}.git"',
       "rtsp://view:{FRIGATE_RTSP_PASSWORD}@porch.home:554/cam",
       "postgres://app:%s@db:5432/app",
+      "http://proxy.lan:3128@upstream",
     ]) {
       expect(brief(scanTexts({ "a.yaml": `url: ${url}\n` })), url).toEqual([]);
     }

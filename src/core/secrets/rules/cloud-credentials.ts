@@ -83,6 +83,8 @@ function isLiteralPassword(password: string): boolean {
   // application's own template: Python f-strings and Frigate write `{TOKEN}`, printf `%s`.
   if (/^[*x.\u2022]+$/i.test(password) || /^(\$[A-Za-z_{(]|%\(|%s$|:[a-z])/.test(password)) return false;
   if (/\{[A-Za-z_][A-Za-z0-9_.]*\}/.test(password)) return false;
+  // `scheme://host:8080@…` is a host and a port, not a user and a password.
+  if (/^\d{1,5}$/.test(password)) return false;
   return !/^(password|passwd|pass|pwd|pw|secret)$/i.test(password);
 }
 
