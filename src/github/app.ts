@@ -193,6 +193,7 @@ export function createApp(options: AppOptions = {}) {
             headSha: run.head_sha,
             event: run.event,
             url: run.html_url,
+            fromThisRepository: run.head_repository?.id === payload.repository.id,
           },
           // Only pull requests of this repository (a fork's are not listed by GitHub, nor ours to edit).
           pullRequests: (run.pull_requests ?? []).flatMap((p) =>

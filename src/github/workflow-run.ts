@@ -17,6 +17,7 @@ import {
   type FailedJob,
   type FailureDetails,
   fluxImpactText,
+  isDefaultBranchRun,
   type WorkflowRunInfo,
   watched,
   withCiEntry,
@@ -94,7 +95,8 @@ async function handle(client: GitHubClient, job: WorkflowRunJob, options: Workfl
     orgMissingOk,
   );
   const config = await configOfAnswer(gh, job, data);
-  if (run.headBranch !== job.defaultBranch) return pullRequestRun(gh, job, config, options);
+  // Only runs of this repository's default branch touch maintainer issues (a fork's `main` does not).
+  if (!isDefaultBranchRun(run, job.defaultBranch)) return pullRequestRun(gh, job, config, options);
 
   const issues = issuesOfAnswer(data.repository);
   const { decision, duplicates } = decideWorkflowRun(

@@ -388,6 +388,36 @@ describe("github/maintenance failed workflow runs", () => {
     expect(JSON.stringify(fake.issues)).not.toContain(token);
   });
 
+  it("a fork's run on a branch it named main neither opens nor closes a maintainer issue", async () => {
+    const fake = fakeCi();
+    const app = await testProbot();
+    const forkRepo = {
+      ...workflowRunExample.workflow_run.head_repository,
+      id: 424242,
+      full_name: "mallory/r",
+    };
+    const run = (id: number, number: number, conclusion: string, fork: boolean) =>
+      app.receive({
+        id: `wr-fork-${id}`,
+        name: "workflow_run",
+        payload: workflowRun({
+          id,
+          run_number: number,
+          conclusion,
+          head_sha: "d".repeat(40),
+          ...(fork ? { head_repository: forkRepo, event: "pull_request" } : {}),
+        }),
+      });
+
+    await run(1, 10, "failure", true);
+    expect(fake.issues).toEqual([]);
+    await run(2, 11, "failure", false);
+    expect(fake.issues).toHaveLength(1);
+    await run(3, 12, "success", true);
+    expect(fake.issues[0]!.state).toBe("OPEN");
+    expect(fake.issues[0]!.comments).toEqual([]);
+  });
+
   it("when the failing commit changed Flux objects, the issue says what it changed", async () => {
     const fake = fakeCi();
     const base = readTree(join(import.meta.dirname, "..", "..", "examples", "homelab", "base")).files;

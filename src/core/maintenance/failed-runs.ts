@@ -39,6 +39,36 @@ export interface WorkflowRunInfo {
   headSha: string;
   event: string;
   url: string;
+  /**
+   * True when the run's head repository is this repository. A fork's run can carry any branch name
+   * (`main` too) and must never count for the default branch. Absent: not known to be ours.
+   */
+  fromThisRepository?: boolean;
+}
+
+/** Events whose runs run on the pushed or chosen ref of this repository (not on a pull request's head). */
+const DEFAULT_BRANCH_EVENTS = new Set([
+  "push",
+  "schedule",
+  "workflow_dispatch",
+  "repository_dispatch",
+  "release",
+  "merge_group",
+  "workflow_run",
+  "dynamic",
+]);
+
+/**
+ * Whether a workflow run is a run of the default branch: its head repository is this repository, its head
+ * branch is the default branch, and its event runs on that branch. A pull request from a fork whose branch
+ * is named `main` is not, and neither is a `pull_request` run of this repository.
+ */
+export function isDefaultBranchRun(run: WorkflowRunInfo, defaultBranch: string): boolean {
+  return (
+    run.fromThisRepository === true &&
+    run.headBranch === defaultBranch &&
+    DEFAULT_BRANCH_EVENTS.has(run.event)
+  );
 }
 
 export interface FailedJob {
@@ -86,7 +116,12 @@ export function decideWorkflowRun(
 ): { decision: RunDecision; duplicates: IssueAction[] } {
   const none = (why: string) => ({ decision: { kind: "none" as const, why }, duplicates: [] });
   if (!config.enabled) return none("failed-run issues are turned off (failedRuns.enabled)");
-  if (run.headBranch !== defaultBranch) return none(`not the default branch (${run.headBranch ?? "none"})`);
+  if (!isDefaultBranchRun(run, defaultBranch))
+    return none(
+      run.fromThisRepository !== true
+        ? "a run of another repository (a fork)"
+        : `not a run of the default branch (${run.headBranch ?? "no branch"}, ${run.event})`,
+    );
   if (!watched(config, run)) return none("workflow not watched (failedRuns.workflows / ignoreWorkflows)");
   const { keep, close } = duplicateActions(issuesByKey(issues, "workflow").get(run.path) ?? []);
   const failed = FAILED.has(run.conclusion ?? "");

@@ -6,6 +6,7 @@ import {
   decideWorkflowRun,
   failedStepLog,
   failureText,
+  isDefaultBranchRun,
   type WorkflowRunInfo,
   watched,
   withCiEntry,
@@ -23,6 +24,7 @@ const RUN: WorkflowRunInfo = {
   headSha: "0123456789abcdef0123456789abcdef01234567",
   event: "push",
   url: "https://github.com/o/r/actions/runs/1000",
+  fromThisRepository: true,
 };
 const CONFIG = DEFAULT_CONFIG.failedRuns;
 
@@ -191,5 +193,34 @@ describe("core/maintenance CI section of the sticky comment", () => {
     expect(carryCiSection(old, fresh, RUN.headSha)).toContain("❌ **CI**");
     expect(carryCiSection(old, fresh, "f".repeat(40))).toBe(fresh);
     expect(carryCiSection(undefined, fresh, RUN.headSha)).toBe(fresh);
+  });
+});
+
+describe("core/maintenance/failed-runs origin rule", () => {
+  it("counts a run for the default branch only from this repository, on that branch, by a branch event", () => {
+    expect(isDefaultBranchRun(RUN, "main")).toBe(true);
+    expect(isDefaultBranchRun({ ...RUN, event: "schedule" }, "main")).toBe(true);
+    // A fork's pull request from its own branch called main.
+    expect(isDefaultBranchRun({ ...RUN, fromThisRepository: false, event: "pull_request" }, "main")).toBe(
+      false,
+    );
+    expect(isDefaultBranchRun({ ...RUN, fromThisRepository: false }, "main")).toBe(false);
+    const { fromThisRepository: _unknown, ...unknownOrigin } = RUN;
+    expect(isDefaultBranchRun(unknownOrigin, "main")).toBe(false);
+    // This repository's pull request run whose head branch is named main (a PR from main to a release branch).
+    expect(isDefaultBranchRun({ ...RUN, event: "pull_request" }, "main")).toBe(false);
+    expect(isDefaultBranchRun({ ...RUN, headBranch: "feature" }, "main")).toBe(false);
+  });
+
+  it("a fork's failing run named like the default branch opens no issue, and its success closes none", () => {
+    const fork = { ...RUN, fromThisRepository: false, event: "pull_request_target" };
+    expect(decideWorkflowRun(fork, "main", CONFIG, []).decision).toEqual({
+      kind: "none",
+      why: "a run of another repository (a fork)",
+    });
+    const open = tracked({ run: 999, sha: RUN.headSha, count: 1 });
+    expect(decideWorkflowRun({ ...fork, conclusion: "success" }, "main", CONFIG, [open]).decision.kind).toBe(
+      "none",
+    );
   });
 });
