@@ -67,7 +67,8 @@ export function scanHighEntropy(text: string, lines: LineIndex): RawFinding[] {
     let end = text.indexOf("\n", m.index);
     if (end === -1) end = text.length;
     KEYWORD.lastIndex = end;
-    const line = text.slice(start, Math.min(end, start + MAX_LINE)).replace(/\r$/, "");
+    let line = text.slice(start, Math.min(end, start + MAX_LINE));
+    if (line.endsWith("\r")) line = line.slice(0, -1);
     const hit = check(line);
     if (!hit) continue;
     const { line: lineNo } = lines.position(start);
@@ -95,10 +96,10 @@ function check(line: string): { key: string; value: string; column: number } | u
   const last = lower.split(/[_.-]/).pop() ?? lower;
   if (NAMING_SUFFIXES.some((s) => last.endsWith(s) && !/(?:passw(?:or)?d|token|secret|api_?key)$/.test(last)))
     return undefined;
-  if (isHashKey(key)) return undefined;
   const rest = line.slice(indent + m[0].length);
   const value = scalarAfter(rest);
-  if (value === undefined || !looksLikeCredential(value)) return undefined;
+  // Cheapest tests first: most keyword lines hold a placeholder or a reference.
+  if (value === undefined || !looksLikeCredential(value) || isHashKey(key)) return undefined;
   return { key, value, column: line.length - rest.trimStart().length + 1 };
 }
 
