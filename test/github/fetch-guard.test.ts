@@ -50,8 +50,7 @@ describe("github/fetch-guard", () => {
           init?.signal?.addEventListener("abort", () => reject(init.signal!.reason)),
         ),
     });
-    const started = Date.now();
+    // The fake never answers: only the deadline can end the request.
     await expect(f("https://api.github.com/repos/o/r")).rejects.toThrow(/timeout|aborted/i);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -79,10 +79,8 @@ describe("core/secrets/rules/private-key", () => {
     expect(scan(text)).toEqual([["error", 2, 1, `Private key block "BEGIN EC ${PRIVATE}" detected`]]);
   });
 
-  it("is linear on 1 MB of BEGIN lines without END", () => {
-    const t0 = performance.now();
+  it("finds nothing in 1 MB of BEGIN lines without END (its cost is the L8 ReDoS figure)", () => {
     expect(scan(`-----BEGIN RSA ${PRIVATE}-----\n`.repeat(32768))).toEqual([]);
     expect(scan("-----BEGIN".repeat(104858))).toEqual([]);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
