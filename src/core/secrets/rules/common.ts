@@ -135,7 +135,7 @@ export function isReferenceValue(value: string): boolean {
   if (!/[$:{<%]|\/secrets\//.test(v)) return false;
   if (hasLiteralDefault(v)) return false;
   return (
-    /^(op|vault|ref\+[a-z0-9]+|sops|secretsmanager|awssecretsmanager|azurekeyvault|gcpsecrets?|sm):\/{0,2}\S/i.test(
+    /^(op|vault|ref\+[a-z0-9+]+|sops|secretsmanager|awssecretsmanager|azurekeyvault|gcpsecrets?|sm):\/{0,2}\S/i.test(
       v,
     ) ||
     /^vault:/i.test(v) ||

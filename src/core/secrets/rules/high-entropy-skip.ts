@@ -18,10 +18,11 @@
  * Every pattern is anchored, and each repetition starts with a fixed delimiter (`.`, `_`, an uppercase
  * letter), so no pattern backtracks more than linearly in the value.
  */
+import { isReferenceValue } from "./common.ts";
 
-/** Environment and secret-manager references (the value says where the secret is). */
+/** Environment references and ARNs; secret-manager references are common.ts's `isReferenceValue`. */
 const REFERENCE =
-  /^(?:os\.environ(?:[/.[]|\.get\()|os\.getenv\(|process\.env[.[]|(?:env|vault|arn|ssm|awssm|gcpsm|azkv):|ref\+|<path:)/i;
+  /^(?:os\.environ(?:[/.[]|\.get\()|os\.getenv\(|process\.env[.[]|(?:env|arn|ssm|awssm|gcpsm|azkv):)/i;
 
 /** Terraform/HCL, CEL and Python roots of an expression, followed by `.`. */
 const EXPRESSION_ROOT =
@@ -58,6 +59,7 @@ const HASH_KEY_WORDS = new Set(["hash", "hashed", "digest", "checksum", "sha1", 
 /** True when the value is a reference, an expression or a digest rather than a literal credential. */
 export function isReferenceOrExpression(value: string): boolean {
   return (
+    isReferenceValue(value) ||
     REFERENCE.test(value) ||
     EXPRESSION_ROOT.test(value) ||
     RESOURCE_REF.test(value) ||
