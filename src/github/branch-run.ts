@@ -1,14 +1,15 @@
 /**
  * A push to the default branch: a "flux-impact" check run on the pushed head commit describing the branch's
  * state — every finding, repository health included — with the conclusion from the branch's own policy.
- * Failures complete the check run as neutral with a safe message.
+ * A failure ends the check run by its cause (failure.ts): never as a pass when the content is the cause.
  */
 
 import type { ParsedConfig } from "../core/config/parse-config.ts";
 import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
 import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
-import { startJob } from "./job-start.ts";
+import type { OnAnalysisError } from "./failure.ts";
+import { JobStartError, startJob } from "./job-start.ts";
 import {
   analyzedRepository,
   CountingClient,
@@ -62,10 +63,17 @@ async function check(
 ): Promise<BranchOutcome> {
   const gh = new CountingClient(client);
   // The pushed commit's own configuration (the default branch at that commit).
-  const { checkRunId, config: parsed } = await startJob(gh, job, job.sha, {
-    configRev: job.sha,
-    ...(options.appId !== undefined ? { appId: options.appId } : {}),
-  });
+  let started: Awaited<ReturnType<typeof startJob>>;
+  try {
+    started = await startJob(gh, job, job.sha, {
+      configRev: job.sha,
+      ...(options.appId !== undefined ? { appId: options.appId } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof JobStartError)) throw error;
+    return failed(gh, job, error.checkRunId, error.cause, options);
+  }
+  const { checkRunId, config: parsed } = started;
   const { config, issues } = parsed;
   try {
     const snapshot = await snapshotAt(gh, job, job.sha, "pushed", options.limits ?? DEFAULT_TARBALL_LIMITS);
@@ -113,12 +121,25 @@ async function check(
       known: { snapshot, config: parsed, check: result },
     };
   } catch (error) {
-    const message = await failCheckRun(gh, job, checkRunId, error, {
-      title: "flux-impact could not check this commit",
-      logPrefix: `push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}`,
-      log: options.log,
-    });
-    if (isRetriable(error)) throw error; // the worker retries the delivery; the check run is reused
-    return { kind: "failed", message, requests: gh.count };
+    return failed(gh, job, checkRunId, error, options, config.onAnalysisError);
   }
+}
+
+/** Ends the check run of a check that failed (see failure.ts) and the delivery with it. */
+async function failed(
+  gh: CountingClient,
+  job: BranchJob,
+  checkRunId: number,
+  error: unknown,
+  options: BranchRunOptions,
+  onAnalysisError?: OnAnalysisError,
+): Promise<BranchOutcome> {
+  const message = await failCheckRun(gh, job, checkRunId, error, {
+    title: "flux-impact could not check this commit",
+    logPrefix: `push ${job.owner}/${job.repo}@${job.sha.slice(0, 7)}`,
+    log: options.log,
+    ...(onAnalysisError ? { onAnalysisError } : {}),
+  });
+  if (isRetriable(error)) throw error; // the worker retries the delivery; the check run is reused
+  return { kind: "failed", message, requests: gh.count };
 }

@@ -61,31 +61,89 @@ interface StartData {
   org: { config: { text?: string | null } | null } | null;
 }
 
+/**
+ * The first request failed (GitHub's GraphQL API down, or an answer that is not JSON): the job cannot go
+ * on, but it has a check run — found or created over REST — so the failure is shown on the commit and the
+ * gate stays closed while the delivery is retried.
+ */
+export class JobStartError extends Error {
+  override readonly name = "JobStartError";
+  constructor(
+    readonly checkRunId: number,
+    override readonly cause: unknown,
+  ) {
+    super("the job could not start");
+  }
+}
+
 export async function startJob(
   gh: CountingClient,
   job: RepoRef,
   headSha: string,
   options: StartOptions,
 ): Promise<JobStart> {
-  const data = await gh.graphql<StartData>(
-    "read the configuration and the check runs",
-    START,
-    {
-      owner: job.owner,
-      repo: job.repo,
-      sha: headSha,
-      file: `${options.configRev}:${CONFIG_FILE}`,
-      check: CHECK_NAME,
-      ...(Number.isFinite(options.appId) ? { appId: options.appId } : {}),
-    },
-    // The owner has no `.github` repository, or the App cannot read it: that part is null, the rest holds.
-    orgMissingOk,
-  );
+  let data: StartData;
+  try {
+    data = await gh.graphql<StartData>(
+      "read the configuration and the check runs",
+      START,
+      {
+        owner: job.owner,
+        repo: job.repo,
+        sha: headSha,
+        file: `${options.configRev}:${CONFIG_FILE}`,
+        check: CHECK_NAME,
+        ...(Number.isFinite(options.appId) ? { appId: options.appId } : {}),
+      },
+      // The owner has no `.github` repository, or the App cannot read it: that part is null, the rest holds.
+      orgMissingOk,
+    );
+    if (!data?.repository)
+      throw toGitHubError(
+        new Error("no repository in the answer"),
+        "read the configuration and the check runs",
+      );
+  } catch (error) {
+    // Without a check run nothing would tell the author; one over REST (if GitHub answers that at all).
+    const checkRunId = await restCheckRun(gh, job, headSha, options).catch(() => undefined);
+    if (checkRunId === undefined) throw error;
+    throw new JobStartError(checkRunId, error);
+  }
   const runs = (data.repository.commit?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns.nodes);
   const existing = options.fresh ? undefined : Math.max(...runs.map((r) => r.databaseId));
   const checkRunId =
     existing !== undefined && Number.isFinite(existing) ? existing : await createCheckRun(gh, job, headSha);
   return { checkRunId, config: await configOfAnswer(gh, job, data) };
+}
+
+/** This App's latest "flux-impact" check run on the commit, over REST; a new one when there is none. */
+async function restCheckRun(
+  gh: CountingClient,
+  job: RepoRef,
+  headSha: string,
+  options: StartOptions,
+): Promise<number> {
+  if (!options.fresh) {
+    const listed = await call<{ check_runs?: Array<{ id: number; app?: { id?: number } | null }> }>(
+      gh,
+      "list the check runs",
+      "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+      {
+        owner: job.owner,
+        repo: job.repo,
+        ref: headSha,
+        check_name: CHECK_NAME,
+        ...(Number.isFinite(options.appId) ? { app_id: options.appId } : {}),
+        filter: "latest",
+      },
+    );
+    const ids = (listed.check_runs ?? [])
+      .filter((r) => !Number.isFinite(options.appId) || r.app?.id === options.appId)
+      .map((r) => r.id)
+      .filter((id) => Number.isFinite(id));
+    if (ids.length) return Math.max(...ids);
+  }
+  return createCheckRun(gh, job, headSha);
 }
 
 /** The configuration a query with CONFIG_FIELD and ORG_CONFIG found: the repository's, else the owner's. */

@@ -8,7 +8,9 @@ import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts"
 import { clip, mdInline } from "../core/report/markdown.ts";
 import type { AnalysisSession } from "../core/session.ts";
 import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { currentAttempt } from "./attempt.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
+import { causeOf, decideFailure, type OnAnalysisError, UnscannedFilesError } from "./failure.ts";
 import { TarballError, type TarballLimits, type TarballTree, treeFromTarball } from "./tarball.ts";
 
 export const CHECK_NAME = "flux-impact";
@@ -201,26 +203,53 @@ export async function serialized<T>(key: string, job: () => Promise<T>): Promise
   }
 }
 
-/**
- * A job that failed after its check run existed: the run is completed as neutral with the safe message
- * (never left in progress), the operator's log gets the details. Returns the message.
- */
 /** A failure worth another attempt later (GitHub 5xx, network, rate limits). */
 export function isRetriable(error: unknown): boolean {
   return error instanceof GitHubApiError && error.retriable;
 }
 
+/**
+ * A job that failed after its check run existed: the cause decides (failure.ts). A fault outside the pull
+ * request that will be retried leaves the run in progress and says so; anything else completes it —
+ * `failure` when the content is the cause, the configured `onAnalysisError` otherwise — never leaving it
+ * in progress for good. The operator's log gets the details. Returns the message shown.
+ */
 export async function failCheckRun(
   gh: CountingClient,
   job: RepoRef,
   checkRunId: number,
   error: unknown,
-  what: { title: string; logPrefix: string; log?: { warn(msg: string): void } | undefined },
+  what: {
+    title: string;
+    logPrefix: string;
+    log?: { warn(msg: string): void } | undefined;
+    onAnalysisError?: OnAnalysisError;
+  },
 ): Promise<string> {
-  const message = `${safeMessage(error)}${isRetriable(error) ? " flux-impact will try again." : ""}`;
   what.log?.warn(`${what.logPrefix}: ${logDetail(error)}`);
-  await completeCheckRun(gh, job, checkRunId, { conclusion: "neutral", title: what.title, summary: message });
-  return message;
+  const decision = decideFailure(causeOf(error), {
+    final: currentAttempt().final,
+    onAnalysisError: what.onAnalysisError ?? "failure",
+    title: what.title,
+  });
+  if (decision.action === "retry") {
+    const output = { title: decision.title, summary: clip(decision.summary, CHECK_OUTPUT_MAX) };
+    // Best effort: GitHub may well be failing; the run is in progress either way.
+    await call(gh, "update the check run", "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner: job.owner,
+      repo: job.repo,
+      check_run_id: checkRunId,
+      status: "in_progress",
+      output,
+    }).catch(() => undefined);
+    return decision.summary;
+  }
+  await completeCheckRun(gh, job, checkRunId, {
+    conclusion: decision.conclusion,
+    title: decision.title,
+    summary: decision.summary,
+  });
+  return decision.summary;
 }
 
 /** The text of an invalid configuration for a check run: escaped (values are user text), bounded. */
@@ -232,7 +261,12 @@ export function configNote(issues: ReadonlyArray<{ message: string }>): string {
 
 /** What the operator's log gets for an unexpected failure (typed errors are already safe and short). */
 export function logDetail(error: unknown): string {
-  if (error instanceof GitHubApiError || error instanceof TarballError) return error.message;
+  if (
+    error instanceof GitHubApiError ||
+    error instanceof TarballError ||
+    error instanceof UnscannedFilesError
+  )
+    return error.message;
   return error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ""}` : String(error);
 }
 

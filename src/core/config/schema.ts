@@ -200,6 +200,13 @@ export const AppConfig = z
       .default(() => [])
       .describe("gitignore-style path patterns whose findings are dropped (never the S1–S10 secret rules)."),
     secrets: Secrets,
+    onAnalysisError: z
+      .enum(["failure", "neutral"])
+      .default("failure")
+      .describe(
+        "Conclusion of the check run when GitHub or the network fails and the retries are spent (neutral lets " +
+          "a required check pass). Content the engine cannot analyze (limits, unreadable files) always fails.",
+      ),
     comment: z
       .enum(["always", "affected", "never"])
       .default("affected")
