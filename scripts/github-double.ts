@@ -110,7 +110,11 @@ export class GitHubDouble {
     return `/repos/${this.owner}/${this.repo}`;
   }
 
+  /** The files of each commit (for the comparison's file list). */
+  readonly trees = new Map<string, ReadonlyMap<string, Uint8Array>>();
+
   async addTree(sha: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+    this.trees.set(sha, files);
     this.tarballs.set(sha, await githubTarball(files, sha, this.owner, this.repo));
   }
 
@@ -177,6 +181,21 @@ export class GitHubDouble {
     await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
   }
 
+  /** The files that differ between two commits, as GitHub's comparison lists them (no rename detection). */
+  private compared(base: string, head: string): Array<{ filename: string; status: string }> {
+    const a = this.trees.get(base) ?? new Map<string, Uint8Array>();
+    const b = this.trees.get(head) ?? new Map<string, Uint8Array>();
+    const same = (x: Uint8Array, y: Uint8Array) => Buffer.from(x).equals(Buffer.from(y));
+    const out: Array<{ filename: string; status: string }> = [];
+    for (const [path, bytes] of b) {
+      const before = a.get(path);
+      if (!before) out.push({ filename: path, status: "added" });
+      else if (!same(before, bytes)) out.push({ filename: path, status: "modified" });
+    }
+    for (const path of a.keys()) if (!b.has(path)) out.push({ filename: path, status: "removed" });
+    return out.sort((x, y) => (x.filename < y.filename ? -1 : 1));
+  }
+
   private async answer(method: string, uri: string, body: any, authorization: string): Promise<Answer> {
     const path = uri.split("?")[0]!;
     const route = `${method} ${path}`;
@@ -213,8 +232,9 @@ export class GitHubDouble {
       return [200, { id: Number(m[1]) }];
     }
     // The merge base of "base...head" is the base commit here.
-    m = path.match(new RegExp(`^${repo}/compare/([0-9a-f]+)\\.\\.\\.`));
-    if (method === "GET" && m) return [200, { merge_base_commit: { sha: m[1] } }];
+    m = path.match(new RegExp(`^${repo}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`));
+    if (method === "GET" && m)
+      return [200, { merge_base_commit: { sha: m[1] }, files: this.compared(m[1]!, m[2]!) }];
     m = path.match(new RegExp(`^${repo}/tarball/([0-9a-z]+)$`));
     if (method === "GET" && m) {
       const t = this.tarballs.get(m[1]!);

@@ -2,10 +2,10 @@
  * One pull request analysis on GitHub, free of any HTTP-server assumption (Probot's server and a Netlify
  * background function both call it): ensure the "flux-impact" check run on the head commit (in progress),
  * find the merge base and the changed files (compare), download both revisions as tarballs (changed files
- * the archive leaves out are read one by one for the secret scan), run the core's analysis, then —
+ * the archive leaves out are read in batches for the secret scan, unarchived.ts), run the core's analysis, then —
  * unless the PR head moved meanwhile (stale-write guard) — complete the check run and create or update the
- * one sticky comment. Anything that fails after the check run exists completes it as neutral with a short,
- * safe message; it is never left in progress.
+ * one sticky comment. A failure ends the check run by its cause (failure.ts): `failure` when the content
+ * is the cause, in progress while a GitHub fault is retried, then the configured `onAnalysisError`.
  *
  * The configuration is the default branch's (read with the check run in the job's first request, see
  * job-start.ts): the PR cannot loosen its own gate.
@@ -20,10 +20,10 @@ import { COMMENT_MARKER } from "../core/report/markers.ts";
 import { AnalysisSession } from "../core/session.ts";
 import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { GitHubApiError } from "./errors.ts";
-import { startJob } from "./job-start.ts";
+import { type OnAnalysisError, UnscannedFilesError } from "./failure.ts";
+import { JobStartError, startJob } from "./job-start.ts";
 import {
   analyzedRepository,
-  bodyBytes,
   CHECK_NAME,
   CountingClient,
   call,
@@ -45,6 +45,7 @@ import {
   stickyAction,
 } from "./sticky-comment.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
+import { changedEntries, PULL_FILES_MAX, readUnarchived } from "./unarchived.ts";
 
 export { CHECK_NAME, type GitHubClient };
 
@@ -79,8 +80,6 @@ export type RunOutcome =
 
 /** GitHub lists at most this many files in a comparison; at the cap the snapshots' own diff is used. */
 const COMPARE_FILES_MAX = 300;
-/** Export-ignored changed files fetched one by one for the secret scan, at most. */
-const MISSING_FETCH_MAX = 20;
 
 interface CompareFile {
   filename: string;
@@ -103,30 +102,27 @@ export function changedFileOf(f: CompareFile): ChangedFile {
 }
 
 /**
- * Changed files the head tarball does not hold (`export-ignore` in `.gitattributes`): their content is
- * read from the contents API so the secret rules still see them.
+ * Changed files the head tarball does not hold (`export-ignore` in `.gitattributes`), read from GitHub so
+ * the secret rules still see them (unarchived.ts). Any that cannot be read fail the check, by name.
  */
 async function exportIgnored(
   gh: CountingClient,
   job: PullRequestJob,
   head: RepoSnapshot,
-  files: readonly CompareFile[],
+  compared: readonly CompareFile[] | undefined,
 ): Promise<Array<{ path: string; bytes: Uint8Array }>> {
-  const absent = files.filter((f) => f.status !== "removed" && head.read(f.filename) === undefined);
-  const out: Array<{ path: string; bytes: Uint8Array }> = [];
-  for (const f of absent.slice(0, MISSING_FETCH_MAX)) {
-    const data = await call(
-      gh,
-      "read a changed file the archive leaves out",
-      "GET /repos/{owner}/{repo}/contents/{path}",
-      { owner: job.owner, repo: job.repo, path: f.filename, ref: job.headSha, mediaType: { format: "raw" } },
+  const { entries, complete } = await changedEntries(gh, job, compared, COMPARE_FILES_MAX);
+  const absent = entries
+    .filter((f) => f.status !== "removed" && head.read(f.filename) === undefined)
+    .map((f) => f.filename);
+  const read = await readUnarchived(gh, job, job.headSha, absent);
+  const unscanned = [...read.unscanned];
+  if (!complete)
+    unscanned.push(
+      `(more than ${PULL_FILES_MAX} changed files: GitHub lists no more, so files left out of the archive cannot all be found)`,
     );
-    out.push({
-      path: f.filename,
-      bytes: bodyBytes(data),
-    });
-  }
-  return out;
+  if (unscanned.length) throw new UnscannedFilesError(unscanned);
+  return read.files;
 }
 
 /**
@@ -261,11 +257,18 @@ export function runPullRequestAnalysis(
 async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOptions): Promise<RunOutcome> {
   const gh = new CountingClient(client);
   const limits = options.limits ?? DEFAULT_TARBALL_LIMITS;
-  const { checkRunId, config: parsed } = await startJob(gh, job, job.headSha, {
-    configRev: "HEAD",
-    fresh: options.fresh === true,
-    appId: options.identity.appId,
-  });
+  let started: Awaited<ReturnType<typeof startJob>>;
+  try {
+    started = await startJob(gh, job, job.headSha, {
+      configRev: "HEAD",
+      fresh: options.fresh === true,
+      appId: options.identity.appId,
+    });
+  } catch (error) {
+    if (!(error instanceof JobStartError)) throw error;
+    return failed(gh, job, error.checkRunId, error.cause, options);
+  }
+  const { checkRunId, config: parsed } = started;
   const { config, issues } = parsed;
   let completed = false;
   try {
@@ -281,7 +284,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const base = await snapshotAt(gh, job, mergeBase, "base", limits, session);
     const head = await snapshotAt(gh, job, job.headSha, "head", limits, session);
     const changedFiles = compare.files?.map(changedFileOf);
-    const missing = await exportIgnored(gh, job, head, compare.files ?? []);
+    const missing = await exportIgnored(gh, job, head, compare.files);
     const { report } = analyzePullRequest({
       base,
       head,
@@ -340,13 +343,26 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       if (isRetriable(error)) throw error;
       return { kind: "failed", message: safeMessage(error), requests: gh.count };
     }
-    const message = await failCheckRun(gh, job, checkRunId, error, {
-      title: "flux-impact could not analyze this commit",
-      logPrefix: `pull request ${job.owner}/${job.repo}#${job.number}`,
-      log: options.log,
-    });
-    // GitHub may answer later: fail the delivery too, so the worker retries it (the check run is reused).
-    if (isRetriable(error)) throw error;
-    return { kind: "failed", message, requests: gh.count };
+    return failed(gh, job, checkRunId, error, options, config.onAnalysisError);
   }
+}
+
+/** Ends the check run of a job that failed (see failure.ts) and the delivery with it. */
+async function failed(
+  gh: CountingClient,
+  job: PullRequestJob,
+  checkRunId: number,
+  error: unknown,
+  options: RunOptions,
+  onAnalysisError?: OnAnalysisError,
+): Promise<RunOutcome> {
+  const message = await failCheckRun(gh, job, checkRunId, error, {
+    title: "flux-impact could not analyze this commit",
+    logPrefix: `pull request ${job.owner}/${job.repo}#${job.number}`,
+    log: options.log,
+    ...(onAnalysisError ? { onAnalysisError } : {}),
+  });
+  // GitHub may answer later: fail the delivery too, so the worker retries it (the check run is reused).
+  if (isRetriable(error)) throw error;
+  return { kind: "failed", message, requests: gh.count };
 }

@@ -10,11 +10,13 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { readTree } from "../../scripts/conformance/disk-tree.ts";
+import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 import type { createApp } from "../../src/github/app.ts";
+import { withAttempt } from "../../src/github/attempt.ts";
 import { DEFAULT_TARBALL_LIMITS } from "../../src/github/tarball.ts";
 import {
   API,
@@ -45,6 +47,13 @@ const probot = (retry = false, options: Parameters<typeof createApp>[0] = {}): P
 
 const baseFiles = readTree(join(EXAMPLE, "base")).files;
 const headFiles = readTree(join(EXAMPLE, "head")).files;
+/** The comparison's file list for these two trees, as GitHub gives it. */
+const COMPARED = changedFilesBetween(createMemorySnapshot(baseFiles), createMemorySnapshot(headFiles)).map(
+  (f) =>
+    f.status === "renamed"
+      ? { filename: f.path, status: "renamed", previous_filename: f.previousPath }
+      : { filename: f.path, status: f.status },
+);
 const BASE_TARBALL = await tarballOf(baseFiles, MERGE_BASE);
 const HEAD_TARBALL = await tarballOf(headFiles, HEAD);
 
@@ -101,7 +110,7 @@ async function analysisMocks(scope: nock.Scope, headNow = HEAD, comments: GqlCom
     .reply(201, { id: 77 })
     .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
     .query({ per_page: "1" })
-    .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+    .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
     .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
     .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -224,7 +233,7 @@ describe("github/app pull_request", () => {
       .reply(200, started([77]))
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -323,14 +332,14 @@ describe("github/app pull_request", () => {
     expect(bodies[1]!.startsWith(COMMENT_MARKER)).toBe(true);
   });
 
-  it("completes the check run as neutral with a clear message when the head commit is gone (404)", async () => {
+  it("completes the check run as a failure with a clear message when the head commit is gone (404)", async () => {
     const patches: any[] = [];
     const scope = tokenMock(opened.installation.id)
       .post("/graphql", isStart(HEAD))
       .reply(200, started([78]))
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -347,10 +356,10 @@ describe("github/app pull_request", () => {
     expect(patches).toEqual([
       expect.objectContaining({
         status: "completed",
-        conclusion: "neutral",
+        conclusion: "failure",
         output: expect.objectContaining({
           summary:
-            "GitHub answered 404 (not found — deleted branch, commit or repository, or no access) when asked to download the head revision.",
+            "GitHub answered 404 (not found — deleted branch, commit or repository, or no access) when asked to download the head revision. The check fails so that nothing unanalyzed is merged; re-run it (or comment `/flux-impact recheck`) once GitHub answers again.",
         }),
       }),
     ]);
@@ -403,7 +412,7 @@ describe("github/app out-of-order deliveries", () => {
         .reply(201, { id })
         .get(`${REPO_PATH}/compare/${BASE}...${sha}`)
         .query(true)
-        .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+        .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
         .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
         .reply(200, BASE_TARBALL, GZIP)
         .get(`${REPO_PATH}/tarball/${sha}`)
@@ -468,7 +477,7 @@ describe("github/app concurrent deliveries", () => {
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
       .times(2)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .times(2)
       .reply(200, BASE_TARBALL, GZIP)
@@ -505,7 +514,7 @@ describe("github/app concurrent deliveries", () => {
 });
 
 describe("github/app export-ignored files", () => {
-  it("scans a changed file the tarball leaves out, from the contents API, without echoing the secret", async () => {
+  it("scans a changed file the tarball leaves out, read over GraphQL, without echoing the secret", async () => {
     const token = `${"ghp"}_${randomBytes(27)
       .toString("base64")
       .replace(/[^A-Za-z0-9]/g, "A")
@@ -530,9 +539,21 @@ describe("github/app export-ignored files", () => {
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
       .reply(200, HEAD_TARBALL, GZIP)
-      .get(`${REPO_PATH}/contents/ops%2Ftoken.env`)
-      .query({ ref: HEAD })
-      .reply(200, `GH_TOKEN=${token}\n`, { "content-type": "application/vnd.github.raw" })
+      .post("/graphql", (b) => b.variables.e0 === `${HEAD}:ops/token.env` && b.variables.e1 === undefined)
+      .reply(200, {
+        data: {
+          repository: {
+            f0: {
+              __typename: "Blob",
+              oid: "c".repeat(40),
+              byteSize: 50,
+              isBinary: false,
+              isTruncated: false,
+              text: `GH_TOKEN=${token}\n`,
+            },
+          },
+        },
+      })
       .post("/graphql", isState)
       .reply(200, prState(HEAD, []))
       .patch(`${REPO_PATH}/check-runs/70`, (b) => {
@@ -557,6 +578,178 @@ describe("github/app export-ignored files", () => {
       }),
     );
     expect(JSON.stringify(patches) + posted).not.toContain(token.slice(4));
+  });
+
+  /** Mocks up to both tarballs, with the comparison's file list the test chooses. */
+  function withCompared(files: unknown[] | undefined) {
+    return tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([71]))
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, ...(files ? { files } : {}) })
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, BASE_TARBALL, GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP);
+  }
+
+  it("every left-out file is read — 120 of them in 3 GraphQL batches, binary and truncated ones from the blobs API, submodules skipped", async () => {
+    const token = `${"ghp"}_${randomBytes(27)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "A")
+      .slice(0, 36)}`;
+    const names = Array.from({ length: 120 }, (_, i) => `docs/ignored/f${i}.txt`);
+    const batches: string[][] = [];
+    let annotations: any[] = [];
+    const node = (path: string) => {
+      const i = Number(path.match(/f(\d+)/)?.[1]);
+      if (i === 7)
+        return {
+          __typename: "Blob",
+          oid: "a".repeat(40),
+          byteSize: 40,
+          isBinary: false,
+          isTruncated: true,
+          text: "partial",
+        };
+      if (i === 8)
+        return {
+          __typename: "Blob",
+          oid: "b".repeat(40),
+          byteSize: 3,
+          isBinary: true,
+          isTruncated: false,
+          text: null,
+        };
+      if (i === 9) return { __typename: "Commit" };
+      return {
+        __typename: "Blob",
+        oid: "0".repeat(40),
+        byteSize: 5,
+        isBinary: false,
+        isTruncated: false,
+        text: "hello",
+      };
+    };
+    const scope = withCompared(names.map((filename) => ({ filename, status: "added" })))
+      .post(
+        "/graphql",
+        (b) => typeof b.variables.e0 === "string" && b.variables.e0.includes(":docs/ignored/"),
+      )
+      .times(3)
+      .reply(200, (_uri, b: any) => {
+        const paths = Object.keys(b.variables)
+          .filter((k) => /^e\d+$/.test(k))
+          .map((k) => String(b.variables[k]).slice(41));
+        batches.push(paths);
+        return { data: { repository: Object.fromEntries(paths.map((p, i) => [`f${i}`, node(p)])) } };
+      })
+      .get(`${REPO_PATH}/git/blobs/${"a".repeat(40)}`)
+      .reply(200, { encoding: "base64", content: Buffer.from(`TOKEN=${token}\n`).toString("base64") })
+      .get(`${REPO_PATH}/git/blobs/${"b".repeat(40)}`)
+      .reply(200, { encoding: "base64", content: Buffer.from([0, 1, 2]).toString("base64") })
+      .post("/graphql", isState)
+      .reply(200, prState(HEAD, []))
+      .patch(`${REPO_PATH}/check-runs/71`, (b) => {
+        annotations = b.output.annotations ?? [];
+        return b.conclusion === "failure";
+      })
+      .reply(200, { id: 71 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(201, { id: 8 });
+
+    await (await probot()).receive({ id: "x2", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
+    expect(annotations).toContainEqual(
+      expect.objectContaining({ path: "docs/ignored/f7.txt", title: "error: secret-github-token" }),
+    );
+  });
+
+  it("a left-out file GitHub does not return fails the check and names it", async () => {
+    let patch: any;
+    const scope = withCompared([
+      { filename: "ops/a.env", status: "added" },
+      { filename: "ops/huge.bin", status: "modified" },
+    ])
+      .post("/graphql", (b) => b.variables.e0 === `${HEAD}:ops/a.env`)
+      .reply(200, {
+        data: {
+          repository: {
+            f0: null,
+            f1: {
+              __typename: "Blob",
+              oid: "d".repeat(40),
+              byteSize: 200 * 1024 * 1024,
+              isBinary: true,
+              isTruncated: false,
+              text: null,
+            },
+          },
+        },
+      })
+      .patch(`${REPO_PATH}/check-runs/71`, (b) => {
+        patch = b;
+        return true;
+      })
+      .reply(200, { id: 71 });
+
+    await (await probot()).receive({ id: "x3", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patch.conclusion).toBe("failure");
+    expect(patch.output.summary).toMatch(
+      /not scanned for committed credentials: `ops\/a.env`, `ops\/huge.bin`/,
+    );
+  });
+
+  it("over 300 changed files: the pull request's own file list finds the left-out ones", async () => {
+    const listed = Array.from({ length: 300 }, (_, i) => ({ filename: `k/f${i}.yaml`, status: "modified" }));
+    const all = [...listed, { filename: "ops/late.env", status: "added" }];
+    const scope = withCompared(listed)
+      .get(`${REPO_PATH}/pulls/${NUMBER}/files`)
+      .query((q) => q.page === "1")
+      .reply(200, all.slice(0, 100))
+      .get(`${REPO_PATH}/pulls/${NUMBER}/files`)
+      .query((q) => q.page === "2")
+      .reply(200, all.slice(100, 200))
+      .get(`${REPO_PATH}/pulls/${NUMBER}/files`)
+      .query((q) => q.page === "3")
+      .reply(200, all.slice(200, 300))
+      .get(`${REPO_PATH}/pulls/${NUMBER}/files`)
+      .query((q) => q.page === "4")
+      .reply(200, all.slice(300))
+      .post("/graphql", (b) => typeof b.variables.e0 === "string" && b.variables.e0.startsWith(`${HEAD}:`))
+      .times(7)
+      .reply(200, (_uri, b: any) => {
+        const paths = Object.keys(b.variables)
+          .filter((k) => /^e\d+$/.test(k))
+          .map((k) => String(b.variables[k]).slice(41));
+        const blob = {
+          __typename: "Blob",
+          oid: "0".repeat(40),
+          byteSize: 5,
+          isBinary: false,
+          isTruncated: false,
+          text: "a: 1\n",
+        };
+        return {
+          data: {
+            repository: Object.fromEntries(paths.map((p, i) => [`f${i}`, p.startsWith("k/") ? blob : null])),
+          },
+        };
+      })
+      .patch(
+        `${REPO_PATH}/check-runs/71`,
+        (b) => b.conclusion === "failure" && /: `ops\/late.env`\. Re-run/.test(b.output.summary),
+      )
+      .reply(200, { id: 71 });
+
+    await (await probot()).receive({ id: "x4", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
   });
 });
 
@@ -616,7 +809,7 @@ async function freshRunMocks(scope: nock.Scope, id: number) {
     .reply(201, { id })
     .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
     .query(true)
-    .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+    .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
     .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
     .reply(200, BASE_TARBALL, GZIP)
     .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -712,7 +905,7 @@ describe("github/app failures end in a completed check run", () => {
       .reply(201, { id: 60 })
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } });
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED });
   }
 
   async function summaryAfter(scope: nock.Scope, retriable = false, retry = false): Promise<string> {
@@ -720,7 +913,7 @@ describe("github/app failures end in a completed check run", () => {
     scope
       .patch(`${REPO_PATH}/check-runs/60`, (b) => {
         summary =
-          b.conclusion === "neutral" && b.status === "completed"
+          b.conclusion === "failure" && b.status === "completed"
             ? b.output.summary
             : `unexpected ${b.conclusion}`;
         return true;
@@ -764,7 +957,7 @@ describe("github/app failures end in a completed check run", () => {
       .reply(403, { message: "secondary rate limit" }, { "retry-after": "30" });
 
     expect(await summaryAfter(scope, true)).toBe(
-      "GitHub answered 403 (forbidden or rate limited) when asked to download the base revision; GitHub asked to wait 30 s. flux-impact will try again.",
+      "GitHub answered 403 (forbidden or rate limited) when asked to download the base revision; GitHub asked to wait 30 s. The check fails so that nothing unanalyzed is merged; re-run it (or comment `/flux-impact recheck`) once GitHub answers again.",
     );
   });
 
@@ -811,7 +1004,7 @@ describe("github/app failures end in a completed check run", () => {
     scope
       .patch(`${REPO_PATH}/check-runs/60`, (b) => {
         summary = b.output.summary;
-        return b.conclusion === "neutral";
+        return b.conclusion === "failure";
       })
       .reply(200, { id: 60 });
     const p = await probot(false, { limits: { ...DEFAULT_TARBALL_LIMITS, compressedBytes: 512 * 1024 } });
@@ -836,7 +1029,7 @@ describe("github/app configuration comes from the default branch", () => {
       .reply(201, { id: 50 })
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -916,7 +1109,7 @@ describe("github/app configuration comes from the default branch", () => {
 });
 
 describe("github/app GraphQL failures", () => {
-  it("the pull request re-read failing (502) completes the check run as neutral with a clear message", async () => {
+  it("the pull request re-read failing (502) on the last attempt completes the check run as a failure", async () => {
     let summary = "";
     const scope = tokenMock(opened.installation.id)
       .post("/graphql", isStart(HEAD))
@@ -925,7 +1118,7 @@ describe("github/app GraphQL failures", () => {
       .reply(201, { id: 61 })
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -933,7 +1126,7 @@ describe("github/app GraphQL failures", () => {
       .post("/graphql", isState)
       .reply(502, { message: "Bad Gateway" })
       .patch(`${REPO_PATH}/check-runs/61`, (b) => {
-        summary = b.conclusion === "neutral" ? b.output.summary : "";
+        summary = b.conclusion === "failure" ? b.output.summary : "";
         return true;
       })
       .reply(200, { id: 61 });
@@ -944,7 +1137,7 @@ describe("github/app GraphQL failures", () => {
 
     expect(scope.pendingMocks()).toEqual([]);
     expect(summary).toBe(
-      "GitHub answered 502 (a GitHub server error) when asked to re-read the pull request. flux-impact will try again.",
+      "GitHub answered 502 (a GitHub server error) when asked to re-read the pull request. The check fails so that nothing unanalyzed is merged; re-run it (or comment `/flux-impact recheck`) once GitHub answers again.",
     );
   });
 
@@ -955,7 +1148,7 @@ describe("github/app GraphQL failures", () => {
       .reply(200, started([62]))
       .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
       .query(true)
-      .reply(200, { merge_base_commit: { sha: MERGE_BASE } })
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED })
       .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
       .reply(200, BASE_TARBALL, GZIP)
       .get(`${REPO_PATH}/tarball/${HEAD}`)
@@ -966,7 +1159,7 @@ describe("github/app GraphQL failures", () => {
         errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }],
       })
       .patch(`${REPO_PATH}/check-runs/62`, (b) => {
-        summary = b.conclusion === "neutral" ? b.output.summary : "";
+        summary = b.conclusion === "failure" ? b.output.summary : "";
         return true;
       })
       .reply(200, { id: 62 });
@@ -975,21 +1168,134 @@ describe("github/app GraphQL failures", () => {
 
     expect(scope.pendingMocks()).toEqual([]);
     expect(summary).toBe(
-      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to re-read the pull request.",
+      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to re-read the pull request. The check fails so that nothing unanalyzed is merged; re-run it (or comment `/flux-impact recheck`) once GitHub answers again.",
     );
     expect(summary).not.toContain("Resource not accessible");
   });
 
-  it("the first request failing writes nothing (no check run is left in progress) and the delivery fails for a retry", async () => {
+  it("the first request failing still gets a check run (found or created over REST), ended by its cause", async () => {
+    const patches: any[] = [];
     const scope = tokenMock(opened.installation.id)
       .post("/graphql", isStart(HEAD))
-      .reply(200, { data: null, errors: [{ type: "FORBIDDEN", path: ["repository"], message: "no" }] });
+      .reply(200, { data: null, errors: [{ type: "FORBIDDEN", path: ["repository"], message: "no" }] })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query((q) => q.check_name === "flux-impact")
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 63 })
+      .patch(`${REPO_PATH}/check-runs/63`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 63 });
 
-    await expect(
-      (await probot()).receive({ id: "g3", name: "pull_request", payload: opened as any }),
-    ).rejects.toThrow(
-      "GitHub's GraphQL API answered with errors (FORBIDDEN) when asked to read the configuration and the check runs.",
-    );
+    await (await probot()).receive({ id: "g3", name: "pull_request", payload: opened as any });
+
     expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toEqual([
+      expect.objectContaining({
+        status: "completed",
+        conclusion: "failure",
+        output: expect.objectContaining({
+          summary: expect.stringMatching(
+            /^GitHub's GraphQL API answered with errors \(FORBIDDEN\) when asked to read the configuration and the check runs\. The check fails/,
+          ),
+        }),
+      }),
+    ]);
+  });
+
+  it("an HTML page instead of JSON on the first request, before the last attempt: the run stays in progress and the delivery is retried", async () => {
+    const patches: any[] = [];
+    const scope = tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, "<html><body>Unicorn!</body></html>", { "content-type": "text/html" })
+      .get(`${REPO_PATH}/commits/${HEAD}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [{ id: 64, app: { id: 123 } }] })
+      .patch(`${REPO_PATH}/check-runs/64`, (b) => {
+        patches.push(b);
+        return true;
+      })
+      .reply(200, { id: 64 });
+
+    const app = await probot();
+    await expect(
+      withAttempt({ attempt: 1, final: false }, () =>
+        app.receive({ id: "g4", name: "pull_request", payload: opened as any }),
+      ),
+    ).rejects.toThrow();
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches).toHaveLength(1);
+    expect(patches[0].status).toBe("in_progress");
+    expect(patches[0].conclusion).toBeUndefined();
+    expect(patches[0].output.title).toBe("Waiting for GitHub: flux-impact will try again");
+    expect(JSON.stringify(patches)).not.toContain("Unicorn");
+  });
+});
+
+describe("github/app conclusions by cause", () => {
+  function untilBaseTarball(config?: string) {
+    return tokenMock(opened.installation.id)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([65], config))
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query(true)
+      .reply(200, { merge_base_commit: { sha: MERGE_BASE }, files: COMPARED });
+  }
+  const record = (patches: any[]) => (b: any) => {
+    patches.push(b);
+    return true;
+  };
+
+  it("a GitHub fault before the last attempt leaves the run in progress, never a pass", async () => {
+    const patches: any[] = [];
+    const scope = untilBaseTarball()
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(502, { message: "Bad Gateway" })
+      .patch(`${REPO_PATH}/check-runs/65`, record(patches))
+      .reply(200, { id: 65 });
+
+    const app = await probot();
+    await expect(
+      withAttempt({ attempt: 2, final: false }, () =>
+        app.receive({ id: "c1", name: "pull_request", payload: opened as any }),
+      ),
+    ).rejects.toThrow();
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches.map((p) => [p.status, p.conclusion])).toEqual([["in_progress", undefined]]);
+    expect(patches[0].output.summary).toBe(
+      "GitHub answered 502 (a GitHub server error) when asked to download the base revision. flux-impact will try again; until then this check stays in progress.",
+    );
+  });
+
+  it("onAnalysisError: neutral on the default branch ends a spent GitHub fault as neutral, and says why", async () => {
+    const patches: any[] = [];
+    const scope = untilBaseTarball("onAnalysisError: neutral\n")
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(404, { message: "Not Found" })
+      .patch(`${REPO_PATH}/check-runs/65`, record(patches))
+      .reply(200, { id: 65 });
+
+    await (await probot()).receive({ id: "c2", name: "pull_request", payload: opened as any });
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches.map((p) => p.conclusion)).toEqual(["neutral"]);
+    expect(patches[0].output.summary).toContain("`onAnalysisError: neutral`");
+  });
+
+  it("content over a limit fails even with onAnalysisError: neutral", async () => {
+    const patches: any[] = [];
+    const scope = untilBaseTarball("onAnalysisError: neutral\n")
+      .get(`${REPO_PATH}/tarball/${MERGE_BASE}`)
+      .reply(200, BASE_TARBALL, GZIP)
+      .patch(`${REPO_PATH}/check-runs/65`, record(patches))
+      .reply(200, { id: 65 });
+    const p = await probot(false, { limits: { ...DEFAULT_TARBALL_LIMITS, files: 3 } });
+    await p.receive({ id: "c3", name: "pull_request", payload: opened as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(patches.map((x) => x.conclusion)).toEqual(["failure"]);
+    expect(patches[0].output.summary).toMatch(/more than 3 files, over the limit.*split the change/);
   });
 });
