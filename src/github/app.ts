@@ -69,15 +69,21 @@ export function createApp(options: AppOptions = {}) {
       },
     );
 
-    /** A user asked for a new analysis: the PRs of a re-run check, or the branch head for main. */
+    /**
+     * A user asked for a new analysis: the PRs of a re-run check, or the branch head for main. GitHub
+     * sends no pull requests (and no branch) for a fork's commit, so they are found by the head SHA; the
+     * analysis reads the configuration of the default branch as always, never the fork's.
+     */
     const rerun = async (
       context: Context<"check_run.rerequested"> | Context<"check_suite.rerequested">,
       headSha: string,
       headBranch: string | null,
-      pulls: ReadonlyArray<{ number: number; head: { sha: string }; base: { sha: string; ref?: string } }>,
+      listed: ReadonlyArray<RerunPull>,
     ) => {
       const repository = context.payload.repository;
       const repo = { owner: repository.owner.login, repo: repository.name };
+      const gh = new CountingClient(context.octokit);
+      const pulls = listed.length ? listed : await openPullsWithHead(gh, repo, repository.id, headSha);
       for (const pr of pulls.filter((p) => p.head.sha === headSha)) {
         await runPullRequestAnalysis(
           context.octokit,
@@ -85,7 +91,11 @@ export function createApp(options: AppOptions = {}) {
           { identity: { appId }, fresh: true, log: context.log, ...limits },
         );
       }
-      if (pulls.length === 0 && headBranch === repository.default_branch)
+      if (
+        pulls.length === 0 &&
+        headBranch === repository.default_branch &&
+        (await onBranch(gh, repo, headBranch, headSha))
+      )
         await runBranchCheck(
           context.octokit,
           { ...repo, sha: headSha, branch: headBranch },
@@ -210,6 +220,63 @@ export function createApp(options: AppOptions = {}) {
 }
 
 export default createApp();
+
+interface RerunPull {
+  number: number;
+  head: { sha: string };
+  base: { sha: string; ref?: string; repo?: { id?: number } };
+}
+
+/**
+ * The open pull requests of this repository whose head is `sha` (a fork's included): those GitHub
+ * associates with the commit, else — when that finds none — the open pull requests' heads (up to 300).
+ */
+async function openPullsWithHead(
+  gh: CountingClient,
+  repo: { owner: string; repo: string },
+  repositoryId: number,
+  sha: string,
+): Promise<RerunPull[]> {
+  const ours = (p: RerunPull & { state?: string }) =>
+    p.head.sha === sha && (p.state === undefined || p.state === "open") && p.base.repo?.id === repositoryId;
+  const associated = await call<Array<RerunPull & { state?: string }>>(
+    gh,
+    "find the pull requests of the commit",
+    "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    { ...repo, commit_sha: sha, per_page: 100 },
+  );
+  const found = (Array.isArray(associated) ? associated : []).filter(ours);
+  if (found.length) return found;
+  const open: RerunPull[] = [];
+  for (let page = 1; page <= 3; page++) {
+    const batch = await call<Array<RerunPull & { state?: string }>>(
+      gh,
+      "list the open pull requests",
+      "GET /repos/{owner}/{repo}/pulls",
+      { ...repo, state: "open", per_page: 100, page },
+    );
+    if (!Array.isArray(batch)) break;
+    open.push(...batch.filter(ours));
+    if (batch.length < 100) break;
+  }
+  return open;
+}
+
+/** Whether `sha` is on the branch (its head or an older commit of it): a fork's branch named alike is not. */
+async function onBranch(
+  gh: CountingClient,
+  repo: { owner: string; repo: string },
+  branch: string,
+  sha: string,
+): Promise<boolean> {
+  const compared = await call<{ status?: string }>(
+    gh,
+    "compare the commit with the default branch",
+    "GET /repos/{owner}/{repo}/compare/{basehead}",
+    { ...repo, basehead: `${branch}...${sha}`, per_page: 1 },
+  );
+  return compared.status === "identical" || compared.status === "behind";
+}
 
 /** The base branch's name, when GitHub gave it. */
 function baseRefOf(base: { ref?: string }): { baseRef?: string } {

@@ -893,6 +893,83 @@ describe("github/app re-runs", () => {
 
     expect(scope.pendingMocks()).toEqual([]);
   });
+
+  const rerunExample = examples
+    .find((d) => d.name === "check_run")!
+    .examples.find((e) => e.action === "rerequested" && e.installation)!;
+  /** A fork's check run: GitHub sends no pull requests and no branch. */
+  const forkRerun = (branch: string | null = null) => ({
+    ...rerunExample,
+    repository: opened.repository,
+    check_run: {
+      ...rerunExample.check_run,
+      name: "flux-impact",
+      head_sha: HEAD,
+      pull_requests: [],
+      check_suite: { ...rerunExample.check_run.check_suite, head_branch: branch },
+    },
+  });
+  const forkPull = (repoId: number, state = "open") => ({
+    number: NUMBER,
+    state,
+    head: { sha: HEAD, repo: { id: 999 } },
+    base: { sha: BASE, ref: "master", repo: { id: repoId } },
+  });
+
+  it("check_run rerequested on a fork's pull request (no PR list, no branch) finds the PR by its head SHA", async () => {
+    const scope = await freshRunMocks(
+      tokenMock(rerunExample.installation.id)
+        .get(`${REPO_PATH}/commits/${HEAD}/pulls`)
+        .query(true)
+        .reply(200, [forkPull(opened.repository.id)]),
+      83,
+    );
+
+    await (await probot()).receive({ id: "r2", name: "check_run", payload: forkRerun() as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("when GitHub associates no PR with the commit, the open pull requests' heads are searched", async () => {
+    const scope = await freshRunMocks(
+      tokenMock(rerunExample.installation.id)
+        .get(`${REPO_PATH}/commits/${HEAD}/pulls`)
+        .query(true)
+        .reply(200, [])
+        .get(`${REPO_PATH}/pulls`)
+        .query((q) => q.state === "open" && q.page === "1")
+        .reply(200, [
+          { ...forkPull(opened.repository.id), number: 1, head: { sha: "f".repeat(40) } },
+          forkPull(opened.repository.id),
+        ]),
+      84,
+    );
+
+    await (await probot()).receive({ id: "r3", name: "check_run", payload: forkRerun() as any });
+
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("a fork's branch named like the default branch is not checked as the default branch", async () => {
+    const scope = tokenMock(rerunExample.installation.id)
+      .get(`${REPO_PATH}/commits/${HEAD}/pulls`)
+      .query(true)
+      .reply(200, [forkPull(12345)]) // another repository's pull request: not ours
+      .get(`${REPO_PATH}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .get(`${REPO_PATH}/compare/${opened.repository.default_branch}...${HEAD}`)
+      .query(true)
+      .reply(200, { status: "diverged" });
+
+    await (await probot()).receive({
+      id: "r4",
+      name: "check_run",
+      payload: forkRerun(opened.repository.default_branch) as any,
+    });
+
+    expect(scope.pendingMocks()).toEqual([]); // and nothing written: any other request would be unmocked
+  });
 });
 
 describe("github/app failures end in a completed check run", () => {
