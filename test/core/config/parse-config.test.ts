@@ -28,6 +28,7 @@ describe("core/config/parse-config", () => {
       "    - fingerprint: 0123456789abcdef",
       "      reason: test fixture",
       "    - {code: secret-high-entropy, path: 'docs/**'}",
+      "onAnalysisError: neutral",
       "comment: always",
       "diff: {stripLabels: [team], stripAnnotations: []}",
       "stale: {days: 60, maxIssuesPerRun: 2, labels: [stale], dryRun: false}",
@@ -47,6 +48,7 @@ describe("core/config/parse-config", () => {
             { code: "secret-high-entropy", path: "docs/**" },
           ],
         },
+        onAnalysisError: "neutral",
         comment: "always",
         diff: { stripLabels: ["team"], stripAnnotations: [] },
         stale: { days: 60, maxIssuesPerRun: 2, labels: ["stale"], dryRun: false },
@@ -180,7 +182,7 @@ describe("core/config/parse-config", () => {
       {
         path: "failon",
         message:
-          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, comment, " +
+          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, onAnalysisError, comment, " +
           "diff, stale, failedRuns, dashboard)",
       },
       { path: "diff.stripLabel", message: "unknown field (expected one of stripLabels, stripAnnotations)" },
@@ -255,7 +257,7 @@ describe("core/config/parse-config", () => {
       {
         path: "colour",
         message:
-          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, comment, " +
+          "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, onAnalysisError, comment, " +
           "diff, stale, failedRuns, dashboard)",
         line: 11,
       },

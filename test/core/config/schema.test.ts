@@ -17,6 +17,7 @@ const DEFAULTS = {
   failOnExisting: false,
   ignore: [],
   secrets: { allowlist: [] },
+  onAnalysisError: "failure",
   comment: "affected",
   diff: {
     stripLabels: ["helm.sh/chart", "app.kubernetes.io/version"],
