@@ -5,6 +5,8 @@
  * can reach a check run or a log line through it.
  */
 
+export type GitHubFailure = "timeout" | "blocked" | "malformed";
+
 export class GitHubApiError extends Error {
   override readonly name = "GitHubApiError";
   constructor(
@@ -18,8 +20,12 @@ export class GitHubApiError extends Error {
     readonly retryAfterSeconds?: number,
     /** A GraphQL answer with errors (HTTP 200): the error types GitHub gave (`FORBIDDEN`, `NOT_FOUND`). */
     readonly graphqlErrorTypes?: readonly string[],
-    /** No answer arrived: "timeout" (the deadline passed) or "blocked" (a redirect to a non-GitHub host). */
-    readonly failure?: "timeout" | "blocked",
+    /**
+     * What went wrong besides an HTTP status: "timeout" (the deadline passed before the answer, or its
+     * body, was complete), "blocked" (a redirect to a host or scheme GitHub does not download from), or
+     * "malformed" (an answer that is not the JSON the API documents, such as an HTML error page).
+     */
+    readonly failure?: GitHubFailure,
   ) {
     super(describe(operation, status, retryAfterSeconds, graphqlErrorTypes, failure));
   }
@@ -30,11 +36,13 @@ function describe(
   status: number,
   retryAfter: number | undefined,
   graphqlTypes: readonly string[] | undefined,
-  failure?: "timeout" | "blocked",
+  failure?: GitHubFailure,
 ): string {
   if (failure === "blocked")
-    return `GitHub redirected flux-impact to a host that is not GitHub when asked to ${operation}; refused.`;
+    return `GitHub redirected flux-impact to an address that is not GitHub's download service (another host, or plain http) when asked to ${operation}; refused.`;
   if (failure === "timeout") return `GitHub did not answer in time when asked to ${operation}.`;
+  if (failure === "malformed")
+    return `GitHub answered with something other than the JSON expected when asked to ${operation}.`;
   if (graphqlTypes) {
     const types = graphqlTypes.length ? ` (${graphqlTypes.join(", ")})` : "";
     return `GitHub's GraphQL API answered with errors${types} when asked to ${operation}.`;
@@ -61,6 +69,10 @@ function messageOf(error: unknown): string {
   return `${typeof e?.message === "string" ? e.message : ""} ${typeof data === "string" ? data : ""}`;
 }
 
+function nameOf(error: unknown): unknown {
+  return (error as { name?: unknown } | null | undefined)?.name;
+}
+
 interface ResponseLike {
   status?: unknown;
   /** Octokit's GraphqlResponseError: the answer's `errors`. */
@@ -80,6 +92,9 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 export function toGitHubError(error: unknown, operation: string, nowSeconds?: number): GitHubApiError {
   if (error instanceof GitHubApiError) return error;
   const e = (error ?? {}) as ResponseLike;
+  // GraphQL's answer had an `errors` member that is not the documented list: not GitHub's JSON.
+  if (nameOf(error) === "GraphqlResponseError" && !Array.isArray(e.errors))
+    return new GitHubApiError(operation, 200, true, undefined, undefined, "malformed");
   if (Array.isArray(e.errors) && e.status === undefined) {
     // Only GitHub's error type names (an enum) are kept: messages can quote repository content.
     const types = e.errors
@@ -87,12 +102,13 @@ export function toGitHubError(error: unknown, operation: string, nowSeconds?: nu
       .filter((t): t is string => typeof t === "string" && /^[A-Z_]{1,40}$/.test(t));
     return new GitHubApiError(operation, 200, false, undefined, [...new Set(types)]);
   }
-  // A request that got no HTTP answer (Octokit reports those as 500 with the fetch error as cause).
+  // A request that got no HTTP answer (Octokit reports those as 500 with the fetch error as cause), or a
+  // body that failed while it was read (the fetch error itself: the deadline's TimeoutError, a reset).
   const cause = (error as { cause?: unknown } | undefined)?.cause;
-  if (e.response === undefined && cause instanceof Error) {
-    if (cause.name === "BlockedRequestError")
+  if (e.response === undefined && (cause instanceof Error || nameOf(error) === "TimeoutError")) {
+    if (nameOf(cause) === "BlockedRequestError" || nameOf(error) === "BlockedRequestError")
       return new GitHubApiError(operation, 0, false, undefined, undefined, "blocked");
-    if (cause.name === "TimeoutError")
+    if (nameOf(cause) === "TimeoutError" || nameOf(error) === "TimeoutError")
       return new GitHubApiError(operation, 0, true, undefined, undefined, "timeout");
     return new GitHubApiError(operation, 0, true);
   }

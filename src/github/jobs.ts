@@ -11,7 +11,14 @@ import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
 import { currentAttempt } from "./attempt.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { causeOf, decideFailure, type OnAnalysisError, UnscannedFilesError } from "./failure.ts";
-import { TarballError, type TarballLimits, type TarballTree, treeFromTarball } from "./tarball.ts";
+import {
+  ArchiveDownloadError,
+  TarballError,
+  type TarballLimits,
+  type TarballSource,
+  type TarballTree,
+  treeFromTarball,
+} from "./tarball.ts";
 
 export const CHECK_NAME = "flux-impact";
 
@@ -36,17 +43,51 @@ export function analyzedRepository(repo: RepoRef, branch?: string | null): { url
   return { url: `https://github.com/${repo.owner}/${repo.repo}`, ...(branch ? { branch } : {}) };
 }
 
+/**
+ * One REST request, its failure typed. A route that answers JSON must answer a JSON object or list (or
+ * nothing, 204): anything else — an HTML error page with status 200, text, `null` — is a garbled answer,
+ * a retriable GitHub fault, never handed to the caller. Downloads (archives, logs, raw file contents, an
+ * unparsed body) answer bytes or text and are not checked.
+ */
 export async function call<T>(
   gh: CountingClient,
   operation: string,
   route: string,
   params: Record<string, unknown>,
 ) {
+  let response: { data: unknown; status: number };
   try {
-    return (await gh.request(route, params)).data as T;
+    response = await gh.request(route, params);
   } catch (error) {
     throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
   }
+  if (
+    answersJson(route, params) &&
+    response.status !== 204 &&
+    response.status !== 205 &&
+    !isJson(response.data)
+  )
+    throw new GitHubApiError(operation, response.status, true, undefined, undefined, "malformed");
+  return response.data as T;
+}
+
+/** Whether a route's answer is JSON: not a download, not a raw media type, not left unparsed. */
+function answersJson(route: string, params: Record<string, unknown>): boolean {
+  const format = (params.mediaType as { format?: unknown } | undefined)?.format;
+  const parse = (params.request as { parseSuccessResponseBody?: unknown } | undefined)
+    ?.parseSuccessResponseBody;
+  return (
+    !/\/(tarball|zipball)\/|\/logs$/.test(route) &&
+    (format === undefined || format === "json") &&
+    parse !== false
+  );
+}
+
+/** A parsed JSON object or list (Octokit leaves a body it could not parse as text). */
+function isJson(data: unknown): boolean {
+  return (
+    typeof data === "object" && data !== null && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)
+  );
 }
 
 export class CountingClient {
@@ -89,18 +130,26 @@ export class CountingClient {
     partialOk?: (errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>) => boolean,
   ): Promise<T> {
     this.count++;
+    let data: T;
     try {
-      return await this.inner.graphql<T>(query, params).catch(async (error: unknown) => {
+      data = await this.inner.graphql<T>(query, params).catch(async (error: unknown) => {
         if (!(await this.refreshAfter(error))) throw error;
         this.count++;
         return this.inner.graphql<T>(query, params);
       });
     } catch (error) {
       const partial = error as { data?: unknown; errors?: Array<{ path?: Array<string | number> }> };
-      if (partialOk && partial.data && Array.isArray(partial.errors) && partialOk(partial.errors))
+      if (partialOk && isJson(partial.data) && Array.isArray(partial.errors) && partialOk(partial.errors))
         return partial.data as T;
+      // Octokit reads `.errors` of whatever the body parsed to: `null` ends in a TypeError of its own.
+      if (error instanceof TypeError && (error as { status?: unknown }).status === undefined)
+        throw new GitHubApiError(operation, 200, true, undefined, undefined, "malformed");
       throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
     }
+    // An HTML page or text with status 200 has no `data` member: Octokit hands back undefined.
+    if (!isJson(data) || Array.isArray(data))
+      throw new GitHubApiError(operation, 200, true, undefined, undefined, "malformed");
+    return data;
   }
 }
 
@@ -113,26 +162,49 @@ export async function snapshotAt(
   /** The analysis session to load into: give a pull request's base and head the same one. */
   session?: AnalysisSession,
 ) {
-  const download = async (again: boolean) =>
-    bodyBytes(
-      await call(
-        gh,
-        `download the ${what} revision${again ? " again" : ""}`,
-        "GET /repos/{owner}/{repo}/tarball/{ref}",
-        {
-          owner: job.owner,
-          repo: job.repo,
-          ref: sha,
-        },
-      ),
-    );
+  // The body is left unparsed (Octokit's `parseSuccessResponseBody: false` hands over the response's
+  // ReadableStream), so the archive is read — and its limits enforced — while it downloads.
+  const download = async (again: boolean) => {
+    const operation = `download the ${what} revision${again ? " again" : ""}`;
+    let response: { data: unknown; headers?: Record<string, unknown> };
+    try {
+      response = await gh.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
+        owner: job.owner,
+        repo: job.repo,
+        ref: sha,
+        request: { parseSuccessResponseBody: false },
+      });
+    } catch (error) {
+      throw toGitHubError(error, operation, Math.floor(Date.now() / 1000));
+    }
+    const length = Number(response.headers?.["content-length"]);
+    try {
+      const tree = await treeFromTarball(
+        archiveOf(response.data),
+        limits,
+        sha,
+        Number.isSafeInteger(length) && length >= 0 ? { declaredBytes: length } : {},
+      );
+      return snapshotOfTree(tree, session);
+    } catch (error) {
+      // The download failed while it was read (its deadline, a dropped connection): GitHub's fault, retriable.
+      if (error instanceof ArchiveDownloadError)
+        throw toGitHubError(error.cause, operation, Math.floor(Date.now() / 1000));
+      throw error;
+    }
+  };
   try {
-    return snapshotOfTree(await treeFromTarball(await download(false), limits, sha), session);
+    return await download(false);
   } catch (error) {
     // A download cut short: fetch it once more before giving up (never analyze a partial archive).
     if (!(error instanceof TarballError) || error.problem !== "corrupt") throw error;
-    return snapshotOfTree(await treeFromTarball(await download(true), limits, sha), session);
+    return await download(true);
   }
+}
+
+/** The archive as the response carried it: the unparsed body stream, or bytes (test doubles). */
+function archiveOf(data: unknown): TarballSource {
+  return data instanceof ReadableStream ? (data as ReadableStream<Uint8Array>) : bodyBytes(data);
 }
 
 /** A response body as bytes, whatever Octokit made of it (text for text types, an ArrayBuffer otherwise). */

@@ -1088,7 +1088,7 @@ describe("github/app failures end in a completed check run", () => {
     await p.receive({ id: "f3", name: "pull_request", payload: opened as any });
 
     expect(scope.pendingMocks()).toEqual([]);
-    expect(summary).toMatch(/^The repository archive is 1 MB compressed, over the 512 KB limit/);
+    expect(summary).toMatch(/^The repository archive is more than 512 KB compressed, over the limit/);
   });
 });
 

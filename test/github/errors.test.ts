@@ -91,4 +91,46 @@ describe("github/errors", () => {
       "GitHub answered 403 (forbidden or rate limited) when asked to create the comment; GitHub asked to wait 60 s.",
     );
   });
+
+  it("a download body cut off by its deadline is a retriable timeout; a connection reset, a retriable network fault", () => {
+    const deadline = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    const late = toGitHubError(deadline, "download the head revision");
+    expect(late).toMatchObject({ status: 0, retriable: true, failure: "timeout" });
+    expect(late.message).toBe("GitHub did not answer in time when asked to download the head revision.");
+
+    const reset = Object.assign(new TypeError("terminated"), {
+      cause: Object.assign(new Error("other side closed"), { name: "SocketError", code: "UND_ERR_SOCKET" }),
+    });
+    expect(toGitHubError(reset, "download the base revision")).toMatchObject({
+      status: 0,
+      retriable: true,
+      message: "Could not reach GitHub to download the base revision.",
+    });
+  });
+
+  it("an answer that is not GitHub's JSON is a retriable fault whose message never quotes it", () => {
+    const typed = new GitHubApiError("list the comments", 200, true, undefined, undefined, "malformed");
+    expect(typed.message).toBe(
+      "GitHub answered with something other than the JSON expected when asked to list the comments.",
+    );
+    // A GraphQL answer whose `errors` is not GitHub's documented list.
+    const odd = Object.assign(new Error("<html>ghs_should_not_leak</html>"), {
+      name: "GraphqlResponseError",
+      errors: "<html>ghs_should_not_leak</html>",
+    });
+    const fromGraphql = toGitHubError(odd, "re-read the pull request");
+    expect(fromGraphql).toMatchObject({ status: 200, retriable: true, failure: "malformed" });
+    expect(fromGraphql.message).not.toContain("ghs_should_not_leak");
+  });
+
+  it("a redirect refused by the fetch guard is not retried and says so", () => {
+    const blocked = Object.assign(new Error("refused a request to 169.254.169.254: not a GitHub host"), {
+      status: 500,
+      cause: Object.assign(new Error("refused"), { name: "BlockedRequestError" }),
+    });
+    const typed = toGitHubError(blocked, "download the head revision");
+    expect(typed).toMatchObject({ status: 0, retriable: false, failure: "blocked" });
+    expect(typed.message).toMatch(/not GitHub's download service \(another host, or plain http\)/);
+    expect(typed.message).not.toContain("169.254");
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Cases B14–B20: hostile repository archives, through the code the GitHub App runs on a downloaded
  * tarball — `treeFromTarball` (src/github/tarball.ts) via `snapshotAt` (src/github/jobs.ts), then the
- * engine — and, when the archive is refused, the neutral check run `failCheckRun` completes with.
+ * engine — and, when the archive is refused, the check run `failCheckRun` completes with: `failure` for
+ * content over a limit (the configuration cannot relax that), `onAnalysisError` (failure by default) for an
+ * archive GitHub sent broken.
  */
 import { gzipSync } from "node:zlib";
 import { packTar, type TarEntry } from "modern-tar";
@@ -72,7 +74,7 @@ async function gzipBomb(): Promise<Uint8Array> {
   return Buffer.concat([gzipSync(header), ...Array.from({ length: 1024 }, () => zeros)]);
 }
 
-/** What the user sees when the archive is refused: the neutral check run failCheckRun completes. */
+/** What the user sees when the archive is refused: the check run failCheckRun completes. */
 async function refusalCheck(
   out: OutputSink,
   error: unknown,
@@ -121,9 +123,9 @@ export const archiveCases: CaseSpec[] = [
     group: "bad-input",
     name: "Gzip bomb (1 MB → 1 GiB)",
     expected:
-      "Refused as a TarballError (too-large) naming the project's uncompressed limit (256 MB; plan: 100 MiB) " +
-      "in < 1 s, memory bounded by that limit (peak RSS growth ≤ limit + 128 MiB; the plan's < 256 MiB assumes " +
-      "its 100 MiB limit), neutral check with the message, no crash",
+      "Refused as a TarballError (too-large) naming the project's uncompressed limit (64 MB; plan: 100 MiB) " +
+      "in < 1 s, memory bounded by that limit (peak RSS growth ≤ limit + 128 MiB), a failed check with the " +
+      "message (never a pass), no crash",
     async run({ out }) {
       const c = new Checklist();
       const gz = await gzipBomb();
@@ -145,7 +147,7 @@ export const archiveCases: CaseSpec[] = [
       );
       const check = await refusalCheck(out, error);
       c.check(
-        check.conclusion === "neutral" && check.summary.includes("limit"),
+        check.conclusion === "failure" && check.summary.includes("limit"),
         `check run ${check.conclusion}`,
       );
       return c.verdict();
@@ -157,7 +159,7 @@ export const archiveCases: CaseSpec[] = [
     name: "100,000 empty entries",
     expected:
       "Refused as a TarballError (too-many-files) naming the project's file limit (50,000; plan: 20,000), " +
-      "neutral check, no crash",
+      "a failed check (never a pass), no crash",
     async run({ out }) {
       const c = new Checklist();
       const entries = Array.from({ length: 100_000 }, (_, i) => file(`${TOP_DIR}f/${i}.yaml`, ""));
@@ -171,7 +173,7 @@ export const archiveCases: CaseSpec[] = [
         `refused in ${ms(took)}: ${error instanceof TarballError ? quote(error.message) : errorText(error)}`,
       );
       const check = await refusalCheck(out, error);
-      c.check(check.conclusion === "neutral", `check run ${check.conclusion}`);
+      c.check(check.conclusion === "failure", `check run ${check.conclusion}`);
       return c.verdict();
     },
   },
@@ -332,7 +334,7 @@ export const archiveCases: CaseSpec[] = [
     group: "bad-input",
     name: "Truncated or CRC-corrupt tarball",
     expected:
-      'One re-download, then a clear "archive incomplete/corrupt" message in a neutral check; no partial analysis',
+      'One re-download, then a clear "archive incomplete/corrupt" message in a failed check (onAnalysisError default); no partial analysis',
     async run({ out }) {
       const c = new Checklist();
       const gz = await tarball(repoEntries(fluxRepo({ a: APP_BASE })));
@@ -353,7 +355,7 @@ export const archiveCases: CaseSpec[] = [
         );
         c.check(head.downloads === 2, `${label}: downloaded ${head.downloads}× by snapshotAt`);
         const check = await refusalCheck(out, error);
-        c.check(check.conclusion === "neutral", `${label}: check run ${check.conclusion}`);
+        c.check(check.conclusion === "failure", `${label}: check run ${check.conclusion}`);
       }
       return c.verdict();
     },
