@@ -8,7 +8,7 @@
  */
 import { extendedConfig, extendsTarget } from "../core/config/extends.ts";
 import { CONFIG_FILE, type ParsedConfig, parseConfigText } from "../core/config/parse-config.ts";
-import { toGitHubError } from "./errors.ts";
+import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { bodyText, CHECK_NAME, type CountingClient, call, type RepoRef } from "./jobs.ts";
 
 export interface JobStart {
@@ -98,10 +98,15 @@ export async function startJob(
       // The owner has no `.github` repository, or the App cannot read it: that part is null, the rest holds.
       orgMissingOk,
     );
+    // JSON without the repository the query asks for is as unusable as no JSON at all.
     if (!data?.repository)
-      throw toGitHubError(
-        new Error("no repository in the answer"),
+      throw new GitHubApiError(
         "read the configuration and the check runs",
+        200,
+        true,
+        undefined,
+        undefined,
+        "malformed",
       );
   } catch (error) {
     // Without a check run nothing would tell the author; one over REST (if GitHub answers that at all).
