@@ -7,7 +7,8 @@
  * payloads adapted to the fake repository and signed with the webhook secret. Checks, then prints:
  *
  * 1. a pull request delivery ends in exactly one completed check run and one sticky comment (timings);
- * 2. its redelivery is a duplicate and writes nothing;
+ * 2. its redelivery is a duplicate and writes nothing, nor does its body replayed under a new delivery id
+ *    (to the receiver, or straight to the worker's public URL without the receiver's hand-off);
  * 3. L1 — ack latency of 500 deliveries at concurrency 20;
  * 4. L2 — a burst of 20 pull requests (with duplicate deliveries, shuffled): 20 comments, no duplicates;
  * 5. L5 — cold-start ack of a fresh process.
@@ -27,7 +28,7 @@ import { hasCommentMarker } from "../../src/core/report/markers.ts";
 import { receiverHandler, workerHandler } from "../../src/runtime/netlify.ts";
 import { readTree } from "../conformance/disk-tree.ts";
 import { webhookExample as example, GitHubDouble, testPrivateKey } from "../github-double.ts";
-import { LocalFunctions, RECEIVER_PATH } from "./functions-server.ts";
+import { LocalFunctions, RECEIVER_PATH, WORKER_PATH } from "./functions-server.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const OWNER = "homelab-org";
@@ -84,7 +85,12 @@ export async function runEndToEnd(
     BLOBS_TOKEN: blobsToken,
   };
   const quiet = console.log;
-  console.log = (line: unknown) => logs(String(line)); // the functions' JSON log lines
+  const logged: string[] = [];
+  console.log = (line: unknown) => {
+    // the functions' JSON log lines
+    logged.push(String(line));
+    logs(String(line));
+  };
   const functions = new LocalFunctions({ receiver: receiverHandler(env), worker: workerHandler(env) });
   const url = await functions.start();
 
@@ -154,22 +160,46 @@ export async function runEndToEnd(
       "its redelivery is a duplicate: 200, nothing written",
     );
 
+    // 2b. The same signed body under a new delivery id, to the receiver and straight to the worker's URL.
+    const replay = await post("pr-1-replayed", "pull_request", pullRequest(1, HEAD));
+    const body = pullRequest(1, HEAD);
+    const direct = await fetch(`${url}${WORKER_PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-delivery": "pr-1-direct",
+        "x-github-event": "pull_request",
+        "x-hub-signature-256": await sign(SECRET, body),
+      },
+      body,
+    });
+    await direct.arrayBuffer();
+    await functions.idle();
+    const refused = logged.some((l) => l.includes('"delivery":"pr-1-direct"') && l.includes('"status":401'));
+    check(
+      replay.status === 200 && refused && github.writes.length === writes,
+      "its body under a new delivery id: the receiver answers 200 (replay), the worker's URL 401 (no hand-off); nothing written",
+    );
+
     // 3. L1: ack latency, 500 deliveries at concurrency 20 (workflow runs the App handles with one GraphQL read).
     const workflowRun = example(
       "workflow_run",
       (e) => e.action === "completed" && !!(e.workflow_run as Json).path,
     );
-    const wrBody = JSON.stringify({
-      ...workflowRun,
-      repository,
-      installation: { id: 1 },
-      workflow_run: {
-        ...(workflowRun.workflow_run as Json),
-        head_branch: "feature",
-        conclusion: "failure",
-        pull_requests: [],
-      },
-    });
+    // One workflow run each: the receiver recognises one body under a second delivery id as a replay.
+    const wrBody = (run: number) =>
+      JSON.stringify({
+        ...workflowRun,
+        repository,
+        installation: { id: 1 },
+        workflow_run: {
+          ...(workflowRun.workflow_run as Json),
+          id: 900_000 + run,
+          head_branch: "feature",
+          conclusion: "failure",
+          pull_requests: [],
+        },
+      });
     const latencies: number[] = [];
     let next = 0;
     let non202 = 0;
@@ -178,7 +208,7 @@ export async function runEndToEnd(
       Array.from({ length: 20 }, async () => {
         while (next < 500) {
           const i = next++;
-          const r = await post(`load-${i}`, "workflow_run", wrBody);
+          const r = await post(`load-${i}`, "workflow_run", wrBody(i));
           latencies.push(r.ms);
           if (r.status !== 202) non202++;
         }
@@ -222,10 +252,18 @@ export async function runEndToEnd(
 
     // 5. L5: cold-start ack of a fresh process.
     const bodyFile = join(tmp, "cold.json");
-    writeFileSync(bodyFile, wrBody);
+    const coldBody = wrBody(99_999);
+    writeFileSync(bodyFile, coldBody);
     const { stdout: out } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", join(ROOT, "scripts/e2e/cold-start.ts"), url, bodyFile, await sign(SECRET, wrBody)],
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "scripts/e2e/cold-start.ts"),
+        url,
+        bodyFile,
+        await sign(SECRET, coldBody),
+      ],
       { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 },
     );
     await functions.idle();

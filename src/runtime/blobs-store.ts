@@ -1,11 +1,12 @@
 /**
  * The delivery ledger's storage on Netlify Blobs: a strongly consistent site store, create-only writes
  * (`onlyIfNew`) for claims and compare-and-set (`onlyIfMatch` on the etag) for status changes. The SDK's
- * local server (`npm run e2e`) returns no etag on reads; there a status change is a plain write (that
- * server is not atomic anyway — the App's writes are idempotent ensures either way).
+ * local server (`npm run e2e`) returns no etag on reads (only on writes); there a status change after a
+ * read is a plain write (that server is not atomic anyway — the App's writes are idempotent ensures either
+ * way).
  */
 import type { Store } from "@netlify/blobs";
-import type { ConditionalStore, DeliveryRecord } from "./deliveries.ts";
+import type { ConditionalStore, LedgerValue } from "./deliveries.ts";
 
 export class BlobsStore implements ConditionalStore {
   constructor(private readonly store: Store) {}
@@ -13,20 +14,22 @@ export class BlobsStore implements ConditionalStore {
   async get(key: string) {
     const entry = await this.store.getWithMetadata(key, { type: "json" });
     if (!entry) return undefined;
-    return { value: entry.data as DeliveryRecord, etag: entry.etag ?? "" };
+    return { value: entry.data as LedgerValue, etag: entry.etag ?? "" };
   }
 
-  async create(key: string, value: DeliveryRecord) {
+  async create(key: string, value: LedgerValue) {
     return (await this.store.setJSON(key, value, { onlyIfNew: true })).modified;
   }
 
-  async replace(key: string, value: DeliveryRecord, etag: string) {
-    return (await this.store.setJSON(key, value, etag ? { onlyIfMatch: etag } : {})).modified;
+  async replace(key: string, value: LedgerValue, etag: string) {
+    const written = await this.store.setJSON(key, value, etag ? { onlyIfMatch: etag } : {});
+    return written.modified ? (written.etag ?? "") : undefined;
   }
 
-  async list() {
+  async list(prefix?: string) {
     const keys: string[] = [];
-    for await (const page of this.store.list({ paginate: true })) keys.push(...page.blobs.map((b) => b.key));
+    for await (const page of this.store.list({ paginate: true, ...(prefix ? { prefix } : {}) }))
+      keys.push(...page.blobs.map((b) => b.key));
     return keys;
   }
 

@@ -4,6 +4,7 @@
  * escapes, not base64.)
  */
 import { z } from "zod";
+import { parseRepositories } from "./allow-list.ts";
 
 const Env = z.object({
   APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App id"),
@@ -14,6 +15,17 @@ const Env = z.object({
   /** Another GitHub API (GitHub Enterprise, or the local fake in `npm run e2e`). */
   GITHUB_API_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).optional(),
+  /** The repository allow-list of every entry point ("owner/repo" or "owner/*", comma-separated). */
+  FLUX_IMPACT_REPOSITORIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseRepositories(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^.*?must/, "must") });
+      }
+    }),
   /** `off` only for local load tests: Probot's write throttling is per process and adds seconds per job. */
   GITHUB_THROTTLE: z.enum(["on", "off"]).optional(),
 });

@@ -2,12 +2,15 @@
  * Wiring for the Netlify functions: the delivery ledger on Netlify Blobs, the receiver's hand-off to the
  * background worker, and the App's Octokit for the scheduled backstops. Each function module is a few lines
  * over these (netlify/functions/). The receiver's wiring (`receiverHandler`) imports nothing of the App or
- * the analysis; the worker's and the schedules' load them on first use.
+ * the analysis; the worker's and the schedules' load them on first use. Every entry point gets the same
+ * repository allow-list (`FLUX_IMPACT_REPOSITORIES`, parsed by allow-list.ts).
  */
 import { getStore } from "@netlify/blobs";
+import { parseRepositories } from "./allow-list.ts";
 import { BlobsStore } from "./blobs-store.ts";
 import { DeliveryLedger } from "./deliveries.ts";
 import { parseEnv, webhookSecrets } from "./env.ts";
+import { HANDOFF_HEADER } from "./handoff.ts";
 import { jsonLogger } from "./log.ts";
 import { createReceiver } from "./receiver.ts";
 
@@ -15,10 +18,16 @@ export const WORKER_PATH = "/.netlify/functions/github-worker-background";
 const STORE = "flux-impact-deliveries";
 
 function blobs(name: string, env: Record<string, string | undefined>) {
-  // Outside Netlify (the local e2e run) the store is a Blobs server named by these variables.
+  // Outside Netlify (the local e2e run) the store is a Blobs server named by these variables, addressed
+  // as Netlify's functions address theirs (the edge URLs: one request per operation).
   const local =
     env.BLOBS_API_URL && env.BLOBS_SITE_ID && env.BLOBS_TOKEN
-      ? { apiURL: env.BLOBS_API_URL, siteID: env.BLOBS_SITE_ID, token: env.BLOBS_TOKEN }
+      ? {
+          edgeURL: env.BLOBS_API_URL,
+          uncachedEdgeURL: env.BLOBS_API_URL,
+          siteID: env.BLOBS_SITE_ID,
+          token: env.BLOBS_TOKEN,
+        }
       : {};
   return getStore({ name, consistency: "strong", ...local });
 }
@@ -31,11 +40,8 @@ export function receiverHandler(env: Record<string, string | undefined> = proces
   const log = jsonLogger();
   let handler: ((req: Request) => Promise<Response>) | undefined;
   return (req: Request): Promise<Response> => {
-    const repositories = env.FLUX_IMPACT_REPOSITORIES?.split(",")
-      .map((r) => r.trim())
-      .filter(Boolean);
     handler ??= createReceiver({
-      ...(repositories?.length ? { repositories } : {}),
+      repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
       secrets: webhookSecrets(env),
       ledger: ledgerOf(env),
       log,
@@ -47,6 +53,7 @@ export function receiverHandler(env: Record<string, string | undefined> = proces
             "x-github-delivery": job.id,
             "x-github-event": job.event,
             "x-hub-signature-256": job.signature,
+            [HANDOFF_HEADER]: job.handoff,
           },
           body: job.body,
           signal: AbortSignal.timeout(5000),
@@ -70,6 +77,7 @@ export function workerHandler(env: Record<string, string | undefined> = process.
         import("./probot.ts"),
       ]);
       return createWorker({
+        repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
         secrets: webhookSecrets(env),
         ledger: ledgerOf(env),
         log,
@@ -91,6 +99,7 @@ export async function reconcileHandler(
   ]);
   const probot = await appProbot(runtimeEnv);
   const result = await reconcileDeliveries({
+    repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
     app: await probot.auth(),
     ledger: ledgerOf(env),
     log: jsonLogger(),
@@ -98,7 +107,7 @@ export async function reconcileHandler(
   return Response.json(result);
 }
 
-/** The daily stale sweep and dashboard refresh of every installed repository. */
+/** The daily stale sweep and dashboard refresh of every served installed repository. */
 export async function maintenanceHandler(
   env: Record<string, string | undefined> = process.env,
 ): Promise<Response> {
@@ -111,6 +120,7 @@ export async function maintenanceHandler(
   const probot = await appProbot(runtimeEnv);
   const store = blobs("flux-impact-schedule", env);
   const result = await scheduledMaintenance({
+    repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
     app: await probot.auth(),
     installation: async (id) => probot.auth(id),
     maintain: (client, repo) => runMaintenance(client as never, repo),

@@ -2,21 +2,30 @@
  * The webhook receiver (Netlify's synchronous function): GitHub waits 10 s and never retries, so it only
  * checks, records and hands over — never analyzes, never calls GitHub:
  *
- * 1. POST with `X-GitHub-Delivery` and `X-GitHub-Event` (else 400), a body within the limit (else 413);
- * 2. `X-Hub-Signature-256` verified over the raw bytes, constant time, against the current and the previous
- *    secret (rotation); missing, sha1-only or wrong → 401, before anything is parsed;
- * 3. UTF-8 JSON (else 400); `ping` → 200; deliveries the App ignores → 200 without a job;
- * 4. the delivery claimed in the ledger (create-only): a duplicate → 200; the ledger unavailable → 503, so
- *    GitHub records a failure and the reconciler has it redelivered — nothing is processed unclaimed;
- * 5. handed to the background worker (raw body and signature, which the worker verifies again; a push too
- *    large for a background request is slimmed and re-signed) — a refusal → 502, the claim marked failed;
+ * 1. POST with `X-GitHub-Delivery` and `X-GitHub-Event` (else 400);
+ * 2. `X-Hub-Signature-256` present and well-formed (else 401) before a byte of the body is read; the body
+ *    read up to the limit and no further (else 413), then the signature verified over the raw bytes,
+ *    constant time, against the current and the previous secret (rotation) — before anything is parsed;
+ * 3. UTF-8 JSON (else 400); `ping` → 200; deliveries the App ignores → 200 without a job; a repository
+ *    outside `FLUX_IMPACT_REPOSITORIES` → 200 without a job;
+ * 4. the body claimed in the ledger (its SHA-256, create-only): a body already accepted under another
+ *    delivery id is a replay → 200, nothing runs; then the delivery id claimed (create-only): a duplicate →
+ *    200; the ledger unavailable → 503, so GitHub records a failure and the reconciler has it redelivered —
+ *    nothing is processed unclaimed;
+ * 5. handed to the background worker with the raw body, GitHub's signature and a hand-off signed with a key
+ *    derived from the webhook secret (`handoff.ts`), which the worker verifies along with the claim (a push
+ *    too large for a background request is slimmed and re-signed) — a refusal → 502, the claim marked
+ *    failed;
  * 6. 202.
  *
  * It imports nothing of the analysis (a test pins that), so its cold start stays small.
  */
 import { verify } from "@octokit/webhooks-methods";
+import { type AllowList, NOT_SERVED, served } from "./allow-list.ts";
+import { readBounded } from "./body.ts";
 import type { DeliveryLedger } from "./deliveries.ts";
 import { describeDelivery, interest } from "./events.ts";
+import { sha256Hex, signHandoff } from "./handoff.ts";
 import type { Logger } from "./log.ts";
 
 export interface ReceiverDeps {
@@ -27,8 +36,9 @@ export interface ReceiverDeps {
   forward(job: ForwardedDelivery): Promise<number>;
   log: Logger;
   maxBodyBytes?: number;
-  /** Repositories served ("owner/repo" or "owner/*"); unset: every repository the App is installed on. */
-  repositories?: readonly string[];
+  /** Repositories served ("owner/repo" or "owner/*", see allow-list.ts); unset: every repository. */
+  repositories?: AllowList;
+  now?: () => number;
 }
 
 export interface ForwardedDelivery {
@@ -36,12 +46,16 @@ export interface ForwardedDelivery {
   event: string;
   body: string;
   signature: string;
+  /** The `x-flux-impact-handoff` header the worker verifies (handoff.ts). */
+  handoff: string;
 }
 
 /** GitHub caps payloads at 25 MB; ours are far smaller — 5 MiB is ample (a 413 is logged). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Netlify background functions accept at most 256 KB of request payload. */
 export const MAX_FORWARD_BYTES = 240 * 1024;
+
+const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -50,7 +64,7 @@ export async function verifySignature(
   body: string,
   signature: string,
 ): Promise<boolean> {
-  if (!/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
+  if (!SIGNATURE.test(signature)) return false;
   for (const secret of secrets) {
     try {
       if (await verify(secret, body, signature)) return true;
@@ -63,8 +77,9 @@ export async function verifySignature(
 
 export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Response> {
   const max = deps.maxBodyBytes ?? MAX_BODY_BYTES;
+  const now = deps.now ?? Date.now;
   return async (req) => {
-    const started = Date.now();
+    const started = now();
     const id = req.headers.get("x-github-delivery");
     const event = req.headers.get("x-github-event");
     const answer = (status: number, text: string, extra: Record<string, unknown> = {}) => {
@@ -74,23 +89,24 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
         event,
         status,
         outcome: text,
-        ms: Date.now() - started,
+        ms: now() - started,
         ...extra,
       });
       return new Response(`${text}\n`, { status, headers: { "content-type": "text/plain" } });
     };
     if (req.method !== "POST") return answer(405, "method not allowed");
     if (!id || !event) return answer(400, "missing X-GitHub-Delivery or X-GitHub-Event");
-    if (Number(req.headers.get("content-length") ?? 0) > max) return answer(413, "payload too large");
-    const bytes = new Uint8Array(await req.arrayBuffer());
-    if (bytes.byteLength > max) return answer(413, "payload too large");
-
+    // Unsigned or malformed: refused before the body is read.
     const signature = req.headers.get("x-hub-signature-256");
     if (!signature)
       return answer(
         401,
         req.headers.get("x-hub-signature") ? "sha1 signatures are not accepted" : "missing signature",
       );
+    if (!SIGNATURE.test(signature)) return answer(401, "signature does not match");
+    const bytes = await readBounded(req, max);
+    if (!bytes) return answer(413, "payload too large");
+
     let body: string;
     try {
       body = utf8.decode(bytes);
@@ -113,21 +129,30 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
     if (wanted.kind === "ignore") return answer(200, "ignored", { why: wanted.why });
     const meta = describeDelivery(payload);
     if (wanted.kind === "log") return answer(200, "logged", meta);
-    if (deps.repositories && !served(deps.repositories, meta.repository))
-      return answer(200, "ignored", { why: "repository not served (FLUX_IMPACT_REPOSITORIES)", ...meta });
+    if (!served(deps.repositories, meta.repository))
+      return answer(200, "ignored", { why: NOT_SERVED, ...meta });
 
     let claim: string;
     try {
-      claim = await deps.ledger.claim(id, { event, ...meta });
+      // The body first: GitHub's signature covers only the body, so the same body under a new delivery id
+      // is a replay. GitHub's redelivery reuses the id and the body and passes.
+      const digest = sha256Hex(bytes);
+      const first = await deps.ledger.claimBody(digest, id);
+      if (first.kind === "replay")
+        return answer(200, "duplicate (replayed body)", { first: first.first, ...meta });
+      claim = await deps.ledger.claim(id, { event, ...meta, body: digest });
     } catch (error) {
       return answer(503, "delivery store unavailable", { error: (error as Error).message });
     }
     if (claim === "duplicate") return answer(200, "duplicate");
 
-    const job = forwardable({ id, event, body, signature }, payload, deps.secrets[0] ?? "");
     let status: number;
     try {
-      status = await deps.forward(await job);
+      const job = await forwardable({ id, event, body, signature }, payload, deps.secrets[0] ?? "");
+      status = await deps.forward({
+        ...job,
+        handoff: signHandoff(deps.secrets[0] ?? "", job, now()),
+      });
     } catch {
       status = 0;
     }
@@ -141,24 +166,16 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
   };
 }
 
-function served(patterns: readonly string[], repository: string | undefined): boolean {
-  if (!repository) return false;
-  const owner = repository.slice(0, repository.indexOf("/"));
-  return patterns.some(
-    (p) => p.toLowerCase() === repository.toLowerCase() || p.toLowerCase() === `${owner.toLowerCase()}/*`,
-  );
-}
-
 /**
  * The delivery as the worker gets it. A push larger than a background request may be keeps only what the
  * App reads (ref, after, deleted, repository, installation, sender) and is signed again with the current
  * secret, so the worker's verification holds.
  */
 async function forwardable(
-  job: ForwardedDelivery,
+  job: Omit<ForwardedDelivery, "handoff">,
   payload: unknown,
   secret: string,
-): Promise<ForwardedDelivery> {
+): Promise<Omit<ForwardedDelivery, "handoff">> {
   if (new TextEncoder().encode(job.body).byteLength <= MAX_FORWARD_BYTES || job.event !== "push") return job;
   const p = payload as Record<string, unknown>;
   const body = JSON.stringify({

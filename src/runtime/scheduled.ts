@@ -5,10 +5,14 @@
  *   deliveries of the last 3 days (GitHub's redelivery window) and asks GitHub to redeliver those that did
  *   not end well — answered 5xx or not at all, or claimed in the ledger but failed, deferred past their
  *   time, or stuck beyond the lease. Done deliveries and permanent refusals (bad signature, bad body) are
- *   left alone; a delivery that failed 5 times is given up with a log line. Old ledger records are pruned.
- * - `scheduledMaintenance` (daily): the stale-service sweep and the dashboard for every repository of
- *   every installation, resuming where the previous run stopped when the 30 s budget runs out.
+ *   left alone; a delivery that failed 5 times is given up with a log line. A delivery of a repository
+ *   outside `FLUX_IMPACT_REPOSITORIES` is never redelivered: the ledger record names its repository, and
+ *   one the ledger never saw is looked up in the delivery's detail (skipped when that does not name a
+ *   served repository). Old ledger records are pruned.
+ * - `scheduledMaintenance` (daily): the stale-service sweep and the dashboard for every served repository
+ *   of every installation, resuming where the previous run stopped when the 30 s budget runs out.
  */
+import { type AllowList, served } from "./allow-list.ts";
 import type { DeliveryLedger } from "./deliveries.ts";
 import type { Logger } from "./log.ts";
 
@@ -37,6 +41,8 @@ export interface ReconcileResult {
   examined: number;
   redelivered: string[];
   gaveUp: string[];
+  /** Deliveries that did not end well, left alone: their repository is not served (or unknown). */
+  notServed: string[];
   pruned: number;
 }
 
@@ -44,6 +50,8 @@ export async function reconcileDeliveries(deps: {
   app: RequestClient;
   ledger: DeliveryLedger;
   log: Logger;
+  /** Repositories served ("owner/repo" or "owner/*", see allow-list.ts); unset: every repository. */
+  repositories?: AllowList;
   now?: () => number;
   maxRedeliveries?: number;
   budgetMs?: number;
@@ -68,7 +76,13 @@ export async function reconcileDeliveries(deps: {
     if (!cursor || !oldest || now() - Date.parse(oldest.delivered_at) > REDELIVERY_WINDOW_MS) break;
   }
 
-  const result: ReconcileResult = { examined: latest.size, redelivered: [], gaveUp: [], pruned: 0 };
+  const result: ReconcileResult = {
+    examined: latest.size,
+    redelivered: [],
+    gaveUp: [],
+    notServed: [],
+    pruned: 0,
+  };
   for (const d of latest.values()) {
     if (now() - Date.parse(d.delivered_at) > REDELIVERY_WINDOW_MS) continue;
     if (result.redelivered.length >= (deps.maxRedeliveries ?? 20) || now() - started > budget) break;
@@ -78,6 +92,13 @@ export async function reconcileDeliveries(deps: {
       ? deps.ledger.retakeable(record, now())
       : !ok && (d.status_code === 0 || d.status_code >= 500);
     if (!retry) continue;
+    if (deps.repositories !== undefined) {
+      const repository = record?.repository ?? (await deliveryRepository(deps, d));
+      if (!served(deps.repositories, repository)) {
+        result.notServed.push(d.guid);
+        continue;
+      }
+    }
     if (record && record.attempts >= MAX_ATTEMPTS) {
       result.gaveUp.push(d.guid);
       deps.log.warn({
@@ -98,10 +119,27 @@ export async function reconcileDeliveries(deps: {
     examined: result.examined,
     redelivered: result.redelivered.length,
     gaveUp: result.gaveUp.length,
+    notServed: result.notServed.length,
     pruned: result.pruned,
     ms: now() - started,
   });
   return result;
+}
+
+/** The repository a delivery was for, from its detail (`request.payload.repository.full_name`). */
+async function deliveryRepository(
+  deps: { app: RequestClient; log: Logger },
+  d: HookDelivery,
+): Promise<string | undefined> {
+  try {
+    const { data } = await deps.app.request("GET /app/hook/deliveries/{delivery_id}", { delivery_id: d.id });
+    const name = (data as { request?: { payload?: { repository?: { full_name?: unknown } } | null } })
+      ?.request?.payload?.repository?.full_name;
+    return typeof name === "string" ? name : undefined;
+  } catch (error) {
+    deps.log.warn({ msg: "delivery detail unavailable", delivery: d.guid, error: (error as Error).message });
+    return undefined;
+  }
 }
 
 function nextCursor(link: unknown): string | undefined {
@@ -120,6 +158,8 @@ export interface MaintenanceDeps {
     client: RequestClient & { graphql: unknown },
     repo: { owner: string; repo: string },
   ): Promise<unknown>;
+  /** Repositories served ("owner/repo" or "owner/*", see allow-list.ts); unset: every repository. */
+  repositories?: AllowList;
   /** Where the previous run stopped ("installationId/owner/repo" of the next repository). */
   cursor: { get(): Promise<string | undefined>; set(value: string | undefined): Promise<void> };
   log: Logger;
@@ -136,16 +176,22 @@ export async function scheduledMaintenance(
   const repos: Array<{ installation: number; owner: string; repo: string; key: string }> = [];
   const installations = (await deps.app.request("GET /app/installations", { per_page: 100 })).data as Array<{
     id: number;
+    account?: { login?: string } | null;
   }>;
   const clients = new Map<number, RequestClient & { graphql: unknown }>();
+  let notServed = 0;
   for (const inst of installations) {
+    // An installation whose account no pattern names has nothing to serve: no token is asked for.
+    const login = inst.account?.login?.toLowerCase();
+    if (login && deps.repositories?.every((p) => !p.toLowerCase().startsWith(`${login}/`))) continue;
     const client = await deps.installation(inst.id);
     clients.set(inst.id, client);
     const { data } = await client.request("GET /installation/repositories", { per_page: 100 });
     for (const r of (
       data as { repositories: Array<{ name: string; owner: { login: string }; archived?: boolean }> }
     ).repositories) {
-      if (!r.archived)
+      if (!served(deps.repositories, `${r.owner.login}/${r.name}`)) notServed++;
+      else if (!r.archived)
         repos.push({
           installation: inst.id,
           owner: r.owner.login,
@@ -179,6 +225,7 @@ export async function scheduledMaintenance(
     msg: "maintenance",
     repositories: done.length,
     remaining: order.length - done.length,
+    notServed,
     ms: now() - started,
   });
   return { done, remaining: order.length - done.length };

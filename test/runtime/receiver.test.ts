@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import { DeliveryLedger, MemoryStore } from "../../src/runtime/deliveries.ts";
+import { verifyHandoff } from "../../src/runtime/handoff.ts";
 import { silentLogger } from "../../src/runtime/log.ts";
 import {
   createReceiver,
@@ -11,6 +13,7 @@ import {
   verifySignature,
 } from "../../src/runtime/receiver.ts";
 import { webhookExamples } from "../github/helpers.ts";
+import { countingBody, streamedRequest } from "./streams.ts";
 
 const SECRET = "current-secret-1234";
 const OLD = "previous-secret-5678";
@@ -19,7 +22,7 @@ const opened = webhookExamples
   .examples.find((e) => e.action === "opened" && e.installation)!;
 const BODY = JSON.stringify(opened);
 
-function setup(forwardStatus = 202) {
+function setup(forwardStatus = 202, options: { maxBodyBytes?: number } = {}) {
   const store = new MemoryStore();
   const ledger = new DeliveryLedger(store);
   const forwarded: ForwardedDelivery[] = [];
@@ -31,6 +34,7 @@ function setup(forwardStatus = 202) {
       forwarded.push(job);
       return forwardStatus;
     },
+    ...options,
   });
   return { store, ledger, forwarded, receive };
 }
@@ -51,18 +55,97 @@ async function request(body: string, headers: Record<string, string | undefined>
 }
 
 describe("runtime/receiver", () => {
-  it("accepts a signed delivery: claims it, hands it to the worker, answers 202", async () => {
+  it("accepts a signed delivery: claims it, hands it to the worker with a hand-off, answers 202", async () => {
     const { receive, forwarded, ledger } = setup();
     const res = await receive(await request(BODY));
     expect(res.status).toBe(202);
     expect(forwarded).toEqual([
-      { id: "d-1", event: "pull_request", body: BODY, signature: await sign(SECRET, BODY) },
+      {
+        id: "d-1",
+        event: "pull_request",
+        body: BODY,
+        signature: await sign(SECRET, BODY),
+        handoff: expect.stringMatching(/^t=\d+,v1=[0-9a-f]{64}$/),
+      },
     ]);
+    const job = forwarded[0]!;
+    expect(verifyHandoff([SECRET], job.handoff, job)).toEqual({ ok: true });
+    expect(verifyHandoff([SECRET], job.handoff, { ...job, id: "d-2" }).ok).toBe(false);
     expect(await ledger.get("d-1")).toMatchObject({
       status: "queued",
       event: "pull_request",
       action: "opened",
+      body: createHash("sha256").update(BODY).digest("hex"),
     });
+  });
+
+  it("refuses an unsigned request before reading its body", async () => {
+    const { receive, forwarded } = setup();
+    const { stream, counter } = countingBody(64 * 1024 * 1024);
+    const res = await receive(
+      streamedRequest(
+        "http://localhost/api/github/webhooks",
+        {
+          "content-type": "application/json",
+          "x-github-delivery": "d-1",
+          "x-github-event": "pull_request",
+        },
+        stream,
+      ),
+    );
+    expect(res.status).toBe(401);
+    expect(counter.pulled).toBeLessThanOrEqual(64 * 1024);
+    expect(forwarded).toEqual([]);
+  });
+
+  it("reads a signed body only up to the limit: 413 having read little more, the stream cancelled", async () => {
+    const limit = 1024 * 1024;
+    const { receive, forwarded, ledger } = setup(202, { maxBodyBytes: limit });
+    const { stream, counter } = countingBody(64 * 1024 * 1024);
+    const res = await receive(
+      streamedRequest(
+        "http://localhost/api/github/webhooks",
+        {
+          "content-type": "application/json",
+          "x-github-delivery": "d-1",
+          "x-github-event": "pull_request",
+          "x-hub-signature-256": await sign(SECRET, "anything"),
+        },
+        stream,
+      ),
+    );
+    expect(res.status).toBe(413);
+    expect(counter.pulled).toBeGreaterThan(limit);
+    expect(counter.pulled).toBeLessThanOrEqual(limit + 64 * 1024);
+    expect(counter.cancelled).toBe(true);
+    expect(forwarded).toEqual([]);
+    expect(await ledger.get("d-1")).toBeUndefined();
+  });
+
+  it("a signed body replayed under a new delivery id is a duplicate, not forwarded", async () => {
+    const { receive, forwarded } = setup();
+    expect((await receive(await request(BODY))).status).toBe(202);
+    const replay = await receive(await request(BODY, { "x-github-delivery": "d-forged" }));
+    expect([replay.status, (await replay.text()).trim()]).toEqual([200, "duplicate (replayed body)"]);
+    // Under another event name, too: GitHub's signature covers the body only.
+    const renamed = await receive(
+      await request(BODY, { "x-github-delivery": "d-forged-2", "x-github-event": "check_suite" }),
+    );
+    expect(renamed.status).toBe(200);
+    expect(forwarded.map((j) => j.id)).toEqual(["d-1"]);
+  });
+
+  it("GitHub's redelivery (same id, same body) of a failed delivery still runs", async () => {
+    const { receive, forwarded, ledger } = setup();
+    expect((await receive(await request(BODY))).status).toBe(202);
+    await ledger.mark("d-1", "running");
+    await ledger.mark("d-1", "failed", { reason: "GitHub answered 502" });
+    const redelivery = await receive(await request(BODY));
+    expect([redelivery.status, (await redelivery.text()).trim()]).toEqual([
+      202,
+      "accepted (retry of an unfinished delivery)",
+    ]);
+    expect(forwarded.map((j) => j.id)).toEqual(["d-1", "d-1"]);
   });
 
   it.each([
@@ -211,6 +294,7 @@ describe("runtime/receiver", () => {
       installation: push.installation,
     });
     expect(await verifySignature([SECRET], job.body, job.signature)).toBe(true);
+    expect(verifyHandoff([SECRET], job.handoff, job)).toEqual({ ok: true });
   });
 
   it("loads nothing of the analysis: its import graph stays within the runtime", () => {
@@ -229,6 +313,7 @@ describe("runtime/receiver", () => {
     visit(join(import.meta.dirname, "..", "..", "src", "runtime", "receiver.ts"));
     const files = [...seen].map((f) => f.slice(f.indexOf("src/")));
     expect(files.every((f) => f.startsWith("src/runtime/"))).toBe(true);
-    expect([...packages]).toEqual(["@octokit/webhooks-methods"]);
+    // Node's built-ins (node:crypto for the hand-off) cost nothing to load.
+    expect([...packages].filter((p) => !p.startsWith("node:"))).toEqual(["@octokit/webhooks-methods"]);
   });
 });

@@ -10,11 +10,16 @@ import {
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 const ago = (h: number) => new Date(NOW - h * 3600_000).toISOString();
 
-function appClient(deliveries: unknown[], pages = 1) {
+function appClient(deliveries: unknown[], pages = 1, details: Record<number, string | null> = {}) {
   const calls: Array<{ route: string; params: Record<string, unknown> }> = [];
   const client: RequestClient = {
     async request(route, params) {
       calls.push({ route, params: params ?? {} });
+      if (route === "GET /app/hook/deliveries/{delivery_id}") {
+        const name = details[params?.delivery_id as number];
+        if (name === undefined) throw new Error("Not Found");
+        return { data: { request: { payload: name === null ? null : { repository: { full_name: name } } } } };
+      }
       if (route === "GET /app/hook/deliveries") {
         const page = params?.cursor ? Number(params.cursor) : 0;
         const size = Math.ceil(deliveries.length / pages);
@@ -73,6 +78,73 @@ describe("runtime/scheduled reconcileDeliveries", () => {
   });
 });
 
+describe("runtime/scheduled reconcileDeliveries with FLUX_IMPACT_REPOSITORIES", () => {
+  it("never redelivers a delivery of a repository not served, by its ledger record or its detail", async () => {
+    const ledger = new DeliveryLedger(new MemoryStore(), () => NOW);
+    for (const [guid, repository] of [
+      ["mine-failed", "Home/ops"],
+      ["theirs-failed", "stranger/ops"],
+    ] as const) {
+      await ledger.claim(guid, { event: "pull_request", repository });
+      await ledger.mark(guid, "failed");
+    }
+    // A replayed body's record in the same store is no delivery.
+    await ledger.claimBody("c".repeat(64), "mine-failed");
+    const d = (id: number, guid: string, status_code: number) => ({
+      id,
+      guid,
+      status_code,
+      delivered_at: ago(1),
+      redelivery: false,
+      event: "pull_request",
+      action: "opened",
+    });
+    const { client, calls } = appClient(
+      [
+        d(1, "mine-failed", 202),
+        d(2, "theirs-failed", 202),
+        d(3, "mine-timeout", 0), // never claimed: its detail names the repository
+        d(4, "theirs-timeout", 503),
+        d(5, "unknown-timeout", 502), // detail without a repository
+        d(6, "detail-gone", 500), // detail unavailable
+        d(7, "theirs-ok", 200),
+      ],
+      1,
+      { 3: "home/ops", 4: "stranger/ops", 5: null },
+    );
+    const result = await reconcileDeliveries({
+      app: client,
+      ledger,
+      log: silentLogger,
+      now: () => NOW,
+      repositories: ["home/*"],
+    });
+    expect(result.redelivered.sort()).toEqual(["mine-failed", "mine-timeout"]);
+    expect(result.notServed.sort()).toEqual([
+      "detail-gone",
+      "theirs-failed",
+      "theirs-timeout",
+      "unknown-timeout",
+    ]);
+    const posted = calls.filter((c) => c.route.startsWith("POST")).map((c) => c.params.delivery_id);
+    expect(posted.sort()).toEqual([1, 3]);
+    // The detail is read only for unclaimed deliveries that would be redelivered.
+    const details = calls.filter((c) => c.route === "GET /app/hook/deliveries/{delivery_id}");
+    expect(details.map((c) => c.params.delivery_id).sort()).toEqual([3, 4, 5, 6]);
+
+    // Without an allow-list, every one that did not end well is redelivered, no detail read.
+    const all = appClient([d(2, "theirs-failed", 202), d(4, "theirs-timeout", 503)]);
+    const open = await reconcileDeliveries({
+      app: all.client,
+      ledger,
+      log: silentLogger,
+      now: () => NOW,
+    });
+    expect(open.redelivered.sort()).toEqual(["theirs-failed", "theirs-timeout"]);
+    expect(all.calls.some((c) => c.route === "GET /app/hook/deliveries/{delivery_id}")).toBe(false);
+  });
+});
+
 describe("runtime/scheduled scheduledMaintenance", () => {
   it("sweeps every repository of every installation, resuming where the budget stopped it", async () => {
     let now = 0;
@@ -114,5 +186,42 @@ describe("runtime/scheduled scheduledMaintenance", () => {
       "org2/repo3",
     ]);
     expect(cursor).toBeUndefined();
+  });
+});
+
+describe("runtime/scheduled scheduledMaintenance with FLUX_IMPACT_REPOSITORIES", () => {
+  it("maintains served repositories only, and asks no token for an installation with none", async () => {
+    const swept: string[] = [];
+    const tokens: number[] = [];
+    const deps = {
+      app: {
+        request: async () => ({
+          data: [{ id: 1, account: { login: "Home" } }, { id: 2, account: { login: "stranger" } }, { id: 3 }],
+        }),
+      },
+      installation: async (id: number) => {
+        tokens.push(id);
+        const owner = id === 1 ? "Home" : id === 2 ? "stranger" : "mixed";
+        return {
+          graphql: {},
+          async request() {
+            return {
+              data: {
+                repositories: ["ops", "site"].map((name) => ({ name, owner: { login: owner } })),
+              },
+            };
+          },
+        };
+      },
+      maintain: async (_c: unknown, r: { owner: string; repo: string }) => {
+        swept.push(`${r.owner}/${r.repo}`);
+      },
+      cursor: { get: async () => undefined, set: async () => {} },
+      log: silentLogger,
+      repositories: ["home/*", "mixed/site"],
+    };
+    expect(await scheduledMaintenance(deps)).toMatchObject({ remaining: 0 });
+    expect(swept).toEqual(["Home/ops", "Home/site", "mixed/site"]);
+    expect(tokens).toEqual([1, 3]);
   });
 });
