@@ -12,6 +12,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { packTar } from "modern-tar";
 import nock from "nock";
@@ -62,7 +63,9 @@ export type Fault =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { hang: true }
   | { network: true }
-  | { redirect: string };
+  | { redirect: string }
+  /** The real answer's status and first `stall` bytes, then nothing more (a body that outlives its deadline). */
+  | { stall: number };
 
 export interface DoublePull {
   number: number;
@@ -113,9 +116,28 @@ export class GitHubDouble {
   /** The files of each commit (for the comparison's file list). */
   readonly trees = new Map<string, ReadonlyMap<string, Uint8Array>>();
 
-  async addTree(sha: string, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  /** Paths whose content GitHub's GraphQL API does not return (a blob it cannot serve). */
+  readonly unreadable = new Set<string>();
+  /** The App under test (the author of every check run). */
+  appId = 77;
+  /** The repository's id (webhook payloads carry it) and the base commit of its pull requests. */
+  repositoryId = 1;
+  pullBase = "b".repeat(40);
+  /** The default branch's `.github/flux-impact.yml`, when set. */
+  config: string | undefined;
+
+  /**
+   * A commit's files. `leftOut`: paths the archive does not hold (`export-ignore`), still in the commit —
+   * listed by the comparison and readable over GraphQL.
+   */
+  async addTree(
+    sha: string,
+    files: ReadonlyMap<string, Uint8Array>,
+    options: { leftOut?: readonly string[] } = {},
+  ): Promise<void> {
     this.trees.set(sha, files);
-    this.tarballs.set(sha, await githubTarball(files, sha, this.owner, this.repo));
+    const archived = new Map([...files].filter(([path]) => !options.leftOut?.includes(path)));
+    this.tarballs.set(sha, await githubTarball(archived, sha, this.owner, this.repo));
   }
 
   addPull(number: number, head: string): DoublePull {
@@ -164,6 +186,10 @@ export class GitHubDouble {
             String(req.headers.authorization ?? ""),
           );
           res.writeHead(status, { "content-type": "application/json", ...headers });
+          if (data instanceof Readable) {
+            data.pipe(res);
+            return;
+          }
           res.end(
             data === undefined || data === "" ? "" : Buffer.isBuffer(data) ? data : JSON.stringify(data),
           );
@@ -207,6 +233,17 @@ export class GitHubDouble {
       if ("hang" in f) return new Promise(() => {});
       if ("network" in f) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
       if ("redirect" in f) return [302, "", { location: f.redirect }];
+      if ("stall" in f) {
+        const fault = this.fault;
+        this.fault = undefined;
+        const [status, data, headers] = await this.answer(method, uri, body, authorization).finally(() => {
+          this.fault = fault;
+        });
+        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(JSON.stringify(data));
+        const stream = new Readable({ read() {} });
+        stream.push(bytes.subarray(0, f.stall));
+        return [status, stream, { ...headers, "content-length": String(bytes.length) }];
+      }
       return f.headers
         ? [f.status, f.body ?? { message: "fault" }, f.headers]
         : [f.status, f.body ?? { message: "fault" }];
@@ -235,6 +272,29 @@ export class GitHubDouble {
     m = path.match(new RegExp(`^${repo}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`));
     if (method === "GET" && m)
       return [200, { merge_base_commit: { sha: m[1] }, files: this.compared(m[1]!, m[2]!) }];
+    // The check runs of a commit (all by the App under test).
+    m = path.match(new RegExp(`^${repo}/commits/([0-9a-f]+)/check-runs$`));
+    if (method === "GET" && m) {
+      const runs = [...this.checkRuns].filter(([, r]) => r.headSha === m![1]);
+      return [
+        200,
+        { total_count: runs.length, check_runs: runs.map(([id]) => ({ id, app: { id: this.appId } })) },
+      ];
+    }
+    // The open pull requests whose head is the commit (GitHub's "pull requests associated with a commit").
+    m = path.match(new RegExp(`^${repo}/commits/([0-9a-f]+)/pulls$`));
+    if (method === "GET" && m)
+      return [
+        200,
+        [...this.pulls.values()]
+          .filter((p) => p.head === m![1])
+          .map((p) => ({
+            number: p.number,
+            state: "open",
+            head: { sha: p.head },
+            base: { sha: this.pullBase, ref: "main", repo: { id: this.repositoryId } },
+          })),
+      ];
     m = path.match(new RegExp(`^${repo}/tarball/([0-9a-z]+)$`));
     if (method === "GET" && m) {
       const t = this.tarballs.get(m[1]!);
@@ -263,16 +323,40 @@ export class GitHubDouble {
   }
 
   private graphql(query: string, variables: Json): unknown {
+    const config = this.config === undefined ? null : { text: this.config };
     if (query.includes("checkSuites")) {
       const runs = [...this.checkRuns]
         .filter(([, r]) => r.headSha === variables.sha)
         .map(([databaseId]) => ({ databaseId }));
       return {
         data: {
-          repository: { config: null, commit: { checkSuites: { nodes: [{ checkRuns: { nodes: runs } }] } } },
+          repository: { config, commit: { checkSuites: { nodes: [{ checkRuns: { nodes: runs } }] } } },
           org: null,
         },
       };
+    }
+    // Files by "sha:path" expressions ($e0, $e1, …): blobs with their text.
+    if (typeof variables.e0 === "string") {
+      const repository: Json = {};
+      for (const [name, expression] of Object.entries(variables)) {
+        const m = /^e(\d+)$/.exec(name);
+        if (!m || typeof expression !== "string") continue;
+        const at = expression.indexOf(":");
+        const path = expression.slice(at + 1);
+        const bytes = this.trees.get(expression.slice(0, at))?.get(path);
+        repository[`f${m[1]}`] =
+          bytes && !this.unreadable.has(path)
+            ? {
+                __typename: "Blob",
+                oid: "0".repeat(40),
+                byteSize: bytes.length,
+                isBinary: false,
+                isTruncated: false,
+                text: Buffer.from(bytes).toString("utf8"),
+              }
+            : null;
+      }
+      return { data: { repository } };
     }
     if (query.includes("pullRequest(")) {
       const pull = this.pulls.get(Number(variables.number));
@@ -297,7 +381,7 @@ export class GitHubDouble {
     }
     // The App's issues (and configuration): none here.
     if (query.includes("issues("))
-      return { data: { repository: { config: null, issues: { nodes: [] } }, org: null } };
+      return { data: { repository: { config, issues: { nodes: [] } }, org: null } };
     return { errors: [{ type: "UNKNOWN", message: "the double does not answer this query" }] };
   }
 }

@@ -1,12 +1,14 @@
 /**
  * `npm run reliability`: the reliability bar of ../shared/docs/reliability-security.md §5 as one table —
- * the 44 bad inputs (B1–B44), the 20 fault injections (F1–F20) and the 8 load figures (L1–L8) — each with
+ * the 44 bad inputs (B1–B44), the 20 fault injections (F1–F20) and the 8 load figures (L1–L8), and the
+ * groups of issue 13: the gate (G: a PR with a committed token and a condition that stops the analysis
+ * never makes the check pass), fork writes (W) and replay and hand-off (R) — each with
  * the behaviour the plan expects and what this run observed, then the seeded-secret scan over every output
  * the cases produced (comments, check runs, annotations, issues, log lines). Every case runs the project's
  * real code: the receiver and worker (src/runtime), the App over a GitHub double (faults), the engine
  * (scripts/reliability/engine-cases.ts), and the end-to-end stack over HTTP (L1, L2, L5).
  *
- * The last line is `reliability: N passed, M failed`; the exit code is 1 when a bad-input or fault case
+ * The last line is `reliability: N passed, M failed`; the exit code is 1 when any case but a load figure
  * failed or a seeded secret appeared in an output. Load figures are reported against their bars but do
  * not fail the run (timings depend on the machine; like `npm run bench`, they print figures).
  */
@@ -14,6 +16,7 @@
 import { runEndToEnd } from "./e2e/run.ts";
 import { engineCases, seededSecrets } from "./reliability/engine-cases.ts";
 import { FAULT_CANARY, faultCases } from "./reliability/faults.ts";
+import { gateCases } from "./reliability/gate.ts";
 import { transportCases } from "./reliability/transport.ts";
 import type { CaseResult } from "./reliability/types.ts";
 
@@ -24,6 +27,7 @@ const started = performance.now();
 const rows: CaseResult[] = [];
 rows.push(...(await transportCases(sink)));
 rows.push(...(await faultCases(sink)));
+rows.push(...(await gateCases(sink)));
 rows.push(...(await engineCases(sink)));
 
 const e2e = await runEndToEnd(() => {}, sink);
@@ -73,7 +77,7 @@ const secrets = [...seededSecrets(), FAULT_CANARY];
 const all = outputs.join("\n");
 const leaks = secrets.filter((s) => all.includes(s)).length;
 
-const order = (r: CaseResult) => `${"BFL".indexOf(r.id[0] ?? "Z")}${r.id.slice(1).padStart(3, "0")}`;
+const order = (r: CaseResult) => `${"BFGWRL".indexOf(r.id[0] ?? "Z")}${r.id.slice(1).padStart(3, "0")}`;
 rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 const na = rows.filter((r) => r.observed.startsWith("not applicable"));
 const counted = rows.filter((r) => !na.includes(r));
@@ -83,6 +87,9 @@ const line = (r: CaseResult) =>
 for (const [group, title] of [
   ["bad-input", "Bad inputs"],
   ["fault", "Fault injection"],
+  ["gate", "Gate: a PR with a committed token cannot make the check pass"],
+  ["fork-writes", "Fork writes: nothing outside the fork's pull request"],
+  ["replay", "Replay and hand-off: only claimed deliveries run, once"],
   ["load", "Load and performance"],
 ] as const) {
   const g = rows.filter((r) => r.group === group);

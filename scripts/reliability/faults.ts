@@ -16,6 +16,7 @@ import { planStaleSweep } from "../../src/core/maintenance/stale.ts";
 import { createApp } from "../../src/github/app.ts";
 import { guardedFetch } from "../../src/github/fetch-guard.ts";
 import { DeliveryLedger, MemoryStore } from "../../src/runtime/deliveries.ts";
+import { HANDOFF_HEADER, signHandoff } from "../../src/runtime/handoff.ts";
 import type { Logger } from "../../src/runtime/log.ts";
 import { createReceiver } from "../../src/runtime/receiver.ts";
 import { createWorker } from "../../src/runtime/worker.ts";
@@ -25,9 +26,9 @@ import { GitHubDouble, testPrivateKey, webhookExample } from "../github-double.t
 import type { CaseResult, OutputSink } from "./types.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const SECRET = "reliability-webhook-secret";
-const BASE = "b".repeat(40);
-const HEAD = "1".repeat(40);
+export const SECRET = "reliability-webhook-secret";
+export const BASE = "b".repeat(40);
+export const HEAD = "1".repeat(40);
 const APP_ID = 77;
 /** A credential committed in the pull request: it must appear in no output. */
 export const FAULT_CANARY = githubToken("ghp_", 4242);
@@ -35,12 +36,12 @@ export const FAULT_CANARY = githubToken("ghp_", 4242);
 const privateKey = testPrivateKey();
 
 const baseFiles = readTree(join(ROOT, "examples/homelab/base")).files;
-const headFiles = new Map(readTree(join(ROOT, "examples/homelab/head")).files);
+export const headFiles = new Map(readTree(join(ROOT, "examples/homelab/head")).files);
 headFiles.set("ops/token.env", new TextEncoder().encode(`GITHUB_TOKEN=${FAULT_CANARY}\n`));
 
 const opened = webhookExample("pull_request", (e) => e.action === "opened" && !!e.installation);
 
-interface Stack {
+export interface Stack {
   double: GitHubDouble;
   ledger: DeliveryLedger;
   deliver(options?: {
@@ -53,7 +54,7 @@ interface Stack {
   lastPatch(sha?: string): any;
 }
 
-function payloadFor(double: GitHubDouble, head: string): any {
+export function payloadFor(double: GitHubDouble, head: string): any {
   return {
     ...opened,
     repository: {
@@ -73,16 +74,26 @@ function payloadFor(double: GitHubDouble, head: string): any {
   };
 }
 
-async function stack(
+export async function stack(
   sink: OutputSink,
-  options: { timeoutMs?: number; now?: () => number; budgetMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    now?: () => number;
+    budgetMs?: number;
+    /** The App's options (limits). */
+    app?: Parameters<typeof createApp>[0];
+    /** The head commit's files instead of the example's (and those its archive leaves out). */
+    head?: { files: ReadonlyMap<string, Uint8Array>; leftOut?: readonly string[] };
+  } = {},
 ): Promise<Stack> {
   nock.cleanAll();
   nock.disableNetConnect();
   const double = new GitHubDouble();
   double.addPull(1, HEAD);
   await double.addTree(BASE, baseFiles);
-  await double.addTree(HEAD, headFiles);
+  await double.addTree(HEAD, options.head?.files ?? headFiles, {
+    ...(options.head?.leftOut ? { leftOut: options.head.leftOut } : {}),
+  });
   double.install();
   const fetch = guardedFetch({
     apiTimeoutMs: options.timeoutMs ?? 2000,
@@ -100,7 +111,7 @@ async function stack(
       throttle: { ...o.throttle, enabled: false },
     })),
   });
-  await probot.load(createApp({ appId: APP_ID, headLagMs: 20 }));
+  await probot.load(createApp({ appId: APP_ID, headLagMs: 20, ...options.app }));
   const ledger = new DeliveryLedger(new MemoryStore(), options.now);
   const log: Logger = { info: (f) => sink(JSON.stringify(f)), warn: (f) => sink(JSON.stringify(f)) };
   const worker = createWorker({
@@ -116,6 +127,11 @@ async function stack(
     ledger,
     async deliver({ id = "d", head = HEAD, event = "pull_request", payload } = {}) {
       const body = JSON.stringify(payload ?? payloadFor(double, head));
+      // As the receiver hands a delivery over: claimed in the ledger (once: a second delivery of the same
+      // id is Netlify's retry of the same request), then forwarded with the hand-off header.
+      if (!(await ledger.get(id)))
+        await ledger.claim(id, { event, repository: `${double.owner}/${double.repo}` });
+      const handoff = signHandoff(SECRET, { id, event, body }, options.now?.() ?? Date.now());
       const res = await worker(
         new Request("http://localhost/.netlify/functions/github-worker-background", {
           method: "POST",
@@ -123,6 +139,7 @@ async function stack(
             "x-github-delivery": id,
             "x-github-event": event,
             "x-hub-signature-256": await sign(SECRET, body),
+            [HANDOFF_HEADER]: handoff,
           },
           body,
         }),
@@ -190,26 +207,27 @@ const CASES: Array<{
     group: "fault",
     name: "500/502/503 on the tarball",
     expected:
-      "≤ 3 retries, then a neutral check saying it will retry and a failed delivery (Netlify retries); the retry finishes with one comment",
+      "≤ 3 retries, then a check run left in progress saying it will retry (never a pass) and a failed delivery (Netlify retries); the retry finishes with one comment",
     async run(sink) {
       const s = await stack(sink);
       s.double.fault = (route, n) =>
         route === TARBALL_BASE(s.double) && n <= 4 ? { status: 503 } : undefined;
       const first = await s.deliver();
-      const neutral = s.lastPatch();
+      const waiting = s.lastPatch();
       const tries = s.double.count(TARBALL_BASE(s.double));
       const second = await s.deliver();
       const runs = [...s.double.checkRuns.values()].filter((r) => r.headSha === HEAD).length;
       const pass =
         first.status === 500 &&
         tries === 4 &&
-        neutral?.conclusion === "neutral" &&
-        /will try again/.test(neutral.output.summary) &&
+        waiting?.status === "in_progress" &&
+        waiting.conclusion === undefined &&
+        /will try again/.test(waiting.output.summary) &&
         second.status === 200 &&
         s.double.pull(1).comments.length === 1 &&
         runs === 1;
       return {
-        observed: `${tries} attempts, worker ${first.status} (${summary(neutral)}); retry: worker ${second.status}, ${s.double.pull(1).comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`,
+        observed: `${tries} attempts, worker ${first.status} (${waiting?.status} ${summary(waiting)}); retry: worker ${second.status}, ${s.double.pull(1).comments.length} comment, ${runs} check run (${s.lastPatch()?.conclusion})`,
         pass,
       };
     },
@@ -279,7 +297,8 @@ const CASES: Array<{
     id: "F5",
     group: "fault",
     name: "404 on the head tarball",
-    expected: "neutral check saying the head is unavailable; no comment written; no retry",
+    expected:
+      "failed check saying the head is unavailable (onAnalysisError default); no comment written; no retry",
     async run(sink) {
       const s = await stack(sink);
       s.double.fault = (route) => (route === TARBALL_HEAD(s.double) ? { status: 404 } : undefined);
@@ -289,7 +308,7 @@ const CASES: Array<{
         observed: `worker ${r.status}, ${summary(p)}, ${s.double.pull(1).comments.length} comments`,
         pass:
           r.status === 200 &&
-          p?.conclusion === "neutral" &&
+          p?.conclusion === "failure" &&
           /not found/.test(p.output.summary) &&
           s.double.pull(1).comments.length === 0,
       };
@@ -356,7 +375,7 @@ const CASES: Array<{
     group: "fault",
     name: "an API call hangs",
     expected:
-      "aborted at the deadline (10 s API / 60 s downloads in production; 0.3 s here), retried, then a neutral 'did not answer in time' check — never a hung job",
+      "aborted at the deadline (10 s API / 60 s downloads in production; 0.3 s here), retried, then a 'did not answer in time' check that waits for the next attempt — never a hung job, never a pass",
     async run(sink) {
       const s = await stack(sink, { timeoutMs: 300 });
       s.double.fault = (route) => (route === TARBALL_BASE(s.double) ? { hang: true } : undefined);
@@ -374,7 +393,8 @@ const CASES: Array<{
     id: "F10",
     group: "fault",
     name: "tarball truncated mid-stream",
-    expected: "one re-download, then 'archive truncated' neutral; no partial result",
+    expected:
+      "one re-download, then 'archive truncated' as a failure (onAnalysisError default); no partial result",
     async run(sink) {
       const s = await stack(sink);
       const gz = s.double.tarballs.get(BASE)!;
@@ -392,7 +412,7 @@ const CASES: Array<{
         observed: `${s.double.count(TARBALL_BASE(s.double))} downloads, ${summary(p)}, ${s.double.pull(1).comments.length} comments`,
         pass:
           s.double.count(TARBALL_BASE(s.double)) === 2 &&
-          p?.conclusion === "neutral" &&
+          p?.conclusion === "failure" &&
           /truncated/.test(p.output.summary) &&
           s.double.pull(1).comments.length === 0,
       };
