@@ -271,7 +271,19 @@ export class GitHubDouble {
     // The merge base of "base...head" is the base commit here.
     m = path.match(new RegExp(`^${repo}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`));
     if (method === "GET" && m)
-      return [200, { merge_base_commit: { sha: m[1] }, files: this.compared(m[1]!, m[2]!) }];
+      // GitHub lists at most 300 files of a comparison.
+      return [200, { merge_base_commit: { sha: m[1] }, files: this.compared(m[1]!, m[2]!).slice(0, 300) }];
+    // A pull request's files, paginated (GitHub lists at most 3000).
+    m = path.match(new RegExp(`^${repo}/pulls/(\\d+)/files$`));
+    if (method === "GET" && m) {
+      const pull = this.pulls.get(Number(m[1]));
+      if (!pull) return [404, { message: "Not Found" }];
+      const query = new URLSearchParams(uri.split("?")[1] ?? "");
+      const per = Math.min(100, Number(query.get("per_page") ?? 30));
+      const page = Math.max(1, Number(query.get("page") ?? 1));
+      const files = this.compared(this.pullBase, pull.head).slice(0, 3000);
+      return [200, files.slice((page - 1) * per, page * per)];
+    }
     // The check runs of a commit (all by the App under test).
     m = path.match(new RegExp(`^${repo}/commits/([0-9a-f]+)/check-runs$`));
     if (method === "GET" && m) {
