@@ -9,6 +9,7 @@
  */
 
 import { archiveCases } from "./engine/archive.ts";
+import { boundedCases } from "./engine/bounded.ts";
 import { type CaseContext, type EngineCaseOptions, runCase } from "./engine/common.ts";
 import { contentCases } from "./engine/content.ts";
 import { canaryList, canaryStrings } from "./engine/fixtures.ts";
@@ -25,7 +26,7 @@ export function seededSecrets(): string[] {
   return canaryStrings();
 }
 
-const HEAVY = new Set(["L3", "L4"]);
+const HEAVY = new Set(["L3", "L4", "B45"]);
 
 /** Up to 60 characters before a leaked canary, other canaries blanked: where it leaked, not what. */
 function leadIn(text: string, at: number, canaries: ReadonlyArray<{ value: string }>): string {
@@ -60,6 +61,7 @@ export async function engineCases(sink: OutputSink, options: EngineCaseOptions =
     ...yamlCases,
     ...kustomizeCases,
     ...outputCases,
+    ...boundedCases,
     ...loadCases,
   ];
   const results: CaseResult[] = [];

@@ -6,7 +6,7 @@
  *      Kustomization reachable from its entrypoint, build its dependsOn graphs and check references;
  *   3. the repository model: every cluster, and their union (each node carries its cluster).
  */
-import { type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
+import { analysisFailed, type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
 import { artifactSnapshot } from "./flux/artifact.ts";
 import { type ClusterStart, detectClusters } from "./flux/clusters.ts";
 import { type DiscoveryCaches, type DiscoveryReuse, discover } from "./flux/discover.ts";
@@ -22,9 +22,10 @@ import {
 } from "./graph/references.ts";
 import { renderedIndex } from "./impact/helm-values-source.ts";
 import { getName, getNamespace } from "./kustomize/resource.ts";
-import type { AnalyzeOptions, Entrypoint, FluxRuntime, RepositoryModel } from "./model.ts";
+import type { AnalyzeOptions, Entrypoint, FluxRuntime, KustomizationNode, RepositoryModel } from "./model.ts";
 import type { AnalysisSession } from "./session.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+import { ByteBudget } from "./util/budget.ts";
 import { locateLineInDocumentAt } from "./yaml/locate.ts";
 
 export interface ClusterModel extends RepositoryModel {
@@ -67,7 +68,94 @@ function reuseFrom(
   return { caches: previous.caches, changedPaths };
 }
 
+/**
+ * The engine never throws on repository content: an exception while analyzing one cluster costs that
+ * cluster (its entrypoints are "unknown", with an analysis-failed finding), and one before the clusters are
+ * known costs the whole model (one "unknown" placeholder Kustomization). Either way the caller gets a model
+ * whose unknown parts the report names, and the secret scan (which reads files, not the model) still runs.
+ */
 export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOptions = {}): AnalyzedRepository {
+  try {
+    return analyzeRepositoryUnguarded(snapshot, options);
+  } catch (error) {
+    return failedRepository(
+      analysisFailed(
+        "analyzing the repository (finding its clusters)",
+        error,
+        {},
+        "what it applies is unknown",
+      ),
+    );
+  }
+}
+
+/** A Kustomization standing for what could not be analyzed: status "unknown", an empty build. */
+export function unknownKustomization(
+  cluster: string,
+  namespace: string,
+  name: string,
+  unknown: string,
+  definedIn?: { file: string; line: number },
+): KustomizationNode {
+  const node: KustomizationNode = {
+    namespace,
+    name,
+    key: refKey(namespace, name),
+    cluster,
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    spec: {
+      path: "",
+      sourceRef: { kind: "GitRepository", name: "", namespace },
+      dependsOn: [],
+      prune: false,
+      suspend: false,
+      wait: false,
+      components: [],
+      ignoreMissingComponents: false,
+      patches: [],
+      images: [],
+      healthChecks: [],
+    },
+    object: {},
+    parent: null,
+    status: "unknown",
+    build: {
+      dir: "",
+      objects: [],
+      unsubstituted: [],
+      reads: [],
+      probes: [],
+      variables: { defined: [], unknown: [], fingerprints: {} },
+      failed: true,
+      unknown,
+      diagnostics: [],
+    },
+  };
+  if (definedIn) node.definedIn = definedIn;
+  return node;
+}
+
+/** The model of a revision the engine could not analyze at all: one unknown placeholder, one finding. */
+export function failedRepository(finding: Diagnostic): AnalyzedRepository {
+  const graph = buildDependencyGraph([]);
+  const cluster: ClusterModel = {
+    name: "",
+    flux: { strictSubstitution: true, reason: "", assumed: true },
+    entrypoints: [],
+    kustomizations: [
+      unknownKustomization("", "", "(repository)", "the engine failed while analyzing the repository"),
+    ],
+    helmReleases: [],
+    sources: [],
+    otherFluxObjects: [],
+    diagnostics: [finding],
+    graphs: { kustomizations: graph, helmReleases: graph },
+  };
+  cluster.kustomizations[0]!.key = "(repository)";
+  return { ...cluster, clusters: [cluster] };
+}
+
+function analyzeRepositoryUnguarded(snapshot: RepoSnapshot, options: AnalyzeOptions): AnalyzedRepository {
   const raw = scanFluxObjects(snapshot, options.searchRoot ?? "");
   // The artifact without a GitRepository's spec.ignore: what most clusters read, computed once.
   const plainArtifact = artifactSnapshot(snapshot, undefined);
@@ -81,9 +169,16 @@ export function analyzeRepository(snapshot: RepoSnapshot, options: AnalyzeOption
   const byName = new Map<string, ClusterStart[]>();
   for (const c of detected.clusters) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   const caches = new Map<string, { caches: DiscoveryCaches; excluded: string }>();
-  const clusters = [...byName].map(([name, starts]) =>
-    analyzeCluster(snapshot, name, starts, options, caches, plainArtifact),
-  );
+  // What every build of this revision may materialize together (util/budget.ts).
+  const budget = new ByteBudget();
+  const clusters = [...byName].map(([name, starts]) => {
+    try {
+      return analyzeCluster(snapshot, name, starts, options, caches, plainArtifact, budget);
+    } catch (error) {
+      caches.delete(name);
+      return failedCluster(name, starts, error);
+    }
+  });
   const model = combine(clusters, detected.diagnostics);
   snapshot.session.builds.set(model, caches);
   return model;
@@ -96,6 +191,7 @@ function analyzeCluster(
   options: AnalyzeOptions,
   caches: Map<string, { caches: DiscoveryCaches; excluded: string }>,
   plainArtifact: ReturnType<typeof artifactSnapshot>,
+  budget: ByteBudget,
 ): ClusterModel {
   const diagnostics: Diagnostic[] = [];
   const first = starts[0]!;
@@ -148,6 +244,7 @@ function analyzeCluster(
       strictSubstitution: flux.strictSubstitution,
       strictReason: flux.reason,
       reuse: reuseFrom(snapshot.session, options, name, excludedKey),
+      budget,
     },
   );
   caches.set(name, { caches: found.caches, excluded: excludedKey });
@@ -195,6 +292,54 @@ function analyzeCluster(
   };
   model.rendered = renderedIndex(model);
   return model;
+}
+
+/**
+ * A cluster the engine failed on: its entrypoints stand as unknown Kustomizations (the report names them
+ * as not analyzed), with one analysis-failed finding.
+ */
+function failedCluster(name: string, starts: readonly ClusterStart[], error: unknown): ClusterModel {
+  const graph = buildDependencyGraph([]);
+  const first = starts[0];
+  const at = first?.file ? { file: first.file } : {};
+  const kustomizations = starts.map((s) =>
+    unknownKustomization(
+      name,
+      safe(() => getNamespace(s.object), ""),
+      safe(() => getName(s.object), "(entrypoint)"),
+      "the engine failed while analyzing its cluster",
+      s.definedIn,
+    ),
+  );
+  return {
+    name,
+    flux: { strictSubstitution: true, reason: "", assumed: true },
+    entrypoints: [],
+    kustomizations,
+    helmReleases: [],
+    sources: [],
+    otherFluxObjects: [],
+    diagnostics: [
+      {
+        ...analysisFailed(
+          `analyzing cluster ${name || "(default)"}`,
+          error,
+          at,
+          "what it applies is unknown",
+        ),
+        cluster: name,
+      },
+    ],
+    graphs: { kustomizations: graph, helmReleases: graph },
+  };
+}
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
 }
 
 /**

@@ -76,7 +76,7 @@ export const DIAGNOSTIC_CODES = {
   ],
   "kustomize-budget-exceeded": [
     "error",
-    "The render budget (nesting, expansions or resources) was exceeded.",
+    "The render budget (nesting, expansions, resources or bytes) was exceeded; the build's result is unknown.",
   ],
   // Flux
   "flux-invalid-object": ["error", "A Flux object whose spec does not match its schema."],
@@ -93,6 +93,10 @@ export const DIAGNOSTIC_CODES = {
   "flux-substitution-error": [
     "error",
     "postBuild substitution fails (syntax, bad variable name, or a variable that is not set).",
+  ],
+  "postbuild-output-limit": [
+    "error",
+    "Post-build substitution output exceeds the per-object or per-build limit; the build's result is unknown.",
   ],
   "flux-substitute-from-missing": [
     "warning",
@@ -189,6 +193,11 @@ export const DIAGNOSTIC_CODES = {
     "Image automation controllers are installed but no ImageUpdateAutomation exists.",
   ],
   "health-helmrepository-unused": ["notice", "A HelmRepository no HelmRelease uses."],
+  // The engine itself
+  "analysis-failed": [
+    "error",
+    "The engine could not analyze an object or file; what it would change is unknown.",
+  ],
   // Configuration
   "config-invalid": ["warning", "The .github/flux-impact.yml configuration is invalid; defaults are used."],
 } as const satisfies Record<string, readonly [Severity, string]>;
@@ -226,6 +235,42 @@ export function diagnostic(code: DiagnosticCode, message: string, init: Diagnost
   if (init.column !== undefined) d.column = init.column;
   if (init.ref !== undefined) d.ref = init.ref;
   return d;
+}
+
+/**
+ * The name of a thrown value, safe to show: an Error's class name ("RangeError", "TypeError"), never its
+ * message (which may quote repository content).
+ */
+export function errorName(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  return /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name) ? name : "Error";
+}
+
+/**
+ * Thrown where the engine stops at one of its own bounds (not Flux's): the message is the engine's own
+ * words, never repository content, and is shown by analysisFailed.
+ */
+export class EngineLimit extends Error {
+  override name = "EngineLimit";
+}
+
+/**
+ * An exception the engine threw on repository content, as a finding: "The engine failed (RangeError)
+ * while rendering Kustomization flux-system/apps; what it applies is unknown." `doing` and `unknown` are
+ * the caller's own words; nothing of the exception but its class name is shown (an EngineLimit's message
+ * is the engine's own and is).
+ */
+export function analysisFailed(
+  doing: string,
+  error: unknown,
+  init: DiagnosticInit = {},
+  unknown = "its changes are unknown",
+): Diagnostic {
+  const what =
+    error instanceof EngineLimit
+      ? `stopped at one of its limits (${error.message})`
+      : `failed (${errorName(error)})`;
+  return diagnostic("analysis-failed", `The engine ${what} while ${doing}; ${unknown}.`, init);
 }
 
 /** Identity used to drop repeated reports of the same problem (a file read by several builds). */

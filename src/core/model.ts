@@ -73,7 +73,12 @@ export type KustomizationStatus =
   /** Suspended: Flux builds and applies nothing until resumed (still rendered here, to show pending changes). */
   | "suspended"
   /** The object does not match the Flux schema (missing sourceRef, wrong types); not built. */
-  | "invalid";
+  | "invalid"
+  /**
+   * The engine failed while rendering it, or stopped at one of its limits (render budget, post-build
+   * output): what Flux applies from it is unknown (see build.unknown; its build has no objects).
+   */
+  | "unknown";
 
 export interface RenderedObject {
   /** The object as Flux would apply it (after post-build substitution). */
@@ -101,6 +106,12 @@ export interface KustomizationBuild {
   variables: { defined: string[]; unknown: string[]; fingerprints: Record<string, string> };
   /** True when Flux would fail this build (nothing applied, nothing pruned). */
   failed: boolean;
+  /**
+   * Set when what this build applies is unknown: the engine failed on it or stopped at one of its limits.
+   * Our own words ("the engine failed (RangeError) while rendering it"), no repository content; `objects`
+   * is then empty (a partial output would read as deletions).
+   */
+  unknown?: string;
   diagnostics: Diagnostic[];
 }
 

@@ -3,16 +3,18 @@
  * App). Both apply the repository's configuration — read from the default branch by the adapter — to
  * the analysis, the checks and the conclusion.
  *
- * Pull request steps: 1. changed files; 2. analyze base, then head reusing base's unaffected builds;
- * 3. impact; 4. checks on both revisions (danger rules on the change); 5. findings introduced by the
- * change vs already on base; 6. conclusion from the policy.
+ * Pull request steps: 0. the secret scan of both revisions (files only, before and apart from any
+ * rendering); 1. changed files; 2. analyze base, then head reusing base's unaffected builds; 3. impact;
+ * 4. checks on both revisions (danger rules on the change); 5. findings introduced by the change vs already
+ * on base; 6. conclusion from the policy. Neither entry point throws on repository content (see
+ * analyzePullRequest).
  */
-import { type AnalyzedRepository, analyzeRepository } from "./analyze.ts";
-import { failing, type Policy, policyConclusion } from "./checks/policy.ts";
-import { runChecks } from "./checks/run-checks.ts";
+import { type AnalyzedRepository, analyzeRepository, failedRepository } from "./analyze.ts";
+import { applyPolicy, failing, type Policy, policyConclusion } from "./checks/policy.ts";
+import { runChecks, scanRevisionSecrets } from "./checks/run-checks.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { DEFAULT_CONFIG } from "./config/schema.ts";
-import type { Diagnostic } from "./diagnostics.ts";
+import { analysisFailed, type Diagnostic } from "./diagnostics.ts";
 import { analyzeChange } from "./impact/analyze-change.ts";
 import { changedFilesBetween } from "./impact/changed-files.ts";
 import { renamesOf, splitFindings } from "./impact/findings.ts";
@@ -55,38 +57,115 @@ export interface PullRequestAnalysis {
   report: ImpactReport;
 }
 
+/**
+ * Never throws on repository content. The secret scans of both revisions run first and on their own (they
+ * read files, never the model), so nothing rendering does can hide a committed credential; an exception
+ * anywhere in the analysis after that (past the engine's own guards, which keep a failure to one object or
+ * file) still returns a report: the secret findings, an analysis-failed finding, and the repository named
+ * as not analyzed.
+ */
 export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis {
   const config = input.config ?? DEFAULT_CONFIG;
   const policy = policyOf(config);
-  const options = analyzeOptionsOf(config, input.analyze ?? {});
-  const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
-  const base = analyzeRepository(input.base, options);
-  const head = analyzeRepository(input.head, {
-    ...options,
-    reuse: { from: base, changedFiles, session: input.base.session },
-  });
-  const report = analyzeChange(base, head, changedFiles, {
-    strip: { labels: config.diff.stripLabels, annotations: config.diff.stripAnnotations },
-  });
   const sops = input.base.readText(".sops.yaml");
   const shared = {
     policy,
     allowlist: config.secrets.allowlist,
     sopsConfigText: sops.ok ? sops.text : undefined,
   };
-  const baseChecks = runChecks({ model: base, snapshot: input.base, mode: "pull-request" }, shared);
-  const headChecks = runChecks(
-    { model: head, snapshot: input.head, mode: "pull-request", change: { base, impact: report } },
-    {
-      ...shared,
-      baseFile: (path) => input.base.read(path),
-      ...(input.extraHeadFiles ? { extraFiles: input.extraHeadFiles } : {}),
-    },
-  );
-  report.findings = splitFindings(baseChecks.findings, headChecks.findings, renamesOf(changedFiles));
-  report.conclusion = policyConclusion(report.findings.introduced, report.findings.existing, policy);
-  report.suppressed = headChecks.suppressed;
-  return { base, head, report };
+  const headExtra = {
+    baseFile: (path: string) => input.base.read(path),
+    ...(input.extraHeadFiles ? { extraFiles: input.extraHeadFiles } : {}),
+  };
+  const baseSecrets = secretScan(input.base, shared);
+  const headSecrets = secretScan(input.head, { ...shared, ...headExtra });
+  try {
+    const options = analyzeOptionsOf(config, input.analyze ?? {});
+    const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
+    const base = analyzeRepository(input.base, options);
+    const head = analyzeRepository(input.head, {
+      ...options,
+      reuse: { from: base, changedFiles, session: input.base.session },
+    });
+    const failures: Diagnostic[] = [];
+    const report = analyzeChange(base, head, changedFiles, {
+      strip: { labels: config.diff.stripLabels, annotations: config.diff.stripAnnotations },
+      failures,
+    });
+    const baseChecks = runChecks(
+      { model: base, snapshot: input.base, mode: "pull-request" },
+      { ...shared, secrets: baseSecrets },
+    );
+    const headChecks = runChecks(
+      { model: head, snapshot: input.head, mode: "pull-request", change: { base, impact: report } },
+      { ...shared, ...headExtra, secrets: headSecrets },
+    );
+    // What the comparison failed on belongs to the change (base has no such findings).
+    const headFindings = [...headChecks.findings, ...applyPolicy(failures, policy)];
+    report.findings = splitFindings(baseChecks.findings, headFindings, renamesOf(changedFiles));
+    report.conclusion = policyConclusion(report.findings.introduced, report.findings.existing, policy);
+    report.suppressed = headChecks.suppressed;
+    return { base, head, report };
+  } catch (error) {
+    const failure = analysisFailed("analyzing the pull request", error, {}, "what it changes is unknown");
+    let changedFiles: ChangedFile[] = [];
+    try {
+      changedFiles = [...(input.changedFiles ?? changedFilesBetween(input.base, input.head))];
+    } catch {
+      // the list of changed files is unknown too
+    }
+    const findings = splitFindings(
+      applyPolicy(baseSecrets.findings, policy),
+      applyPolicy([failure, ...headSecrets.findings], policy),
+      renamesOf(changedFiles),
+    );
+    const report: ImpactReport = {
+      clusters: [],
+      notAnalyzed: [
+        {
+          cluster: "",
+          key: "(repository)",
+          source: "",
+          reason: "the engine failed while analyzing the pull request",
+        },
+      ],
+      changedFiles,
+      kustomizations: [],
+      helmReleases: [],
+      deletions: [],
+      disabledServices: [],
+      suspendFlips: [],
+      touchedUnchanged: [],
+      unownedFiles: [],
+      findings,
+      graph: { nodes: [], edges: [] },
+      conclusion: policyConclusion(findings.introduced, findings.existing, policy),
+      suppressed: headSecrets.suppressed,
+    };
+    return { base: failedRepository(failure), head: failedRepository(failure), report };
+  }
+}
+
+/** The secret scan of a revision; a failure of the scan as a whole is a finding, never an exception. */
+function secretScan(
+  snapshot: RepoSnapshot,
+  options: Parameters<typeof scanRevisionSecrets>[1],
+): ReturnType<typeof scanRevisionSecrets> {
+  try {
+    return scanRevisionSecrets(snapshot, options);
+  } catch (error) {
+    return {
+      findings: [
+        analysisFailed(
+          "scanning the revision for committed secrets",
+          error,
+          {},
+          "committed credentials may be unreported",
+        ),
+      ],
+      suppressed: 0,
+    };
+  }
 }
 
 export interface BranchInput {
@@ -107,26 +186,41 @@ export interface BranchCheck {
   suppressed: number;
 }
 
-/** The default branch (or any revision) on its own: every check, repository health included. */
+/**
+ * The default branch (or any revision) on its own: every check, repository health included. Like
+ * analyzePullRequest, never throws on repository content, and its secret scan runs first and on its own.
+ */
 export function checkBranch(input: BranchInput): BranchCheck {
   const config = input.config ?? DEFAULT_CONFIG;
   const policy = policyOf(config);
-  const model = analyzeRepository(input.snapshot, analyzeOptionsOf(config, input.analyze ?? {}));
-  const result = runChecks(
-    {
-      model,
-      snapshot: input.snapshot,
-      mode: "branch",
-      ...(input.disabledSince ? { disabledSince: input.disabledSince } : {}),
-      ...(input.now ? { now: input.now } : {}),
-    },
-    { policy, allowlist: config.secrets.allowlist },
-  );
+  const secrets = secretScan(input.snapshot, { allowlist: config.secrets.allowlist });
+  let model: AnalyzedRepository;
+  let findings: Diagnostic[];
+  let suppressed = secrets.suppressed;
+  try {
+    model = analyzeRepository(input.snapshot, analyzeOptionsOf(config, input.analyze ?? {}));
+    const result = runChecks(
+      {
+        model,
+        snapshot: input.snapshot,
+        mode: "branch",
+        ...(input.disabledSince ? { disabledSince: input.disabledSince } : {}),
+        ...(input.now ? { now: input.now } : {}),
+      },
+      { policy, allowlist: config.secrets.allowlist, secrets },
+    );
+    findings = result.findings;
+    suppressed = result.suppressed;
+  } catch (error) {
+    const failure = analysisFailed("checking the branch", error, {}, "what it applies is unknown");
+    model = failedRepository(failure);
+    findings = applyPolicy([failure, ...secrets.findings], policy);
+  }
   return {
     model,
-    findings: result.findings,
-    failing: failing(result.findings, policy),
-    conclusion: policyConclusion(result.findings, [], policy),
-    suppressed: result.suppressed,
+    findings,
+    failing: failing(findings, policy),
+    conclusion: policyConclusion(findings, [], policy),
+    suppressed,
   };
 }

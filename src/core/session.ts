@@ -15,10 +15,17 @@ import type { PatchParse } from "./kustomize/patch/patch-text.ts";
 import type { JsonObject } from "./kustomize/resource.ts";
 import type { RepositoryModel } from "./model.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+import { ByteBudget, DEFAULT_PARSE_BYTES } from "./util/budget.ts";
 
 export class AnalysisSession {
   /** Parsed YAML files by path, reused while the text is the same. */
   readonly parsedFiles = new Map<string, { text: string; parsed: ParsedFile }>();
+  /** What parsing YAML files may cost this session (util/budget.ts DEFAULT_PARSE_BYTES). */
+  readonly parseBudget: ByteBudget;
+
+  constructor(options: { parseBytes?: number } = {}) {
+    this.parseBudget = new ByteBudget(options.parseBytes ?? DEFAULT_PARSE_BYTES);
+  }
   /** Parsed inline patches by source and text (a parent's spec.patches is applied by dozens of children). */
   readonly patches = new Map<string, PatchParse>();
   /** `.dis` manifests of each snapshot. */

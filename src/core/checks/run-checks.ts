@@ -2,13 +2,19 @@
  * Runs every check on one revision: the engine's own diagnostics (refined), the rules of the registry
  * that apply to the mode, and the secret scan over the revision's raw files; then the policy.
  */
-import { type Diagnostic, dedupeDiagnostics } from "../diagnostics.ts";
+import { analysisFailed, type Diagnostic, dedupeDiagnostics } from "../diagnostics.ts";
 import type { ImpactReport } from "../impact/types.ts";
-import { parseSopsConfig, type SecretScanInput, scanSecrets } from "../secrets/scan.ts";
+import {
+  parseSopsConfig,
+  type SecretScanInput,
+  type SecretScanResult,
+  scanSecrets,
+} from "../secrets/scan.ts";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { applyPolicy, type Policy } from "./policy.ts";
 import { RULES } from "./registry.ts";
 import { refineDiagnostics } from "./rules/refine.ts";
-import type { CheckContext } from "./types.ts";
+import type { CheckContext, Rule } from "./types.ts";
 
 export interface CheckOptions {
   policy: Policy;
@@ -23,6 +29,11 @@ export interface CheckOptions {
    * keeps a file out of GitHub's tarball, not out of the commit): the secret rules scan them too.
    */
   extraFiles?: ReadonlyArray<{ path: string; bytes: Uint8Array }>;
+  /**
+   * The secret scan of this revision, when the caller ran it already (scanRevisionSecrets, before and
+   * independently of rendering); otherwise it runs here.
+   */
+  secrets?: SecretScanResult;
 }
 
 export interface CheckResult {
@@ -32,36 +43,78 @@ export interface CheckResult {
 }
 
 export function runChecks(ctx: CheckContext, options: CheckOptions): CheckResult {
-  const engine = refineDiagnostics(
-    ctx.model.diagnostics.filter((d) => d.code !== "flux-entrypoint"),
-    ctx.snapshot,
-  );
+  const failures: Diagnostic[] = [];
+  /** One rule that throws costs only its own findings, reported as unknown. */
+  const run = (rule: Rule, view: CheckContext): Diagnostic[] => {
+    try {
+      return rule.run(view);
+    } catch (error) {
+      failures.push(
+        analysisFailed(`running the check "${rule.name}"`, error, {}, "what it would report is unknown"),
+      );
+      return [];
+    }
+  };
+  const modelDiagnostics = ctx.model.diagnostics.filter((d) => d.code !== "flux-entrypoint");
+  let engine: Diagnostic[];
+  try {
+    engine = refineDiagnostics(modelDiagnostics, ctx.snapshot);
+  } catch (error) {
+    failures.push(analysisFailed("refining the engine's findings", error, {}, "they are shown unrefined"));
+    engine = modelDiagnostics;
+  }
   const active = RULES.filter((r) => r.when === "always" || r.when === ctx.mode);
-  const rules = clusterViews(ctx).flatMap(({ view, name }) =>
+  let views: Array<{ view: CheckContext; name?: string }>;
+  try {
+    views = clusterViews(ctx);
+  } catch (error) {
+    failures.push(analysisFailed("splitting the checks by cluster", error, {}, "the checks ran once"));
+    views = [{ view: ctx }];
+  }
+  const rules = views.flatMap(({ view, name }) =>
     active
       .filter((r) => (name === undefined ? true : PER_CLUSTER.has(r.name)))
-      .flatMap((r) => r.run(view))
+      .flatMap((r) => run(r, view))
       .map((d) => (name ? { ...d, cluster: name } : d)),
   );
-  if (ctx.model.clusters.length > 1)
-    rules.push(...active.filter((r) => !PER_CLUSTER.has(r.name)).flatMap((r) => r.run(ctx)));
-  const sopsText = options.sopsConfigText ?? readText(ctx, ".sops.yaml");
-  const secrets = scanSecrets({
-    files: [
-      ...ctx.snapshot.files().map((path) => ({ path, bytes: ctx.snapshot.read(path)! })),
-      ...(options.extraFiles ?? []).filter((f) => ctx.snapshot.read(f.path) === undefined),
-    ],
-    ...(sopsText ? { sopsRules: parseSopsConfig(sopsText) } : {}),
-    ...(options.baseFile ? { baseFile: options.baseFile } : {}),
-    ...(options.allowlist ? { allowlist: options.allowlist } : {}),
-  });
-  const findings = applyPolicy(dedupeDiagnostics([...engine, ...rules, ...secrets.findings]), options.policy);
+  if (ctx.model.clusters.length > 1 && views.length > 1)
+    rules.push(...active.filter((r) => !PER_CLUSTER.has(r.name)).flatMap((r) => run(r, ctx)));
+  const secrets = options.secrets ?? scanRevisionSecrets(ctx.snapshot, options);
+  const findings = applyPolicy(
+    dedupeDiagnostics([...engine, ...rules, ...failures, ...secrets.findings]),
+    options.policy,
+  );
   return { findings, suppressed: secrets.suppressed };
 }
 
-function readText(ctx: CheckContext, path: string): string | undefined {
-  const t = ctx.snapshot.readText(path);
-  return t.ok ? t.text : undefined;
+/**
+ * The secret scan of one revision's files (and the changed files its archive lacks). It reads raw files
+ * only, never the model, so it runs — and its findings stand — whatever the rendering does.
+ */
+export function scanRevisionSecrets(
+  snapshot: RepoSnapshot,
+  options: Pick<CheckOptions, "allowlist" | "sopsConfigText" | "baseFile" | "extraFiles">,
+): SecretScanResult {
+  let sopsText = options.sopsConfigText;
+  if (sopsText === undefined) {
+    const t = snapshot.readText(".sops.yaml");
+    sopsText = t.ok ? t.text : undefined;
+  }
+  let sopsRules: SecretScanInput["sopsRules"];
+  try {
+    sopsRules = sopsText ? parseSopsConfig(sopsText) : undefined;
+  } catch {
+    sopsRules = undefined;
+  }
+  return scanSecrets({
+    files: [
+      ...snapshot.files().map((path) => ({ path, bytes: snapshot.read(path)! })),
+      ...(options.extraFiles ?? []).filter((f) => snapshot.read(f.path) === undefined),
+    ],
+    ...(sopsRules ? { sopsRules } : {}),
+    ...(options.baseFile ? { baseFile: options.baseFile } : {}),
+    ...(options.allowlist ? { allowlist: options.allowlist } : {}),
+  });
 }
 
 /**

@@ -8,19 +8,21 @@
  * discovery runs to a fixpoint: the ConfigMap/Secret index of one pass feeds the next, until the index
  * stops changing. Builds and substitutions are cached by their inputs, so later passes are cheap.
  */
-import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { analysisFailed, type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { getName, getNamespace, isJsonObject, type JsonObject } from "../kustomize/resource.ts";
 import type {
   FluxKustomizationSpec,
   FluxObjectNode,
   HelmReleaseNode,
   KustomizationNode,
+  RenderedObject,
   SourceLocation,
   SourceNode,
   SourceRef,
 } from "../model.ts";
 import { joinPath, secureJoin } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import type { ByteBudget } from "../util/budget.ts";
 import { helmReleaseNode, parseKustomizationSpec, sourceNode } from "./flux-objects.ts";
 import { displayRef, refKey } from "./object-ref.ts";
 import { createdSecrets } from "./provided-objects.ts";
@@ -53,6 +55,8 @@ export interface DiscoveryOptions {
   /** Reuse unaffected builds of an earlier discovery of another revision. */
   reuse?: DiscoveryReuse | undefined;
   maxPasses?: number;
+  /** The byte allowance of the whole analysis (util/budget.ts), shared by every build. */
+  budget?: ByteBudget | undefined;
 }
 
 export interface DiscoveryResult {
@@ -162,13 +166,27 @@ function pass(
   let stalled = 0;
   while (queue.length > 0) {
     const item = queue.shift()!;
-    const namespace = getNamespace(item.object);
-    const name = getName(item.object);
+    let namespace: string;
+    let name: string;
+    try {
+      namespace = getNamespace(item.object);
+      name = getName(item.object);
+    } catch (error) {
+      diagnostics.push(
+        analysisFailed(
+          "reading a Kustomization's name",
+          error,
+          { ...(item.definedIn ?? {}) },
+          "what it applies is unknown",
+        ),
+      );
+      continue;
+    }
     const key = refKey(namespace, name);
     if (
       stalled < queue.length &&
       !nodes.has(key) &&
-      requiredSources(item.object, namespace).some((k) => !index.has(k))
+      guarded(() => requiredSources(item.object, namespace), []).some((k) => !index.has(k))
     ) {
       queue.push(item);
       stalled++;
@@ -189,6 +207,42 @@ function pass(
       }
       continue;
     }
+    const node: KustomizationNode = {
+      namespace,
+      name,
+      key,
+      cluster: options.cluster ?? "",
+      apiVersion: String(item.object.apiVersion),
+      spec: emptySpec(namespace),
+      object: item.object,
+      parent: item.parent,
+      status: "rendered",
+    };
+    if (item.definedIn) node.definedIn = item.definedIn;
+    nodes.set(key, node);
+    // One Kustomization that makes the engine fail costs only itself: its result is unknown, the rest of
+    // the discovery goes on.
+    try {
+      visit(item, node, ref);
+    } catch (error) {
+      node.status = "unknown";
+      const at = { ...(item.definedIn ?? {}), ref };
+      const d = analysisFailed(`analyzing ${ref}`, error, at, "what it applies is unknown");
+      if (node.build) {
+        node.build = {
+          ...node.build,
+          objects: [],
+          failed: true,
+          unknown: "the engine failed while analyzing it",
+          diagnostics: [...node.build.diagnostics, d],
+        };
+      } else diagnostics.push(d);
+    }
+  }
+
+  /** Builds one Kustomization and records what its output holds (child Kustomizations queued). */
+  function visit(item: (typeof queue)[number], node: KustomizationNode, ref: string): void {
+    const { namespace, key } = node;
     if (!namespace) {
       diagnostics.push(
         diagnostic(
@@ -199,22 +253,10 @@ function pass(
       );
     }
     const spec = parseKustomizationSpec(item.object, item.definedIn, diagnostics);
-    const node: KustomizationNode = {
-      namespace,
-      name,
-      key,
-      cluster: options.cluster ?? "",
-      apiVersion: String(item.object.apiVersion),
-      spec: spec ?? emptySpec(namespace),
-      object: item.object,
-      parent: item.parent,
-      status: "rendered",
-    };
-    if (item.definedIn) node.definedIn = item.definedIn;
-    nodes.set(key, node);
+    if (spec) node.spec = spec;
     if (!spec) {
       node.status = "invalid";
-      continue;
+      return;
     }
     const source = options.resolveSource(spec.sourceRef);
     if ("external" in source) {
@@ -227,7 +269,7 @@ function pass(
           { ...(item.definedIn ?? {}), ref },
         ),
       );
-      continue;
+      return;
     }
     if (source.assumed) {
       diagnostics.push(
@@ -246,7 +288,7 @@ function pass(
           item.given ? {} : { ...(item.definedIn ?? {}), ref },
         ),
       );
-      continue;
+      return;
     }
     if (spec.suspend) node.status = "suspended";
     node.build = renderKustomization(
@@ -258,58 +300,84 @@ function pass(
       caches,
       options,
     );
+    if (node.build.unknown !== undefined) {
+      node.status = "unknown";
+      return;
+    }
     for (const rendered of node.build.objects) {
-      const obj = rendered.object;
-      const kind = fluxKindOf(obj.apiVersion, obj.kind);
-      const loc: SourceLocation | undefined =
-        rendered.origin.line === undefined
-          ? undefined
-          : { file: rendered.origin.file, line: rendered.origin.line };
-      if (obj.kind === "ConfigMap" || obj.kind === "Secret") {
-        configObjects.push(obj);
-        index.set(`${obj.kind}/${getNamespace(obj)}/${getName(obj)}`, obj);
+      try {
+        record(rendered, key);
+      } catch (error) {
+        const obj = rendered.object;
+        const what = `${typeof obj.kind === "string" ? obj.kind : "an object"} in the output of ${ref}`;
+        diagnostics.push(
+          analysisFailed(
+            `reading ${what}`,
+            error,
+            {
+              file: rendered.origin.file,
+              ...(rendered.origin.line !== undefined ? { line: rendered.origin.line } : {}),
+              ref,
+            },
+            "what it changes is unknown",
+          ),
+        );
       }
-      for (const secret of createdSecrets(obj)) {
-        opaqueKeys.push(`Secret/${getNamespace(obj)}/${secret}`);
-        index.set(`Secret/${getNamespace(obj)}/${secret}`, "opaque");
-      }
-      if (kind === "Kustomization") {
-        queue.push(loc ? { object: obj, parent: key, definedIn: loc } : { object: obj, parent: key });
-      } else if (kind === "HelmRelease") {
-        const hr = helmReleaseNode(obj, key, loc, diagnostics);
-        if (!hr) continue;
-        hr.cluster = options.cluster ?? "";
-        if (helmReleases.has(hr.key)) {
-          diagnostics.push(
-            diagnostic(
-              "flux-duplicate-object",
-              `HelmRelease ${hr.key} is produced by both ${helmReleases.get(hr.key)!.kustomization} and ${key}.`,
-              {
-                ...(loc ?? {}),
-                ref: displayRef("HelmRelease", hr.namespace, hr.name),
-              },
-            ),
-          );
-        } else helmReleases.set(hr.key, hr);
-      } else if (
-        kind === "GitRepository" ||
-        kind === "OCIRepository" ||
-        kind === "HelmRepository" ||
-        kind === "Bucket"
-      ) {
-        // ExternalArtifact, ArtifactGenerator and ResourceSet fall through to the other Flux objects.
-        const s = sourceNode(kind, obj, key, loc);
-        if (!sources.has(`${kind}/${s.key}`)) sources.set(`${kind}/${s.key}`, s);
-      } else if (kind) {
-        others.push({
-          kind,
-          namespace: getNamespace(obj),
-          name: getName(obj),
-          kustomization: key,
-          object: obj,
-          ...(loc ? { definedIn: loc } : {}),
-        });
-      }
+    }
+  }
+
+  /** One object of a build's output: indexed (ConfigMaps, Secrets), queued (Kustomizations) or recorded. */
+  function record(rendered: RenderedObject, key: string): void {
+    const obj = rendered.object;
+    const kind = fluxKindOf(obj.apiVersion, obj.kind);
+    const loc: SourceLocation | undefined =
+      rendered.origin.line === undefined
+        ? undefined
+        : { file: rendered.origin.file, line: rendered.origin.line };
+    if (obj.kind === "ConfigMap" || obj.kind === "Secret") {
+      configObjects.push(obj);
+      index.set(`${obj.kind}/${getNamespace(obj)}/${getName(obj)}`, obj);
+    }
+    for (const secret of createdSecrets(obj)) {
+      opaqueKeys.push(`Secret/${getNamespace(obj)}/${secret}`);
+      index.set(`Secret/${getNamespace(obj)}/${secret}`, "opaque");
+    }
+    if (kind === "Kustomization") {
+      queue.push(loc ? { object: obj, parent: key, definedIn: loc } : { object: obj, parent: key });
+    } else if (kind === "HelmRelease") {
+      const hr = helmReleaseNode(obj, key, loc, diagnostics);
+      if (!hr) return;
+      hr.cluster = options.cluster ?? "";
+      if (helmReleases.has(hr.key)) {
+        diagnostics.push(
+          diagnostic(
+            "flux-duplicate-object",
+            `HelmRelease ${hr.key} is produced by both ${helmReleases.get(hr.key)!.kustomization} and ${key}.`,
+            {
+              ...(loc ?? {}),
+              ref: displayRef("HelmRelease", hr.namespace, hr.name),
+            },
+          ),
+        );
+      } else helmReleases.set(hr.key, hr);
+    } else if (
+      kind === "GitRepository" ||
+      kind === "OCIRepository" ||
+      kind === "HelmRepository" ||
+      kind === "Bucket"
+    ) {
+      // ExternalArtifact, ArtifactGenerator and ResourceSet fall through to the other Flux objects.
+      const s = sourceNode(kind, obj, key, loc);
+      if (!sources.has(`${kind}/${s.key}`)) sources.set(`${kind}/${s.key}`, s);
+    } else if (kind) {
+      others.push({
+        kind,
+        namespace: getNamespace(obj),
+        name: getName(obj),
+        kustomization: key,
+        object: obj,
+        ...(loc ? { definedIn: loc } : {}),
+      });
     }
   }
   const byKey = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
@@ -337,6 +405,15 @@ function pass(
   const final = configIndex(passResult);
   passResult.consistent = [...index.consulted].every(([k, v]) => sameEntry(v, final.get(k)));
   return passResult;
+}
+
+/** fn(), or `fallback` when it throws (a helper that is not worth a finding of its own). */
+function guarded<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
 }
 
 function configIndex(r: PassResult): ObjectIndex {

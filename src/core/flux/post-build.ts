@@ -26,6 +26,8 @@ import {
   type JsonValue,
   setOwn,
 } from "../kustomize/resource.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../snapshot/repo-snapshot.ts";
+import { type ByteBudget, MiB, NODE_COST, sizeText } from "../util/budget.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { resolveYaml11Plain, YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
@@ -64,7 +66,35 @@ export interface SubstituteOptions {
   strategy?: string;
   /** Why strict is on, appended to the strict-mode error ("Flux 2.9.4 (…) fails the build on undefined variables"). */
   strictReason?: string;
+  /** The engine's bounds (DEFAULT_SUBSTITUTION_LIMITS when absent). */
+  limits?: Partial<SubstitutionLimits>;
+  /** The byte allowance of the whole analysis, charged with every substituted object (util/budget.ts). */
+  budget?: ByteBudget;
 }
+
+/**
+ * Bounds on substitution, which Flux does not have: an expression like `${X//a/${X}}` squares a value, and
+ * nesting it raises that to any power. Output is counted in characters of the substituted YAML (about the
+ * object's JSON length on the per-value path); checks run inside evaluation, before an operator builds an
+ * over-long value.
+ */
+export interface SubstitutionLimits {
+  /**
+   * One object's substituted output: the largest file the engine reads (1 MiB), since the text is read
+   * back as YAML like a file (and reading 1 MiB of YAML already takes ~150 MB while it lasts).
+   */
+  object: number;
+  /** All objects of one build: half the analysis' budget (util/budget.ts), so one build cannot spend it all. */
+  build: number;
+  /** Pattern-matching steps of the trim operators (`#`, `##`, `%`, `%%`) in one build. */
+  work: number;
+}
+
+export const DEFAULT_SUBSTITUTION_LIMITS: SubstitutionLimits = {
+  object: DEFAULT_MAX_FILE_BYTES,
+  build: 32 * MiB,
+  work: 2 ** 25,
+};
 
 export interface SubstituteResult {
   objects: JsonObject[];
@@ -85,6 +115,12 @@ export interface SubstituteResult {
    * re-typing of multi-token results). Report as a notice, never as an error, and do not fail the build.
    */
   unknownOnly: Array<{ index: number; message: string; names: string[] }>;
+  /**
+   * Set when one of the engine's bounds stopped substitution at object `index` (its output, the build's
+   * or the analysis' total, or the matching work): what the build applies is unknown. `message` is ours
+   * and quotes no repository content; objects from `index` on are returned unsubstituted.
+   */
+  limit?: { index: number; message: string };
 }
 
 export const SUBSTITUTE_KEY = "kustomize.toolkit.fluxcd.io/substitute";
@@ -170,12 +206,20 @@ export function substituteObjects(
     unknownOnly: [],
   };
   const active = collected.vars.size > 0 || collected.opaque.length > 0 || options.strategy === "Always";
-  const envOptions = {
+  const limits = { ...DEFAULT_SUBSTITUTION_LIMITS, ...options.limits };
+  const meter = { steps: 0, limit: limits.work };
+  const baseOptions: EnvsubstOptions = {
     strict: options.strict,
     ...(options.strictReason !== undefined ? { strictReason: options.strictReason } : {}),
+    meter,
   };
+  let total = 0;
   let blocked = false;
   for (const [index, obj] of objects.entries()) {
+    if (result.limit) {
+      result.objects.push(obj);
+      continue;
+    }
     if (blocked || isSubstitutionDisabled(obj)) {
       result.objects.push(obj);
       continue;
@@ -198,15 +242,55 @@ export function substituteObjects(
       if (r.kind === "assumed") assumed.set(`${name}\u0000${r.default}`, { name, default: r.default });
       return r.value;
     };
-    const out = substituteOne(obj, lookup, envOptions);
-    if (typeof out !== "string") result.objects.push(out);
-    else if ((used.size > 0 || assumed.size > 0) && substitutesWithOtherValues(obj, collected, envOptions)) {
-      const names = new Set([...used, ...[...assumed.values()].map((a) => a.name)]);
-      result.unknownOnly.push({ index, message: failure(obj, out), names: [...names].sort() });
-      result.objects.push(substituteLeniently(obj, lookup));
-    } else {
-      result.errors.push({ index, message: failure(obj, out) });
+    // This object may produce what is left of the build's allowance, up to the per-object limit.
+    const room = Math.min(limits.object, limits.build - total);
+    const envOptions: EnvsubstOptions = { ...baseOptions, maxOutput: room };
+    const stop = (why: Limited): void => {
+      result.limit = { index, message: limitMessage(obj, why, limits, room < limits.object) };
       result.objects.push(obj);
+    };
+    const out = substituteOne(obj, lookup, envOptions);
+    if (out instanceof Limited) {
+      stop(out);
+      continue;
+    }
+    let size = 0;
+    let nodes = 0;
+    if (typeof out !== "string") {
+      result.objects.push(out.object);
+      size = out.size;
+      nodes = out.nodes;
+    } else {
+      const other =
+        used.size > 0 || assumed.size > 0 ? substitutesWithOtherValues(obj, collected, envOptions) : false;
+      if (other instanceof Limited) {
+        stop(other);
+        continue;
+      }
+      if (other) {
+        const names = new Set([...used, ...[...assumed.values()].map((a) => a.name)]);
+        const lenient = substituteLeniently(obj, lookup, envOptions);
+        if (lenient instanceof Limited) {
+          stop(lenient);
+          continue;
+        }
+        result.unknownOnly.push({ index, message: failure(obj, out), names: [...names].sort() });
+        result.objects.push(lenient.object);
+        size = lenient.size;
+        nodes = lenient.nodes;
+      } else {
+        result.errors.push({ index, message: failure(obj, out) });
+        result.objects.push(obj);
+      }
+    }
+    total += size;
+    if (options.budget && size > 0 && !options.budget.charge(size + NODE_COST * nodes)) {
+      result.limit = {
+        index,
+        message: `${failure(obj, `the substituted objects of this revision's builds together exceed the analysis limit of ${sizeText(options.budget.limit)}`)}; substitution was stopped and what the build applies is unknown`,
+      };
+      result.objects[result.objects.length - 1] = obj;
+      continue;
     }
     if (used.size > 0) result.unknownUses.push({ index, names: [...used].sort() });
     for (const a of [...assumed.values()].sort((x, y) => cmp(x.name, y.name) || cmp(x.default, y.default))) {
@@ -247,15 +331,42 @@ function substitutesWithOtherValues(
   obj: JsonObject,
   collected: CollectedVariables,
   options: EnvsubstOptions,
-): boolean {
-  return OTHER_VALUES.some((other) => {
+): boolean | Limited {
+  for (const other of OTHER_VALUES) {
     const lookup: VariableLookup = (name, use) => {
       const r = resolveVariable(collected, name, use);
       // An assumed default may be wrong too: the opaque source may define the variable.
       return r.kind === "placeholder" || r.kind === "unknown" || r.kind === "assumed" ? other : r.value;
     };
-    return typeof substituteOne(obj, lookup, options) !== "string";
-  });
+    const out = substituteOne(obj, lookup, options);
+    if (out instanceof Limited) return out;
+    if (typeof out !== "string") return true;
+  }
+  return false;
+}
+
+/** One of the engine's bounds stopped an evaluation ("output": too long; "work": too much matching). */
+class Limited {
+  constructor(readonly kind: "output" | "work") {}
+}
+
+function limited(r: { ok: false; limit?: "output" | "work" }): Limited | undefined {
+  return r.limit ? new Limited(r.limit) : undefined;
+}
+
+function limitMessage(
+  obj: JsonObject,
+  why: Limited,
+  limits: SubstitutionLimits,
+  buildBound: boolean,
+): string {
+  const what =
+    why.kind === "work"
+      ? `pattern matching in trim operators (#, ##, %, %%) needs more than ${limits.work} steps in this build`
+      : buildBound
+        ? `the substituted objects of this build exceed the per-build limit of ${sizeText(limits.build)}`
+        : `its substituted output exceeds the per-object limit of ${sizeText(limits.object)}`;
+  return `${failure(obj, `${what} (the engine's limit; Flux has none)`)}; substitution was stopped and what the build applies is unknown`;
 }
 
 /**
@@ -263,29 +374,65 @@ function substitutesWithOtherValues(
  * (and key) is substituted on its own, non-strict; a value that still fails is kept as written. A result
  * that is one simple plain scalar is re-typed like Flux would; anything else stays a string.
  */
-function substituteLeniently(obj: JsonObject, lookup: VariableLookup): JsonObject {
+function substituteLeniently(
+  obj: JsonObject,
+  lookup: VariableLookup,
+  options: EnvsubstOptions,
+): Substituted | Limited {
+  const max = options.maxOutput ?? Number.POSITIVE_INFINITY;
+  let size = 0;
+  let nodes = 0;
+  let stopped: Limited | undefined;
   const one = (s: string): JsonValue => {
-    if (!s.includes("$")) return s;
-    const out = envsubst(s, lookup, { strict: false });
-    if (!out.ok) return s;
+    if (stopped || !s.includes("$")) return s;
+    const out = envsubst(s, lookup, {
+      strict: false,
+      maxOutput: max - size,
+      ...(options.meter ? { meter: options.meter } : {}),
+    });
+    if (!out.ok) {
+      stopped = limited(out);
+      return s;
+    }
+    size += out.value.length;
     return isSimplePlain(s) && SIMPLE_RESULT.test(out.value)
       ? (resolveYaml11Plain(out.value) as JsonValue)
       : out.value;
   };
   const visit = (v: JsonValue): JsonValue => {
-    if (typeof v === "string") return one(v);
-    if (Array.isArray(v)) return v.map(visit);
+    nodes++;
+    if (typeof v === "string") {
+      size += 2;
+      return one(v);
+    }
+    if (Array.isArray(v)) {
+      size += 2 + v.length;
+      return v.map(visit);
+    }
     if (v !== null && typeof v === "object") {
       const copy: JsonObject = {};
+      size += 2;
       for (const [k, x] of Object.entries(v)) {
+        size += 4 + k.length;
         const key = one(k);
         setOwn(copy, typeof key === "string" ? key : String(key), visit(x));
       }
       return copy;
     }
+    size += 4;
     return v;
   };
-  return visit(obj) as JsonObject;
+  const object = visit(obj) as JsonObject;
+  if (stopped) return stopped;
+  if (size > max) return new Limited("output");
+  return { object, size, nodes };
+}
+
+/** A substituted object, with about its JSON length and its number of values (what it costs to keep). */
+interface Substituted {
+  object: JsonObject;
+  size: number;
+  nodes: number;
 }
 
 function cmp(a: string, b: string): number {
@@ -299,20 +446,25 @@ export function isSubstitutionDisabled(obj: JsonObject): boolean {
   );
 }
 
-/** One object: serialize, substitute as text, re-read with YAML 1.1 typing. A string is an error. */
+/**
+ * One object: serialize, substitute as text, re-read with YAML 1.1 typing. A string is an error; the
+ * size is what the substitution made (0 when the object is unchanged).
+ */
 function substituteOne(
   obj: JsonObject,
   lookup: VariableLookup,
   options: EnvsubstOptions,
-): JsonObject | string {
+): Substituted | string | Limited {
   // envsubst only acts on "$": an object without one is unchanged (the serializer round-trips exactly).
-  if (!containsDollar(obj)) return obj;
+  if (!containsDollar(obj)) return { object: obj, size: 0, nodes: 0 };
   const fast = substituteValues(obj, lookup, options);
   if (fast !== undefined) return fast;
   const text = stringifyYaml(obj);
   const substituted = envsubst(text, lookup, options);
-  if (!substituted.ok) return `envsubst error: variable substitution failed: ${substituted.error}`;
-  if (substituted.value === text) return obj;
+  if (!substituted.ok) {
+    return limited(substituted) ?? `envsubst error: variable substitution failed: ${substituted.error}`;
+  }
+  if (substituted.value === text) return { object: obj, size: 0, nodes: 0 };
   const parsed = readYamlDocuments(substituted.value, `${objectRef(obj)} (after substitution)`, {
     tags: YAML11_TAGS,
   });
@@ -325,7 +477,10 @@ function substituteOne(
   if (parsed.documents.length !== 1 || doc === undefined || !isJsonObject(doc.value)) {
     return "envsubst error: the substituted YAML is not a single mapping";
   }
-  return doc.value;
+  // A value may bring anchors and aliases of its own: the object read back is measured, not the text.
+  const size = Math.max(parsed.bytes ?? 0, substituted.value.length);
+  if (size > (options.maxOutput ?? Number.POSITIVE_INFINITY)) return new Limited("output");
+  return { object: doc.value, size, nodes: parsed.nodes ?? 0 };
 }
 
 /** Flux's wording: "post build failed for 'Kind.version.group/name': …". */
@@ -431,36 +586,60 @@ function substituteValues(
   obj: JsonObject,
   lookup: VariableLookup,
   options: EnvsubstOptions,
-): JsonObject | undefined {
+): Substituted | Limited | undefined {
+  const max = options.maxOutput ?? Number.POSITIVE_INFINITY;
   let failed = false;
+  let stopped: Limited | undefined;
+  // About the JSON length of the copy made (every container is copied), and its number of values.
+  let size = 0;
+  let nodes = 0;
   const visit = (v: JsonValue): JsonValue => {
     if (failed) return v;
+    nodes++;
     if (typeof v === "string") {
-      if (!v.includes("$")) return v;
+      if (!v.includes("$")) {
+        size += v.length + 2;
+        return v;
+      }
       if (!isSimplePlain(v)) {
         failed = true;
         return v;
       }
-      const out = envsubst(v, lookup, options);
-      if (!out.ok || !SIMPLE_RESULT.test(out.value)) {
+      const out = envsubst(v, lookup, { ...options, maxOutput: max - size });
+      if (!out.ok) {
+        stopped = limited(out);
         failed = true;
         return v;
       }
+      if (!SIMPLE_RESULT.test(out.value)) {
+        failed = true;
+        return v;
+      }
+      size += out.value.length + 2;
       return resolveYaml11Plain(out.value) as JsonValue;
     }
-    if (Array.isArray(v)) return v.map(visit);
+    if (Array.isArray(v)) {
+      size += 2 + v.length;
+      return v.map(visit);
+    }
     if (v !== null && typeof v === "object") {
       const copy: JsonObject = {};
+      size += 2;
       for (const [k, x] of Object.entries(v)) {
         if (k.includes("$")) failed = true;
+        size += k.length + 4;
         setOwn(copy, k, visit(x));
       }
       return copy;
     }
+    size += 4;
     return v;
   };
   const result = visit(obj);
-  return failed ? undefined : (result as JsonObject);
+  if (stopped) return stopped;
+  if (failed) return undefined;
+  if (size > max) return new Limited("output");
+  return { object: result as JsonObject, size, nodes };
 }
 
 /** A value the serializer writes plain on one line: no indicator first, no ": " or " #", no edge spaces. */

@@ -8,9 +8,11 @@
  *   5. findings in head, introduced vs already on base.
  */
 import type { AnalyzedRepository, ClusterModel } from "../analyze.ts";
+import { analysisFailed, type Diagnostic } from "../diagnostics.ts";
 import { buildDependencyGraph } from "../graph/dependency-graph.ts";
 import { sourceExists } from "../graph/references.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceRef } from "../model.ts";
+import { ByteBudget, MiB } from "../util/budget.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
 import { renamesOf, splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
@@ -54,6 +56,13 @@ function helmReleaseInputsEqual(
   return true;
 }
 
+/**
+ * What reading valuesFrom documents may cost the comparison of one cluster's HelmReleases: far above any
+ * real repository (values files are kilobytes), far below what a thousand HelmReleases reading one 1 MB
+ * ConfigMap would parse.
+ */
+const VALUES_BYTES = 64 * MiB;
+
 /** Objects left waiting for a disabled service: drawn in the graph with their broken dependsOn. */
 function strandedBy(disabled: ReturnType<typeof disabledServices>): {
   kustomizations: string[];
@@ -68,6 +77,11 @@ function strandedBy(disabled: ReturnType<typeof disabledServices>): {
 export interface ChangeOptions {
   /** Volatile labels/annotations left out of object comparisons (configuration `diff`). */
   strip?: StripOptions;
+  /**
+   * Where an exception while comparing one object goes, as an analysis-failed finding (the object is then
+   * reported as unknown, the rest of the comparison goes on). The caller adds them to the findings.
+   */
+  failures?: Diagnostic[];
 }
 
 /**
@@ -94,7 +108,12 @@ export function analyzeChange(
     const h = head.clusters[0] ?? emptyCluster(name);
     const report = analyzeClusterChange(asRepository(b), asRepository(h), changedFiles, options);
     tagCluster(report, name);
-    return { ...report, clusters: names, notAnalyzed: notAnalyzedOf([h, b]), findings };
+    return {
+      ...report,
+      clusters: names,
+      notAnalyzed: [...notAnalyzedOf([h, b]), ...(report.notAnalyzed ?? [])],
+      findings,
+    };
   }
   const reports = names.map((name) => {
     const b = base.clusters.find((c) => c.name === name) ?? emptyCluster(name);
@@ -117,7 +136,10 @@ export function analyzeChange(
   }
   return {
     clusters: names,
-    notAnalyzed: notAnalyzedOf([...head.clusters, ...base.clusters]),
+    notAnalyzed: [
+      ...notAnalyzedOf([...head.clusters, ...base.clusters]),
+      ...reports.flatMap((r) => r.notAnalyzed ?? []),
+    ],
     changedFiles: [...changedFiles],
     kustomizations: reports.flatMap((r) => r.kustomizations),
     helmReleases: reports.flatMap((r) => r.helmReleases),
@@ -158,6 +180,7 @@ function asRepository(c: ClusterModel): AnalyzedRepository {
 }
 
 function tagCluster(r: ImpactReport, name: string): void {
+  for (const n of r.notAnalyzed ?? []) n.cluster = name;
   for (const k of r.kustomizations) k.cluster = name;
   for (const h of r.helmReleases) h.cluster = name;
   for (const d of r.deletions) d.cluster = name;
@@ -202,57 +225,179 @@ function blockedReason(k: KustomizationNode, exists: (ref: SourceRef) => boolean
   return undefined;
 }
 
+/**
+ * What cannot be compared because the engine could not analyze one side: Kustomizations unknown on
+ * either side (the engine failed on them or stopped at a limit), and everything beneath them (their
+ * children and HelmReleases, present on one side only because the other side's parent has no output).
+ * A revision the engine could not analyze at all leaves nothing comparable.
+ */
+function unknownScope(base: AnalyzedRepository, head: AnalyzedRepository) {
+  const whole = [...base.kustomizations, ...head.kustomizations].some(
+    (k) => k.status === "unknown" && k.key === "(repository)",
+  );
+  const unknownKeys = new Set(
+    [...base.kustomizations, ...head.kustomizations].filter((k) => k.status === "unknown").map((k) => k.key),
+  );
+  const parents = [
+    new Map(base.kustomizations.map((k) => [k.key, k.parent])),
+    new Map(head.kustomizations.map((k) => [k.key, k.parent])),
+  ];
+  /** True when the key or an ancestor (on either side) is unknown. */
+  const beneath = (key: string | null | undefined): boolean => {
+    if (whole) return true;
+    if (unknownKeys.size === 0) return false;
+    for (const parentOf of parents) {
+      const seen = new Set<string>();
+      for (let k = key; k && !seen.has(k); k = parentOf.get(k) ?? null) {
+        if (unknownKeys.has(k)) return true;
+        seen.add(k);
+      }
+    }
+    return false;
+  };
+  return { whole, unknownKeys, beneath };
+}
+
+/** Kustomizations this comparison cannot see into because one side is unknown (see unknownScope). */
+function unknownNotAnalyzed(base: AnalyzedRepository, head: AnalyzedRepository): NotAnalyzed[] {
+  const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
+  const out = new Map<string, NotAnalyzed>();
+  for (const k of head.kustomizations) {
+    if (k.status !== "unknown") continue;
+    out.set(k.key, { cluster: k.cluster, key: k.key, source: "", reason: k.build?.unknown ?? "unknown" });
+  }
+  for (const k of base.kustomizations) {
+    if (k.status !== "unknown" || out.has(k.key)) continue;
+    // Unknown at base only: what the change does to it cannot be compared either.
+    const reason = `at the base revision, ${k.build?.unknown ?? "unknown"}${headKs.has(k.key) ? "" : " (and it is gone at head)"}`;
+    out.set(k.key, { cluster: k.cluster, key: k.key, source: "", reason });
+  }
+  return [...out.values()];
+}
+
+/** fn(), or `fallback` with an analysis-failed finding when it throws. */
+function guarded<T>(options: ChangeOptions, doing: string, fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (error) {
+    options.failures?.push(analysisFailed(doing, error, {}, "what it changes is unknown"));
+    return fallback;
+  }
+}
+
 function analyzeClusterChange(
   base: AnalyzedRepository,
   head: AnalyzedRepository,
   changedFiles: readonly ChangedFile[],
   options: ChangeOptions = {},
 ): ImpactReport {
+  const scope = unknownScope(base, head);
+  const notAnalyzed = unknownNotAnalyzed(base, head);
   // 1. Kustomizations.
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
   const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
   const kustomizations: KustomizationImpact[] = [];
   const touchedUnchanged: string[] = [];
   for (const key of [...new Set([...baseKs.keys(), ...headKs.keys()])].sort()) {
-    const delta = diffKustomization(baseKs.get(key), headKs.get(key), changedFiles, options.strip);
-    if (!delta.changed) {
-      if (delta.touched) touchedUnchanged.push(key);
-      continue;
+    if (scope.beneath(key)) continue;
+    const b = baseKs.get(key);
+    const h = headKs.get(key);
+    try {
+      const delta = diffKustomization(b, h, changedFiles, options.strip);
+      if (!delta.changed) {
+        if (delta.touched) touchedUnchanged.push(key);
+        continue;
+      }
+      const { touched: _t, changed: _c, ...rest } = delta;
+      const graph = h ? head.graphs.kustomizations : base.graphs.kustomizations;
+      kustomizations.push({ ...rest, ...chainsFor(graph, key) });
+    } catch (error) {
+      const node = (h ?? b)!;
+      options.failures?.push(
+        analysisFailed(
+          `comparing Kustomization ${key}`,
+          error,
+          { ...(node.definedIn ?? {}), ref: `Kustomization ${key}` },
+          "what it changes is unknown",
+        ),
+      );
+      notAnalyzed.push({
+        cluster: node.cluster,
+        key,
+        source: "",
+        reason: "the engine failed while comparing it",
+      });
     }
-    const { touched: _t, changed: _c, ...rest } = delta;
-    const graph = headKs.has(key) ? head.graphs.kustomizations : base.graphs.kustomizations;
-    kustomizations.push({ ...rest, ...chainsFor(graph, key) });
   }
 
   // 2. HelmReleases.
+  const valuesBudget = new ByteBudget(VALUES_BYTES);
   const baseHr = new Map(base.helmReleases.map((h) => [h.key, h]));
   const headHr = new Map(head.helmReleases.map((h) => [h.key, h]));
   const helmReleases: HelmReleaseImpact[] = [];
   for (const key of [...new Set([...baseHr.keys(), ...headHr.keys()])].sort()) {
     const b = baseHr.get(key);
     const h = headHr.get(key);
-    if (b && h && helmReleaseInputsEqual(base, b, head, h)) continue;
-    const d = diffHelmRelease(b ? { model: base, hr: b } : undefined, h ? { model: head, hr: h } : undefined);
-    if (d.change === "unchanged") continue;
+    if ((b && scope.beneath(b.kustomization)) || (h && scope.beneath(h.kustomization))) continue;
     const node = (h ?? b)!;
     const graph = h ? head.graphs.helmReleases : base.graphs.helmReleases;
-    const impact: HelmReleaseImpact = {
-      namespace: node.namespace,
-      name: node.name,
-      key,
-      change: d.change,
-      kustomization: node.kustomization,
-      reasons: d.reasons,
-      values: d.values,
-      images: d.images,
-      dependsOnChanged: d.dependsOnChanged,
-      ...chainsFor(graph, key),
-    };
-    if (d.chart) impact.chart = d.chart;
-    if (d.chartRef) impact.chartRef = d.chartRef;
-    if (d.suspend) impact.suspend = d.suspend;
-    if (node.definedIn) impact.definedIn = node.definedIn;
-    helmReleases.push(impact);
+    try {
+      if (b && h && helmReleaseInputsEqual(base, b, head, h)) continue;
+      const d = diffHelmRelease(
+        b ? { model: base, hr: b } : undefined,
+        h ? { model: head, hr: h } : undefined,
+        valuesBudget,
+      );
+      if (d.change === "unchanged") continue;
+      const impact: HelmReleaseImpact = {
+        namespace: node.namespace,
+        name: node.name,
+        key,
+        change: d.change,
+        kustomization: node.kustomization,
+        reasons: d.reasons,
+        values: d.values,
+        images: d.images,
+        dependsOnChanged: d.dependsOnChanged,
+        ...chainsFor(graph, key),
+      };
+      if (d.chart) impact.chart = d.chart;
+      if (d.chartRef) impact.chartRef = d.chartRef;
+      if (d.suspend) impact.suspend = d.suspend;
+      if (node.definedIn) impact.definedIn = node.definedIn;
+      helmReleases.push(impact);
+    } catch (error) {
+      // One HelmRelease whose values the engine cannot work out costs only itself: shown as affected, its
+      // change unknown, with a finding on its file.
+      options.failures?.push(
+        analysisFailed(
+          `comparing the values of HelmRelease ${key}`,
+          error,
+          { ...(node.definedIn ?? {}), ref: `HelmRelease ${key}` },
+          "what it changes is unknown",
+        ),
+      );
+      const impact: HelmReleaseImpact = {
+        namespace: node.namespace,
+        name: node.name,
+        key,
+        change: !b ? "added" : !h ? "removed" : "modified",
+        kustomization: node.kustomization,
+        reasons: [],
+        values: [],
+        images: { from: [], to: [] },
+        dependsOnChanged: false,
+        ...guarded(options, `following the dependsOn of HelmRelease ${key}`, () => chainsFor(graph, key), {
+          dependents: [],
+          upstream: [],
+          missingDependencies: [],
+          inCycle: false,
+        }),
+        blocked: "what it changes is unknown: the engine failed while comparing its values",
+      };
+      if (node.definedIn) impact.definedIn = node.definedIn;
+      helmReleases.push(impact);
+    }
   }
 
   // A HelmRelease whose object changed although its file did not was rendered differently by its parent
@@ -268,7 +413,9 @@ function analyzeClusterChange(
   }
 
   // 3–5.
-  const disabled = disabledServices(changedFiles, base, head);
+  const disabled = scope.whole
+    ? []
+    : guarded(options, "finding disabled services", () => disabledServices(changedFiles, base, head), []);
   for (const service of disabled) {
     for (const k of kustomizations) {
       if (service.kustomizations.includes(k.key)) k.reasons.unshift({ kind: "disabled", file: service.file });
@@ -312,7 +459,7 @@ function analyzeClusterChange(
     if (blocked) k.blocked = blocked;
   }
   for (const h of helmReleases) {
-    if (h.change === "removed") continue;
+    if (h.change === "removed" || h.blocked) continue;
     const blocked = blockedOf(h.kustomization);
     if (blocked) h.blocked = blocked;
   }
@@ -321,9 +468,16 @@ function analyzeClusterChange(
     changedFiles: [...changedFiles],
     kustomizations,
     helmReleases,
-    deletions: deletions(base, head),
+    notAnalyzed,
+    deletions: scope.whole
+      ? []
+      : guarded(options, "finding what Flux deletes", () => deletions(base, head, scope.beneath), []),
     disabledServices: disabled,
-    suspendFlips: suspendFlips(base, head),
+    suspendFlips: scope.whole
+      ? []
+      : guarded(options, "finding suspend changes", () => suspendFlips(base, head), []).filter(
+          (f) => f.kind !== "Kustomization" || !scope.beneath(f.key),
+        ),
     touchedUnchanged,
     unownedFiles,
     findings: splitFindings(
@@ -331,13 +485,19 @@ function analyzeClusterChange(
       head.diagnostics.filter(informational),
       renamesOf(changedFiles),
     ),
-    graph: impactGraph(
-      head,
-      {
-        kustomizations: kustomizations.filter((k) => k.change !== "removed").map((k) => k.key),
-        helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
-      },
-      strandedBy(disabled),
+    graph: guarded(
+      options,
+      "drawing the dependsOn graph",
+      () =>
+        impactGraph(
+          head,
+          {
+            kustomizations: kustomizations.filter((k) => k.change !== "removed").map((k) => k.key),
+            helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
+          },
+          strandedBy(disabled),
+        ),
+      { nodes: [], edges: [] },
     ),
   };
 }

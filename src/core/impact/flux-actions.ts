@@ -16,7 +16,15 @@ const DANGEROUS = new Set([
   "CustomResourceDefinition",
 ]);
 
-export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): Deletion[] {
+/**
+ * `unknown`: Kustomizations whose output (or whose parent's) is unknown on either side — what Flux deletes
+ * from them cannot be told, so nothing is claimed.
+ */
+export function deletions(
+  base: AnalyzedRepository,
+  head: AnalyzedRepository,
+  unknown: (key: string) => boolean = () => false,
+): Deletion[] {
   const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
   const stillApplied = new Set<string>();
@@ -30,7 +38,7 @@ export function deletions(base: AnalyzedRepository, head: AnalyzedRepository): D
   }
   const out: Deletion[] = [];
   for (const ks of base.kustomizations) {
-    if (!ks.build) continue;
+    if (!ks.build || unknown(ks.key)) continue;
     const next = headKs.get(ks.key);
     if (next && !next.build) continue; // not rendered in head (external, path missing): nothing to compare
     const kept = new Set((next?.build?.objects ?? []).map((o) => objectKey(o.object)));

@@ -9,6 +9,7 @@
  * Dependency chains and presentation are the caller's.
  */
 import type { HelmReleaseNode, RepositoryModel, SourceRef } from "../model.ts";
+import type { ByteBudget } from "../util/budget.ts";
 import { changedChartSources, chartChange, chartRefChange, type TextChange } from "./helm-chart-source.ts";
 import { diffValues } from "./helm-value-diff.ts";
 import { type EffectiveValues, effectiveValues, type ValuesSource } from "./helm-values.ts";
@@ -39,10 +40,12 @@ export interface HelmReleaseDiff {
 export function diffHelmRelease(
   base: HelmReleaseSide | undefined,
   head: HelmReleaseSide | undefined,
+  /** What reading valuesFrom documents may cost the whole comparison (see effectiveValues). */
+  budget?: ByteBudget,
 ): HelmReleaseDiff {
   if (!base && !head) throw new Error("diffHelmRelease needs a base or a head HelmRelease");
-  const bv = base ? effectiveValues(base.model, base.hr) : undefined;
-  const hv = head ? effectiveValues(head.model, head.hr) : undefined;
+  const bv = base ? effectiveValues(base.model, base.hr, budget) : undefined;
+  const hv = head ? effectiveValues(head.model, head.hr, budget) : undefined;
   const secretPaths = new Set([...(bv?.secretPaths ?? []), ...(hv?.secretPaths ?? [])]);
   const values = [
     ...opaqueChanges(bv?.sources ?? [], hv?.sources ?? []),

@@ -7,9 +7,11 @@
  * starts another `key=value` pair; `\` escapes the next character in keys and values; `{a,b}` is a list;
  * values are typed (true/false/null, base-10 integers without a leading zero) unless strings are forced;
  * maps and lists already in `dest` are modified in place (Go's aliasing is reproduced on purpose: it decides
- * whether a targetPath value or an inline value wins). Errors are returned as text, never thrown.
+ * whether a targetPath value or an inline value wins). Errors are returned as text, never thrown — except
+ * EngineLimit, when the lines would grow lists past MAX_LIST_GROWTH entries (a bound Helm does not have).
  * Not ported: `--set-json`, `--set-file`.
  */
+import { EngineLimit } from "../diagnostics.ts";
 import { isJsonObject, type JsonObject, type JsonValue, setOwn } from "../kustomize/resource.ts";
 
 /** A key in a map or an index in a list. */
@@ -21,6 +23,16 @@ const MAX_INDEX = 65536;
 const MAX_NESTED_NAME_LEVEL = 30;
 /** Our own bound on `[0][0]…` nesting (unbounded upstream): keeps the recursion shallow. */
 const MAX_NESTED_INDEX_LEVEL = 100;
+/**
+ * Our own bound on the list entries one Scanner's lines may create by indexing past a list's end: each
+ * `a[65536]=1` (14 characters) makes 65,537 entries, so a 1 MB value could ask for billions.
+ */
+export const MAX_LIST_GROWTH = 1_000_000;
+
+/** List entries created so far, shared by the lines parsed into one set of values. */
+export interface GrowthMeter {
+  entries: number;
+}
 
 const EOF = Symbol("EOF");
 const NOT_LIST = Symbol("not a list");
@@ -31,6 +43,7 @@ interface Scanner {
   pos: number;
   stringValues: boolean;
   onSet: ((path: PathSegment[]) => void) | undefined;
+  growth: GrowthMeter;
 }
 
 /**
@@ -42,8 +55,9 @@ export function parseSetInto(
   dest: JsonObject,
   stringValues: boolean,
   onSet?: (path: PathSegment[]) => void,
+  growth: GrowthMeter = { entries: 0 },
 ): string | undefined {
-  const sc: Scanner = { runes: Array.from(line), pos: 0, stringValues, onSet };
+  const sc: Scanner = { runes: Array.from(line), pos: 0, stringValues, onSet, growth };
   for (;;) {
     const err = key(sc, dest, 0, []);
     if (err === undefined) continue;
@@ -57,11 +71,13 @@ export function replacePathValue(
   path: string,
   value: string,
   onSet?: (path: PathSegment[]) => void,
+  growth?: GrowthMeter,
 ): string | undefined {
   const quoted =
     (value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"'));
-  if (quoted) return parseSetInto(`${path}=${value.replace(/^['"]+|['"]+$/g, "")}`, values, true, onSet);
-  return parseSetInto(`${path}=${value}`, values, false, onSet);
+  if (quoted)
+    return parseSetInto(`${path}=${value.replace(/^['"]+|['"]+$/g, "")}`, values, true, onSet, growth);
+  return parseSetInto(`${path}=${value}`, values, false, onSet, growth);
 }
 
 /** Flux's ReplacePathLiteralValue (`literal: true`): the value is set verbatim as a string. */
@@ -70,9 +86,10 @@ export function replacePathLiteralValue(
   path: string,
   value: string,
   onSet?: (path: PathSegment[]) => void,
+  growth?: GrowthMeter,
 ): string | undefined {
   const escaped = value.replace(/[\\,[\]{}]/g, (c) => `\\${c}`);
-  return parseSetInto(`${path}=${escaped}`, values, true, onSet);
+  return parseSetInto(`${path}=${escaped}`, values, true, onSet, growth);
 }
 
 function readRune(sc: Scanner): string | undefined {
@@ -170,12 +187,23 @@ function keyIndex(sc: Scanner): number | string | typeof EOF {
 }
 
 /** Go's setIndex: grows the list (a new array) or writes in place. */
-function setIndex(list: JsonValue[], index: number, value: JsonValue): [JsonValue[], Err] {
+function setIndex(
+  list: JsonValue[],
+  index: number,
+  value: JsonValue,
+  growth: GrowthMeter,
+): [JsonValue[], Err] {
   if (index < 0) return [list, `negative ${index} index not allowed`];
   if (index > MAX_INDEX)
     return [list, `index of ${index} is greater than maximum supported index of ${MAX_INDEX}`];
   let out = list;
   if (out.length <= index) {
+    // Growing copies the list: the copy's length is what it costs.
+    growth.entries += index + 1;
+    if (growth.entries > MAX_LIST_GROWTH)
+      throw new EngineLimit(
+        `--set list indices in values would create more than ${MAX_LIST_GROWTH} list entries`,
+      );
     out = [...list];
     while (out.length <= index) out.push(null);
   }
@@ -203,7 +231,7 @@ function listItem(
     else if (vl === EOF) value = "";
     else if (vl === NOT_LIST) value = typedVal(runesUntil(sc, ",").v, sc.stringValues);
     else return [list, vl];
-    const result = setIndex(list, i, value);
+    const result = setIndex(list, i, value, sc.growth);
     if (result[1] === undefined) sc.onSet?.(path);
     return result;
   }
@@ -220,7 +248,7 @@ function listItem(
     }
     const [inner, err] = listItem(sc, current, next, level, depth + 1, [...path, next]);
     if (err !== undefined) return [list, err];
-    return setIndex(list, i, inner);
+    return setIndex(list, i, inner, sc.growth);
   }
   // last === "."
   let inner: JsonObject = {};
@@ -231,7 +259,7 @@ function listItem(
   }
   const err = key(sc, inner, level, path);
   if (err !== undefined) return [list, err];
-  return setIndex(list, i, inner);
+  return setIndex(list, i, inner, sc.growth);
 }
 
 /** `{a,b}` → list; anything else is not a list (the rune is pushed back). */

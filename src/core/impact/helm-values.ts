@@ -12,12 +12,19 @@
  * without targetPath (an encrypted or cluster-created values document) contributes nothing but its
  * fingerprint in `sources`.
  */
+import { EngineLimit } from "../diagnostics.ts";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue, setOwn } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel } from "../model.ts";
 import { fingerprint } from "../secrets/redact.ts";
+import { type ByteBudget, sizeText } from "../util/budget.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
-import { type PathSegment, replacePathLiteralValue, replacePathValue } from "./helm-strvals.ts";
+import {
+  type GrowthMeter,
+  type PathSegment,
+  replacePathLiteralValue,
+  replacePathValue,
+} from "./helm-strvals.ts";
 import { childPath, pathText } from "./helm-value-paths.ts";
 import { readValuesKey } from "./helm-values-source.ts";
 
@@ -46,10 +53,22 @@ export interface EffectiveValues {
 
 const DEFAULT_VALUES_KEY = "values.yaml";
 
+/** Our own bound on valuesFrom references per HelmRelease (each merges every value so far). */
+export const MAX_VALUES_FROM = 1000;
+
+/**
+ * `budget`: what reading valuesFrom documents may cost, shared by the HelmReleases of one comparison
+ * (a thousand HelmReleases reading one 1 MB ConfigMap parse a gigabyte). Over it, or over the engine's
+ * other bounds, an EngineLimit is thrown: the caller reports the HelmRelease's values as unknown.
+ */
 export function effectiveValues(
   model: Pick<RepositoryModel, "kustomizations">,
   hr: HelmReleaseNode,
+  budget?: ByteBudget,
 ): EffectiveValues {
+  if (hr.valuesFrom.length > MAX_VALUES_FROM)
+    throw new EngineLimit(`more than ${MAX_VALUES_FROM} valuesFrom references`);
+  const growth: GrowthMeter = { entries: 0 };
   const spec = isJsonObject(hr.object.spec) ? hr.object.spec : {};
   // helm-controller's GetValues: anything but a map reads as no values. A private copy: the merge below
   // shares and mutates its maps exactly as Go does.
@@ -81,6 +100,10 @@ export function effectiveValues(
       continue;
     }
     source.fingerprint = read.fingerprint;
+    if (budget && !budget.charge(read.status === "opaque" ? 0 : read.text.length))
+      throw new EngineLimit(
+        `the valuesFrom documents read to compare HelmReleases exceed ${sizeText(budget.limit)}`,
+      );
     const secret = ref.kind === "Secret" || read.status === "opaque";
     if (read.status === "opaque") source.opaque = true;
     const onSet = secret ? (path: PathSegment[]) => secretPaths.add(pathText(path)) : undefined;
@@ -90,8 +113,8 @@ export function effectiveValues(
       const literal = (ref as { literal?: unknown }).literal === true || read.status === "opaque";
       const text = read.status === "opaque" ? read.fingerprint : read.text;
       const err = literal
-        ? replacePathLiteralValue(result, ref.targetPath, text, onSet)
-        : replacePathValue(result, ref.targetPath, text, onSet);
+        ? replacePathLiteralValue(result, ref.targetPath, text, onSet, growth)
+        : replacePathValue(result, ref.targetPath, text, onSet, growth);
       if (err !== undefined) source.error = `failed to merge value: ${err}`;
       continue;
     }

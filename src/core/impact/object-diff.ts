@@ -50,6 +50,15 @@ export function diffObjectSets(
   return { diffs, removed, added };
 }
 
+/**
+ * Changed lines past which the line diff gives up and shows the object as replaced: the diff's work grows
+ * with the product of the text's length and the number of changed lines (a 20,000-line object changed on
+ * every line took two minutes), and a reviewer reads none of such a diff line by line.
+ */
+export const MAX_EDIT_LENGTH = 1000;
+/** Longest diff text kept per object (the comment shows the first 20,000 characters of it). */
+export const MAX_DIFF_TEXT = 256 * 1024;
+
 export function objectDiff(
   base: JsonObject | undefined,
   head: JsonObject | undefined,
@@ -58,17 +67,25 @@ export function objectDiff(
   const ref = objectRef((head ?? base)!);
   const before = base ? maskCredentials(stringifyYaml(redactObject(base)), { heuristic: true }) : "";
   const after = head ? maskCredentials(stringifyYaml(redactObject(head)), { heuristic: true }) : "";
-  const patch = structuredPatch("", "", before, after, "", "", { context });
+  const patch = structuredPatch("", "", before, after, "", "", { context, maxEditLength: MAX_EDIT_LENGTH });
+  const hunks = patch?.hunks ?? [replacedHunk(before, after)];
   let addedLines = 0;
   let removedLines = 0;
   const text: string[] = [];
-  for (const h of patch.hunks) {
-    text.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+  let size = 0;
+  const keep = (line: string) => {
+    // Past MAX_DIFF_TEXT lines are counted, not kept.
+    if (size > MAX_DIFF_TEXT) return;
+    text.push(line);
+    size += line.length + 1;
+  };
+  for (const h of hunks) {
+    keep(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
     for (const line of h.lines) {
       if (line.startsWith("\\")) continue;
       if (line.startsWith("+")) addedLines++;
       else if (line.startsWith("-")) removedLines++;
-      text.push(line);
+      keep(line);
     }
   }
   return {
@@ -77,6 +94,23 @@ export function objectDiff(
     diff: text.length ? `${text.join("\n")}\n` : "",
     added: addedLines,
     removed: removedLines,
+  };
+}
+
+/** The whole object replaced: every old line removed, every new line added (one hunk). */
+function replacedHunk(
+  before: string,
+  after: string,
+): { oldStart: number; oldLines: number; newStart: number; newLines: number; lines: string[] } {
+  const lines = (text: string) => (text === "" ? [] : text.replace(/\n$/, "").split("\n"));
+  const old = lines(before);
+  const next = lines(after);
+  return {
+    oldStart: old.length ? 1 : 0,
+    oldLines: old.length,
+    newStart: next.length ? 1 : 0,
+    newLines: next.length,
+    lines: [...old.map((l) => `-${l}`), ...next.map((l) => `+${l}`)],
   };
 }
 

@@ -8,6 +8,7 @@
 import { type Diagnostic, type DiagnosticCode, type DiagnosticInit, diagnostic } from "../diagnostics.ts";
 import { resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { type ByteBudget, heapCost, MiB, sizeText } from "../util/budget.ts";
 import { locateLine, type YamlPath } from "../yaml/locate.ts";
 import { readYamlDocuments, type YamlDocument } from "../yaml/read-documents.ts";
 
@@ -18,18 +19,34 @@ export interface RenderLimits {
   maxExpansions: number;
   /** Resources in one build's output. */
   maxResources: number;
+  /**
+   * Bytes one build may materialize (about their JSON length): every resource file load (aliases
+   * expanded), generated object, patch application and replacement copy. DEFAULT_MAX_BUILD_BYTES when
+   * absent.
+   */
+  maxBytes?: number;
 }
+
+/**
+ * Per build, in heapCost units (util/budget.ts): half of what a whole revision may materialize, and six
+ * times what the largest repository of the real-world corpus materializes in all its builds together.
+ */
+export const DEFAULT_MAX_BUILD_BYTES = 32 * MiB;
 
 export const DEFAULT_RENDER_LIMITS: RenderLimits = {
   maxNesting: 20,
   maxExpansions: 50_000,
   maxResources: 20_000,
+  maxBytes: DEFAULT_MAX_BUILD_BYTES,
 };
 
 export interface ParsedFile {
   ok: boolean;
   documents: YamlDocument[];
   diagnostics: Diagnostic[];
+  /** The documents' size with aliases expanded (see readYamlDocuments); what loading them costs. */
+  bytes?: number;
+  nodes?: number;
 }
 
 /**
@@ -42,9 +59,31 @@ export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFil
   if (!text.ok) return { ok: false, documents: [], diagnostics: [textFailure(snapshot, path, text.reason)] };
   const hit = cache.get(path);
   if (hit && hit.text === text.text) return hit.parsed;
-  const parsed = readYamlDocuments(text.text, path);
+  // Parsed files are kept for the session: once what they hold reaches its budget, no more are parsed
+  // (every build that needs one is then unknown, with this finding).
+  const budget = snapshot.session.parseBudget;
+  let parsed: ParsedFile;
+  if (budget.exhausted)
+    parsed = { ok: false, documents: [], diagnostics: [parseBudgetFailure(path, budget)] };
+  else {
+    parsed = readYamlDocuments(text.text, path);
+    budget.charge(heapCost(parsed));
+  }
   cache.set(path, { text: text.text, parsed });
   return parsed;
+}
+
+/** True when a file was not parsed because the session's parse budget was spent. */
+export function overParseBudget(parsed: ParsedFile): boolean {
+  return !parsed.ok && parsed.diagnostics.some((d) => d.code === "kustomize-budget-exceeded");
+}
+
+function parseBudgetFailure(path: string, budget: ByteBudget): Diagnostic {
+  return diagnostic(
+    "kustomize-budget-exceeded",
+    `${path} was not parsed: the YAML files this analysis parsed already hold more than ${sizeText(budget.limit)} (the engine's limit on YAML per analysis); what builds reading it apply is unknown.`,
+    { file: path },
+  );
 }
 
 export function textFailure(snapshot: RepoSnapshot, path: string, reason: string): Diagnostic {
@@ -120,6 +159,8 @@ export class BuildContext {
   /** Paths whose existence (or absence) the output depends on: probed kustomization names, walked dirs. */
   readonly probes = new Set<string>();
   expansions = 0;
+  /** Bytes materialized so far (see RenderLimits.maxBytes). */
+  bytes = 0;
   /** True once an error was reported: Flux would fail this build and apply nothing. */
   failed = false;
   private budgetReported = false;
@@ -134,6 +175,8 @@ export class BuildContext {
   constructor(
     source: RepoSnapshot,
     readonly limits: RenderLimits = DEFAULT_RENDER_LIMITS,
+    /** The allowance of the whole analysis this build belongs to, when there is one. */
+    readonly budget?: ByteBudget,
   ) {
     this.snapshot = recordingSnapshot(source, this.reads, this.probes);
   }
@@ -159,16 +202,44 @@ export class BuildContext {
   /** Count one expansion; false (and one diagnostic) once the budget is spent. */
   spend(file: string): boolean {
     this.expansions++;
+    if (this.budgetReported) return false;
     if (this.expansions <= this.limits.maxExpansions) return true;
-    if (!this.budgetReported) {
-      this.budgetReported = true;
-      this.report(
-        "kustomize-budget-exceeded",
-        `Render budget exceeded (expansions=${this.expansions}, limit=${this.limits.maxExpansions}); the build was stopped.`,
-        { file },
-      );
-    }
+    this.exceed(
+      `Render budget exceeded (expansions=${this.expansions}, limit=${this.limits.maxExpansions}); the build was stopped.`,
+      { file },
+    );
     return false;
+  }
+
+  /**
+   * Count `bytes` about to be materialized (a file load, a generated object, a patch or replacement
+   * copy) before making them; false (and one diagnostic) when this build or the whole analysis would go
+   * over its allowance: the caller then skips the work, and the build stops.
+   */
+  charge(bytes: number, where: DiagnosticInit | (() => DiagnosticInit)): boolean {
+    if (this.budgetReported) return false;
+    const limit = this.limits.maxBytes ?? DEFAULT_MAX_BUILD_BYTES;
+    this.bytes += bytes;
+    if (this.bytes > limit) {
+      this.exceed(
+        `Render budget exceeded (bytes=${this.bytes}, limit=${limit}: this build copies or expands more than ${sizeText(limit)} of objects); the build was stopped and its result is unknown.`,
+        where,
+      );
+      return false;
+    }
+    if (this.budget && !this.budget.charge(bytes)) {
+      this.exceed(
+        `Render budget exceeded (analysis bytes=${this.budget.used}, limit=${this.budget.limit}: the builds of this revision together copy or expand more than ${sizeText(this.budget.limit)} of objects); the build was stopped and its result is unknown.`,
+        where,
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private exceed(message: string, where: DiagnosticInit | (() => DiagnosticInit)): void {
+    this.budgetReported = true;
+    this.report("kustomize-budget-exceeded", message, typeof where === "function" ? where() : where);
   }
 }
 

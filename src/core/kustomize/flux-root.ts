@@ -8,8 +8,9 @@
 
 import { compareBytewise, joinPath, resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import type { ByteBudget } from "../util/budget.ts";
 import { buildRoot } from "./build.ts";
-import { BuildContext, parseFileCached, type RenderLimits } from "./context.ts";
+import { BuildContext, overParseBudget, parseFileCached, type RenderLimits } from "./context.ts";
 import type { ImageEntry, KustomizationFile, Target } from "./kustomization-file.ts";
 import { kustomizationFilesIn, loadKustomization } from "./kustomization-loader.ts";
 import { validateManifest } from "./load-resources.ts";
@@ -39,8 +40,10 @@ export function buildFluxKustomization(
   snapshot: RepoSnapshot,
   spec: FluxBuildSpec,
   limits?: RenderLimits,
+  /** The byte allowance of the whole analysis (see util/budget.ts). */
+  budget?: ByteBudget,
 ): FluxBuildResult {
-  const ctx = new BuildContext(snapshot, limits);
+  const ctx = new BuildContext(snapshot, limits, budget);
   const dir = spec.dir;
   const present = kustomizationFilesIn(ctx, dir);
   let k: KustomizationFile;
@@ -96,6 +99,12 @@ export function generateKustomization(ctx: BuildContext, dir: string): Kustomiza
       if (ext !== ".yaml" && ext !== ".yml") continue;
       ctx.reads.add(path);
       const parsed = parseFileCached(ctx.snapshot, path);
+      if (overParseBudget(parsed)) {
+        // Not parsed (the analysis' YAML budget is spent): the build is unknown, not invalid.
+        ok = false;
+        ctx.add(parsed.diagnostics);
+        continue;
+      }
       const problem = parsed.ok
         ? parsed.documents.map((doc) => validateManifest(doc.value)).find(Boolean)
         : "not valid YAML";

@@ -5,6 +5,7 @@
  * fresh copies that the caller may mutate.
  */
 import { basename } from "../snapshot/paths.ts";
+import { heapCost } from "../util/budget.ts";
 import { type BuildContext, parseFileCached } from "./context.ts";
 import { cloneJson, isJsonObject, type JsonObject, newResource, type Resource } from "./resource.ts";
 
@@ -15,6 +16,8 @@ export function loadResourceFile(ctx: BuildContext, path: string): Resource[] | 
     return undefined;
   }
   ctx.add(parsed.diagnostics);
+  // Every load is a fresh copy (aliases expanded): counted against the build's byte budget first.
+  if (!ctx.charge(heapCost(parsed), { file: path })) return undefined;
   const out: Resource[] = [];
   let ok = true;
   for (const doc of parsed.documents) {

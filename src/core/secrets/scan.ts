@@ -10,7 +10,7 @@
  * Every suppression is counted.
  */
 import ignore from "ignore";
-import { type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics.ts";
+import { analysisFailed, type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics.ts";
 import { sha256Hex } from "../util/sha256.ts";
 import {
   decodeText,
@@ -87,8 +87,24 @@ export function scanSecrets(input: SecretScanInput): SecretScanResult {
   const findings: Diagnostic[] = [];
   let suppressed = 0;
   for (const { path, bytes } of files) {
-    const text = decodeText(bytes);
-    const raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, byPath);
+    let text: string | undefined;
+    let raw: RawFinding[];
+    try {
+      text = decodeText(bytes);
+      raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, byPath);
+    } catch (error) {
+      // One file the rules fail on costs only that file, and not its credentials: the plain-text rules
+      // (tokens, keys, cloud credentials), which need no parsing, are tried on their own.
+      findings.push(
+        analysisFailed(
+          `scanning ${path} for committed secrets`,
+          error,
+          { file: path },
+          "only its plain-text credentials were looked for",
+        ),
+      );
+      raw = fallbackScan(path, text);
+    }
     const lines = text === undefined ? undefined : new LineIndex(text);
     for (const f of capPerCode(raw)) {
       const fp = secretFingerprint(f.code, f.secret);
@@ -125,6 +141,21 @@ function capPerCode(raw: RawFinding[]): RawFinding[] {
       secret: `overflow:${n}`,
     });
   }
+  return out;
+}
+
+/** The rules that need no parsing, each on its own: what a file the full scan failed on still shows. */
+function fallbackScan(path: string, text: string | undefined): RawFinding[] {
+  const out: RawFinding[] = [];
+  const attempt = (fn: () => RawFinding[]) => {
+    try {
+      out.push(...fn());
+    } catch {
+      // already reported as analysis-failed
+    }
+  };
+  attempt(() => pathCredentials(path));
+  if (text !== undefined) attempt(() => scanCredentialText(text, new LineIndex(text)));
   return out;
 }
 

@@ -10,6 +10,7 @@ import {
   isAlias,
   isMap,
   isPair,
+  isScalar,
   isSeq,
   LineCounter,
   type Node,
@@ -32,6 +33,15 @@ export interface YamlLimits {
 
 export const DEFAULT_YAML_LIMITS: YamlLimits = { maxDocuments: 1000, maxDepth: 64, maxAliasCount: 100 };
 
+/**
+ * How large a file's documents may grow when their aliases are expanded, as a multiple of the file's
+ * length plus a constant. yaml's maxAliasCount bounds the number of alias expansions, not their size: 99
+ * aliases of a 1 MB anchor make 100 MB of objects that every later copy, serialization and diff expands.
+ * Real files stay far below (a document without aliases measures about its own length).
+ */
+export const ALIAS_EXPANSION_FACTOR = 4;
+export const ALIAS_EXPANSION_SLACK = 64 * 1024;
+
 export interface YamlDocument {
   /** Repository path of the file. */
   file: string;
@@ -46,6 +56,12 @@ export interface ReadResult {
   ok: boolean;
   documents: YamlDocument[];
   diagnostics: Diagnostic[];
+  /**
+   * The size of the documents read, aliases expanded: about their JSON length (`bytes`) and how many
+   * values they hold (`nodes`) — what copying them costs (see util/budget.ts heapCost).
+   */
+  bytes?: number;
+  nodes?: number;
 }
 
 export interface ReadOptions {
@@ -65,7 +81,9 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       lineCounter,
       customTags: options.tags ?? KUSTOMIZE_TAGS,
       merge: true,
-      uniqueKeys: true,
+      // yaml's own duplicate-key check compares each key with every earlier one (20,000 keys in one map
+      // took 7 s); duplicateKeyErrors does the same check in linear time.
+      uniqueKeys: false,
       prettyErrors: false,
       strict: true,
       // Problems are reported as diagnostics; the library must not print warnings of its own.
@@ -85,6 +103,11 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
     offset === undefined ? undefined : lineCounter.linePos(offset).col;
   let ok = true;
   let index = 0;
+  // Aliases need a "*": only then can the documents grow past the allowance.
+  const aliased = text.includes("*");
+  const allowance = ALIAS_EXPANSION_FACTOR * text.length + ALIAS_EXPANSION_SLACK;
+  let bytes = 0;
+  let nodes = 0;
   for (const doc of list) {
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED") {
@@ -97,9 +120,10 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
         );
       }
     }
-    if (doc.errors.length > 0) {
+    const errors = [...doc.errors, ...duplicateKeyErrors(doc.contents as Node | null)];
+    if (errors.length > 0) {
       ok = false;
-      for (const e of doc.errors) {
+      for (const e of errors) {
         const code =
           e.code === "DUPLICATE_KEY"
             ? "yaml-duplicate-key"
@@ -154,11 +178,123 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       index++;
       continue;
     }
+    const size = measureValue(value, aliased ? allowance - bytes : Number.POSITIVE_INFINITY);
+    if (aliased) {
+      if (size.bytes > allowance - bytes) {
+        ok = false;
+        diagnostics.push(
+          diagnostic(
+            "yaml-alias-limit",
+            Number.isFinite(size.bytes)
+              ? `Document's aliases expand the file to more than ${allowance} bytes (${ALIAS_EXPANSION_FACTOR}× its size plus ${ALIAS_EXPANSION_SLACK}); refusing it (possible billion-laughs input).`
+              : "Document's aliases refer to the node that contains them (a cycle); refusing it.",
+            { file, line },
+          ),
+        );
+        index++;
+        continue;
+      }
+    }
+    bytes += size.bytes;
+    nodes += size.nodes;
     // Empty documents ("---" alone, comments only, "~") are accepted and yield nothing, as in kustomize.
     if (value !== null && value !== undefined) documents.push({ file, index, line, value });
     index++;
   }
-  return { ok, documents, diagnostics };
+  return { ok, documents, diagnostics, bytes, nodes };
+}
+
+/**
+ * yaml's uniqueKeys check (two keys of one map are the same when both are scalars with strictly equal
+ * values), reported like yaml reports it, with a set per map instead of a scan of the earlier keys.
+ */
+function duplicateKeyErrors(
+  root: Node | null,
+): Array<{ code: "DUPLICATE_KEY"; message: string; pos: [number] }> {
+  const out: Array<{ code: "DUPLICATE_KEY"; message: string; pos: [number] }> = [];
+  if (root === null) return out;
+  visit(root, {
+    Map(_key, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key)) continue;
+        const v = key.value;
+        if (typeof v === "number" && Number.isNaN(v)) continue; // NaN !== NaN
+        if (seen.has(v))
+          out.push({ code: "DUPLICATE_KEY", message: "Map keys must be unique", pos: [key.range?.[0] ?? 0] });
+        else seen.add(v);
+      }
+    },
+  });
+  // yaml reports each when it reaches the key: in document order.
+  return out.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+function leafSize(v: unknown): number {
+  if (typeof v === "string") return v.length + 2;
+  if (v === null || v === undefined) return 4;
+  return String(v).length;
+}
+
+/**
+ * The size of a value read from YAML, aliases (shared objects) counted at every use: about its JSON
+ * length (`bytes`) and the number of values in it (`nodes`, containers and leaves). Each shared object is
+ * measured once, so this is linear in the text even for an alias bomb. Stops once `bytes` is over `cap`
+ * (returning a number over it); a cycle measures as Infinity.
+ */
+export function measureValue(
+  root: unknown,
+  cap = Number.POSITIVE_INFINITY,
+): { bytes: number; nodes: number } {
+  if (root === null || typeof root !== "object") return { bytes: leafSize(root), nodes: 1 };
+  const memo = new Map<object, { bytes: number; nodes: number }>();
+  const open = new Set<object>();
+  const stack: object[] = [root];
+  const infinite = { bytes: Number.POSITIVE_INFINITY, nodes: Number.POSITIVE_INFINITY };
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    if (memo.has(node)) {
+      stack.pop();
+      continue;
+    }
+    if (!open.has(node)) {
+      open.add(node);
+      let pending = false;
+      for (const c of Array.isArray(node) ? node : Object.values(node)) {
+        if (c === null || typeof c !== "object" || memo.has(c)) continue;
+        if (open.has(c)) return infinite;
+        stack.push(c);
+        pending = true;
+      }
+      if (pending) continue;
+    }
+    let bytes = 2;
+    let nodes = 1;
+    const add = (c: unknown, extra: number) => {
+      if (c !== null && typeof c === "object") {
+        const m = memo.get(c)!;
+        bytes += extra + m.bytes;
+        nodes += m.nodes;
+      } else {
+        bytes += extra + leafSize(c);
+        nodes += 1;
+      }
+    };
+    if (Array.isArray(node)) for (const c of node) add(c, 1);
+    else for (const [k, c] of Object.entries(node)) add(c, k.length + 4);
+    if (bytes > cap) return { bytes, nodes };
+    open.delete(node);
+    memo.set(node, { bytes, nodes });
+    stack.pop();
+  }
+  return memo.get(root) ?? { bytes: 0, nodes: 0 };
+}
+
+/** About the JSON length of a value (see measureValue). */
+export function expandedSize(root: unknown, cap = Number.POSITIVE_INFINITY): number {
+  return measureValue(root, cap).bytes;
 }
 
 /**

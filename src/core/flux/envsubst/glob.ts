@@ -15,14 +15,20 @@ const BACKSLASH = 0x5c;
 const CARET = 0x5e;
 const DASH = 0x2d;
 
+/** Counts the matching work (chunk comparisons, weighted by chunk length) of every match it is given to. */
+export interface GlobMeter {
+  steps: number;
+}
+
 /** Whether `pattern` matches all of `name` (both UTF-8). */
-export function globMatch(pattern: Uint8Array, name: Uint8Array): MatchResult {
+export function globMatch(pattern: Uint8Array, name: Uint8Array, meter?: GlobMeter): MatchResult {
   let pat = pattern;
   let rest = name;
   outer: while (pat.length > 0) {
     const { star, chunk, after } = scanChunk(pat);
     pat = after;
     if (star && chunk.length === 0) return true; // a trailing * matches the rest, "/" included
+    if (meter) meter.steps += chunk.length + 1;
     const first = matchChunk(chunk, rest);
     if (first.ok && (first.rest.length === 0 || pat.length > 0)) {
       rest = first.rest;
@@ -31,6 +37,7 @@ export function globMatch(pattern: Uint8Array, name: Uint8Array): MatchResult {
     if (first.bad) return "bad-pattern";
     if (star) {
       for (let i = 0; i < rest.length; i++) {
+        if (meter) meter.steps += chunk.length + 1;
         const m = matchChunk(chunk, rest.subarray(i + 1));
         if (m.ok) {
           if (pat.length === 0 && m.rest.length > 0) continue;

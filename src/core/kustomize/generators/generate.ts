@@ -9,6 +9,7 @@
  * reported and skipped. Absorbing into the resource map (behavior) and the name hash live in absorb.ts and
  * hash.ts.
  */
+import { NODE_COST } from "../../util/budget.ts";
 import type { YamlPath } from "../../yaml/locate.ts";
 import { type Level, levelLocation } from "../context.ts";
 import type { GeneratorArgs, GeneratorOptions, KustomizationFile } from "../kustomization-file.ts";
@@ -88,15 +89,23 @@ function generate(
   if (name === "") return fail("a configmap must have a name", [field, i]);
 
   const pairs: Pair[] = [];
+  // Each input is decoded (and, for a Secret, base64-encoded) into a new string: the same 1 MB file
+  // named a thousand times is a gigabyte, so every input counts against the build's byte budget first.
+  const weight = field === "secretGenerator" ? 2 : 1;
+  const charge = (n: number, at: YamlPath) =>
+    level.ctx.charge(n * weight + NODE_COST, () => levelLocation(level, at));
   for (const [j, env] of (args.envs ?? []).entries()) {
     const at = [field, i, "envs", j];
     const bytes = readInputBytes(level, env, `${field} env file`, at);
     if (!bytes) return undefined;
+    if (!charge(bytes.byteLength, at)) return undefined;
     const parsed = parseEnvFile(bytes);
     if (!parsed.ok) return fail(`env source files: [${(args.envs ?? []).join(" ")}]: ${parsed.error}`, at);
+    if (!charge(NODE_COST * parsed.value.length, at)) return undefined;
     pairs.push(...parsed.value);
   }
   for (const [j, literal] of (args.literals ?? []).entries()) {
+    if (!charge(literal.length, [field, i, "literals", j])) return undefined;
     const parsed = parseLiteralSource(literal);
     if (!parsed.ok) return fail(parsed.error, [field, i, "literals", j]);
     pairs.push(parsed.value);
@@ -107,6 +116,7 @@ function generate(
     if (!parsed.ok) return fail(parsed.error, at);
     const bytes = readInputBytes(level, parsed.value.path, `${field} file`, at);
     if (!bytes) return undefined;
+    if (!charge(bytes.byteLength, at)) return undefined;
     pairs.push({ key: parsed.value.key, value: bytes });
   }
 

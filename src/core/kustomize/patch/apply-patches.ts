@@ -8,6 +8,8 @@
  * it was. Not here: the merge and JSON-patch algorithms, target matching (select.ts).
  */
 import type { DiagnosticCode } from "../../diagnostics.ts";
+import { heapCost } from "../../util/budget.ts";
+import { measureValue } from "../../yaml/read-documents.ts";
 import { type Level, levelLocation, readRelative } from "../context.ts";
 import type { Json6902Entry, PatchEntry, Target } from "../kustomization-file.ts";
 import type { ResMap } from "../resmap.ts";
@@ -31,6 +33,17 @@ interface Problem {
 const invalid = (message: string): Problem => ({ code: "kustomize-patch-invalid", message });
 const NO_OPTIONS: SmpOptions = { allowNameChange: false, allowKindChange: false };
 
+/**
+ * What one application of a patch costs the build's byte budget: the patch's content (copied into the
+ * target) and a fixed part for copying the target. False once the budget is spent.
+ */
+type Charge = () => boolean;
+
+function patchCharge(level: Level, patch: unknown, at: Parameters<typeof levelLocation>[1]): Charge {
+  const cost = heapCost(measureValue(patch)) + 256;
+  return () => level.ctx.charge(cost, () => levelLocation(level, at));
+}
+
 export function applyPatches(level: Level, resmap: ResMap, entries: PatchEntry[], field = "patches"): void {
   entries.forEach((entry, i) => {
     for (const p of patchEntry(level, resmap, entry, field, i)) {
@@ -53,9 +66,10 @@ function patchEntry(level: Level, resmap: ResMap, entry: PatchEntry, field: stri
   }
   const parsed = parsePatchTextCached(level.ctx.snapshot.session, text, source);
   if (!parsed.ok) return [invalid(parsed.error)];
+  const charge = patchCharge(level, parsed.kind === "json" ? parsed.ops : parsed.patches, [field, i]);
   if (parsed.kind === "json") {
     if (!entry.target) return [invalid(`must specify a target for JSON patch ${source}`)];
-    return applyJsonToTargets(resmap, entry.target, parsed.ops, true).map(invalid);
+    return applyJsonToTargets(resmap, entry.target, parsed.ops, true, charge).map(invalid);
   }
   const options: SmpOptions = {
     allowNameChange: entry.options?.allowNameChange === true,
@@ -75,10 +89,11 @@ function patchEntry(level: Level, resmap: ResMap, entry: PatchEntry, field: stri
       const t = JSON.stringify(targetString(entry.target));
       return [invalid(`unable to find patch target ${t} in \`resources\`: ${selected.error}`)];
     }
-    return applyToSet(resmap, selected.resources, patch, options).map(invalid);
+    return applyToSet(resmap, selected.resources, patch, options, charge).map(invalid);
   }
   const problems: Problem[] = [];
   for (const patch of parsed.patches) {
+    if (!charge()) break;
     const found = findByAnyId(resmap, patch);
     if (typeof found === "string") {
       const message = `no resource matches strategic merge patch "${idString(resIdOf(patch))}": ${found}`;
@@ -95,14 +110,15 @@ function patchEntry(level: Level, resmap: ResMap, entry: PatchEntry, field: stri
 export function applyPatchesStrategicMerge(level: Level, resmap: ResMap, entries: string[]): void {
   const field = "patchesStrategicMerge";
   // kustomize loads every entry before applying any.
-  const loaded: Array<{ patch: JsonObject; at: number }> = [];
+  const loaded: Array<{ patch: JsonObject; at: number; charge: Charge }> = [];
   entries.forEach((entry, i) => {
     const report = (message: string) =>
       level.ctx.report("kustomize-patch-invalid", message, levelLocation(level, [field, i]));
     // Legacy: the entry is first tried as patch content, then as a file path.
     const inline = parseStrategicMergePatches(entry);
     if (inline.ok) {
-      for (const patch of inline.patches) loaded.push({ patch, at: i });
+      for (const patch of inline.patches)
+        loaded.push({ patch, at: i, charge: patchCharge(level, patch, [field, i]) });
       return;
     }
     if (entry.trim().includes("\n")) {
@@ -113,14 +129,16 @@ export function applyPatchesStrategicMerge(level: Level, resmap: ResMap, entries
     if (!read.ok) return;
     const parsed = parseStrategicMergePatches(read.text);
     if (!parsed.ok) report(`${parsed.error} (in ${entry})`);
-    else for (const patch of parsed.patches) loaded.push({ patch, at: i });
+    else
+      for (const patch of parsed.patches)
+        loaded.push({ patch, at: i, charge: patchCharge(level, patch, [field, i]) });
   });
-  for (const { patch, at } of loaded) {
+  for (const { patch, at, charge } of loaded) {
     const location = levelLocation(level, [field, at]);
     const found = findByAnyId(resmap, patch);
     if (typeof found === "string") level.ctx.report("kustomize-patch-no-match", found, location);
     else
-      for (const e of applyToSet(resmap, [found], patch, NO_OPTIONS))
+      for (const e of applyToSet(resmap, [found], patch, NO_OPTIONS, charge))
         level.ctx.report("kustomize-patch-invalid", e, location);
   }
 }
@@ -148,15 +166,28 @@ function json6902Entry(level: Level, resmap: ResMap, entry: Json6902Entry, i: nu
   if (!parsed.ok) return [`decoding ${text}: ${parsed.error}`];
   if (!parsed.ops || parsed.ops.length === 0)
     return [`patch appears to be empty; file=${entry.path ?? ""}, JsonOp=${text}`];
-  return applyJsonToTargets(resmap, entry.target, parsed.ops, false);
+  return applyJsonToTargets(
+    resmap,
+    entry.target,
+    parsed.ops,
+    false,
+    patchCharge(level, parsed.ops, ["patchesJson6902", i]),
+  );
 }
 
 /** JSON-patch every selected resource; returns the distinct error messages. */
-function applyJsonToTargets(resmap: ResMap, target: Target, ops: JsonValue[], storeId: boolean): string[] {
+function applyJsonToTargets(
+  resmap: ResMap,
+  target: Target,
+  ops: JsonValue[],
+  storeId: boolean,
+  charge: Charge,
+): string[] {
   const selected = trySelectResources(resmap, target);
   if (!selected.ok) return [selected.error];
   const errors = new Set<string>();
   for (const r of selected.resources) {
+    if (!charge()) break;
     // PatchTransformer stores the previous id before every JSON patch (a rename keeps the old id).
     const prevIds = storeId ? [...r.prevIds, resIdOf(r.obj)] : r.prevIds;
     const result = applyJson6902(withInternalAnnotations(r, prevIds), ops);
@@ -179,9 +210,16 @@ function applyJsonToTargets(resmap: ResMap, target: Target, ops: JsonValue[], st
  * resWrangler.ApplySmPatch: patch each resource of the set with a copy of `patch` carrying the resource's
  * apiVersion and string-map labels/annotations; resources the patch deletes are dropped.
  */
-function applyToSet(resmap: ResMap, set: Resource[], patch: JsonObject, options: SmpOptions): string[] {
+function applyToSet(
+  resmap: ResMap,
+  set: Resource[],
+  patch: JsonObject,
+  options: SmpOptions,
+  charge: Charge,
+): string[] {
   const errors = new Set<string>();
   for (const r of set) {
+    if (!charge()) break;
     const copy = stringifyPatchMetadata(patch);
     if (r.obj.apiVersion === undefined) delete copy.apiVersion;
     else copy.apiVersion = r.obj.apiVersion;

@@ -11,7 +11,8 @@
  * leaves every resource as it was; later replacements still run.
  */
 
-import { readYamlDocuments } from "../../yaml/read-documents.ts";
+import { heapCost } from "../../util/budget.ts";
+import { measureValue, readYamlDocuments } from "../../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../yaml/scalar-schemas.ts";
 import { type Level, levelLocation, readRelative } from "../context.ts";
 import type { ReplacementEntry } from "../kustomization-file.ts";
@@ -48,12 +49,21 @@ export function applyReplacements(level: Level, resmap: ResMap, entries: Replace
       if (loaded) report(loaded);
       return;
     }
+    // Every target field gets its own copy of the source value: counted against the build's byte
+    // budget (a value copied into its own source doubles with each replacement).
+    const charge: Charge = (bytes) => level.ctx.charge(bytes, location);
     for (const r of loaded) {
-      const error = runTransaction(resmap, r);
+      if (level.ctx.budgetExceeded) return;
+      const error = runTransaction(resmap, r, charge);
       if (error) report(error);
     }
   });
 }
+
+type Charge = (bytes: number) => boolean;
+
+/** Thrown when the byte budget is spent (already reported by the build context). */
+class BudgetStop extends Error {}
 
 /** The replacements of one entry, an error message, or "" when reading the file already reported. */
 function loadEntry(level: Level, entry: ReplacementEntry, i: number): Replacement[] | string {
@@ -82,7 +92,7 @@ function loadEntry(level: Level, entry: ReplacementEntry, i: number): Replacemen
 }
 
 /** Apply one replacement; on failure restore every object it touched and return the error. */
-function runTransaction(resmap: ResMap, r: Replacement): string | undefined {
+function runTransaction(resmap: ResMap, r: Replacement, charge: Charge): string | undefined {
   const saved = new Map<Resource, JsonObject>();
   const writable = (res: Resource): JsonObject => {
     if (!saved.has(res)) {
@@ -92,19 +102,30 @@ function runTransaction(resmap: ResMap, r: Replacement): string | undefined {
     return res.obj;
   };
   try {
-    applyReplacement(resmap, r, writable);
+    applyReplacement(resmap, r, writable, charge);
     return undefined;
   } catch (error) {
     for (const [res, obj] of saved) res.obj = obj;
     if (error instanceof KyamlError) return error.message;
+    if (error instanceof BudgetStop) return undefined;
     throw error;
   }
 }
 
-function applyReplacement(resmap: ResMap, r: Replacement, writable: (res: Resource) => JsonObject): void {
+function applyReplacement(
+  resmap: ResMap,
+  r: Replacement,
+  writable: (res: Resource) => JsonObject,
+  charge: Charge,
+): void {
   if (!r.source || !r.targets)
     throw new KyamlError("replacements must specify a source and at least one target");
   const value = sourceValue(resmap, r.source);
+  const cost = 64 + heapCost(measureValue(value));
+  const copy = () => {
+    if (!charge(cost)) throw new BudgetStop();
+  };
+  copy(); // the source value's own copy
   for (const target of r.targets) {
     if (!target.select) throw new KyamlError("target must specify resources to select");
     const fieldPaths = target.fieldPaths.length > 0 ? target.fieldPaths : ["metadata.name"];
@@ -113,7 +134,7 @@ function applyReplacement(resmap: ResMap, r: Replacement, writable: (res: Resour
       const ids = idsOf(res);
       if (!ids.some((id) => isSelectedBy(id, target.select as IdSelector))) continue;
       if (target.reject.some((rej) => !isEmptyId(rej) && ids.some((id) => isSelectedBy(id, rej)))) continue;
-      copyValueToTarget(writable(res), value, fieldPaths, target.options);
+      copyValueToTarget(writable(res), value, fieldPaths, target.options, copy);
     }
   }
 }
@@ -152,6 +173,7 @@ function copyValueToTarget(
   value: JsonValue,
   fieldPaths: string[],
   options: FieldOptions | undefined,
+  copy: () => void,
 ): void {
   const root: Slot = { get: () => obj, set: () => undefined, created: false };
   for (const fp of fieldPaths) {
@@ -165,7 +187,10 @@ function copyValueToTarget(
       throw error;
     }
     if (slots.length === 0) throw new KyamlError(what);
-    for (const slot of slots) setFieldValue(slot, value, options);
+    for (const slot of slots) {
+      copy();
+      setFieldValue(slot, value, options);
+    }
   }
 }
 

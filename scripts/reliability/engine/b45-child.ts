@@ -1,0 +1,114 @@
+/**
+ * The B45 measurement in its own process, so its memory is the pipeline's alone:
+ *   node --max-old-space-size=768 --import tsx scripts/reliability/engine/b45-child.ts [parts-json]
+ * Builds the most memory-hungry pull request found (bounded.ts: worstCaseHead), then — while a worker
+ * thread samples the process's RSS every 2 ms, as l4-child.ts does — runs analyzePullRequest over both
+ * revisions (one analysis session, as the GitHub App does) and renders the comment and check run. Prints
+ * one JSON line: figures, the findings (code, file, severity) and every user-visible string (comment,
+ * check run, finding messages) so the parent can scan them for the seeded secrets.
+ */
+import { Worker } from "node:worker_threads";
+import { analyzePullRequest } from "../../../src/core/pull-request.ts";
+import { renderCheckRun } from "../../../src/core/report/check-run.ts";
+import { renderComment } from "../../../src/core/report/comment.ts";
+import { AnalysisSession } from "../../../src/core/session.ts";
+import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
+import { WORST_CASE, type WorstCaseParts, worstCase } from "./bounded-input.ts";
+import { REVISIONS } from "./common.ts";
+
+export interface B45Figures {
+  /** YAML bytes of each revision. */
+  baseYamlBytes: number;
+  headYamlBytes: number;
+  wallMs: number;
+  /** RSS before the pipeline (both revisions' files in memory). */
+  rssBeforeBytes: number;
+  /** Highest RSS the sampler saw while the pipeline ran. */
+  peakRssBytes: number;
+  /** getrusage peak of the whole process (process.resourceUsage().maxRSS). */
+  maxRssBytes: number;
+  findings: Array<{ code: string; severity: string; file?: string; introduced: boolean }>;
+  notAnalyzed: string[];
+  conclusion: string;
+  /** Every string a reviewer sees, for the seeded-secret scan. */
+  outputs: string[];
+}
+
+const SAMPLER = `
+const { workerData } = require("node:worker_threads");
+const peak = new Int32Array(workerData);
+const tick = () => {
+  const kib = Math.round(process.memoryUsage.rss() / 1024);
+  if (kib > Atomics.load(peak, 0)) Atomics.store(peak, 0, kib);
+  if (Atomics.load(peak, 1) === 0) setTimeout(tick, 2);
+};
+tick();
+`;
+
+function startSampler(): { stop: () => Promise<number> } {
+  const shared = new SharedArrayBuffer(8);
+  const peak = new Int32Array(shared);
+  const worker = new Worker(SAMPLER, { eval: true, workerData: shared });
+  return {
+    async stop() {
+      Atomics.store(peak, 1, 1);
+      await worker.terminate();
+      return Atomics.load(peak, 0) * 1024;
+    },
+  };
+}
+
+function yamlBytes(files: Record<string, string>): number {
+  let n = 0;
+  for (const [path, text] of Object.entries(files)) if (/\.ya?ml$/.test(path)) n += Buffer.byteLength(text);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const parts = process.argv[2] ? (JSON.parse(process.argv[2]) as WorstCaseParts) : WORST_CASE;
+  const { base, head } = worstCase(parts);
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const sampler = startSampler();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const t0 = performance.now();
+  const session = new AnalysisSession();
+  const { report } = analyzePullRequest({
+    base: createMemorySnapshot(base, { session }),
+    head: createMemorySnapshot(head, { session }),
+  });
+  const comment = renderComment(report, REVISIONS);
+  const run = renderCheckRun(report, REVISIONS);
+  const wallMs = performance.now() - t0;
+  const peakRssBytes = Math.max(await sampler.stop(), process.memoryUsage().rss);
+  const all = [
+    ...report.findings.introduced.map((d) => ({ d, introduced: true })),
+    ...report.findings.existing.map((d) => ({ d, introduced: false })),
+  ];
+  const figures: B45Figures = {
+    baseYamlBytes: yamlBytes(base),
+    headYamlBytes: yamlBytes(head),
+    wallMs,
+    rssBeforeBytes,
+    peakRssBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    findings: all.map(({ d, introduced }) => ({
+      code: d.code,
+      severity: d.severity,
+      ...(d.file !== undefined ? { file: d.file } : {}),
+      introduced,
+    })),
+    notAnalyzed: (report.notAnalyzed ?? []).map((n) => n.key),
+    conclusion: report.conclusion ?? "",
+    outputs: [
+      comment,
+      run.title,
+      run.summary,
+      run.text,
+      ...run.annotations.flatMap((a) => [a.title, a.message]),
+      ...all.map(({ d }) => d.message),
+    ],
+  };
+  console.log(JSON.stringify(figures));
+}
+
+await main();
