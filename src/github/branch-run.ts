@@ -96,7 +96,8 @@ async function check(
           rule: c.entrypoints[0]?.rule ?? "",
           kustomizations: c.kustomizations.length,
           helmReleases: c.helmReleases.length,
-          notAnalyzed: c.kustomizations.filter((k) => k.status === "external").length,
+          notAnalyzed: c.kustomizations.filter((k) => k.status === "external" || k.status === "unknown")
+            .length,
           flux: c.flux.version ? `Flux ${c.flux.version}` : "version not pinned",
         })),
       },

@@ -16,7 +16,10 @@ export interface Policy {
 
 export const DEFAULT_POLICY: Policy = { rules: {}, failOn: ["error"], failOnExisting: false, ignore: [] };
 
-/** Rules that no configuration may switch off, downgrade or ignore: committed credentials (S1–S10). */
+/**
+ * Rules that no configuration may switch off, downgrade or ignore: committed credentials (S1–S10) and the
+ * engine's limits (content it could not analyze).
+ */
 const LOCKED: ReadonlySet<string> = new Set(LOCKED_RULE_CODES);
 
 export function applyPolicy(findings: readonly Diagnostic[], policy: Policy): Diagnostic[] {

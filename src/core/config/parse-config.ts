@@ -12,7 +12,14 @@ import { z } from "zod";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
-import { AllowlistEntry, AppConfig, DiagnosticCodeName, LOCKED_RULE_CODES, RuleLevel } from "./schema.ts";
+import {
+  AllowlistEntry,
+  AppConfig,
+  DiagnosticCodeName,
+  LOCKED_LIMIT_CODES,
+  LOCKED_SECRET_CODES,
+  RuleLevel,
+} from "./schema.ts";
 
 export interface ConfigIssue {
   /** Dotted path of the field (`rules.yaml-syntax`, `secrets.allowlist[0].code`); "" for the whole file. */
@@ -136,8 +143,13 @@ function parseRules(value: unknown, at: Key[], issues: LocatedIssue[]): Record<s
     const here = [...at, code];
     if (!DiagnosticCodeName.safeParse(code).success)
       issues.push({ at: here, message: `unknown diagnostic code ${JSON.stringify(code)}` });
-    else if ((LOCKED_RULE_CODES as readonly string[]).includes(code))
+    else if ((LOCKED_SECRET_CODES as readonly string[]).includes(code))
       issues.push({ at: here, message: "committed-credential rules (S1–S10) cannot be changed" });
+    else if ((LOCKED_LIMIT_CODES as readonly string[]).includes(code))
+      issues.push({
+        at: here,
+        message: "the engine's limits cannot be changed: content flux-impact cannot analyze never passes",
+      });
     else {
       const result = RuleLevel.safeParse(level, { reportInput: true });
       if (result.success) out[code] = result.data;

@@ -13,10 +13,9 @@ const SECRET_CODES = CODES.filter((c) => c.startsWith("secret-")) as [Diagnostic
 
 /**
  * Committed-credential rules (S1–S10) that no configuration can switch off or downgrade, and that inline
- * pragmas never silence; only a `secrets.allowlist` entry read from the base branch can. Mirrors the
- * LOCKED set of `checks/policy.ts`.
+ * pragmas never silence; only a `secrets.allowlist` entry read from the base branch can.
  */
-export const LOCKED_RULE_CODES: readonly DiagnosticCode[] = [
+export const LOCKED_SECRET_CODES: readonly DiagnosticCode[] = [
   "secret-github-token",
   "secret-private-key",
   "secret-age-key",
@@ -25,6 +24,19 @@ export const LOCKED_RULE_CODES: readonly DiagnosticCode[] = [
   "secret-runbook-file",
   "secret-cloud-credential",
 ];
+
+/**
+ * The engine's own limits: content it could not analyze (a crash on the input, output or budgets over
+ * their limits). What it would change is unknown, so no configuration may let it pass the check.
+ */
+export const LOCKED_LIMIT_CODES: readonly DiagnosticCode[] = [
+  "analysis-failed",
+  "postbuild-output-limit",
+  "kustomize-budget-exceeded",
+];
+
+/** Codes no `rules` entry or `ignore` pattern changes. Mirrors the LOCKED set of `checks/policy.ts`. */
+export const LOCKED_RULE_CODES: readonly DiagnosticCode[] = [...LOCKED_SECRET_CODES, ...LOCKED_LIMIT_CODES];
 
 export const SeverityName = z.enum(["error", "warning", "notice"]);
 export const RuleLevel = z.enum(["error", "warning", "notice", "off"]);
@@ -183,7 +195,8 @@ export const AppConfig = z
       .default(() => ({}))
       .describe(
         "Severity per diagnostic code (error, warning, notice, or off to drop the code). The committed-credential " +
-          "rules (S1–S10) cannot be changed.",
+          "rules (S1–S10) and the engine's limits (analysis-failed, postbuild-output-limit, " +
+          "kustomize-budget-exceeded) cannot be changed.",
       ),
     failOn: z
       .array(SeverityName)

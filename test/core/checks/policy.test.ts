@@ -31,6 +31,18 @@ describe("core/checks/policy", () => {
     expect(applyPolicy([token], policy)).toEqual([token]);
   });
 
+  it("never lets configuration pass content the engine could not analyze", () => {
+    const crashed = diagnostic("analysis-failed", "crashed", { file: "vendor/ks.yaml", line: 1 });
+    const policy = {
+      ...DEFAULT_POLICY,
+      rules: { "analysis-failed": "notice" as const },
+      ignore: ["vendor/"],
+    };
+
+    expect(applyPolicy([crashed], policy)).toEqual([crashed]);
+    expect(policyConclusion(applyPolicy([crashed], policy), [], policy)).toBe("failure");
+  });
+
   it("fails on introduced errors only, unless asked to count existing ones", () => {
     expect(policyConclusion([], [missing], DEFAULT_POLICY)).toBe("success");
     expect(policyConclusion([missing], [], DEFAULT_POLICY)).toBe("failure");

@@ -106,6 +106,7 @@ describe("core/config/parse-config", () => {
           "flux-entrypoint": "off",
           "no-such-rule": "error",
           "secret-github-token": "off",
+          "analysis-failed": "warning",
           "graph-depends-on-cycle": "warning",
         },
       }),
@@ -120,6 +121,10 @@ describe("core/config/parse-config", () => {
         {
           path: "rules.secret-github-token",
           message: "committed-credential rules (S1–S10) cannot be changed",
+        },
+        {
+          path: "rules.analysis-failed",
+          message: "the engine's limits cannot be changed: content flux-impact cannot analyze never passes",
         },
       ],
     });

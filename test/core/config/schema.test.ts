@@ -5,6 +5,7 @@ import {
   AppConfig,
   appConfigJsonSchemaText,
   DEFAULT_CONFIG,
+  LOCKED_LIMIT_CODES,
   LOCKED_RULE_CODES,
 } from "../../../src/core/config/schema.ts";
 import { DIAGNOSTIC_CODES } from "../../../src/core/diagnostics.ts";
@@ -74,11 +75,16 @@ describe("core/config/schema", () => {
     });
   });
 
-  it("locks only existing secret codes", () => {
+  it("locks the secret codes and the engine's limits, all errors", () => {
     for (const code of LOCKED_RULE_CODES) {
-      expect(code.startsWith("secret-")).toBe(true);
+      expect(code.startsWith("secret-") || LOCKED_LIMIT_CODES.includes(code)).toBe(true);
       expect(DIAGNOSTIC_CODES[code][0]).toBe("error");
     }
+    expect(LOCKED_LIMIT_CODES).toEqual([
+      "analysis-failed",
+      "postbuild-output-limit",
+      "kustomize-budget-exceeded",
+    ]);
   });
 
   it("pins flux-impact.schema.json to the zod schema", () => {

@@ -82,7 +82,7 @@ export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
       (n) => `${code(several ? `${n.cluster}: ${n.key}` : n.key)} (${mdInline(n.reason || n.source)})`,
     );
     blocks.push({
-      text: `Not analyzed — their source is not this repository, so what they apply is unknown here: ${countedList(names, LIST_MAX)}.\n\n`,
+      text: `Not analyzed — their source is not this repository, or the engine could not build them (the reason is given), so what they apply is unknown here: ${countedList(names, LIST_MAX)}.\n\n`,
       essential: true,
     });
   }
