@@ -184,9 +184,11 @@ spec:
       "apps/small/cm.yaml": cm("small", 4),
       "clusters/home/zbig.yaml": app("zbig"),
       // The file that takes the analysis over its budget is still read; the ones after it are not.
-      "apps/zbig/kustomization.yaml": "resources:\n  - big.yaml\n  - more.yaml\n",
+      "apps/zbig/kustomization.yaml": "resources:\n  - big.yaml\n  - more.yaml\n  - more2.yaml\n  - more3.yaml\n",
       "apps/zbig/big.yaml": cm("zbig", 5000),
       "apps/zbig/more.yaml": cm("more", 1),
+      "apps/zbig/more2.yaml": cm("more2", 1),
+      "apps/zbig/more3.yaml": cm("more3", 1),
       "notes.txt": `token: ${githubToken("ghp", 9903)}\n`,
     };
     const session = new AnalysisSession({ parseBytes: 64 * 1024 });
@@ -201,6 +203,8 @@ spec:
         ["secret-github-token", "notes.txt"],
       ]),
     );
+    // One finding says the build stopped; the files it could not parse after that are not listed each.
+    expect(errors.filter((d) => d.code === "kustomize-budget-exceeded")).toHaveLength(1);
     expect(report.notAnalyzed?.map((n) => n.key)).toEqual(["flux-system/zbig"]);
     expect(report.kustomizations.find((k) => k.key === "flux-system/small")?.change).toBe("modified");
   });

@@ -190,6 +190,9 @@ export class BuildContext {
   add(list: readonly Diagnostic[]): void {
     for (const d of list) {
       if (d.severity === "error") this.failed = true;
+      // One budget finding per build says it stopped: the files it could not parse after that are not
+      // listed one by one (a large repository over the budget would get thousands).
+      if (d.code === "kustomize-budget-exceeded" && this.diagnostics.some((x) => x.code === d.code)) continue;
       this.diagnostics.push(d);
     }
   }
