@@ -32,12 +32,14 @@ export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
   // The memory budget: a pull request's analysis holds two revisions, and must stay under 512 MB RSS
   // whatever they contain. A revision holds its files' bytes (at most this much: the tar's headers and
   // padding count too) plus a little bookkeeping per entry (≤ 50,000), and the engine decodes each file it
-  // reads into a string of up to the same size again. Measured with both revisions at the limit — Probot's
-  // Octokit, the fetch guard, snapshotAt, then analyzePullRequest — from a ~125 MB baseline: at 64 MB,
-  // ≤ 300 MB after the downloads and ≤ 435 MB after the analysis (1 MB text files, all decoded); at 128 MB
-  // it was 420 MB and 670 MB, over the budget. 64 MB is still far above a GitOps repository's size
-  // (manifests are kilobytes; `export-ignore` keeps other large files out of the archive).
-  uncompressedBytes: 64 * 1024 * 1024,
+  // reads into a string of up to the same size again, then parses and builds within its own budgets
+  // (src/core/util/budget.ts). Measured for a whole job in the worker — Probot, the fetch guard,
+  // snapshotAt, analyzePullRequest and the check run, from a ~140 MB baseline — with both revisions at the
+  // limit and their YAML all in Flux builds (15,000 manifests, 2,900 changed, an amplifying substitution,
+  // every budget hit): 427–453 MB at 40 MB, 446–474 MB at 44.6 MB, 505–546 MB at 52 MB. 40 MB is still
+  // twelve times the largest repository of the real-world corpus (3.4 MB; manifests are kilobytes, and
+  // `export-ignore` keeps other large files out of the archive).
+  uncompressedBytes: 40 * 1024 * 1024,
   files: 50_000,
   pathLength: 1024,
 };

@@ -250,7 +250,7 @@ describe("github/tarball", () => {
     const bombed = download(bomb, 1024);
     const refused = await treeFromTarball(bombed.stream).catch((e: unknown) => e);
     expect(refused).toMatchObject({ problem: "too-large" });
-    expect((refused as Error).message).toMatch(/expands beyond the 64 MB limit/);
+    expect((refused as Error).message).toMatch(/expands beyond the 40 MB limit/);
     expect(bombed.state.pulled).toBeLessThan(bomb.length / 4);
   });
 

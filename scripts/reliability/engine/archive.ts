@@ -123,7 +123,7 @@ export const archiveCases: CaseSpec[] = [
     group: "bad-input",
     name: "Gzip bomb (1 MB → 1 GiB)",
     expected:
-      "Refused as a TarballError (too-large) naming the project's uncompressed limit (64 MB; plan: 100 MiB) " +
+      "Refused as a TarballError (too-large) naming the project's uncompressed limit (40 MB; plan: 100 MiB) " +
       "in < 1 s, memory bounded by that limit (peak RSS growth ≤ limit + 128 MiB), a failed check with the " +
       "message (never a pass), no crash",
     async run({ out }) {
