@@ -27,6 +27,7 @@ import { reconcileDeliveries, scheduledMaintenance } from "../../src/runtime/sch
 import { createWorker } from "../../src/runtime/worker.ts";
 import { GitHubDouble } from "../github-double.ts";
 import { HEAD, headFiles, payloadFor, SECRET, type Stack, stack } from "./faults.ts";
+import { jobMemoryCase } from "./job-memory.ts";
 import type { CaseResult, OutputSink } from "./types.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -681,6 +682,16 @@ export async function gateCases(sink: OutputSink): Promise<CaseResult[]> {
     }
     out.push({ id: c.id, group: c.group, name: c.name, expected: c.expected, ...result });
   }
+  out.push(
+    await jobMemoryCase(sink).catch((error) => ({
+      id: "G11",
+      group: "gate" as const,
+      name: "largest PR at every limit, whole job in its own process",
+      expected: "peak RSS < 512 MiB; not a pass; the token reported",
+      observed: `crashed: ${(error as Error).message}`,
+      pass: false,
+    })),
+  );
   nock.cleanAll();
   nock.enableNetConnect();
   return out;
