@@ -1,6 +1,6 @@
 /**
  * `npm run reliability`: the reliability bar of ../shared/docs/reliability-security.md §5 as one table —
- * the 44 bad inputs (B1–B44), the 20 fault injections (F1–F20) and the 8 load figures (L1–L8), and the
+ * the 45 bad inputs (B1–B45), the 20 fault injections (F1–F20) and the 8 load figures (L1–L8), and the
  * groups of issue 13: the gate (G: a PR with a committed token and a condition that stops the analysis
  * never makes the check pass), fork writes (W) and replay and hand-off (R) — each with
  * the behaviour the plan expects and what this run observed, then the seeded-secret scan over every output
