@@ -25,6 +25,7 @@ import { HANDOFF_HEADER, HANDOFF_MAX_AGE_MS, signHandoff } from "../../src/runti
 import { createReceiver, type ForwardedDelivery, MAX_BODY_BYTES } from "../../src/runtime/receiver.ts";
 import { reconcileDeliveries, scheduledMaintenance } from "../../src/runtime/scheduled.ts";
 import { createWorker } from "../../src/runtime/worker.ts";
+import { countingBody, streamedRequest } from "../../test/runtime/streams.ts";
 import { GitHubDouble } from "../github-double.ts";
 import { HEAD, headFiles, payloadFor, SECRET, type Stack, stack } from "./faults.ts";
 import { jobMemoryCase } from "./job-memory.ts";
@@ -525,34 +526,27 @@ const CASES: GateCase[] = [
       const results: string[] = [];
       let pass = true;
       for (const signed of [false, true]) {
-        let pulled = 0;
-        const chunk = new Uint8Array(64 * 1024);
-        const stream = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (pulled >= 64 << 20) return controller.close();
-            pulled += chunk.byteLength;
-            controller.enqueue(chunk);
-          },
-        });
+        const chunk = 64 * 1024;
+        const { stream, counter } = countingBody(64 << 20, chunk);
         const res = await r.receive(
-          new Request("http://localhost/api/github/webhooks", {
-            method: "POST",
-            headers: {
+          streamedRequest(
+            "http://localhost/api/github/webhooks",
+            {
               "content-type": "application/json",
               "x-github-delivery": `r5-${signed}`,
               "x-github-event": "pull_request",
               ...(signed ? { "x-hub-signature-256": `sha256=${"0".repeat(64)}` } : {}),
             },
-            body: stream,
-            duplex: "half",
-          } as RequestInit),
+            stream,
+          ),
         );
+        const pulled = counter.pulled;
         results.push(
           `${signed ? "signed" : "unsigned"}: ${res.status} after ${(pulled / 1024).toFixed(0)} KiB`,
         );
         pass &&= signed
-          ? res.status === 413 && pulled <= MAX_BODY_BYTES + 2 * chunk.byteLength
-          : res.status === 401 && pulled <= 2 * chunk.byteLength;
+          ? res.status === 413 && pulled <= MAX_BODY_BYTES + 2 * chunk
+          : res.status === 401 && pulled <= 2 * chunk;
       }
       return { observed: results.join("; "), pass };
     },

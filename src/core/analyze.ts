@@ -9,7 +9,7 @@
 import { analysisFailed, type Diagnostic, dedupeDiagnostics, diagnostic } from "./diagnostics.ts";
 import { artifactSnapshot } from "./flux/artifact.ts";
 import { type ClusterStart, detectClusters } from "./flux/clusters.ts";
-import { type DiscoveryCaches, type DiscoveryReuse, discover } from "./flux/discover.ts";
+import { type DiscoveryCaches, type DiscoveryReuse, discover, emptySpec } from "./flux/discover.ts";
 import { detectFluxRuntime } from "./flux/flux-runtime.ts";
 import { refKey } from "./flux/object-ref.ts";
 import { scanFluxObjects } from "./flux/raw-scan.ts";
@@ -103,19 +103,7 @@ export function unknownKustomization(
     key: refKey(namespace, name),
     cluster,
     apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-    spec: {
-      path: "",
-      sourceRef: { kind: "GitRepository", name: "", namespace },
-      dependsOn: [],
-      prune: false,
-      suspend: false,
-      wait: false,
-      components: [],
-      ignoreMissingComponents: false,
-      patches: [],
-      images: [],
-      healthChecks: [],
-    },
+    spec: emptySpec(namespace),
     object: {},
     parent: null,
     status: "unknown",

@@ -5,6 +5,7 @@
  * Kustomizations, committed credentials — is still reported.
  */
 import { describe, expect, it } from "vitest";
+import { configMap, fluxKustomization, SYNC } from "../../scripts/reliability/engine/fixtures.ts";
 import type { Diagnostic } from "../../src/core/diagnostics.ts";
 import type { ImpactReport } from "../../src/core/impact/types.ts";
 import { analyzePullRequest, checkBranch } from "../../src/core/pull-request.ts";
@@ -14,52 +15,6 @@ import { githubToken } from "./secrets/fake-secrets.ts";
 
 type Files = Record<string, string>;
 
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ssh://git@github.com/example/home
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/home
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-
-function ks(name: string, extra = ""): string {
-  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  interval: 1h
-  path: ./apps/${name}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-${extra}`;
-}
-
-function configMap(name: string, data: Record<string, string>): string {
-  const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
-  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n${lines.join("\n")}\n`;
-}
-
 /** A repository: the entrypoint and, per app, its Flux Kustomization (with `extra` spec) and files. */
 function repo(apps: Record<string, { extra?: string; files: Files }>, more: Files = {}): Files {
   const files: Files = {
@@ -67,7 +22,7 @@ function repo(apps: Record<string, { extra?: string; files: Files }>, more: File
     "clusters/home/flux-system/kustomization.yaml": "resources:\n  - gotk-sync.yaml\n",
   };
   for (const [name, app] of Object.entries(apps)) {
-    files[`clusters/home/${name}.yaml`] = ks(name, app.extra);
+    files[`clusters/home/${name}.yaml`] = fluxKustomization(name, `apps/${name}`, app.extra);
     for (const [path, text] of Object.entries(app.files)) files[`apps/${name}/${path}`] = text;
   }
   return { ...files, ...more };

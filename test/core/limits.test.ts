@@ -6,6 +6,7 @@
  * costs only itself, and the YAML one analysis parses has a budget.
  */
 import { describe, expect, it } from "vitest";
+import { fluxKustomization, SYNC } from "../../scripts/reliability/engine/fixtures.ts";
 import { envsubst, type VariableLookup } from "../../src/core/flux/envsubst.ts";
 import { MAX_DIFF_TEXT, MAX_EDIT_LENGTH, objectDiff } from "../../src/core/impact/object-diff.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
@@ -145,36 +146,11 @@ describe("core secret scan: one failing file costs only itself", () => {
 
 describe("core YAML parse budget per analysis", () => {
   it("leaves files past the budget unparsed: their builds are unknown, the rest is reported", () => {
-    const sync = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: ssh://git@github.com/example/home
-  ref:
-    branch: main
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./clusters/home
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-`;
-    const app = (name: string) =>
-      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./apps/${name}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const app = (name: string) => fluxKustomization(name, `apps/${name}`);
     const cm = (name: string, n: number) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n${Array.from({ length: n }, (_, i) => `  k${i}: "v"`).join("\n")}\n`;
     const base = {
-      "clusters/home/flux-system/gotk-sync.yaml": sync,
+      "clusters/home/flux-system/gotk-sync.yaml": SYNC,
       "clusters/home/flux-system/kustomization.yaml": "resources:\n  - gotk-sync.yaml\n",
       "clusters/home/small.yaml": app("small"),
       "apps/small/cm.yaml": cm("small", 3),
@@ -184,7 +160,8 @@ spec:
       "apps/small/cm.yaml": cm("small", 4),
       "clusters/home/zbig.yaml": app("zbig"),
       // The file that takes the analysis over its budget is still read; the ones after it are not.
-      "apps/zbig/kustomization.yaml": "resources:\n  - big.yaml\n  - more.yaml\n  - more2.yaml\n  - more3.yaml\n",
+      "apps/zbig/kustomization.yaml":
+        "resources:\n  - big.yaml\n  - more.yaml\n  - more2.yaml\n  - more3.yaml\n",
       "apps/zbig/big.yaml": cm("zbig", 5000),
       "apps/zbig/more.yaml": cm("more", 1),
       "apps/zbig/more2.yaml": cm("more2", 1),

@@ -7,7 +7,6 @@
  * one JSON line: figures, the findings (code, file, severity) and every user-visible string (comment,
  * check run, finding messages) so the parent can scan them for the seeded secrets.
  */
-import { Worker } from "node:worker_threads";
 import { analyzePullRequest } from "../../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
@@ -15,6 +14,7 @@ import { AnalysisSession } from "../../../src/core/session.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 import { WORST_CASE, type WorstCaseParts, worstCase } from "./bounded-input.ts";
 import { REVISIONS } from "./common.ts";
+import { startSampler } from "./rss-sampler.ts";
 
 export interface B45Figures {
   /** YAML bytes of each revision. */
@@ -32,30 +32,6 @@ export interface B45Figures {
   conclusion: string;
   /** Every string a reviewer sees, for the seeded-secret scan. */
   outputs: string[];
-}
-
-const SAMPLER = `
-const { workerData } = require("node:worker_threads");
-const peak = new Int32Array(workerData);
-const tick = () => {
-  const kib = Math.round(process.memoryUsage.rss() / 1024);
-  if (kib > Atomics.load(peak, 0)) Atomics.store(peak, 0, kib);
-  if (Atomics.load(peak, 1) === 0) setTimeout(tick, 2);
-};
-tick();
-`;
-
-function startSampler(): { stop: () => Promise<number> } {
-  const shared = new SharedArrayBuffer(8);
-  const peak = new Int32Array(shared);
-  const worker = new Worker(SAMPLER, { eval: true, workerData: shared });
-  return {
-    async stop() {
-      Atomics.store(peak, 1, 1);
-      await worker.terminate();
-      return Atomics.load(peak, 0) * 1024;
-    },
-  };
 }
 
 function yamlBytes(files: Record<string, string>): number {

@@ -15,7 +15,8 @@ import {
 } from "../../../test/core/secrets/fake-secrets.ts";
 import type { Files } from "./common.ts";
 
-const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
+/** The entrypoint of `clusters/home`: the GitRepository and the flux-system Kustomization. */
+export const SYNC = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system

@@ -7,13 +7,13 @@
  * over both refs and renders the comment and check run. Prints one JSON line (figures only, no repository
  * text).
  */
-import { Worker } from "node:worker_threads";
 import { analyzePullRequest } from "../../../src/core/pull-request.ts";
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 import { generateSyntheticRepo } from "../../synthetic-repo.ts";
 import { REVISIONS } from "./common.ts";
+import { startSampler } from "./rss-sampler.ts";
 import { headWithBump, yamlBytes } from "./synthetic.ts";
 
 export interface L4Figures {
@@ -31,31 +31,6 @@ export interface L4Figures {
   peakRssBytes: number;
   /** getrusage peak of the whole process (generating the repository included). */
   maxRssBytes: number;
-}
-
-/** Samples process RSS from a worker thread into `peak[0]` (KiB) until `peak[1]` is set. */
-const SAMPLER = `
-const { workerData } = require("node:worker_threads");
-const peak = new Int32Array(workerData);
-const tick = () => {
-  const kib = Math.round(process.memoryUsage.rss() / 1024);
-  if (kib > Atomics.load(peak, 0)) Atomics.store(peak, 0, kib);
-  if (Atomics.load(peak, 1) === 0) setTimeout(tick, 2);
-};
-tick();
-`;
-
-function startSampler(): { stop: () => Promise<number> } {
-  const shared = new SharedArrayBuffer(8);
-  const peak = new Int32Array(shared);
-  const worker = new Worker(SAMPLER, { eval: true, workerData: shared });
-  return {
-    async stop() {
-      Atomics.store(peak, 1, 1);
-      await worker.terminate();
-      return Atomics.load(peak, 0) * 1024;
-    },
-  };
 }
 
 async function main(): Promise<void> {

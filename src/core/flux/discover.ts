@@ -435,7 +435,8 @@ function sameEntry(a: JsonObject | "opaque" | undefined, b: JsonObject | "opaque
   );
 }
 
-function emptySpec(namespace: string): FluxKustomizationSpec {
+/** The spec of a Kustomization whose object could not be read: nothing to build, nothing depended on. */
+export function emptySpec(namespace: string): FluxKustomizationSpec {
   return {
     path: "",
     sourceRef: { kind: "GitRepository", name: "", namespace },

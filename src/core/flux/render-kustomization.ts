@@ -271,6 +271,14 @@ function postBuild(
     unknown: [] as string[],
     fingerprints: {} as Record<string, string>,
   };
+  /** The result once the substitution went over an output limit: nothing known to apply. */
+  const overOutputLimit = (): PostBuildResult => ({
+    objects: [],
+    failed: true,
+    unknown: "its post-build substitution went over the engine's output limit",
+    variables,
+    diagnostics,
+  });
   // A non-optional source that no build defines may still exist in the cluster (created outside Git):
   // it is treated as opaque (placeholders, no failure) and reported as a warning.
   const notInRepo: Array<{ kind: string; name: string }> = [];
@@ -294,13 +302,7 @@ function postBuild(
         loc,
       ),
     );
-    return {
-      objects: [],
-      failed: true,
-      unknown: "its post-build substitution went over the engine's output limit",
-      variables,
-      diagnostics,
-    };
+    return overOutputLimit();
   }
   variables.defined = [...collected.vars.keys()].sort();
   variables.unknown = [...collected.unknown].sort();
@@ -347,13 +349,7 @@ function postBuild(
     diagnostics.push(
       diagnostic("postbuild-output-limit", `${ref}: ${subst.limit.message}.`, at(subst.limit.index)),
     );
-    return {
-      objects: [],
-      failed: true,
-      unknown: "its post-build substitution went over the engine's output limit",
-      variables,
-      diagnostics,
-    };
+    return overOutputLimit();
   }
   for (const e of subst.errors) {
     failed = true;
