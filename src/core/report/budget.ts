@@ -20,6 +20,11 @@ export interface Block {
   needs?: readonly string[];
   /** Kept in the last-resort fallback (marker, heading, verdict, footer). */
   essential?: boolean;
+  /**
+   * Essential but shed first (from the end) when the essential blocks alone exceed the size: the
+   * lead's alerts and action lines give way before the verdict and footer are clipped.
+   */
+  shed?: boolean;
 }
 
 export interface DropGroup {
@@ -162,10 +167,20 @@ function dropOrder(
 
 /** Essential blocks only, the overflow note where the first other block was; clipped on a line if needed. */
 function fallbackText(blocks: readonly Block[], overflowNote: string, maxSize: number): string {
+  const keep = blocks.map((b) => b.essential === true);
+  let size = blocks.reduce(
+    (n, b, i) => n + (keep[i] ? textSize(b.text) : 0),
+    textSize(noteBlock(overflowNote)),
+  );
+  for (let i = blocks.length - 1; i >= 0 && size > maxSize; i--)
+    if (keep[i] && blocks[i]!.shed) {
+      keep[i] = false;
+      size -= textSize(blocks[i]!.text);
+    }
   let text = "";
   let noted = false;
-  for (const b of blocks) {
-    if (b.essential) text += b.text;
+  for (const [i, b] of blocks.entries()) {
+    if (keep[i]) text += b.text;
     else if (!noted) {
       text += noteBlock(overflowNote);
       noted = true;

@@ -1,6 +1,8 @@
 /**
- * The check run for a head commit: a title (the verdict, ≤ 255 characters), a summary (the comment's
- * main sections without diffs, ≤ 65,000), a text (the per-object diffs, ≤ 65,000, same budget rules),
+ * The check run for a head commit: a title (the verdict, ≤ 255 characters), a summary that mirrors the
+ * comment's lead without repeating the title (what needs action, what Flux will do, what could not be
+ * analyzed; ≤ 65,000), a text with the full detail (tables, chains, diagram, every finding, per-object
+ * diffs; ≤ 65,000, same budget rules),
  * the conclusion from the findings the change introduces, and line annotations for those findings that
  * have a file and line (at most 500; the overflow is said in the summary). `batchAnnotations` splits
  * annotations into GitHub's 50-per-request batches. Sending them is the GitHub layer's job.
@@ -9,13 +11,13 @@ import { compareDiagnostics, type Diagnostic } from "../diagnostics.ts";
 import type { ImpactReport, RevisionInfo } from "../impact/types.ts";
 import { maskCredentials } from "../secrets/mask.ts";
 import { type Block, fitBlocks } from "./budget.ts";
-import { dropGroups, mainSectionBlocks } from "./comment.ts";
+import { detailBlocks, dropGroups, leadBlocks } from "./comment.ts";
 import { type Conclusion, reportConclusion } from "./conclusion.ts";
 import { clip, plainText } from "./markdown.ts";
 import { plural, type RenderContext } from "./sections/common.ts";
 import { diffBlocks } from "./sections/diffs.ts";
 import { footerBlocks } from "./sections/footer.ts";
-import { verdictText } from "./sections/summary.ts";
+import { verdictExtras, verdictText } from "./sections/summary.ts";
 
 export const CHECK_OUTPUT_MAX = 65_000;
 export const TITLE_MAX = 255;
@@ -78,13 +80,20 @@ export function renderCheckRun(
   const ctx: RenderContext = { report, base: options.base, head: options.head };
   const { annotations, overflow } = annotationsOf(report.findings.introduced);
 
-  const summaryBlocks: Block[] = [...mainSectionBlocks(ctx, false)];
+  // The title is the verdict; the summary goes on from there (never repeating it).
+  const extras = verdictExtras(report);
+  const summaryBlocks: Block[] = [
+    ...(extras !== "" ? [{ text: `${extras}.\n\n`, essential: true }] : []),
+    ...leadBlocks(ctx),
+  ];
   if (overflow > 0)
-    summaryBlocks.splice(1, 0, {
+    summaryBlocks.push({
       text: `_${plural(overflow, "more finding")} with a file and line ${overflow === 1 ? "is" : "are"} not annotated (GitHub takes ${ANNOTATIONS_MAX} annotations per check run); all are listed under Findings._\n\n`,
       essential: true,
     });
-  summaryBlocks.push(...footerBlocks(ctx, "per-object diffs are below"));
+  if (summaryBlocks.length === 0)
+    summaryBlocks.push({ text: "Nothing needs action and Flux changes no object.\n\n", essential: true });
+  summaryBlocks.push(...footerBlocks(ctx, "the tables, findings and per-object diffs are below"));
   const where = "the rest did not fit GitHub's check-run size limit";
   const summary = fitBlocks(
     summaryBlocks,
@@ -93,11 +102,16 @@ export function renderCheckRun(
     "_The report is too large to show here._",
   );
 
-  const diffs = diffBlocks(report.kustomizations, false);
+  const detail = [...detailBlocks(ctx), ...diffBlocks(report.kustomizations)];
   const text =
-    diffs.length === 0
+    detail.length === 0
       ? "No rendered object changed.\n"
-      : fitBlocks(diffs, dropGroups(where), CHECK_OUTPUT_MAX, "_The diffs are too large to show here._").text;
+      : fitBlocks(
+          detail,
+          dropGroups(where, true),
+          CHECK_OUTPUT_MAX,
+          "_The details are too large to show here._",
+        ).text;
 
   return {
     title: clip(verdictText(report), TITLE_MAX),

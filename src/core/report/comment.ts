@@ -1,6 +1,8 @@
 /**
- * The sticky pull-request comment: hidden marker, heading and verdict, affected-objects tables, what
- * Flux will do, dependsOn chains, the dependency diagram, findings, per-object diffs and a footer — in
+ * The sticky pull-request comment: hidden marker, heading and verdict, then the lead — introduced
+ * errors and warnings as alerts, one line of what Flux will do, what could not be analyzed — then the
+ * detail: affected-objects tables, dependsOn chains, the dependency diagram (only when dependsOn edges
+ * change or break), the remaining findings, unchanged/unowned files, per-object diffs and a footer — in
  * that fixed order, each from a small renderer in `sections/`. The whole comment is fitted to
  * `maxChars` (default 60,000, counted in UTF-8 bytes, never fewer than UTF-16 units) by the budget:
  * whole diffs go first (largest first), then chains, the diagram and findings, then table rows, each
@@ -15,10 +17,10 @@ import { chainBlocks } from "./sections/chains.ts";
 import { plural, type RenderContext } from "./sections/common.ts";
 import { diffBlocks } from "./sections/diffs.ts";
 import { findingBlocks } from "./sections/findings.ts";
-import { fluxActionBlocks } from "./sections/flux-actions.ts";
 import { footerBlocks } from "./sections/footer.ts";
 import { graphBlocks } from "./sections/graph.ts";
-import { summaryBlocks } from "./sections/summary.ts";
+import { alertBlocks, fluxWillBlocks } from "./sections/lead.ts";
+import { contextBlocks, notAnalyzedBlocks, verdictBlocks } from "./sections/summary.ts";
 
 export const COMMENT_MAX_CHARS = 60_000;
 
@@ -62,8 +64,10 @@ const GROUPS: readonly GroupWording[] = [
 ];
 
 /** Budget groups whose notes say what was left out and where the rest is. */
-export function dropGroups(where: string): DropGroup[] {
-  return GROUPS.map(({ id, order, one, many, stage }) => ({
+export function dropGroups(where: string, diffsLast = false): DropGroup[] {
+  // The check run's text is where the diffs live: there table rows and findings go before diffs do.
+  const order = diffsLast ? [...GROUPS.filter((g) => g.id !== "diffs"), GROUPS[0]!] : GROUPS;
+  return order.map(({ id, order, one, many, stage }) => ({
     id,
     order,
     ...(stage !== undefined ? { stage } : {}),
@@ -72,17 +76,26 @@ export function dropGroups(where: string): DropGroup[] {
   }));
 }
 
-/** The main sections (no marker, no diffs, no footer), shared with the check-run summary. */
-export function mainSectionBlocks(ctx: RenderContext, heading: boolean): Block[] {
+/** The lead under the verdict: what needs action, what Flux will do, what could not be analyzed. */
+export function leadBlocks(ctx: RenderContext): Block[] {
+  return [...alertBlocks(ctx), ...fluxWillBlocks(ctx.report), ...notAnalyzedBlocks(ctx)];
+}
+
+/** The detail after the lead (no diffs, no footer): tables, chains, diagram, findings, context. */
+export function detailBlocks(ctx: RenderContext): Block[] {
   const { report } = ctx;
   return [
-    ...summaryBlocks(ctx, heading),
     ...affectedBlocks(report.kustomizations, report.helmReleases, report.clusters ?? []),
-    ...fluxActionBlocks(report),
     ...chainBlocks(report),
     ...graphBlocks(report),
     ...findingBlocks(ctx),
+    ...contextBlocks(ctx),
   ];
+}
+
+/** Verdict, lead and detail (no marker, no diffs, no footer). */
+export function mainSectionBlocks(ctx: RenderContext, heading: boolean): Block[] {
+  return [...verdictBlocks(ctx, heading), ...leadBlocks(ctx), ...detailBlocks(ctx)];
 }
 
 export function renderComment(report: ImpactReport, options: CommentOptions): string {

@@ -4,7 +4,7 @@ import { renderBranchCheckRun } from "../../../src/core/report/branch-check-run.
 import { batchAnnotations, renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { conclusionOf } from "../../../src/core/report/conclusion.ts";
-import { finding, impactReport, kustomizationImpact, REVISIONS, smallReport } from "./fixtures.ts";
+import { finding, impactReport, REVISIONS, smallReport } from "./fixtures.ts";
 
 describe("core/report/conclusion", () => {
   it.each([
@@ -36,13 +36,17 @@ describe("core/report/check-run renderCheckRun", () => {
     expect(renderCheckRun(onlyExisting, REVISIONS).conclusion).toBe("success");
   });
 
-  it("summarizes like the comment, without marker, heading or diffs, and lists every base finding", () => {
+  it("summarizes the comment's lead without repeating the title; the text has the detail and every base finding", () => {
     const comment = renderComment(report, REVISIONS);
-    const main = comment.slice(comment.indexOf("❌"), comment.indexOf("#### Findings"));
-    expect(run.summary.startsWith(main)).toBe(true);
-    expect(run.summary).toContain("<details><summary>Already on the base branch (");
+    const lead = comment.slice(comment.indexOf("> [!CAUTION]"), comment.indexOf("#### Kustomizations"));
+    expect(run.summary.startsWith("1 finding already on the base branch.\n\n> [!CAUTION]")).toBe(true);
+    expect(run.summary).toContain(lead);
+    expect(run.summary).not.toContain(run.title);
+    expect(run.summary).not.toContain("#### Kustomizations");
+    expect(run.text).toContain("#### Kustomizations");
+    expect(run.text).toContain("<details><summary>Already on the base branch (");
     expect(run.summary).toMatch(
-      /\n---\n<sub>flux-impact · analyzed `1a2b3c4` → `9f8e7d6` · per-object diffs are below<\/sub>\n$/,
+      /\n---\n<sub>flux-impact · analyzed 1a2b3c4 → 9f8e7d6 · the tables, findings and per-object diffs are below<\/sub>\n$/,
     );
     expect(run.summary).not.toContain("<!--");
     // The comment keeps base findings in files the change does not touch to one line of counts.
@@ -55,11 +59,8 @@ describe("core/report/check-run renderCheckRun", () => {
       comment.indexOf("**Kustomization `flux-system/apps`**"),
       comment.indexOf("\n---\n"),
     );
-    expect(run.text).toBe(diffs);
-    expect(
-      renderCheckRun(impactReport({ kustomizations: [kustomizationImpact({ objects: [] })] }), REVISIONS)
-        .text,
-    ).toBe("No rendered object changed.\n");
+    expect(run.text.endsWith(diffs)).toBe(true);
+    expect(renderCheckRun(impactReport(), REVISIONS).text).toBe("No rendered object changed.\n");
   });
 
   it("annotates introduced findings that have a file and line", () => {
@@ -121,11 +122,15 @@ describe("core/report/check-run renderCheckRun", () => {
     expect(out.annotations).toHaveLength(500);
     expect(out.annotations[0]!.path).toBe("apps/app-0000/ks.yaml");
     expect(out.annotations[499]!.path).toBe("apps/app-0499/ks.yaml");
-    expect(out.summary.split("\n").slice(0, 3)).toEqual([
-      "❌ **No Flux objects affected · 1,200 errors**",
-      "",
-      "_700 more findings with a file and line are not annotated (GitHub takes 500 annotations per check run); all are listed under Findings._",
+    expect(out.summary).not.toContain(out.title);
+    expect(out.summary.split("\n").slice(0, 2)).toEqual([
+      "> [!CAUTION]",
+      "> **1,200 errors** this change introduces",
     ]);
+    expect(out.summary).toContain("> _1,175 more errors listed under Findings._");
+    expect(out.summary).toContain(
+      "_700 more findings with a file and line are not annotated (GitHub takes 500 annotations per check run); all are listed under Findings._",
+    );
     expect(batchAnnotations(out.annotations).map((b) => b.length)).toEqual(Array(10).fill(50));
   });
 

@@ -38,7 +38,7 @@ describe("core/report/comment", () => {
         "",
         "",
         "---",
-        "<sub>flux-impact · analyzed `main` → `feature/docs` · the check run has the full report</sub>",
+        "<sub>flux-impact · analyzed main → feature/docs · the check run has the full report</sub>",
         "",
       ].join("\n"),
     );
@@ -57,7 +57,6 @@ describe("core/report/comment", () => {
       "### Flux impact",
       "#### Kustomizations",
       "#### HelmReleases",
-      "#### What Flux will do",
       "#### dependsOn chains",
       "#### Dependency graph",
       "#### Findings",
@@ -147,12 +146,14 @@ describe("core/report/comment", () => {
       suspendFlips: [{ kind: "HelmRelease", key: "web/podinfo", from: false, to: true }],
     });
     const body = renderComment(report, REVISIONS);
-    const section = body.slice(body.indexOf("#### What Flux will do"), body.indexOf("#### Rendered changes"));
+    // The lead, between the verdict and the tables.
+    const section = body.slice(body.indexOf("**Flux will**"), body.indexOf("#### "));
     expect(section).toBe(
       [
-        "#### What Flux will do",
+        "**Flux will** change 1 · orphan 2 objects.",
         "",
         "- 👻 **Orphans** 2 objects that Kustomization `flux-system/media` no longer applies (it does not prune): ConfigMap `media/old-config` and Namespace `legacy` stay in the cluster, unmanaged.",
+        "",
         "- ⏸️ **Suspends** HelmRelease `web/podinfo`: Flux stops reconciling it; this and later changes wait until it is resumed.",
         "- ⏸️ Kustomization `flux-system/media` is suspended: its changes, including the change to HelmRelease `media/jellyfin`, are not applied until it is resumed.",
         "",

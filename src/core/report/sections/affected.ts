@@ -7,8 +7,9 @@
  */
 import type { HelmReleaseImpact, KustomizationImpact, ValueChange } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
-import { mdInline } from "../markdown.ts";
+import { htmlInline, mdInline } from "../markdown.ts";
 import { code, countedList, plural, reasonMarkdown, refMarkdown, VALUE_MAX } from "./common.ts";
+import { type ChangeGroup, helmReleaseGroups } from "./groups.ts";
 
 const REASONS_MAX = 4;
 const NAMES_MAX = 3;
@@ -54,16 +55,29 @@ function clusterTables(
     blocks.push({ text: "\n", needs: ["ks-rows"] });
   }
   if (helmReleases.length > 0) {
-    blocks.push({
-      text:
-        "#### HelmReleases\n\n| HelmRelease | Change | Chart | Images | Values | Dependents |\n" +
-        "| --- | --- | --- | --- | --- | --- |\n",
-      needs: ["hr-rows"],
-    });
-    for (const h of helmReleases) blocks.push({ text: helmReleaseRow(h), group: "hr-rows" });
-    blocks.push({ text: "\n", needs: ["hr-rows"] });
+    blocks.push({ text: "#### HelmReleases\n\n", needs: ["hr-rows"] });
+    const groups = helmReleaseGroups(helmReleases);
+    const grouped = new Set(groups.flatMap((g) => g.members));
+    for (const g of groups) blocks.push({ text: groupBlock(g), group: "hr-rows" });
+    const rest = helmReleases.filter((h) => !grouped.has(h));
+    if (rest.length > 0) {
+      blocks.push({
+        text:
+          "| HelmRelease | Change | Chart | Images | Values | Dependents |\n" +
+          "| --- | --- | --- | --- | --- | --- |\n",
+        needs: ["hr-table"],
+      });
+      for (const h of rest) blocks.push({ text: helmReleaseRow(h), group: "hr-rows", tags: ["hr-table"] });
+      blocks.push({ text: "\n", needs: ["hr-table"] });
+    }
   }
   return blocks;
+}
+
+/** "26 HelmReleases: app-template 5.0.1 → 5.1.0", the names collapsed. */
+function groupBlock(g: ChangeGroup): string {
+  const names = g.members.map((h) => code(h.key)).join(", ");
+  return `<details><summary><b>${plural(g.members.length, "HelmRelease")}</b>: ${htmlInline(g.label)}</summary>\n\n${names}\n\n</details>\n\n`;
 }
 
 function row(cells: readonly string[]): string {

@@ -1,6 +1,7 @@
 /**
- * Findings: problems the change introduces first (severity, code, message, a link to `file#Lline` in
- * the head revision when its blob URL is known), then — collapsed — those already on the base branch.
+ * Findings: problems the change introduces that the lead's alerts do not show (notices, and errors or
+ * warnings beyond the alerts' cap) — severity, code, message, a link to `file#Lline` in the head
+ * revision when its blob URL is known — then, collapsed, those already on the base branch.
  * Messages can echo repository content, so they go through `mdInline`. One budget block per finding
  * (groups "findings-introduced", "findings-existing"); the `<details>` wrapper goes with its last item.
  */
@@ -9,6 +10,7 @@ import type { RevisionInfo } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
 import { clip, mdInline, mdLink } from "../markdown.ts";
 import { code, fileLink, plural, type RenderContext } from "./common.ts";
+import { alertedFindings } from "./lead.ts";
 
 const MESSAGE_MAX = 500;
 const ICON = { error: "❌", warning: "⚠️", notice: "ℹ️" } as const;
@@ -27,7 +29,11 @@ export function findingLine(d: Diagnostic, head: RevisionInfo, showCluster = fal
 }
 
 export function findingBlocks(ctx: RenderContext): Block[] {
-  const introduced = [...ctx.report.findings.introduced].sort(compareDiagnostics);
+  // Errors and warnings lead the comment as alerts (lead.ts); here: notices and what did not fit there.
+  const alerted = alertedFindings(ctx.report);
+  const introduced = [...ctx.report.findings.introduced]
+    .filter((d) => !alerted.has(d))
+    .sort(compareDiagnostics);
   const existing = [...ctx.report.findings.existing].sort(compareDiagnostics);
   if (introduced.length + existing.length === 0) return [];
   const blocks: Block[] = [
@@ -40,7 +46,8 @@ export function findingBlocks(ctx: RenderContext): Block[] {
         group: "findings-introduced",
       });
     blocks.push({ text: "\n", needs: ["findings-introduced"] });
-  } else blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
+  } else if (alerted.size === 0)
+    blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
   if (existing.length > 0 && ctx.surface === "comment") {
     // The comment keeps what the change touches; the rest is one line (the check run lists it all).
     const touched = new Set(

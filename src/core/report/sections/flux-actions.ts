@@ -2,12 +2,12 @@
  * "What Flux will do" beyond applying new output, in Flux's words: objects it deletes (PVCs, PVs,
  * Namespaces and CRDs called out one by one), objects it orphans (prune off), services disabled by a
  * `.dis` rename and who is left waiting for them forever, suspend flips (resuming applies everything
- * that accumulated), and changes that wait under a suspended Kustomization. One budget block per line
- * (group "actions").
+ * that accumulated), changes that wait under a suspended Kustomization, and renames. The lead
+ * (`lead.ts`) lays the lines out.
  */
 import type { Deletion, ImpactReport } from "../../impact/types.ts";
-import type { Block } from "../budget.ts";
 import { code, countedList, plural, refMarkdown } from "./common.ts";
+import type { RenamePair } from "./renames.ts";
 
 const NAMES_MAX = 10;
 
@@ -18,9 +18,28 @@ const CONSEQUENCE: Record<string, string> = {
   CustomResourceDefinition: "every custom resource of this kind is deleted with it",
 };
 
-export function fluxActionBlocks(report: ImpactReport): Block[] {
+/**
+ * The lines of what Flux will do: `lines` need a look (renames, dangerous deletions, disabled services,
+ * suspend flips, changes waiting under a suspended Kustomization); `deletionLines` name the ordinary
+ * deletions and orphans per Kustomization (collapsed by the lead when many). Deletions a rename
+ * explains are not repeated.
+ */
+export function fluxActionLines(
+  report: ImpactReport,
+  renames: readonly RenamePair[] = [],
+): { lines: string[]; deletionLines: string[] } {
+  const explained = new Set(renames.flatMap((r) => r.deletions));
+  const deletions = report.deletions.filter((d) => !explained.has(d));
+  const renameLines = renames.map((r) => {
+    const gone =
+      r.deletions.length > 0
+        ? `: Flux deletes the old ${r.kind} and creates the new one${r.deletions.length > 1 ? ` (${plural(r.deletions.length - 1, "object")} it applied ${r.deletions.length === 2 ? "is" : "are"} recreated under the new name)` : ""}`
+        : "";
+    return `- 🔀 **Renames** ${r.kind} ${code(r.from)} → ${code(r.to)}${gone}.`;
+  });
   const lines = [
-    ...deletionLines(report.deletions),
+    ...renameLines,
+    ...dangerousLines(deletions),
     ...report.disabledServices.map((s) => {
       const gone = [
         ...s.kustomizations.map((k) => `Kustomization ${code(k)}`),
@@ -41,15 +60,10 @@ export function fluxActionBlocks(report: ImpactReport): Block[] {
     ),
     ...suspendedLines(report),
   ];
-  if (lines.length === 0) return [];
-  return [
-    { text: "#### What Flux will do\n\n", needs: ["actions"] },
-    ...lines.map((l): Block => ({ text: `${l}\n`, group: "actions" })),
-    { text: "\n", needs: ["actions"] },
-  ];
+  return { lines, deletionLines: deletionLines(deletions) };
 }
 
-function deletionLines(deletions: readonly Deletion[]): string[] {
+function dangerousLines(deletions: readonly Deletion[]): string[] {
   const lines: string[] = [];
   for (const d of deletions) {
     if (d.action !== "deleted" || !d.dangerous) continue;
@@ -58,6 +72,11 @@ function deletionLines(deletions: readonly Deletion[]): string[] {
       `- ⚠️ **Deletes ${refMarkdown(d.ref.display)}**: Kustomization ${code(d.kustomization)} prunes it; ${consequence}.`,
     );
   }
+  return lines;
+}
+
+function deletionLines(deletions: readonly Deletion[]): string[] {
+  const lines: string[] = [];
   const byKustomization = (action: Deletion["action"]) => {
     const groups = new Map<string, Deletion[]>();
     for (const d of deletions) {

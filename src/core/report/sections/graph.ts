@@ -1,5 +1,6 @@
 /**
- * The dependency diagram: the affected dependsOn subgraph as a Mermaid flowchart in a fenced block,
+ * The dependency diagram, only when dependsOn edges change or are broken (`dependsOnMatters`): the
+ * affected dependsOn subgraph (at most 15 nodes) as a Mermaid flowchart in a fenced block,
  * with a line saying how many nodes or edges were left out when the graph was cut. One budget block
  * (group "graph"): the whole diagram stays or goes.
  */
@@ -9,13 +10,29 @@ import { mdFence } from "../markdown.ts";
 import { mermaidFlowchart } from "../mermaid.ts";
 import { plural } from "./common.ts";
 
+/**
+ * True when the diagram earns its place: a dependsOn list changed, or an edge is broken (a missing
+ * target, a cycle, dependents left waiting by a disabled service). A plain version bump draws nothing.
+ */
+export function dependsOnMatters(report: ImpactReport): boolean {
+  return (
+    report.kustomizations.some(
+      (k) => k.specChanges.includes("dependsOn") || k.missingDependencies.length > 0 || k.inCycle,
+    ) ||
+    report.helmReleases.some((h) => h.dependsOnChanged || h.missingDependencies.length > 0 || h.inCycle) ||
+    report.disabledServices.some((s) => s.strandedDependents.length > 0) ||
+    report.graph.nodes.some((n) => n.missing)
+  );
+}
+
 export function graphBlocks(report: ImpactReport): Block[] {
   if (report.graph.nodes.length === 0 || report.graph.edges.length === 0) return [];
+  if (!dependsOnMatters(report)) return [];
   const cycles = new Set([
     ...report.kustomizations.filter((k) => k.inCycle).map((k) => `Kustomization ${k.key}`),
     ...report.helmReleases.filter((h) => h.inCycle).map((h) => `HelmRelease ${h.key}`),
   ]);
-  const diagram = mermaidFlowchart(report.graph, { cycles });
+  const diagram = mermaidFlowchart(report.graph, { cycles, maxNodes: 15 });
   const cut: string[] = [];
   if (diagram.omittedNodes > 0) cut.push(plural(diagram.omittedNodes, "object"));
   if (diagram.omittedEdges > 0) cut.push(plural(diagram.omittedEdges, "dependsOn edge"));

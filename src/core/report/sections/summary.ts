@@ -1,8 +1,9 @@
 /**
  * Heading and one-line verdict: how many Flux objects the change affects and how many problems it
- * introduces ("3 Kustomizations, 2 HelmReleases affected · 1 error, 2 warnings"), then — when present —
- * the Kustomizations that read changed files but render the same output, and changed files no
- * Kustomization reads. The verdict text is shared with the check-run title.
+ * introduces ("3 Kustomizations, 2 HelmReleases affected · 1 error, 2 warnings"); what could not be
+ * analyzed (part of the lead); and — further down — the Kustomizations that read changed files but
+ * render the same output, and changed files no Kustomization reads. The verdict text is the check-run
+ * title.
  */
 import { type Diagnostic, severityCounts } from "../../diagnostics.ts";
 import type { ImpactReport } from "../../impact/types.ts";
@@ -57,24 +58,34 @@ function guessedEntrypoint(report: ImpactReport): boolean {
   );
 }
 
-export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
+/** "1 finding already on the base branch · 2 secret findings suppressed by the allowlist", or "". */
+export function verdictExtras(report: ImpactReport): string {
+  const parts: string[] = [];
+  const existing = report.findings.existing.length;
+  if (existing > 0) parts.push(`${plural(existing, "finding")} already on the base branch`);
+  if (report.suppressed)
+    parts.push(`${plural(report.suppressed, "secret finding")} suppressed by the allowlist`);
+  return parts.join(" · ");
+}
+
+/** Heading (comment only) and the verdict line. */
+export function verdictBlocks(ctx: RenderContext, heading: boolean): Block[] {
   const { report } = ctx;
   const blocks: Block[] = [];
   if (heading) blocks.push({ text: "### Flux impact\n\n", essential: true });
-  const existing = report.findings.existing.length;
-  const already = existing > 0 ? ` · ${plural(existing, "finding")} already on the base branch` : "";
-  const suppressed = report.suppressed
-    ? ` · ${plural(report.suppressed, "secret finding")} suppressed by the allowlist`
-    : "";
+  const extras = verdictExtras(report);
   const icon = ICON[reportConclusion(report)];
-  blocks.push({ text: `${icon} **${verdictText(report)}**${already}${suppressed}\n\n`, essential: true });
-  if (report.touchedUnchanged.length > 0) {
-    const names = report.touchedUnchanged.map((k) => code(k));
-    blocks.push({
-      text: `Kustomizations that read changed files but render the same output: ${countedList(names, LIST_MAX)}.\n\n`,
-      group: "context",
-    });
-  }
+  blocks.push({
+    text: `${icon} **${verdictText(report)}**${extras === "" ? "" : ` · ${extras}`}\n\n`,
+    essential: true,
+  });
+  return blocks;
+}
+
+/** What could not be analyzed, and a guessed entrypoint: part of the lead (essential). */
+export function notAnalyzedBlocks(ctx: RenderContext): Block[] {
+  const { report } = ctx;
+  const blocks: Block[] = [];
   const notAnalyzed = report.notAnalyzed ?? [];
   if (notAnalyzed.length > 0) {
     const several = (report.clusters?.length ?? 0) > 1;
@@ -92,6 +103,21 @@ export function summaryBlocks(ctx: RenderContext, heading: boolean): Block[] {
       essential: true,
     });
   }
+  return blocks;
+}
+
+/** Kustomizations that read changed files but render the same, and changed files nothing reads. */
+export function contextBlocks(ctx: RenderContext): Block[] {
+  const { report } = ctx;
+  const blocks: Block[] = [];
+  if (report.touchedUnchanged.length > 0) {
+    const names = report.touchedUnchanged.map((k) => code(k));
+    blocks.push({
+      text: `Kustomizations that read changed files but render the same output: ${countedList(names, LIST_MAX)}.\n\n`,
+      group: "context",
+    });
+  }
+  const notAnalyzed = report.notAnalyzed ?? [];
   if (report.unownedFiles.length > 0) {
     const files = report.unownedFiles.map((f) => code(f));
     const text =
