@@ -78,6 +78,8 @@ export interface KustomizationImpact {
   upstream: string[];
   /** dependsOn targets that do not exist in head. */
   missingDependencies: string[];
+  /** dependsOn targets the change adds and removes ("namespace/name" keys), when dependsOn changed. */
+  dependsOnChange?: DependsOnChange;
   /** True when it is part of a dependsOn cycle in head. */
   inCycle: boolean;
   suspended: boolean;
@@ -109,11 +111,15 @@ export interface HelmReleaseImpact {
   reasons: Reason[];
   /** "1.2.3 → 1.3.0", or chart name changes; undefined when unchanged. */
   chart?: { from?: string; to?: string };
+  /** The chart's name (head, or base when removed), changed or not: `app-template`, not its source. */
+  chartName?: string;
   /** chartRef / OCIRepository tag change: "OCIRepository ns/name 1.2.3 → 1.3.0". */
   chartRef?: { from?: string; to?: string };
   values: ValueChange[];
   images: { from: string[]; to: string[] };
   dependsOnChanged: boolean;
+  /** dependsOn targets the change adds and removes, when dependsOn changed. */
+  dependsOnChange?: DependsOnChange;
   suspend?: { from: boolean; to: boolean };
   dependents: string[];
   upstream: string[];
@@ -198,7 +204,14 @@ export interface ImpactGraph {
     affected: boolean;
     missing: boolean;
   }>;
-  edges: Array<{ from: string; to: string; kind: "dependsOn" }>;
+  /** `change`: an edge the change adds, or one it removes (then from the base graph); absent when kept. */
+  edges: Array<{ from: string; to: string; kind: "dependsOn"; change?: "added" | "removed" }>;
+}
+
+/** dependsOn targets ("namespace/name") a change adds and removes. */
+export interface DependsOnChange {
+  added: string[];
+  removed: string[];
 }
 
 export interface RevisionInfo {
