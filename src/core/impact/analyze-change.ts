@@ -16,7 +16,7 @@ import { ByteBudget, MiB } from "../util/budget.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
 import { renamesOf, splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
-import { findSourceObject } from "./helm-chart-source.ts";
+import { chartNameOf, findSourceObject } from "./helm-chart-source.ts";
 import { diffHelmRelease } from "./helm-release-diff.ts";
 import { findRenderedObject } from "./helm-values-source.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
@@ -361,6 +361,8 @@ function analyzeClusterChange(
         dependsOnChanged: d.dependsOnChanged,
         ...chainsFor(graph, key),
       };
+      if (d.chartName !== undefined) impact.chartName = d.chartName;
+      if (d.dependsOnChange) impact.dependsOnChange = d.dependsOnChange;
       if (d.chart) impact.chart = d.chart;
       if (d.chartRef) impact.chartRef = d.chartRef;
       if (d.suspend) impact.suspend = d.suspend;
@@ -395,6 +397,13 @@ function analyzeClusterChange(
         }),
         blocked: "what it changes is unknown: the engine failed while comparing its values",
       };
+      const chartName = guarded(
+        options,
+        `finding the chart of HelmRelease ${key}`,
+        () => chartNameOf(h ? head : base, node),
+        undefined,
+      );
+      if (chartName !== undefined) impact.chartName = chartName;
       if (node.definedIn) impact.definedIn = node.definedIn;
       helmReleases.push(impact);
     }
@@ -496,6 +505,7 @@ function analyzeClusterChange(
             helmReleases: helmReleases.filter((h) => h.change !== "removed").map((h) => h.key),
           },
           strandedBy(disabled),
+          base,
         ),
       { nodes: [], edges: [] },
     ),

@@ -82,6 +82,35 @@ export function chartRefChange(
   return out.from === out.to ? undefined : out;
 }
 
+/**
+ * The chart's name, whatever its source: `spec.chart.spec.chart`, or for a chartRef the chart its object
+ * points at — a HelmChart's `spec.chart`, an OCIRepository's url last path segment
+ * (`oci://ghcr.io/bjw-s/helm/app-template` → `app-template`). Undefined when the object is not found.
+ */
+export function chartNameOf(
+  model: ModelView,
+  hr: { chart: HelmChartSpec | null; chartRef: SourceRef | null },
+): string | undefined {
+  if (hr.chart) return nonEmpty(hr.chart.name);
+  if (!hr.chartRef) return undefined;
+  const obj = findSourceObject(model, hr.chartRef);
+  if (!obj) return undefined;
+  if (hr.chartRef.kind === "HelmChart") return specString(obj, "chart");
+  if (hr.chartRef.kind === "OCIRepository") {
+    const url = specString(obj, "url");
+    return url === undefined ? undefined : ociChartName(url);
+  }
+  return undefined;
+}
+
+/** The last path segment of an OCI url, without a tag or digest: `oci://host/a/app:1.0` → `app`. */
+export function ociChartName(url: string): string | undefined {
+  const path = url.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, "");
+  const last = path.slice(path.lastIndexOf("/") + 1).split("@")[0]!;
+  const colon = last.indexOf(":");
+  return nonEmpty(colon >= 0 ? last.slice(0, colon) : last);
+}
+
 function describeRef(ref: SourceRef, obj: JsonObject | undefined): string {
   const name = refText(ref);
   if (!obj) return `${name} (not found)`;

@@ -10,12 +10,19 @@
  */
 import type { HelmReleaseNode, RepositoryModel, SourceRef } from "../model.ts";
 import type { ByteBudget } from "../util/budget.ts";
-import { changedChartSources, chartChange, chartRefChange, type TextChange } from "./helm-chart-source.ts";
+import {
+  changedChartSources,
+  chartChange,
+  chartNameOf,
+  chartRefChange,
+  type TextChange,
+} from "./helm-chart-source.ts";
 import { diffValues } from "./helm-value-diff.ts";
 import { type EffectiveValues, effectiveValues, type ValuesSource } from "./helm-values.ts";
 import { imagesIn } from "./images.ts";
+import { dependsOnChange } from "./kustomization-diff.ts";
 import { deepEqual } from "./object-diff.ts";
-import type { Reason, ValueChange } from "./types.ts";
+import type { DependsOnChange, Reason, ValueChange } from "./types.ts";
 
 export interface HelmReleaseSide {
   model: RepositoryModel;
@@ -33,6 +40,10 @@ export interface HelmReleaseDiff {
   /** Image references only in base (`from`) and only in head (`to`), sorted. */
   images: { from: string[]; to: string[] };
   dependsOnChanged: boolean;
+  /** dependsOn targets ("namespace/name") added and removed, when dependsOn changed. */
+  dependsOnChange?: DependsOnChange;
+  /** The chart's name (head, or base when removed): `app-template`, not its source. */
+  chartName?: string;
   suspend?: { from: boolean; to: boolean };
   reasons: Reason[];
 }
@@ -63,6 +74,11 @@ export function diffHelmRelease(
     dependsOnChanged: !!base && !!head && !sameDependsOn(base.hr, head.hr),
     reasons: [],
   };
+  const deps = base && head ? dependsOnChange(base.hr.dependsOn, head.hr.dependsOn) : undefined;
+  if (deps) out.dependsOnChange = deps;
+  const named = head ?? base!;
+  const chartName = chartNameOf(named.model, named.hr);
+  if (chartName !== undefined) out.chartName = chartName;
   const chart = chartChange(base?.hr.chart, head?.hr.chart);
   if (chart) out.chart = chart;
   const chartRef = chartRefChange(

@@ -3,9 +3,9 @@
  * parent renders: dependsOn, path, suspend, postBuild, …), its rendered output object by object, and why —
  * changed files it reads, changed postBuild variables, its definition.
  */
-import type { KustomizationNode } from "../model.ts";
+import type { KustomizationNode, NamespacedName } from "../model.ts";
 import { deepEqual, diffObjectSets, type StripOptions } from "./object-diff.ts";
-import type { ChangedFile, KustomizationImpact, ObjectDiff, Reason } from "./types.ts";
+import type { ChangedFile, DependsOnChange, KustomizationImpact, ObjectDiff, Reason } from "./types.ts";
 
 const FLUX_CHILD_KINDS = new Set(["Kustomization", "HelmRelease"]);
 
@@ -73,7 +73,25 @@ export function diffKustomization(
     changed,
   };
   if (node.definedIn) delta.definedIn = node.definedIn;
+  const dependsOn = base && head ? dependsOnChange(base.spec.dependsOn, head.spec.dependsOn) : undefined;
+  if (dependsOn) delta.dependsOnChange = dependsOn;
   return delta;
+}
+
+/**
+ * dependsOn targets ("namespace/name") only in head (`added`) and only in base (`removed`), sorted, or
+ * undefined when the two lists name the same targets (order and duplicates aside).
+ */
+export function dependsOnChange(
+  base: readonly NamespacedName[],
+  head: readonly NamespacedName[],
+): DependsOnChange | undefined {
+  const keys = (list: readonly NamespacedName[]) => new Set(list.map((d) => `${d.namespace}/${d.name}`));
+  const a = keys(base);
+  const b = keys(head);
+  const added = [...b].filter((k) => !a.has(k)).sort();
+  const removed = [...a].filter((k) => !b.has(k)).sort();
+  return added.length > 0 || removed.length > 0 ? { added, removed } : undefined;
 }
 
 /**

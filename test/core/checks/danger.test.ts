@@ -6,6 +6,7 @@ import {
   dangerSuspend,
   quantity,
 } from "../../../src/core/checks/rules/danger.ts";
+import { service } from "../impact/rename-fixtures.ts";
 import { changeContext } from "./helpers.ts";
 
 const pvc = (size: string, storageClass = "fast") =>
@@ -38,6 +39,24 @@ describe("core/checks/rules/danger", () => {
     );
     expect(finding?.message).toContain(
       "Data or whole namespaces go with: PersistentVolumeClaim default/data",
+    );
+  });
+
+  it("says nothing about what an intended rename deletes and creates again", () => {
+    const ctx = changeContext(service("deduparr"), service("cleanrr"));
+    expect(ctx.change?.impact.deletions.length).toBeGreaterThan(0);
+
+    expect(dangerDeletions.run(ctx)).toEqual([]);
+  });
+
+  it("still warns about an object a rename drops", () => {
+    const ctx = changeContext(service("deduparr", ["shared-cache"]), service("cleanrr"));
+
+    const findings = dangerDeletions.run(ctx);
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.message).toContain(
+      "Kustomization flux-system/deduparr prunes 1 object this change removes: ConfigMap media/shared-cache.",
     );
   });
 

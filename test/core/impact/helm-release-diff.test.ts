@@ -121,7 +121,7 @@ const scenarios: Scenario[] = [
     name: "nothing changed",
     key: "media/sonarr",
     edit: () => undefined,
-    expected: { change: "unchanged", ...UNCHANGED_PARTS, reasons: [] },
+    expected: { change: "unchanged", chartName: "app-template", ...UNCHANGED_PARTS, reasons: [] },
   },
   {
     name: "inline values change",
@@ -132,6 +132,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       values: [
         { path: "service.app.ports.http.port", change: "modified", from: "8989", to: "8990", secret: false },
@@ -151,6 +152,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       values: [{ path: "replicas", change: "modified", from: "1", to: "2", secret: false }],
       reasons: [
@@ -171,6 +173,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       values: [
         {
@@ -204,6 +207,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       reasons: [{ kind: "definition", file: DEFINED_IN, fields: ["valuesFrom"] }],
     },
@@ -217,6 +221,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       values: [{ path: "env.SONARR__AUTH__APIKEY", change: "modified", secret: true }],
       reasons: [{ kind: "values-source", source: "Secret media/sonarr-secret" }],
@@ -231,6 +236,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       chart: { from: "3.5.1", to: "3.6.0" },
       reasons: [{ kind: "definition", file: DEFINED_IN, fields: ["chart"] }],
@@ -249,6 +255,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "sonarr",
       ...UNCHANGED_PARTS,
       chart: {
         from: "app-template@3.5.1 (HelmRepository flux-system/bjw-s)",
@@ -266,6 +273,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       reasons: [{ kind: "chart-source", source: "HelmRepository flux-system/bjw-s" }],
     },
@@ -279,6 +287,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       chartRef: {
         from: "OCIRepository media/app-template 3.5.1",
@@ -298,6 +307,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       chartRef: {
         from: "OCIRepository media/app-template 3.5.1 (oci://ghcr.io/bjw-s-labs/helm/app-template)",
@@ -319,6 +329,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       values: [
         {
@@ -345,6 +356,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "redis",
       ...UNCHANGED_PARTS,
       values: [
         {
@@ -371,6 +383,7 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "redis",
       ...UNCHANGED_PARTS,
       suspend: { from: false, to: true },
       reasons: [{ kind: "definition", file: DEFINED_IN, fields: ["suspend"] }],
@@ -385,8 +398,10 @@ const scenarios: Scenario[] = [
     },
     expected: {
       change: "modified",
+      chartName: "app-template",
       ...UNCHANGED_PARTS,
       dependsOnChanged: true,
+      dependsOnChange: { added: ["database/redis"], removed: [] },
       reasons: [{ kind: "definition", file: DEFINED_IN, fields: ["dependsOn"] }],
     },
   },
@@ -456,6 +471,7 @@ describe("core/impact/helm-release-diff", () => {
     const added = diffHelmRelease(undefined, side(head, "media/radarr"));
     expect(added).toEqual({
       change: "added",
+      chartName: "app-template",
       chart: { to: "app-template@3.6.0" },
       values: [
         { path: "image.repository", change: "added", to: "ghcr.io/home-operations/radarr", secret: false },
@@ -468,6 +484,7 @@ describe("core/impact/helm-release-diff", () => {
     const removed = diffHelmRelease(side(base, "media/app"), undefined);
     expect(removed).toEqual({
       change: "removed",
+      chartName: "app-template",
       chartRef: { from: "OCIRepository media/app-template 3.5.1" },
       values: [
         {

@@ -8,6 +8,7 @@ import type { ImpactReport, RevisionInfo } from "../../../src/core/impact/types.
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../../src/core/report/markers.ts";
+import { mermaidFlowchart } from "../../../src/core/report/mermaid.ts";
 import { REVISIONS, smallReport } from "./fixtures.ts";
 import { structureOf } from "./structure.ts";
 
@@ -130,8 +131,10 @@ describe("core/report injection corpus", () => {
       comment.indexOf("```mermaid\n") + 11,
       comment.indexOf("\n```\n", comment.indexOf("```mermaid")),
     );
-    const nodeLines = mermaid.split("\n").filter((l) => /^ {2}n\d+[[(]/.test(l));
-    expect(nodeLines).toHaveLength(5);
+    // The comment draws the broken edge (HelmRelease → missing target); the whole graph has all 5 nodes.
+    const whole = mermaidFlowchart(evil.graph).source;
+    const nodeLines = [mermaid, whole].flatMap((m) => m.split("\n").filter((l) => /^ {2}n\d+[[(]/.test(l)));
+    expect(nodeLines).toHaveLength(2 + 5);
     for (const l of nodeLines)
       expect(l).toMatch(
         /^ {2}n\d+(\["[^"<>`\n]*(<br\/>[^"<>`\n]*)*"\]|\(\["[^"<>`\n]*(<br\/>[^"<>`\n]*)*"\]\))$/,

@@ -1,12 +1,13 @@
 /**
  * Danger (pull requests): what the change makes Flux do that deserves a second look — deletions by
- * prune, a disabled service others still depend on, suspend flips, changes under suspended objects, and
+ * prune (not those a rename explains: the renamed object recreates them), a disabled service others still depend on, suspend flips, changes under suspended objects, and
  * edits to immutable fields that make the apply fail until the object is recreated.
  */
 import { type Diagnostic, diagnostic } from "../../diagnostics.ts";
 import { displayRef } from "../../flux/object-ref.ts";
 import { deepEqual } from "../../impact/object-diff.ts";
 import { objectKey, objectRef } from "../../impact/object-identity.ts";
+import { renamePairs } from "../../impact/renames.ts";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../kustomize/resource.ts";
 import type { KustomizationNode, SourceLocation } from "../../model.ts";
 import { where } from "../locate.ts";
@@ -31,7 +32,12 @@ export const dangerDeletions: Rule = {
   codes: ["danger-prune-deletes"],
   when: "pull-request",
   run(ctx) {
-    const deleted = (ctx.change?.impact.deletions ?? []).filter((d) => d.action === "deleted");
+    const impact = ctx.change?.impact;
+    if (!impact) return [];
+    // A rename deletes the old object and what it applied under the old name, and creates them again:
+    // intended, not a loss. What the new one does not recreate is still a deletion.
+    const renamed = new Set(renamePairs(impact).flatMap((p) => p.deletions));
+    const deleted = impact.deletions.filter((d) => d.action === "deleted" && !renamed.has(d));
     const byKs = new Map<string, typeof deleted>();
     for (const d of deleted) byKs.set(d.kustomization, [...(byKs.get(d.kustomization) ?? []), d]);
     return [...byKs].map(([key, list]) => {
