@@ -46,6 +46,12 @@ const GROUPS: readonly GroupWording[] = [
   { id: "chains", order: "last", one: "dependsOn chain", many: "dependsOn chains" },
   { id: "graph", order: "last", one: "dependency graph", many: "dependency graphs" },
   {
+    id: "table-details",
+    order: "last",
+    one: "entry of the tables' details",
+    many: "entries of the tables' details",
+  },
+  {
     id: "findings-existing",
     order: "last",
     one: "finding already on the base branch",
@@ -85,7 +91,7 @@ export function leadBlocks(ctx: RenderContext): Block[] {
 export function detailBlocks(ctx: RenderContext): Block[] {
   const { report } = ctx;
   return [
-    ...affectedBlocks(report.kustomizations, report.helmReleases, report.clusters ?? []),
+    ...affectedBlocks(report.kustomizations, report.helmReleases, report.clusters ?? [], ctx.head),
     ...chainBlocks(report),
     ...graphBlocks(report),
     ...findingBlocks(ctx),

@@ -114,12 +114,19 @@ describe("core/report/comment", () => {
       .split("\n")
       .find((l) => l.startsWith("| `web/podinfo`"));
     expect(row).toBe(
-      "| `web/podinfo`<br><sub>Kustomization `flux-system/podinfo`</sub> | **modified** — suspend false → true — dependsOn changed" +
-        " | chartRef `OCIRepository web/podinfo 6.7.0` → `OCIRepository web/podinfo 6.8.0`" +
-        " | `ghcr.io/a/web:1.0` → `ghcr.io/a/web:1.1`<br>added `quay.io/c/new:3`<br>removed `docker.io/b/sidecar:2`" +
-        " | `replicaCount`: `1` → `2`<br>`ingress.enabled` added: `true`<br>`debug` removed (was `false`)" +
-        "<br>`smtp.password` modified 🔒 (from a Secret, value hidden) | — |",
+      "| `web/podinfo` | podinfo `6.7.0` → `6.8.0`" +
+        " | web `1.0` → `1.1`<br>new `3` (added)<br>sidecar `2` (removed)" +
+        " | 4 values: `replicaCount` …<br>`dependsOn` changed<br>`suspend` false → true |",
     );
+    // The full value paths, images and the applying Kustomization are in the details under the table.
+    const details = renderComment(report, REVISIONS).split("\n");
+    expect(details).toContain(
+      "- HelmRelease `web/podinfo` — **modified**, applied by Kustomization `flux-system/podinfo`",
+    );
+    expect(details).toContain("  - image `ghcr.io/a/web:1.0` → `ghcr.io/a/web:1.1`");
+    expect(details).toContain("  - value `replicaCount`: `1` → `2`");
+    expect(details).toContain("  - value `debug` removed (was `false`)");
+    expect(details).toContain("  - value `smtp.password` modified 🔒 (from a Secret, value hidden)");
     expect(renderComment(report, REVISIONS)).not.toContain("hunter");
   });
 
@@ -200,7 +207,7 @@ describe("core/report/comment", () => {
       "- `flux-system/b` → **Kustomization `flux-system/a`** → `flux-system/b` — 🔁 part of a dependsOn cycle: every member waits forever\n",
     );
     expect(body).toContain(
-      "| `flux-system/a` | **modified** — 1 object (+1 −1)<br>🔁 in a dependsOn cycle |",
+      "| `flux-system/a` | **modified** — 1 object (+1 −1) | 🔁 in a dependsOn cycle<br>reads `apps/web/a/app/configmap.yaml` (modified) |",
     );
     expect(body).toContain("  class n0 cycle\n");
   });

@@ -44,9 +44,13 @@ describe("core/report lead (issue 14)", () => {
       ),
     });
     const body = renderComment(report, REVISIONS);
-    expect(body).toContain("<details><summary><b>26 HelmReleases</b>: app-template 5.0.1 → 5.1.0</summary>");
-    expect(body).not.toContain("| HelmRelease |");
-    expect(body).toContain("`app-00/app-00`, `app-01/app-01`");
+    expect(body).toContain(
+      "| **26 HelmReleases** (see details) | app-template `5.0.1` → `5.1.0` | — | — |\n",
+    );
+    expect(body.match(/^\| `app-\d\d\/app-\d\d` \|/gm)).toBeNull();
+    expect(body).toContain(
+      "- HelmRelease `app-25/app-25` — **modified**, applied by Kustomization `flux-system/podinfo`",
+    );
     expect(body).toContain("- `flux-system/volsync` → **26 HelmReleases** (app-template 5.0.1 → 5.1.0)\n");
     expect(body.match(/→ \*\*HelmRelease/g)).toBeNull();
   });

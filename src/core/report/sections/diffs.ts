@@ -1,8 +1,10 @@
 /**
  * Per-object rendered diffs, grouped by Kustomization: each object in its own collapsed `<details>`
- * with a ```diff fence (diff text is already Secret-redacted upstream). A single object's diff is cut
- * at a line boundary past DIFF_MAX with a note; whole diffs are budget blocks (group "diffs", largest
- * dropped first), and a Kustomization's label stays while one of its diffs does.
+ * with a ```diff fence (diff text is already Secret-redacted upstream); a Kustomization with one object
+ * has its name in that object's summary instead of a label line, and more than DIFFS_LISTED_MAX
+ * Kustomizations put the whole list in one more `<details>`. A single object's diff is cut at a line
+ * boundary past DIFF_MAX with a note; whole diffs are budget blocks (group "diffs", largest dropped
+ * first), and a Kustomization's label stays while one of its diffs does.
  */
 import type { KustomizationImpact, ObjectDiff } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
@@ -11,20 +13,38 @@ import { code, plural } from "./common.ts";
 
 /** Longest diff shown for one object (UTF-16 code units). */
 export const DIFF_MAX = 20_000;
+/** More Kustomizations with rendered changes than this: the whole list in one `<details>`. */
+export const DIFFS_LISTED_MAX = 10;
 
 export function diffBlocks(kustomizations: readonly KustomizationImpact[], heading = true): Block[] {
   const withObjects = kustomizations.filter((k) => k.objects.length > 0);
   if (withObjects.length === 0) return [];
   const blocks: Block[] = [];
   if (heading) blocks.push({ text: "#### Rendered changes\n\n", needs: ["diffs"] });
+  // Many Kustomizations: their diffs behind one more click, so the list does not fill screens.
+  const wrap = withObjects.length > DIFFS_LISTED_MAX;
+  if (wrap) {
+    const objects = withObjects.reduce((n, k) => n + k.objects.length, 0);
+    blocks.push({
+      text: `<details><summary>${plural(objects, "object")} in ${plural(withObjects.length, "Kustomization")}</summary>\n\n`,
+      needs: ["diffs"],
+    });
+  }
   withObjects.forEach((k, i) => {
     const tag = `diffs:${i}`;
+    // One object: its summary names the Kustomization too (one closed line per Kustomization).
+    if (k.objects.length === 1) {
+      const owner = `Kustomization <code>${htmlInline(k.key)}</code> → `;
+      blocks.push({ text: objectDiffBlock(k.objects[0]!, owner), group: "diffs", tags: [tag] });
+      return;
+    }
     blocks.push({
       text: `**Kustomization ${code(k.key)}** — ${plural(k.objects.length, "object")}\n\n`,
       needs: [tag],
     });
     for (const o of k.objects) blocks.push({ text: objectDiffBlock(o), group: "diffs", tags: [tag] });
   });
+  if (wrap) blocks.push({ text: "</details>\n\n", needs: ["diffs"] });
   return blocks;
 }
 
@@ -34,11 +54,12 @@ function summary(o: ObjectDiff): string {
   return `${name} · ${o.change} · +${o.added} −${o.removed}`;
 }
 
-export function objectDiffBlock(o: ObjectDiff): string {
+/** `owner`: raw HTML put before the object's summary (already escaped). */
+export function objectDiffBlock(o: ObjectDiff, owner = ""): string {
   const { text, omitted } = cutDiff(o.diff);
   const body = text === "" ? "No line-level change.\n" : mdFence(text, "diff");
   const note = omitted > 0 ? `\n_Diff cut here: ${plural(omitted, "more line")} not shown._\n` : "";
-  return `<details><summary>${summary(o)}</summary>\n\n${body}${note}\n</details>\n\n`;
+  return `<details><summary>${owner}${summary(o)}</summary>\n\n${body}${note}\n</details>\n\n`;
 }
 
 function cutDiff(diff: string): { text: string; omitted: number } {
