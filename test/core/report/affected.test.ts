@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { renderComment } from "../../../src/core/report/comment.ts";
-import { CELL_RUN_MAX } from "../../../src/core/report/sections/affected.ts";
+import { CELL_RUN_MAX, shortValuePath } from "../../../src/core/report/sections/affected.ts";
 import { helmReleaseImpact, impactReport, kustomizationImpact, REVISIONS } from "./fixtures.ts";
 
 const tableRows = (body: string) =>
   body.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---"));
 
 describe("core/report affected tables (issue 14)", () => {
+  it("cuts a long value path to its last keys, where the change is", () => {
+    expect(shortValuePath("controllers.home-assistant.containers.app.image.tag", 30)).toBe(
+      "…containers.app.image.tag",
+    );
+    expect(shortValuePath("image.tag", 30)).toBe("image.tag");
+  });
+
   it("names the chart, not its source, in the HelmRelease table", () => {
     const report = impactReport({
       helmReleases: [

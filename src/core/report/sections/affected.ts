@@ -149,6 +149,19 @@ export function shortPath(path: string, max = CELL_CODE_MAX): string {
   return `…/${clip(out, max - 2)}`;
 }
 
+/** A dotted value path cut to its last keys ("…containers.app.image.tag") when longer than `max`. */
+export function shortValuePath(path: string, max = CELL_CODE_MAX): string {
+  if (path.length <= max) return path;
+  const parts = path.split(".");
+  let out = parts[parts.length - 1]!;
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const next = `${parts[i]}.${out}`;
+    if (next.length + 1 > max) break;
+    out = next;
+  }
+  return `…${clip(out, max - 1)}`;
+}
+
 /** A name, path or version as a code span short enough for a table cell. */
 function cellCode(text: string): string {
   return code(shortPath(text), true);
@@ -444,7 +457,7 @@ function helmReleaseWhy(h: HelmReleaseImpact): string[] {
   const items = flagItems(false, h.inCycle, h.missingDependencies, h.blocked);
   if (h.change !== "modified") items.push(`**${h.change}**`);
   if (h.change === "modified" && h.values.length > 0) {
-    const first = cellCode(h.values[0]!.path);
+    const first = code(shortValuePath(h.values[0]!.path), true);
     items.push(
       h.values.length === 1
         ? `value ${first}${h.values[0]!.secret ? " 🔒" : ""}`

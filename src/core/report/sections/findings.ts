@@ -46,8 +46,8 @@ export function findingBlocks(ctx: RenderContext): Block[] {
         group: "findings-introduced",
       });
     blocks.push({ text: "\n", needs: ["findings-introduced"] });
-  } else if (alerted.size === 0)
-    blocks.push({ text: "This change introduces no new problems.\n\n", needs: ["findings-existing"] });
+  }
+  // Nothing introduced: the verdict line already says "no new problems".
   if (existing.length > 0 && ctx.surface === "comment") {
     // The comment keeps what the change touches; the rest is one line (the check run lists it all).
     const touched = new Set(
