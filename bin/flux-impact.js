@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package works from a clone without a build step.
-import { register } from "tsx/esm/api";
+// Runs the built CLI (dist/cli.js, made by `npm run build`, which `npm ci` runs as `prepare`). In a clone
+// where the build has not run, falls back to the TypeScript sources through tsx's loader, so nothing breaks.
+import { existsSync } from "node:fs";
 
-register();
-const { runCli } = await import("../src/cli/main.ts");
-process.exitCode = runCli(process.argv.slice(2), {
+const built = new URL("../dist/cli.js", import.meta.url);
+let main;
+if (existsSync(built)) {
+  ({ main } = await import(built.href));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../src/cli/entry.ts"));
+}
+process.exitCode = await main(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 });

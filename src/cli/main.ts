@@ -2,6 +2,7 @@
  * flux-impact CLI: a thin adapter that loads snapshots from disk or git, calls the engine, and prints.
  * Exit codes: 0 ok, 1 errors found in the repository, 2 usage error.
  */
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
@@ -67,7 +68,7 @@ function analyze(dir: string, values: CliValues): AnalyzedRepository {
 
 /** The bundled example's pull request, as the comment the GitHub App would post. Always exits 0. */
 function demo(io: CliIo, values: CliValues): number {
-  const example = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "homelab");
+  const example = join(packageRoot(), "examples", "homelab");
   const { report, base, head } = computeDiff(join(example, "base"), join(example, "head"), values);
   io.stdout(
     renderComment(report, {
@@ -80,6 +81,13 @@ function demo(io: CliIo, values: CliValues): number {
     `\nflux-impact demo: ${report.kustomizations.length} Kustomizations and ${report.helmReleases.length} HelmReleases affected; the check run would conclude "${verdict}".\n`,
   );
   return 0;
+}
+
+/** The package root (has package.json): above src/cli/ here, above dist/chunks/ once bundled. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

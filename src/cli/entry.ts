@@ -1,0 +1,39 @@
+/**
+ * The `flux-impact` executable's entry (bin/flux-impact.js, bundled to dist/cli.js): answers `--help` from
+ * the options module alone and imports the engine (./main.ts, with yaml, zod and the rest) only for a command
+ * that needs it, so `flux-impact --help` starts in about the time Node itself does.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CliIo, parseCli, USAGE } from "./options.ts";
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const help = helpExitCode(argv);
+  if (help !== undefined) {
+    io.stdout(USAGE);
+    return help;
+  }
+  const { runCli } = await import("./main.ts");
+  return runCli(argv, io);
+}
+
+/** runCli's answer when it would only print the usage; undefined otherwise (including usage errors). */
+function helpExitCode(argv: readonly string[]): number | undefined {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv);
+  } catch {
+    return undefined;
+  }
+  const command = parsed.positionals[0];
+  if (!parsed.values.help && command !== undefined && command !== "help") return undefined;
+  return command === undefined && !parsed.values.help ? 2 : 0;
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  });
+}

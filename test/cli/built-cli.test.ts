@@ -1,0 +1,28 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const built = join(root, "dist", "cli.js");
+const present = existsSync(built);
+if (!present) console.log(`test/cli/built-cli.test.ts: skipped: ${built} not found (run npm run build)`);
+
+const node = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+
+describe.skipIf(!present)("built CLI (dist/cli.js through bin/flux-impact.js)", () => {
+  it("--help names every command", () => {
+    const out = node("bin/flux-impact.js", "--help");
+    for (const command of ["diff", "check", "stale", "graph", "build", "demo"]) {
+      expect(out).toMatch(new RegExp(`^ {2}${command}\\b`, "m"));
+    }
+  });
+
+  it("runs dist/cli.js directly too", () => {
+    expect(node("dist/cli.js", "--help")).toContain("Usage: flux-impact <command>");
+  });
+
+  it("finds the bundled example from dist/ (demo)", () => {
+    expect(node("bin/flux-impact.js", "demo")).toContain("flux-impact demo:");
+  });
+});
