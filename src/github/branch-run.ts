@@ -17,7 +17,6 @@ import {
   configNote,
   failCheckRun,
   type GitHubClient,
-  isRetriable,
   type RepoRef,
   serialized,
   snapshotAt,
@@ -141,6 +140,5 @@ async function failed(
     log: options.log,
     ...(onAnalysisError ? { onAnalysisError } : {}),
   });
-  if (isRetriable(error)) throw error; // the worker retries the delivery; the check run is reused
   return { kind: "failed", message, requests: gh.count };
 }

@@ -275,16 +275,18 @@ export async function serialized<T>(key: string, job: () => Promise<T>): Promise
   }
 }
 
-/** A failure worth another attempt later (GitHub 5xx, network, rate limits). */
+/** A failure worth another attempt later (GitHub 5xx, network, rate limits): failure.ts decides. */
 export function isRetriable(error: unknown): boolean {
-  return error instanceof GitHubApiError && error.retriable;
+  const cause = causeOf(error);
+  return cause.kind === "outside" && cause.retriable;
 }
 
 /**
  * A job that failed after its check run existed: the cause decides (failure.ts). A fault outside the pull
  * request that will be retried leaves the run in progress and says so; anything else completes it —
  * `failure` when the content is the cause, the configured `onAnalysisError` otherwise — never leaving it
- * in progress for good. The operator's log gets the details. Returns the message shown.
+ * in progress for good. The operator's log gets the details. Returns the message shown; rethrows
+ * `error` when the delivery is worth retrying, so the worker runs it again (the check run is reused).
  */
 export async function failCheckRun(
   gh: CountingClient,
@@ -314,13 +316,15 @@ export async function failCheckRun(
       status: "in_progress",
       output,
     }).catch(() => undefined);
-    return decision.summary;
+    throw error;
   }
   await completeCheckRun(gh, job, checkRunId, {
     conclusion: decision.conclusion,
     title: decision.title,
     summary: decision.summary,
   });
+  // Retries spent: the run says so, and a later redelivery may still bring the real result.
+  if (isRetriable(error)) throw error;
   return decision.summary;
 }
 

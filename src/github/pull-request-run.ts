@@ -78,7 +78,7 @@ export type RunOutcome =
   | { kind: "superseded"; requests: number }
   | { kind: "failed"; message: string; requests: number };
 
-/** GitHub lists at most this many files in a comparison; at the cap the snapshots' own diff is used. */
+/** GitHub lists at most this many files in a comparison; at the cap the pull request's own list is read. */
 const COMPARE_FILES_MAX = 300;
 
 interface CompareFile {
@@ -109,9 +109,8 @@ async function exportIgnored(
   gh: CountingClient,
   job: PullRequestJob,
   head: RepoSnapshot,
-  compared: readonly CompareFile[] | undefined,
+  { entries, complete }: { entries: readonly CompareFile[]; complete: boolean },
 ): Promise<Array<{ path: string; bytes: Uint8Array }>> {
-  const { entries, complete } = await changedEntries(gh, job, compared, COMPARE_FILES_MAX);
   const absent = entries
     .filter((f) => f.status !== "removed" && head.read(f.filename) === undefined)
     .map((f) => f.filename);
@@ -283,14 +282,15 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const session = new AnalysisSession();
     const base = await snapshotAt(gh, job, mergeBase, "base", limits, session);
     const head = await snapshotAt(gh, job, job.headSha, "head", limits, session);
-    const changedFiles = compare.files?.map(changedFileOf);
-    const missing = await exportIgnored(gh, job, head, compare.files);
+    // The comparison's files, or the PR's own list over its cap: what the analysis and the scan start from.
+    const listed = await changedEntries(gh, job, compare.files, COMPARE_FILES_MAX);
+    const missing = await exportIgnored(gh, job, head, listed);
     const { report } = analyzePullRequest({
       base,
       head,
       config,
       analyze: { repository: analyzedRepository(job, job.baseRef) },
-      ...(changedFiles && changedFiles.length < COMPARE_FILES_MAX ? { changedFiles } : {}),
+      changedFiles: listed.entries.map(changedFileOf),
       ...(missing.length ? { extraHeadFiles: missing } : {}),
     });
     const revisions = {
@@ -362,7 +362,5 @@ async function failed(
     log: options.log,
     ...(onAnalysisError ? { onAnalysisError } : {}),
   });
-  // GitHub may answer later: fail the delivery too, so the worker retries it (the check run is reused).
-  if (isRetriable(error)) throw error;
   return { kind: "failed", message, requests: gh.count };
 }
