@@ -11,16 +11,21 @@
  */
 import { type AnalyzedRepository, analyzeRepository, failedRepository } from "./analyze.ts";
 import { applyPolicy, failing, type Policy, policyConclusion } from "./checks/policy.ts";
-import { runChecks, scanRevisionSecrets } from "./checks/run-checks.ts";
+import { type CheckResult, runChecks, scanRevisionSecrets } from "./checks/run-checks.ts";
 import type { AppConfig } from "./config/schema.ts";
 import { DEFAULT_CONFIG } from "./config/schema.ts";
 import { analysisFailed, type Diagnostic } from "./diagnostics.ts";
+import type { DiscoveryCaches } from "./flux/discover.ts";
 import { analyzeChange } from "./impact/analyze-change.ts";
 import { changedFilesBetween } from "./impact/changed-files.ts";
 import { renamesOf, splitFindings } from "./impact/findings.ts";
 import type { ChangedFile, ImpactReport } from "./impact/types.ts";
+import type { ParsedFile } from "./kustomize/context.ts";
 import type { AnalyzeOptions } from "./model.ts";
+import type { SecretScanResult } from "./secrets/scan.ts";
+import type { AnalysisSession } from "./session.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
+import { heapCost } from "./util/budget.ts";
 
 export function policyOf(config: AppConfig): Policy {
   return {
@@ -49,12 +54,110 @@ export interface PullRequestInput {
   analyze?: AnalyzeOptions;
   /** Head files missing from the head snapshot (export-ignored from the archive): secret-scanned too. */
   extraHeadFiles?: ReadonlyArray<{ path: string; bytes: Uint8Array }>;
+  /**
+   * The analysis of `base` made earlier by analyzeBase with the same configuration and analysis options
+   * (a cache of the default branch's commit): then base is neither scanned, rendered nor checked again.
+   */
+  baseAnalysis?: BaseAnalysis;
 }
 
 export interface PullRequestAnalysis {
   base: AnalyzedRepository;
   head: AnalyzedRepository;
   report: ImpactReport;
+}
+
+/**
+ * Everything a pull request's analysis computes from its base revision alone — the model, the checks
+ * (secret scan included), and the parses and builds the head analysis reuses — for one configuration and
+ * set of analysis options. Plain data (maps, arrays, objects; no functions or class instances), so an
+ * adapter may store it with any structured-clone serializer and give it back for the next pull request
+ * against the same commit.
+ */
+export interface BaseAnalysis {
+  format: typeof BASE_ANALYSIS_FORMAT;
+  model: AnalyzedRepository;
+  checks: CheckResult;
+  secrets: SecretScanResult;
+  /** The base revision's parsed files and builds, as the session held them after its analysis. */
+  reuse: {
+    parsedFiles: Map<string, { text: string; parsed: ParsedFile }>;
+    builds: Map<string, { caches: DiscoveryCaches; excluded: string }>;
+  };
+}
+
+/** Bumped whenever BaseAnalysis changes shape; a stored analysis of another format is not used. */
+export const BASE_ANALYSIS_FORMAT = 1;
+
+/** True when `value` looks like a BaseAnalysis of this format (a stored one read back). */
+export function isBaseAnalysis(value: unknown): value is BaseAnalysis {
+  if (value === null || typeof value !== "object") return false;
+  const v = value as Partial<BaseAnalysis>;
+  return (
+    v.format === BASE_ANALYSIS_FORMAT &&
+    typeof v.model === "object" &&
+    v.model !== null &&
+    Array.isArray(v.model.kustomizations) &&
+    Array.isArray(v.checks?.findings) &&
+    Array.isArray(v.secrets?.findings) &&
+    v.reuse?.parsedFiles instanceof Map &&
+    v.reuse.builds instanceof Map
+  );
+}
+
+function sharedOptions(base: RepoSnapshot, config: AppConfig) {
+  const sops = base.readText(".sops.yaml");
+  return {
+    policy: policyOf(config),
+    allowlist: config.secrets.allowlist,
+    sopsConfigText: sops.ok ? sops.text : undefined,
+  };
+}
+
+/**
+ * The base side of analyzePullRequest on its own: the secret scan, the analysis and the checks of the
+ * base revision, as analyzePullRequest makes them. Never throws on repository content.
+ */
+export function analyzeBase(
+  base: RepoSnapshot,
+  config: AppConfig = DEFAULT_CONFIG,
+  analyze: AnalyzeOptions = {},
+): BaseAnalysis {
+  const shared = sharedOptions(base, config);
+  const secrets = secretScan(base, shared);
+  let model: AnalyzedRepository;
+  let checks: CheckResult;
+  try {
+    model = analyzeRepository(base, analyzeOptionsOf(config, analyze));
+    checks = runChecks({ model, snapshot: base, mode: "pull-request" }, { ...shared, secrets });
+  } catch (error) {
+    const failure = analysisFailed("analyzing the base revision", error, {}, "what it applies is unknown");
+    model = failedRepository(failure);
+    checks = { findings: applyPolicy([failure, ...secrets.findings], shared.policy), suppressed: 0 };
+  }
+  return {
+    format: BASE_ANALYSIS_FORMAT,
+    model,
+    checks,
+    secrets,
+    reuse: {
+      parsedFiles: new Map(base.session.parsedFiles),
+      builds: base.session.builds.get(model) ?? new Map(),
+    },
+  };
+}
+
+/**
+ * Makes a base analysis' parses and builds available to `session` (the head snapshot's), as if base had
+ * been analyzed in it: parses the session lacks are added (and charged to its parse budget).
+ */
+function adoptBase(session: AnalysisSession, analysis: BaseAnalysis): void {
+  if (!session.builds.has(analysis.model)) session.builds.set(analysis.model, analysis.reuse.builds);
+  for (const [path, entry] of analysis.reuse.parsedFiles) {
+    if (session.parsedFiles.has(path)) continue;
+    session.parsedFiles.set(path, entry);
+    session.parseBudget.charge(heapCost(entry.parsed));
+  }
 }
 
 /**
@@ -67,35 +170,34 @@ export interface PullRequestAnalysis {
 export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis {
   const config = input.config ?? DEFAULT_CONFIG;
   const policy = policyOf(config);
-  const sops = input.base.readText(".sops.yaml");
-  const shared = {
-    policy,
-    allowlist: config.secrets.allowlist,
-    sopsConfigText: sops.ok ? sops.text : undefined,
-  };
+  const shared = sharedOptions(input.base, config);
   const headExtra = {
     baseFile: (path: string) => input.base.read(path),
     ...(input.extraHeadFiles ? { extraFiles: input.extraHeadFiles } : {}),
   };
-  const baseSecrets = secretScan(input.base, shared);
+  const given = input.baseAnalysis;
+  const baseSecrets = given?.secrets ?? secretScan(input.base, shared);
   const headSecrets = secretScan(input.head, { ...shared, ...headExtra });
   try {
     const options = analyzeOptionsOf(config, input.analyze ?? {});
     const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
-    const base = analyzeRepository(input.base, options);
+    const base = given?.model ?? analyzeRepository(input.base, options);
+    if (given) adoptBase(input.head.session, given);
     const head = analyzeRepository(input.head, {
       ...options,
-      reuse: { from: base, changedFiles, session: input.base.session },
+      reuse: { from: base, changedFiles, session: given ? input.head.session : input.base.session },
     });
     const failures: Diagnostic[] = [];
     const report = analyzeChange(base, head, changedFiles, {
       strip: { labels: config.diff.stripLabels, annotations: config.diff.stripAnnotations },
       failures,
     });
-    const baseChecks = runChecks(
-      { model: base, snapshot: input.base, mode: "pull-request" },
-      { ...shared, secrets: baseSecrets },
-    );
+    const baseChecks =
+      given?.checks ??
+      runChecks(
+        { model: base, snapshot: input.base, mode: "pull-request" },
+        { ...shared, secrets: baseSecrets },
+      );
     const headChecks = runChecks(
       { model: head, snapshot: input.head, mode: "pull-request", change: { base, impact: report } },
       { ...shared, ...headExtra, secrets: headSecrets },
