@@ -27,20 +27,28 @@ export function deletions(
 ): Deletion[] {
   const headKs = new Map(head.kustomizations.map((k) => [k.key, k]));
   const baseKs = new Map(base.kustomizations.map((k) => [k.key, k]));
-  const stillApplied = new Set<string>();
-  const generatedInHead = new Set<string>();
-  for (const k of head.kustomizations) {
-    for (const o of k.build?.objects ?? []) {
-      stillApplied.add(objectKey(o.object));
-      const stem = hashStem(o.object);
-      if (stem) generatedInHead.add(stem);
+  // What head applies anywhere, computed once a Kustomization lost objects (most changes lose none).
+  let applied: { keys: Set<string>; stems: Set<string> } | undefined;
+  const headApplied = () => {
+    if (applied) return applied;
+    applied = { keys: new Set(), stems: new Set() };
+    for (const k of head.kustomizations) {
+      for (const o of k.build?.objects ?? []) {
+        applied.keys.add(objectKey(o.object));
+        const stem = hashStem(o.object);
+        if (stem) applied.stems.add(stem);
+      }
     }
-  }
+    return applied;
+  };
   const out: Deletion[] = [];
   for (const ks of base.kustomizations) {
     if (!ks.build || unknown(ks.key)) continue;
     const next = headKs.get(ks.key);
     if (next && !next.build) continue; // not rendered in head (external, path missing): nothing to compare
+    // A build head reused from base applies the very same objects.
+    if (next?.build && sameObjects(ks.build.objects, next.build.objects)) continue;
+    const { keys: stillApplied, stems: generatedInHead } = headApplied();
     const kept = new Set((next?.build?.objects ?? []).map((o) => objectKey(o.object)));
     const action = next ? (next.spec.prune ? "deleted" : "orphaned") : removalAction(ks, baseKs);
     for (const { object } of ks.build.objects) {
@@ -55,6 +63,10 @@ export function deletions(
     }
   }
   return out;
+}
+
+function sameObjects(a: ReadonlyArray<{ object: object }>, b: ReadonlyArray<{ object: object }>): boolean {
+  return a.length === b.length && a.every((o, i) => o.object === b[i]!.object);
 }
 
 /** "Kind/namespace/name-without-hash" for ConfigMaps and Secrets named like kustomize's generators. */

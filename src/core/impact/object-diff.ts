@@ -29,6 +29,9 @@ export function diffObjectSets(
   context = 3,
   strip?: StripOptions,
 ): ObjectSetDiff {
+  // A build the head analysis reused from base renders the very same objects: nothing to compare.
+  if (base.length === head.length && base.every((o, i) => o === head[i]))
+    return { diffs: [], removed: new Map(), added: new Map() };
   const clean = (o: JsonObject) => (strip ? stripVolatile(o, strip) : o);
   const baseByKey = new Map(base.map((o) => [objectKey(o), clean(o)]));
   const headByKey = new Map(head.map((o) => [objectKey(o), clean(o)]));

@@ -17,7 +17,6 @@ import {
   parseAllDocuments,
   Scalar,
   type Tags,
-  visit,
 } from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { KUSTOMIZE_TAGS } from "./scalar-schemas.ts";
@@ -120,7 +119,9 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
         );
       }
     }
-    const errors = [...doc.errors, ...duplicateKeyErrors(doc.contents as Node | null)];
+    const contents = doc.contents as Node | null;
+    const walk = walkDocument(contents);
+    const errors = [...doc.errors, ...walk.duplicates];
     if (errors.length > 0) {
       ok = false;
       for (const e of errors) {
@@ -136,7 +137,6 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       }
       continue;
     }
-    const contents = doc.contents as Node | null;
     if (contents === null) continue;
     const line = lineOf(contents.range?.[0]);
     if (index >= limits.maxDocuments) {
@@ -149,8 +149,7 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       );
       break;
     }
-    const depth = measureDepth(contents, limits.maxDepth);
-    if (depth > limits.maxDepth) {
+    if (walk.depth > limits.maxDepth) {
       ok = false;
       diagnostics.push(
         diagnostic("yaml-too-deep", `Document nests deeper than ${limits.maxDepth} levels.`, { file, line }),
@@ -158,8 +157,8 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
       index++;
       continue;
     }
-    if (text.includes(">")) foldLikeGoYaml(contents);
-    if (!/[\r\n]$/.test(text)) clipAtEndLikeGoYaml(contents, text);
+    if (text.includes(">")) foldLikeGoYaml(walk.blockScalars);
+    if (!/[\r\n]$/.test(text)) clipAtEndLikeGoYaml(walk.blockScalars, text);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -204,32 +203,64 @@ export function readYamlDocuments(text: string, file: string, options: ReadOptio
   return { ok, documents, diagnostics, bytes, nodes };
 }
 
+type KeyError = { code: "DUPLICATE_KEY"; message: string; pos: [number] };
+
 /**
- * yaml's uniqueKeys check (two keys of one map are the same when both are scalars with strictly equal
- * values), reported like yaml reports it, with a set per map instead of a scan of the earlier keys.
+ * One pass over a document's AST for what is checked and adjusted before it is converted:
+ *  - duplicate keys: yaml's uniqueKeys check (two keys of one map are the same when both are scalars with
+ *    strictly equal values), reported as yaml reports them, with a set per map instead of a scan of the
+ *    earlier keys (yaml's own check compares each key with every earlier one);
+ *  - the depth of nested values (a collection key counts, a scalar key does not; aliases are leaves);
+ *  - the block scalars (`|`, `>`), keys included, for the go-yaml adjustments below.
+ * Iterative, so a deeply nested document cannot exhaust the stack.
  */
-function duplicateKeyErrors(
-  root: Node | null,
-): Array<{ code: "DUPLICATE_KEY"; message: string; pos: [number] }> {
-  const out: Array<{ code: "DUPLICATE_KEY"; message: string; pos: [number] }> = [];
-  if (root === null) return out;
-  visit(root, {
-    Map(_key, map) {
-      if (map.items.length < 2) return;
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
+function walkDocument(root: Node | null): { duplicates: KeyError[]; depth: number; blockScalars: Scalar[] } {
+  const duplicates: KeyError[] = [];
+  const blockScalars: Scalar[] = [];
+  let depth = 0;
+  if (root === null) return { duplicates, depth, blockScalars };
+  // depth 0: a scalar key, which is visited but does not count toward the depth.
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > depth) depth = d;
+    if (isScalar(node)) {
+      if (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL) blockScalars.push(node);
+      continue;
+    }
+    if (isMap(node)) {
+      const seen = node.items.length > 1 ? new Set<unknown>() : undefined;
+      for (const pair of node.items) {
         const key = pair.key;
-        if (!isScalar(key)) continue;
-        const v = key.value;
-        if (typeof v === "number" && Number.isNaN(v)) continue; // NaN !== NaN
-        if (seen.has(v))
-          out.push({ code: "DUPLICATE_KEY", message: "Map keys must be unique", pos: [key.range?.[0] ?? 0] });
-        else seen.add(v);
+        if (isScalar(key)) {
+          stack.push([key, 0]);
+          const v = key.value;
+          // NaN !== NaN
+          if (seen && !(typeof v === "number" && Number.isNaN(v))) {
+            if (seen.has(v))
+              duplicates.push({
+                code: "DUPLICATE_KEY",
+                message: "Map keys must be unique",
+                pos: [key.range?.[0] ?? 0],
+              });
+            else seen.add(v);
+          }
+        } else if (isMap(key) || isSeq(key)) stack.push([key, d + 1]);
+        if (pair.value) stack.push([pair.value, d + 1]);
       }
-    },
-  });
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (item.value) stack.push([item.value, d + 1]);
+          if (item.key && (isMap(item.key) || isSeq(item.key))) stack.push([item.key, d + 1]);
+          else if (isScalar(item.key)) stack.push([item.key, 0]);
+        } else if (item && !isAlias(item)) stack.push([item, d + 1]);
+      }
+    }
+  }
   // yaml reports each when it reaches the key: in document order.
-  return out.sort((a, b) => a.pos[0] - b.pos[0]);
+  duplicates.sort((a, b) => a.pos[0] - b.pos[0]);
+  return { duplicates, depth, blockScalars };
 }
 
 function leafSize(v: unknown): number {
@@ -302,13 +333,10 @@ export function expandedSize(root: unknown, cap = Number.POSITIVE_INFINITY): num
  * of a folded block scalar: `>-` with "x", "  y" reads as "x\n\n  y" where the YAML spec says "x\n  y"
  * (verified with kubectl kustomize v5.5.0). Flux applies kustomize's reading, so we match it.
  */
-function foldLikeGoYaml(root: Node): void {
-  visit(root, {
-    Scalar(_key, node) {
-      if (node.type === Scalar.BLOCK_FOLDED && typeof node.value === "string")
-        node.value = addGoYamlBreaks(node.value);
-    },
-  });
+function foldLikeGoYaml(blockScalars: readonly Scalar[]): void {
+  for (const node of blockScalars)
+    if (node.type === Scalar.BLOCK_FOLDED && typeof node.value === "string")
+      node.value = addGoYamlBreaks(node.value);
 }
 
 /**
@@ -316,17 +344,14 @@ function foldLikeGoYaml(root: Node): void {
  * has no trailing newline (YAML 1.2 `b-chomped-last`, and go-yaml, which kustomize uses); the yaml package
  * adds one. Inline patches whose text was itself chomped (`patch: |-`) end this way.
  */
-function clipAtEndLikeGoYaml(root: Node, text: string): void {
-  visit(root, {
-    Scalar(_key, node) {
-      if (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED) return;
-      if (typeof node.value !== "string" || !node.value.endsWith("\n") || !node.range) return;
-      if (node.range[1] < text.length) return;
-      const header = /^[|>]([1-9]?[+-]?|[+-]?[1-9]?)/.exec(text.slice(node.range[0]))?.[1] ?? "";
-      if (header.includes("+") || header.includes("-")) return;
-      node.value = node.value.slice(0, -1);
-    },
-  });
+function clipAtEndLikeGoYaml(blockScalars: readonly Scalar[], text: string): void {
+  for (const node of blockScalars) {
+    if (typeof node.value !== "string" || !node.value.endsWith("\n") || !node.range) continue;
+    if (node.range[1] < text.length) continue;
+    const header = /^[|>]([1-9]?[+-]?|[+-]?[1-9]?)/.exec(text.slice(node.range[0]))?.[1] ?? "";
+    if (header.includes("+") || header.includes("-")) continue;
+    node.value = node.value.slice(0, -1);
+  }
 }
 
 export function addGoYamlBreaks(value: string): string {
@@ -340,26 +365,6 @@ export function addGoYamlBreaks(value: string): string {
     if (line !== "") previousContent = line;
   }
   return out.join("\n");
-}
-
-/** Iterative depth measure of a YAML AST; stops counting once over `cap`. Aliases count as leaves. */
-function measureDepth(root: Node, cap: number): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (depth > max) max = depth;
-    if (max > cap) return max;
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) {
-        if (isPair(item)) {
-          if (item.value) stack.push([item.value, depth + 1]);
-          if (item.key && (isMap(item.key) || isSeq(item.key))) stack.push([item.key, depth + 1]);
-        } else if (item && !isAlias(item)) stack.push([item, depth + 1]);
-      }
-    }
-  }
-  return max;
 }
 
 function firstLine(message: string): string {
