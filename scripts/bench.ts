@@ -4,16 +4,16 @@
  *      with the engine (fresh process: load + analysis; and warm: the analysis repeated in the same
  *      process) vs invoking `kubectl kustomize` once per rendered path (sum of the kubectl process times),
  *      and the ratios;
- *   2. a generated synthetic repository (scripts/synthetic-repo.ts) at 1×, 3× and 10× the size of
- *      onedr0p/home-ops: wall time, CPU time, peak RSS (median of 3 child-process runs) and ms per
- *      Kustomization;
- *   3. the diff of two revisions (scripts/bench/diff-section.ts): the whole impact pipeline between the
- *      largest real corpus repository (and the synthetic 10× one) and a copy with one app changed, with a
- *      shared component changed, and with the defaults every app gets changed — cold and warm;
- *   4. the full check of each real corpus repository (scripts/bench/check-section.ts): rules and secret
- *      scan on an analyzed model, the secret scan alone, and analysis + checks;
+ *   2. a generated synthetic repository (test/support/synthetic-repo/generate.ts) at 1×, 3× and 10×
+ *      the size of onedr0p/home-ops: wall time, CPU time, peak RSS (median of 3 child-process runs) and
+ *      ms per Kustomization;
+ *   3. the diff of two revisions (test/support/bench/diff-section.ts): the whole impact pipeline between
+ *      the largest real corpus repository (and the synthetic 10× one) and a copy with one app changed,
+ *      with a shared component changed, and with the defaults every app gets changed — cold and warm;
+ *   4. the full check of each real corpus repository (test/support/bench/check-section.ts): rules and
+ *      secret scan on an analyzed model, the secret scan alone, and analysis + checks;
  *   5. the secret scan's throughput over real repositories and each rule on 1 MB adversarial inputs
- *      (scripts/bench/secret-scan.ts).
+ *      (test/support/bench/secret-scan.ts).
  * Targets are printed next to the figures. Exits 0 unless something crashes.
  */
 import { spawnSync } from "node:child_process";
@@ -21,16 +21,23 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { analyzeRepository } from "../src/core/index.ts";
-import { createMemorySnapshot } from "../src/core/snapshot/repo-snapshot.ts";
-import { checkSection } from "./bench/check-section.ts";
-import { diffSection } from "./bench/diff-section.ts";
-import { analysisOptions, repeatEngine, timeKubectl } from "./bench/measure.ts";
-import { secretScanSection } from "./bench/secret-scan.ts";
-import { formatMs, formatRatio, linearity, median, medianRun, table, verdict } from "./bench/stats.ts";
-import { analysesFor, realRepoDirs, resolveSharedDir } from "./conformance/corpus.ts";
-import { readTree, writeTree } from "./conformance/disk-tree.ts";
-import { generateSyntheticRepo } from "./synthetic-repo.ts";
+import { analyzeRepository, createMemorySnapshot } from "../src/core/index.ts";
+import { checkSection } from "../test/support/bench/check-section.ts";
+import { diffSection } from "../test/support/bench/diff-section.ts";
+import { analysisOptions, repeatEngine, timeKubectl } from "../test/support/bench/measure.ts";
+import { secretScanSection } from "../test/support/bench/secret-scan.ts";
+import {
+  formatMs,
+  formatRatio,
+  linearity,
+  median,
+  medianRun,
+  table,
+  verdict,
+} from "../test/support/bench/stats.ts";
+import { analysesFor, realRepoDirs, resolveSharedDir } from "../test/support/fs/corpus.ts";
+import { readTree, writeTree } from "../test/support/fs/disk-tree.ts";
+import { generateSyntheticRepo } from "../test/support/synthetic-repo/generate.ts";
 
 const RUNS = 3;
 const WARM = 3;

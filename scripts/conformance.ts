@@ -16,21 +16,25 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeRepository } from "../src/core/index.ts";
+import { type Analyzer, evaluateChecks } from "../test/support/conformance/flux-local.ts";
+import { loadChecks } from "../test/support/conformance/flux-local-checks.ts";
+import { evaluateDiffChecks } from "../test/support/conformance/flux-local-diff.ts";
+import { loadDiffChecks } from "../test/support/conformance/flux-local-diff-cases.ts";
+import { diffTrees } from "../test/support/conformance/impact-diff.ts";
+import {
+  type CorpusRepo,
+  type RenderCase,
+  renderEquality,
+} from "../test/support/conformance/render-equality.ts";
+import { fluxLocalDiffReport, fluxLocalReport, renderReport } from "../test/support/conformance/report.ts";
 import {
   analysesFor,
   FLUX_LOCAL_PREFIX,
   fluxLocalClusterAnalyses,
   realRepoDirs,
   resolveSharedDir,
-} from "./conformance/corpus.ts";
-import { readTree } from "./conformance/disk-tree.ts";
-import { type Analyzer, evaluateChecks } from "./conformance/flux-local.ts";
-import { loadChecks } from "./conformance/flux-local-checks.ts";
-import { evaluateDiffChecks } from "./conformance/flux-local-diff.ts";
-import { loadDiffChecks } from "./conformance/flux-local-diff-cases.ts";
-import { diffTrees } from "./conformance/impact-diff.ts";
-import { type CorpusRepo, type RenderCase, renderEquality } from "./conformance/render-equality.ts";
-import { fluxLocalDiffReport, fluxLocalReport, renderReport } from "./conformance/report.ts";
+} from "../test/support/fs/corpus.ts";
+import { readTree } from "../test/support/fs/disk-tree.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
 

@@ -1,9 +1,9 @@
 /**
  * `npm run e2e`: flux-impact end to end over HTTP on this machine with the real Netlify handlers (see
- * scripts/e2e/run.ts for what it sets up and checks). Prints each check and the timings; exits 1 when a
+ * test/support/e2e/run.ts for what it sets up and checks). Prints each check and the timings; exits 1 when a
  * check fails.
  */
-import { runEndToEnd } from "./e2e/run.ts";
+import { runEndToEnd } from "../test/support/e2e/run.ts";
 
 const result = await runEndToEnd((line) => process.stdout.write(`${line}\n`));
 const failed = result.checks.filter((c) => !c.ok).length;

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { appConfigJsonSchemaText } from "../src/core/config/schema.ts";
+import { appConfigJsonSchemaText } from "../src/core/config/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const target = fileURLToPath(new URL("../flux-impact.schema.json", import.meta.url));

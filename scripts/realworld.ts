@@ -16,9 +16,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDirectorySnapshot } from "../src/cli/fs-snapshot.ts";
-import { configOfSnapshot } from "../src/core/config/parse-config.ts";
-import { checkBranch } from "../src/core/pull-request.ts";
-import { realRepoDirs, resolveSharedDir } from "./conformance/corpus.ts";
+import { configOfSnapshot } from "../src/core/config/index.ts";
+import { checkBranch } from "../src/core/index.ts";
+import { realRepoDirs, resolveSharedDir } from "../test/support/fs/corpus.ts";
 
 interface ClusterExpectation {
   name: string;

@@ -6,19 +6,19 @@
  * the behaviour the plan expects and what this run observed, then the seeded-secret scan over every output
  * the cases produced (comments, check runs, annotations, issues, log lines). Every case runs the project's
  * real code: the receiver and worker (src/runtime), the App over a GitHub double (faults), the engine
- * (scripts/reliability/engine-cases.ts), and the end-to-end stack over HTTP (L1, L2, L5).
+ * (test/support/reliability/engine-cases.ts), and the end-to-end stack over HTTP (L1, L2, L5).
  *
  * The last line is `reliability: N passed, M failed`; the exit code is 1 when any case but a load figure
  * failed or a seeded secret appeared in an output. Load figures are reported against their bars but do
  * not fail the run (timings depend on the machine; like `npm run bench`, they print figures).
  */
 
-import { runEndToEnd } from "./e2e/run.ts";
-import { engineCases, seededSecrets } from "./reliability/engine-cases.ts";
-import { FAULT_CANARY, faultCases } from "./reliability/faults.ts";
-import { gateCases } from "./reliability/gate.ts";
-import { transportCases } from "./reliability/transport.ts";
-import type { CaseResult } from "./reliability/types.ts";
+import { runEndToEnd } from "../test/support/e2e/run.ts";
+import { engineCases, seededSecrets } from "../test/support/reliability/engine-cases.ts";
+import { FAULT_CANARY, faultCases } from "../test/support/reliability/faults.ts";
+import { gateCases } from "../test/support/reliability/gate.ts";
+import { transportCases } from "../test/support/reliability/transport.ts";
+import type { CaseResult } from "../test/support/reliability/types.ts";
 
 const outputs: string[] = [];
 const sink = (text: string) => outputs.push(text);

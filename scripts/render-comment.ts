@@ -14,10 +14,15 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { findTools, openRenderer, type PageFigures, PROJECT_ROOT } from "./render-comment/browser.ts";
-import { type RenderedComment, renderGitPullRequest, renderScenario } from "./render-comment/comment.ts";
-import { COLUMN_WIDTH, SCREEN_HEIGHT, screenOf, screens } from "./render-comment/html.ts";
-import { exampleScenario, syntheticScenarios } from "./render-comment/scenarios.ts";
+import { findTools, openRenderer, PROJECT_ROOT } from "../test/support/render-comment/browser.ts";
+import {
+  type RenderedComment,
+  renderGitPullRequest,
+  renderScenario,
+} from "../test/support/render-comment/comment.ts";
+import { formatRow, type Row, table } from "../test/support/render-comment/figures.ts";
+import { COLUMN_WIDTH, SCREEN_HEIGHT, screens } from "../test/support/render-comment/html.ts";
+import { exampleScenario, syntheticScenarios } from "../test/support/render-comment/scenarios.ts";
 
 const USAGE = `usage: npm run render-comment -- [--out DIR] [--only ID,…] [--repo DIR --base REV --head REV]…
   --out DIR     where the .md, .html and .png files go (default render-output/)
@@ -25,41 +30,6 @@ const USAGE = `usage: npm run render-comment -- [--out DIR] [--only ID,…] [--r
   --repo DIR    a git checkout or bare git directory; with --base/--head (repeatable, paired in order)
                 renders that real pull request too
 `;
-
-export interface Row {
-  id: string;
-  title: string;
-  chars: number;
-  figures: PageFigures;
-}
-
-export function formatRow(r: Row): string[] {
-  const f = r.figures;
-  const first = f.firstFinding;
-  const finding =
-    first === null
-      ? "none introduced"
-      : first.topPx === null
-        ? first.hidden
-          ? "hidden (in closed <details>)"
-          : "not found"
-        : `screen ${screenOf(first.topPx)} (${first.topPx} px, ${first.code})`;
-  return [
-    r.id,
-    String(r.chars),
-    `${screens(f.heightPx).toFixed(1)} (${f.heightPx} px)`,
-    f.tables === 0 ? "no tables" : `${f.widestTablePx} / ${COLUMN_WIDTH} px`,
-    f.tables === 0 ? "—" : f.overflowingTables > 0 ? `yes (${f.overflowingTables})` : "no",
-    finding,
-    `${f.mermaidErrors} of ${f.mermaidBlocks}`,
-  ];
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

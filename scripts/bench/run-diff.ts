@@ -7,25 +7,9 @@
  * fresh analysis session). Prints one JSON line.
  */
 import { readFileSync } from "node:fs";
-import { readTree } from "../conformance/disk-tree.ts";
-import { type DiffOutput, type DiffTimings, diffTrees, headTree } from "../conformance/impact-diff.ts";
-import { countsOf, type DiffCounts } from "./diff-stats.ts";
-
-export interface DiffSample {
-  wallMs: number;
-  cpuMs: number;
-  timings: DiffTimings;
-}
-
-export interface DiffRun {
-  files: number;
-  /** Reading the base tree from disk (not part of the pipeline figures). */
-  loadMs: number;
-  cold: DiffSample;
-  maxRssMb: number;
-  warm: DiffSample[];
-  counts: DiffCounts;
-}
+import { countsOf, type DiffRun, type DiffSample } from "../../test/support/bench/diff-stats.ts";
+import { type DiffOutput, diffTrees, headTree } from "../../test/support/conformance/impact-diff.ts";
+import { readTree } from "../../test/support/fs/disk-tree.ts";
 
 function parseArgs(argv: readonly string[]): { dir: string; prefix: string; warm: number } {
   let dir = "";

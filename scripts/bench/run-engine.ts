@@ -6,24 +6,9 @@
  * first (cold) analysis. With --warm N the analysis is then repeated N times in the same process (a
  * long-running server's case) and the median of those is reported as warmAnalyzeMs.
  */
-import { analyzeRepository } from "../../src/core/index.ts";
-import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { readTree } from "../conformance/disk-tree.ts";
-
-export interface EngineRun {
-  files: number;
-  loadMs: number;
-  analyzeMs: number;
-  wallMs: number;
-  cpuMs: number;
-  maxRssMb: number;
-  kustomizations: number;
-  rendered: number;
-  objects: number;
-  failed: number;
-  /** Median analysis time of the --warm repetitions (same process, JIT warm); NaN without --warm. */
-  warmAnalyzeMs: number;
-}
+import { analyzeRepository, createMemorySnapshot } from "../../src/core/index.ts";
+import type { EngineRun } from "../../test/support/bench/measure.ts";
+import { readTree } from "../../test/support/fs/disk-tree.ts";
 
 function parseArgs(argv: readonly string[]): { dir: string; prefix: string; roots: string[]; warm: number } {
   let dir = "";

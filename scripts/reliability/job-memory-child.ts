@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, HEAD, stack } from "./faults.ts";
-import { JOB_TOKEN_PATH, type JobMemoryFigures } from "./job-memory.ts";
+import { BASE, HEAD, stack } from "../../test/support/reliability/faults.ts";
+import { JOB_TOKEN_PATH, type JobMemoryFigures } from "../../test/support/reliability/job-memory.ts";
 
 const dir = process.argv[2] ?? ".";
 const outputs: string[] = [];

@@ -5,10 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { configDiagnostics, configOfSnapshot, parseConfigText } from "../core/config/parse-config.ts";
-import type { AppConfig } from "../core/config/schema.ts";
-import type { Diagnostic } from "../core/diagnostics.ts";
-import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import {
+  type AppConfig,
+  configDiagnostics,
+  configOfSnapshot,
+  parseConfigText,
+} from "../core/config/index.ts";
+import type { Diagnostic, RepoSnapshot } from "../core/index.ts";
 import { UsageError } from "./options.ts";
 
 export interface LoadedConfig {

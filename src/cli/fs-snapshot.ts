@@ -6,8 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AnalysisSession } from "../core/session.ts";
-import { createMemorySnapshot, type RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { type AnalysisSession, createMemorySnapshot, type RepoSnapshot } from "../core/index.ts";
 
 const SKIP_DIRS = new Set(["node_modules"]);
 /**

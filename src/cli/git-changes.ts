@@ -3,7 +3,7 @@
  * does). Copies count as additions.
  */
 import { execFileSync } from "node:child_process";
-import type { ChangedFile } from "../core/impact/types.ts";
+import type { ChangedFile } from "../core/index.ts";
 import { gitSetupProblem, gitStderrLine, SnapshotLoadError } from "./fs-snapshot.ts";
 
 export function gitChangedFiles(repoDir: string, base: string, head: string): ChangedFile[] {

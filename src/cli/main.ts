@@ -5,9 +5,8 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AnalyzedRepository, analyzeRepository } from "../core/analyze.ts";
-import { renderComment } from "../core/report/comment.ts";
-import { reportConclusion } from "../core/report/conclusion.ts";
+import { type AnalyzedRepository, analyzeRepository } from "../core/index.ts";
+import { renderComment, reportConclusion } from "../core/report/index.ts";
 import { buildCommand } from "./commands/build.ts";
 import { checkCommand } from "./commands/check.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";

@@ -4,10 +4,9 @@
  * A failure ends the check run by its cause (failure.ts): never as a pass when the content is the cause.
  */
 
-import type { ParsedConfig } from "../core/config/parse-config.ts";
-import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
-import { renderBranchCheckRun } from "../core/report/branch-check-run.ts";
-import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import type { ParsedConfig } from "../core/config/index.ts";
+import { type BranchCheck, checkBranch, type RepoSnapshot } from "../core/index.ts";
+import { renderBranchCheckRun } from "../core/report/index.ts";
 import type { OnAnalysisError } from "./failure.ts";
 import { JobStartError, startJob } from "./job-start.ts";
 import {

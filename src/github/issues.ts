@@ -4,7 +4,7 @@
  * installation token; a marker pasted by anyone else is ignored), and the core's issue actions applied
  * over REST. Listing by label, not by search (search lags and misfires); the label is always added.
  */
-import { BOT_LABEL, type BotIssue, type IssueAction } from "../core/maintenance/bot-issues.ts";
+import { BOT_LABEL, type BotIssue, type IssueAction } from "../core/maintenance/index.ts";
 import { type CountingClient, call, type RepoRef } from "./jobs.ts";
 
 /** GraphQL selection of the App's issues (needs `$owner`, `$repo`); read with issuesOfAnswer. */

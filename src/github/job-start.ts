@@ -6,8 +6,13 @@
  * `_extends` costs one more request. A pull request therefore cannot loosen its own gate: its head's
  * configuration is never read.
  */
-import { extendedConfig, extendsTarget } from "../core/config/extends.ts";
-import { CONFIG_FILE, type ParsedConfig, parseConfigText } from "../core/config/parse-config.ts";
+import {
+  CONFIG_FILE,
+  extendedConfig,
+  extendsTarget,
+  type ParsedConfig,
+  parseConfigText,
+} from "../core/config/index.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { bodyText, CHECK_NAME, type CountingClient, call, type RepoRef } from "./jobs.ts";
 

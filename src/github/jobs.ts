@@ -3,11 +3,9 @@
  * check-run completion in annotation batches, repository snapshots from tarballs, the configuration note,
  * and the safe failure text. How a job starts (configuration and check run) is in job-start.ts.
  */
-import { CONFIG_FILE } from "../core/config/parse-config.ts";
-import { batchAnnotations, CHECK_OUTPUT_MAX } from "../core/report/check-run.ts";
-import { clip, mdInline } from "../core/report/markdown.ts";
-import type { AnalysisSession } from "../core/session.ts";
-import { createMemorySnapshot } from "../core/snapshot/repo-snapshot.ts";
+import { CONFIG_FILE } from "../core/config/index.ts";
+import { type AnalysisSession, createMemorySnapshot } from "../core/index.ts";
+import { batchAnnotations, CHECK_OUTPUT_MAX, clip, mdInline } from "../core/report/index.ts";
 import { currentAttempt } from "./attempt.ts";
 import { GitHubApiError, toGitHubError } from "./errors.ts";
 import { causeOf, decideFailure, type OnAnalysisError, UnscannedFilesError } from "./failure.ts";

@@ -12,18 +12,18 @@
  * once and edited only when its text changed. Runs for one repository are serialized in this process;
  * duplicates from runs on other instances are closed by the next run.
  */
-import type { ParsedConfig } from "../core/config/parse-config.ts";
+import type { ParsedConfig } from "../core/config/index.ts";
+import { type BranchCheck, checkBranch, type RepoSnapshot } from "../core/index.ts";
 import {
+  type DisabledCommit,
   duplicateActions,
+  findDisabledServices,
   type IssueAction,
   issueLabels,
   issuesByKey,
-} from "../core/maintenance/bot-issues.ts";
-import { renderDashboard } from "../core/maintenance/dashboard.ts";
-import { findDisabledServices } from "../core/maintenance/disabled-services.ts";
-import { type DisabledCommit, planStaleSweep } from "../core/maintenance/stale.ts";
-import { type BranchCheck, checkBranch } from "../core/pull-request.ts";
-import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+  planStaleSweep,
+  renderDashboard,
+} from "../core/maintenance/index.ts";
 import { applyIssueActions, BOT_ISSUES_FIELD, type IssuesAnswer, issuesOfAnswer } from "./issues.ts";
 import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
 import {

@@ -11,14 +11,10 @@
  * job-start.ts): the PR cannot loosen its own gate.
  */
 
-import type { ChangedFile } from "../core/impact/types.ts";
-import { carryCiSection } from "../core/maintenance/failed-runs.ts";
-import { analyzePullRequest } from "../core/pull-request.ts";
-import { renderCheckRun } from "../core/report/check-run.ts";
-import { renderComment } from "../core/report/comment.ts";
-import { COMMENT_MARKER } from "../core/report/markers.ts";
-import { AnalysisSession } from "../core/session.ts";
-import type { RepoSnapshot } from "../core/snapshot/repo-snapshot.ts";
+import type { ChangedFile, RepoSnapshot } from "../core/index.ts";
+import { AnalysisSession, analyzePullRequest } from "../core/index.ts";
+import { carryCiSection } from "../core/maintenance/index.ts";
+import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.ts";
 import { GitHubApiError } from "./errors.ts";
 import { type OnAnalysisError, UnscannedFilesError } from "./failure.ts";
 import { JobStartError, startJob } from "./job-start.ts";

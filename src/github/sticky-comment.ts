@@ -5,7 +5,7 @@
  * never touched. Decides whether to create, update, or leave it, given the comment mode: an existing
  * comment is always brought up to date; unchanged content is not written again.
  */
-import { hasCommentMarker } from "../core/report/markers.ts";
+import { hasCommentMarker } from "../core/report/index.ts";
 
 export interface IssueComment {
   id: number;

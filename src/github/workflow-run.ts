@@ -10,7 +10,8 @@
  * the jobs list, up to 3 failed jobs' annotations and logs, the commit, and two tarballs when it touched
  * manifests; then the issue writes. Reading details never fails the job: what cannot be read is left out.
  */
-import type { ParsedConfig } from "../core/config/parse-config.ts";
+import type { ParsedConfig } from "../core/config/index.ts";
+import { AnalysisSession, analyzePullRequest } from "../core/index.ts";
 import {
   decideWorkflowRun,
   FAILED,
@@ -22,9 +23,7 @@ import {
   watched,
   withCiEntry,
   workflowRunActions,
-} from "../core/maintenance/failed-runs.ts";
-import { analyzePullRequest } from "../core/pull-request.ts";
-import { AnalysisSession } from "../core/session.ts";
+} from "../core/maintenance/index.ts";
 import {
   type AppliedActions,
   applyIssueActions,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeRepository } from "../../src/core/analyze.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { files } from "../helpers/text.ts";
+import { files } from "../support/fixtures/text.ts";
 
 const homelab = files({
   "clusters/prod/flux-system/gotk-sync.yaml": `

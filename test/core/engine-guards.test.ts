@@ -5,13 +5,13 @@
  * Kustomizations, committed credentials — is still reported.
  */
 import { describe, expect, it } from "vitest";
-import { configMap, fluxKustomization, SYNC } from "../../scripts/reliability/engine/fixtures.ts";
 import type { Diagnostic } from "../../src/core/diagnostics.ts";
 import type { ImpactReport } from "../../src/core/impact/types.ts";
 import { analyzePullRequest, checkBranch } from "../../src/core/pull-request.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { githubToken } from "./secrets/fake-secrets.ts";
+import { githubToken } from "../support/fixtures/fake-secrets.ts";
+import { configMap, fluxKustomization, SYNC } from "../support/reliability/engine/fixtures.ts";
 
 type Files = Record<string, string>;
 

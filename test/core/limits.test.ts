@@ -6,7 +6,6 @@
  * costs only itself, and the YAML one analysis parses has a budget.
  */
 import { describe, expect, it } from "vitest";
-import { fluxKustomization, SYNC } from "../../scripts/reliability/engine/fixtures.ts";
 import { envsubst, type VariableLookup } from "../../src/core/flux/envsubst.ts";
 import { MAX_DIFF_TEXT, MAX_EDIT_LENGTH, objectDiff } from "../../src/core/impact/object-diff.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
@@ -14,7 +13,8 @@ import { scanSecrets } from "../../src/core/secrets/scan.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 import { measureValue, readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
-import { githubToken } from "./secrets/fake-secrets.ts";
+import { githubToken } from "../support/fixtures/fake-secrets.ts";
+import { fluxKustomization, SYNC } from "../support/reliability/engine/fixtures.ts";
 
 const vars =
   (v: Record<string, string>): VariableLookup =>

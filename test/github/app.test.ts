@@ -9,7 +9,6 @@ import { join } from "node:path";
 import nock from "nock";
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
-import { readTree } from "../../scripts/conformance/disk-tree.ts";
 import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
 import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
@@ -18,6 +17,7 @@ import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 import type { createApp } from "../../src/github/app.ts";
 import { withAttempt } from "../../src/github/attempt.ts";
 import { DEFAULT_TARBALL_LIMITS } from "../../src/github/tarball.ts";
+import { readTree } from "../support/fs/disk-tree.ts";
 import {
   API,
   webhookExamples as examples,
@@ -26,7 +26,7 @@ import {
   TOKEN,
   tarballOf as tarball,
   testProbot,
-} from "./helpers.ts";
+} from "../support/github/probot.ts";
 
 const opened = examples
   .find((d) => d.name === "pull_request")!

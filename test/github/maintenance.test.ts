@@ -1,18 +1,19 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: webhook payloads are untyped JSON here.
 /**
- * The maintainer issues end to end through the App, against a stateful fake GitHub (fake-github.ts):
- * the stale-service sweep after pushes and from the schedule, the dashboard, failed workflow runs on the
- * default branch and on pull-request branches. Real webhook payloads, adapted to the fake repository.
+ * The maintainer issues end to end through the App, against a stateful fake GitHub
+ * (test/support/github/nock-github.ts): the stale-service sweep after pushes and from the schedule, the
+ * dashboard, failed workflow runs on the default branch and on pull-request branches. Real webhook
+ * payloads, adapted to the fake repository.
  */
 import { join } from "node:path";
 import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
-import { readTree } from "../../scripts/conformance/disk-tree.ts";
 import { parseIssueMarker } from "../../src/core/maintenance/bot-issues.ts";
 import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
 import { runMaintenance } from "../../src/github/maintenance.ts";
-import { FakeGitHub } from "./fake-github.ts";
-import { guardNetwork, testProbot, webhookExamples } from "./helpers.ts";
+import { readTree } from "../support/fs/disk-tree.ts";
+import { FakeGitHub } from "../support/github/nock-github.ts";
+import { guardNetwork, testProbot, webhookExamples } from "../support/github/probot.ts";
 
 guardNetwork();
 

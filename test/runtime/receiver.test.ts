@@ -12,8 +12,8 @@ import {
   MAX_FORWARD_BYTES,
   verifySignature,
 } from "../../src/runtime/receiver.ts";
-import { webhookExamples } from "../github/helpers.ts";
-import { countingBody, streamedRequest } from "./streams.ts";
+import { countingBody, streamedRequest } from "../support/fixtures/streams.ts";
+import { webhookExamples } from "../support/github/probot.ts";
 
 const SECRET = "current-secret-1234";
 const OLD = "previous-secret-5678";

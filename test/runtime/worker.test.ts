@@ -6,7 +6,7 @@ import { DeliveryLedger, LEASE_MS, MemoryStore } from "../../src/runtime/deliver
 import { HANDOFF_HEADER, HANDOFF_MAX_AGE_MS, signHandoff, verifyHandoff } from "../../src/runtime/handoff.ts";
 import { silentLogger } from "../../src/runtime/log.ts";
 import { createWorker, MAX_WORKER_BODY_BYTES } from "../../src/runtime/worker.ts";
-import { countingBody, streamedRequest } from "./streams.ts";
+import { countingBody, streamedRequest } from "../support/fixtures/streams.ts";
 
 const SECRET = "current-secret-1234";
 const OLD = "previous-secret-5678";

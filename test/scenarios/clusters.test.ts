@@ -11,7 +11,7 @@ import { graphMermaid } from "../../src/core/report/graph-view.ts";
 import { impactJson } from "../../src/core/report/impact-json.ts";
 import { verdictText } from "../../src/core/report/sections/summary.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { dedent, files } from "../helpers/text.ts";
+import { dedent, files } from "../support/fixtures/text.ts";
 
 const REVISIONS = { base: { ref: "b" }, head: { ref: "h" } };
 

@@ -16,7 +16,7 @@ import { renderCheckRun } from "../../src/core/report/check-run.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { impactJson } from "../../src/core/report/impact-json.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
-import { ageSecretKey, githubToken, pem, pemBody, randomString } from "../core/secrets/fake-secrets.ts";
+import { ageSecretKey, githubToken, pem, pemBody, randomString } from "../support/fixtures/fake-secrets.ts";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
 

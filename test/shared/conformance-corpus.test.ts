@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FLUX_LOCAL_PREFIX, fluxLocalClusterAnalyses } from "../../scripts/conformance/corpus.ts";
-import { diskTreeView, readTree } from "../../scripts/conformance/disk-tree.ts";
-import { loadChecks } from "../../scripts/conformance/flux-local-checks.ts";
-import { generatedResources } from "../../scripts/conformance/kustomization-walk.ts";
-import { gitRepositoryIgnores } from "../../scripts/conformance/render-equality.ts";
-import { artifactFiles } from "../../scripts/conformance/source-ignore.ts";
+import { loadChecks } from "../support/conformance/flux-local-checks.ts";
+import { generatedResources } from "../support/conformance/kustomization-walk.ts";
+import { gitRepositoryIgnores } from "../support/conformance/render-equality.ts";
+import { artifactFiles } from "../support/conformance/source-ignore.ts";
+import { FLUX_LOCAL_PREFIX, fluxLocalClusterAnalyses } from "../support/fs/corpus.ts";
+import { diskTreeView, readTree } from "../support/fs/disk-tree.ts";
 
 const shared = process.env.FLUX_IMPACT_SHARED ?? resolve(import.meta.dirname, "..", "..", "..", "shared");
 const corpus = join(shared, "corpus", "flux-local");
@@ -14,7 +14,7 @@ const present = existsSync(join(corpus, "expected.json"));
 if (!present)
   console.log(`test/shared/conformance-corpus.test.ts skipped: ${corpus}/expected.json not found`);
 
-describe.skipIf(!present)("scripts/conformance (flux-local corpus in ../shared)", () => {
+describe.skipIf(!present)("test/support/conformance (flux-local corpus in ../shared)", () => {
   it("reads every get ks/get hr case and the uncovered group expectations", () => {
     const { checks, skipped } = loadChecks(JSON.parse(readFileSync(join(corpus, "expected.json"), "utf8")));
     const byKind = (k: string, legacy: boolean) =>

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { diffScenarios } from "../../scripts/bench/diff-scenarios.ts";
-import { countsOf } from "../../scripts/bench/diff-stats.ts";
-import { FLUX_LOCAL_PREFIX } from "../../scripts/conformance/corpus.ts";
-import { readTree } from "../../scripts/conformance/disk-tree.ts";
-import { evaluateDiffChecks } from "../../scripts/conformance/flux-local-diff.ts";
-import { loadDiffChecks } from "../../scripts/conformance/flux-local-diff-cases.ts";
-import { diffTrees, headTree } from "../../scripts/conformance/impact-diff.ts";
 import { analyzeRepository } from "../../src/core/index.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { diffScenarios } from "../support/bench/diff-scenarios.ts";
+import { countsOf } from "../support/bench/diff-stats.ts";
+import { evaluateDiffChecks } from "../support/conformance/flux-local-diff.ts";
+import { loadDiffChecks } from "../support/conformance/flux-local-diff-cases.ts";
+import { diffTrees, headTree } from "../support/conformance/impact-diff.ts";
+import { FLUX_LOCAL_PREFIX } from "../support/fs/corpus.ts";
+import { readTree } from "../support/fs/disk-tree.ts";
 
 const shared = process.env.FLUX_IMPACT_SHARED ?? resolve(import.meta.dirname, "..", "..", "..", "shared");
 const fluxLocal = join(shared, "corpus", "flux-local");
@@ -23,7 +23,7 @@ if (!hasFluxLocal)
 if (!hasHomeOps) console.log(`test/shared/diff-corpus.test.ts: home-ops part skipped: ${homeOps} not found`);
 
 describe.skipIf(!hasFluxLocal)(
-  "scripts/conformance/flux-local-diff.ts (flux-local corpus in ../shared)",
+  "test/support/conformance/flux-local-diff.ts (flux-local corpus in ../shared)",
   () => {
     const checks = hasFluxLocal
       ? loadDiffChecks(JSON.parse(readFileSync(join(fluxLocal, "expected.json"), "utf8")))
@@ -66,7 +66,7 @@ describe.skipIf(!hasFluxLocal)(
   },
 );
 
-describe.skipIf(!hasHomeOps)("scripts/bench/diff-scenarios.ts (onedr0p/home-ops in ../shared)", () => {
+describe.skipIf(!hasHomeOps)("test/support/bench/diff-scenarios.ts (onedr0p/home-ops in ../shared)", () => {
   it("finds one app, the most shared component and the defaults every app gets, and the pipeline detects each", () => {
     const tree = readTree(homeOps);
     const model = analyzeRepository(createMemorySnapshot(tree.files, { symlinks: tree.symlinks }));

@@ -1,10 +1,8 @@
 /** `flux-impact build [DIR]`: what one (or every) Flux Kustomization renders, Secret values fingerprinted. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { AnalyzedRepository } from "../../core/analyze.ts";
-import type { Diagnostic } from "../../core/diagnostics.ts";
-import { redactObject } from "../../core/secrets/redact.ts";
-import { stringifyYamlStream } from "../../core/yaml/stringify.ts";
+import { type AnalyzedRepository, type Diagnostic, stringifyYamlStream } from "../../core/index.ts";
+import { redactObject } from "../../core/secrets/index.ts";
 import { type CliIo, type CliValues, UsageError } from "../options.ts";
 
 export function buildCommand(model: AnalyzedRepository, values: CliValues, io: CliIo): number {

@@ -5,8 +5,7 @@
  * `path:line:col  severity  CODE  message`; exit 1 when a finding fails the policy.
  */
 import { resolve } from "node:path";
-import { compareDiagnostics, type Diagnostic, severityCounts } from "../../core/diagnostics.ts";
-import { checkBranch } from "../../core/pull-request.ts";
+import { checkBranch, compareDiagnostics, type Diagnostic, severityCounts } from "../../core/index.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitDisabledSince } from "../git-history.ts";

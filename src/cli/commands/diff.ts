@@ -6,14 +6,16 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { changedFilesBetween } from "../../core/impact/changed-files.ts";
-import type { ChangedFile, ImpactReport, RevisionInfo } from "../../core/impact/types.ts";
-import { analyzePullRequest } from "../../core/pull-request.ts";
-import { renderComment } from "../../core/report/comment.ts";
-import { reportConclusion } from "../../core/report/conclusion.ts";
-import { impactJson } from "../../core/report/impact-json.ts";
-import { AnalysisSession } from "../../core/session.ts";
-import type { RepoSnapshot } from "../../core/snapshot/repo-snapshot.ts";
+import {
+  AnalysisSession,
+  analyzePullRequest,
+  type ChangedFile,
+  changedFilesBetween,
+  type ImpactReport,
+  type RepoSnapshot,
+  type RevisionInfo,
+} from "../../core/index.ts";
+import { impactJson, renderComment, reportConclusion } from "../../core/report/index.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitChangedFiles } from "../git-changes.ts";

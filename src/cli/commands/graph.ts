@@ -1,6 +1,6 @@
 /** `flux-impact graph [DIR]`: the discovered Flux objects as text, JSON or Mermaid. */
-import type { AnalyzedRepository } from "../../core/analyze.ts";
-import { graphJson, graphMermaid, graphText } from "../../core/report/graph-view.ts";
+import type { AnalyzedRepository } from "../../core/index.ts";
+import { graphJson, graphMermaid, graphText } from "../../core/report/index.ts";
 import { type CliIo, UsageError } from "../options.ts";
 
 export function graphCommand(model: AnalyzedRepository, format: string, io: CliIo): number {

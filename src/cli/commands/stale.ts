@@ -5,9 +5,8 @@
  * written anywhere. Exits 0 (a listing, not a gate).
  */
 import { resolve } from "node:path";
-import { analyzeRepository } from "../../core/analyze.ts";
-import { findDisabledServices } from "../../core/maintenance/disabled-services.ts";
-import { serviceAges } from "../../core/maintenance/stale.ts";
+import { analyzeRepository } from "../../core/index.ts";
+import { findDisabledServices, serviceAges } from "../../core/maintenance/index.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitDisabledSince } from "../git-history.ts";

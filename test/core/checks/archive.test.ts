@@ -7,7 +7,7 @@ import {
 } from "../../../src/core/checks/rules/archive.ts";
 import { refineDiagnostics } from "../../../src/core/checks/rules/refine.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
-import { files } from "../../helpers/text.ts";
+import { files } from "../../support/fixtures/text.ts";
 import { branchContext, CLUSTER, changeContext } from "./helpers.ts";
 
 describe("core/checks/rules/archive", () => {

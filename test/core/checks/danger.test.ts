@@ -6,7 +6,7 @@ import {
   dangerSuspend,
   quantity,
 } from "../../../src/core/checks/rules/danger.ts";
-import { service } from "../impact/rename-fixtures.ts";
+import { service } from "../../support/fixtures/renames.ts";
 import { changeContext } from "./helpers.ts";
 
 const pvc = (size: string, storageClass = "fast") =>

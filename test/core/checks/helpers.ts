@@ -4,7 +4,7 @@ import { analyzeChange } from "../../../src/core/impact/analyze-change.ts";
 import { changedFilesBetween } from "../../../src/core/impact/changed-files.ts";
 import { AnalysisSession } from "../../../src/core/session.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
-import { files } from "../../helpers/text.ts";
+import { files } from "../../support/fixtures/text.ts";
 
 /** A minimal cluster: clusters/home syncs ./apps; `apps` holds whatever the test adds. */
 export const CLUSTER = files({

@@ -4,7 +4,7 @@ import type { ClusterOptions } from "../../../src/core/flux/clusters.ts";
 import { clusterNameOf, detectClusters } from "../../../src/core/flux/clusters.ts";
 import { scanFluxObjects } from "../../../src/core/flux/raw-scan.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
-import { dedent } from "../../helpers/text.ts";
+import { dedent } from "../../support/fixtures/text.ts";
 
 function detect(files: Record<string, string>, options: ClusterOptions = {}) {
   const snapshot = createMemorySnapshot(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { splitFindings } from "../../../src/core/impact/findings.ts";
 import { analyzePullRequest } from "../../../src/core/pull-request.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
-import { githubToken } from "../secrets/fake-secrets.ts";
+import { githubToken } from "../../support/fixtures/fake-secrets.ts";
 
 const KS =
   "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {interval: 1h, prune: true, path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}\n";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renamePairs } from "../../../src/core/impact/renames.ts";
+import { service } from "../../support/fixtures/renames.ts";
 import { changeContext } from "../checks/helpers.ts";
-import { service } from "./rename-fixtures.ts";
 
 describe("core/impact/renames", () => {
   it("pairs a removed and an added Kustomization with the same content, with the deletions it explains", () => {

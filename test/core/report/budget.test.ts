@@ -3,6 +3,7 @@ import type { ImpactReport } from "../../../src/core/impact/types.ts";
 import { type Block, type DropGroup, fitBlocks, textSize } from "../../../src/core/report/budget.ts";
 import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { COMMENT_MAX_CHARS, renderComment } from "../../../src/core/report/comment.ts";
+import { structureOf } from "../../support/markdown/structure.ts";
 import {
   finding,
   helmReleaseImpact,
@@ -12,7 +13,6 @@ import {
   objectRef,
   REVISIONS,
 } from "./fixtures.ts";
-import { structureOf } from "./structure.ts";
 
 const note = (what: string) => (n: number) => `_${n} ${what} left out._`;
 const GROUPS: DropGroup[] = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { COMMENT_MARKER, hasCommentMarker } from "../../../src/core/report/markers.ts";
+import { structureOf } from "../../support/markdown/structure.ts";
 import {
   finding,
   helmReleaseImpact,
@@ -11,7 +12,6 @@ import {
   REVISIONS,
   smallReport,
 } from "./fixtures.ts";
-import { structureOf } from "./structure.ts";
 
 describe("core/report/comment", () => {
   it("renders a small report in full", async () => {

@@ -9,8 +9,8 @@ import { renderCheckRun } from "../../../src/core/report/check-run.ts";
 import { renderComment } from "../../../src/core/report/comment.ts";
 import { COMMENT_MARKER } from "../../../src/core/report/markers.ts";
 import { mermaidFlowchart } from "../../../src/core/report/mermaid.ts";
+import { structureOf } from "../../support/markdown/structure.ts";
 import { REVISIONS, smallReport } from "./fixtures.ts";
-import { structureOf } from "./structure.ts";
 
 const EVIL =
   "</details></summary><!-- hidden --> @octocat @org/team #1 GH-2 [x](javascript:alert(1)) ![](https://t) " +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanAgeKeys } from "../../../src/core/secrets/rules/age-key.ts";
 import { LineIndex } from "../../../src/core/secrets/rules/common.ts";
-import { agePublicRecipient, ageSecretKey } from "./fake-secrets.ts";
+import { agePublicRecipient, ageSecretKey } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(text: string) {
   return scanAgeKeys(text, new LineIndex(text)).map((f) => [f.severity, f.line, f.column, f.len, f.message]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LineIndex } from "../../../src/core/secrets/rules/common.ts";
 import { scanGithubTokens } from "../../../src/core/secrets/rules/github-token.ts";
-import { githubToken, randomString } from "./fake-secrets.ts";
+import { githubToken, randomString } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(text: string) {
   return scanGithubTokens(text, new LineIndex(text)).map((f) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LineIndex } from "../../../src/core/secrets/rules/common.ts";
 import { scanHighEntropy } from "../../../src/core/secrets/rules/high-entropy.ts";
-import { enc, randomString } from "./fake-secrets.ts";
+import { enc, randomString } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(text: string) {
   return scanHighEntropy(text, new LineIndex(text)).map((f) => [f.severity, f.line, f.column, f.message]);

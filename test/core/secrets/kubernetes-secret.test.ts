@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanKubernetesSecrets } from "../../../src/core/secrets/rules/kubernetes-secret.ts";
-import { b64, githubToken, PRIVATE, pem, pemBody } from "./fake-secrets.ts";
+import { b64, githubToken, PRIVATE, pem, pemBody } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(text: string) {
   return scanKubernetesSecrets(text).map((f) => [f.code, f.severity, f.line, f.message]);

@@ -8,7 +8,7 @@ import {
   pem,
   pemBody,
   randomString,
-} from "./fake-secrets.ts";
+} from "../../support/fixtures/fake-secrets.ts";
 
 const REDACTED = /<redacted sha256:[0-9a-f]{12}>/;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LineIndex } from "../../../src/core/secrets/rules/common.ts";
 import { scanPrivateKeys } from "../../../src/core/secrets/rules/private-key.ts";
-import { PRIVATE, pem, pemBody, randomString } from "./fake-secrets.ts";
+import { PRIVATE, pem, pemBody, randomString } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(text: string) {
   return scanPrivateKeys(text, new LineIndex(text)).map((f) => [f.severity, f.line, f.column, f.message]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskCredentials } from "../../../src/core/secrets/mask.ts";
-import { brief, githubToken, randomString, scanTexts } from "./fake-secrets.ts";
+import { brief, githubToken, randomString, scanTexts } from "../../support/fixtures/fake-secrets.ts";
 
 const secret = (name: string, values: Record<string, string>) =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\nstringData:\n${Object.entries(values)

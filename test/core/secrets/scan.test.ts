@@ -13,7 +13,7 @@ import {
   pemBody,
   randomString,
   scanTexts,
-} from "./fake-secrets.ts";
+} from "../../support/fixtures/fake-secrets.ts";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 const ROTATE =

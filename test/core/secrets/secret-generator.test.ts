@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanSecretGenerators } from "../../../src/core/secrets/rules/secret-generator.ts";
-import { enc } from "./fake-secrets.ts";
+import { enc } from "../../support/fixtures/fake-secrets.ts";
 
 const encoder = new TextEncoder();
 

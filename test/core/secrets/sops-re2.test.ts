@@ -3,7 +3,7 @@ import { type GoRegex, translateRe2 } from "../../../src/core/secrets/re2.ts";
 import { scanSops } from "../../../src/core/secrets/rules/sops.ts";
 import { parseSopsRules } from "../../../src/core/secrets/rules/sops-config.ts";
 import { scanSecrets } from "../../../src/core/secrets/scan.ts";
-import { agePublicRecipient, enc } from "./fake-secrets.ts";
+import { agePublicRecipient, enc } from "../../support/fixtures/fake-secrets.ts";
 
 function re(source: string): GoRegex {
   const r = translateRe2(source);

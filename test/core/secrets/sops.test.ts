@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanSops } from "../../../src/core/secrets/rules/sops.ts";
 import { parseSopsRules } from "../../../src/core/secrets/rules/sops-config.ts";
-import { agePublicRecipient, enc } from "./fake-secrets.ts";
+import { agePublicRecipient, enc } from "../../support/fixtures/fake-secrets.ts";
 
 function scan(path: string, text: string, rules = "", baseText?: string) {
   return scanSops(path, text, { rules: parseSopsRules(rules), baseText }).map((f) => [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readYamlDocuments } from "../../../src/core/yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
-import { dedent } from "../../helpers/text.ts";
+import { dedent } from "../../support/fixtures/text.ts";
 
 describe("core/yaml/read-documents", () => {
   it("types plain scalars as kustomize (go-yaml v3 + JSON) does", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readYamlDocuments } from "../../../src/core/yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../../../src/core/yaml/stringify.ts";
-import { dedent } from "../../helpers/text.ts";
+import { dedent } from "../../support/fixtures/text.ts";
 
 describe("core/yaml/stringify", () => {
   it("writes like kubectl kustomize: sorted keys, unindented sequences, retypable strings double-quoted", () => {

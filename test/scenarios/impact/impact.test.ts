@@ -20,7 +20,7 @@ import { renderComment } from "../../../src/core/report/comment.ts";
 import { impactJson } from "../../../src/core/report/impact-json.ts";
 import { AnalysisSession } from "../../../src/core/session.ts";
 import type { RepoSnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
-import { largeChange } from "./large-change.ts";
+import { largeChange } from "../../support/fixtures/large-change.ts";
 
 const HERE = import.meta.dirname;
 const SCENARIOS = readdirSync(HERE, { withFileTypes: true })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 import { build, where } from "./harness.ts";
 
 const DEPLOY = `

@@ -11,7 +11,7 @@ import type { RenderLimits } from "../../../../src/core/kustomize/context.ts";
 import { buildFluxKustomization, type FluxBuildSpec } from "../../../../src/core/kustomize/flux-root.ts";
 import { createMemorySnapshot, type SnapshotOptions } from "../../../../src/core/snapshot/repo-snapshot.ts";
 import { stringifyYamlStream } from "../../../../src/core/yaml/stringify.ts";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 
 export interface BuildOutput {
   /** The full output stream, as kubectl kustomize would print it (without sorting). */

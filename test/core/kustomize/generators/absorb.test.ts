@@ -12,7 +12,7 @@ import {
   storePreviousId,
 } from "../../../../src/core/kustomize/resource.ts";
 import { readYamlDocuments } from "../../../../src/core/yaml/read-documents.ts";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 import { levelFor } from "./helpers.ts";
 
 function loaded(yaml: string, file = "base/cm.yaml"): Resource {

@@ -5,7 +5,7 @@ import {
 } from "../../../../src/core/kustomize/kustomization-file.ts";
 import { createMemorySnapshot } from "../../../../src/core/snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../../../../src/core/yaml/read-documents.ts";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 
 /** A level for `dir` whose kustomization.yaml is `kustomization` (dedented), plus other repository files. */
 export function levelFor(

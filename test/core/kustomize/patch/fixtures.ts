@@ -4,7 +4,7 @@ import { ResMap } from "../../../../src/core/kustomize/resmap.ts";
 import { type JsonObject, newResource } from "../../../../src/core/kustomize/resource.ts";
 import { createMemorySnapshot } from "../../../../src/core/snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../../../../src/core/yaml/read-documents.ts";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 
 /** Every document of an inline (indented) YAML stream. */
 export function docs(yaml: string): JsonObject[] {

@@ -2,7 +2,7 @@
 import { ResMap } from "../../../../src/core/kustomize/resmap.ts";
 import { isJsonObject, type JsonObject, newResource } from "../../../../src/core/kustomize/resource.ts";
 import { readYamlDocuments } from "../../../../src/core/yaml/read-documents.ts";
-import { dedent } from "../../../helpers/text.ts";
+import { dedent } from "../../../support/fixtures/text.ts";
 
 /** The objects of a multi-document YAML text (dedented), e.g. `kubectl kustomize` output. */
 export function objects(yaml: string): JsonObject[] {
