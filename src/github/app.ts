@@ -6,6 +6,7 @@
  * branches and branch deletions are ignored.
  */
 import type { Context, Probot } from "probot";
+import type { BaseAnalysisCache } from "./base-cache.ts";
 import { runBranchCheck } from "./branch-run.ts";
 import { CountingClient, call } from "./jobs.ts";
 import { runMaintenance } from "./maintenance.ts";
@@ -25,6 +26,8 @@ export interface AppOptions {
   headLagMs?: number;
   /** The GitHub App id (identifies the App's own comments); defaults to the APP_ID environment variable. */
   appId?: number;
+  /** Base analyses shared by pull requests against the same commit (base-cache.ts); none by default. */
+  baseCache?: BaseAnalysisCache;
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -34,6 +37,7 @@ export function createApp(options: AppOptions = {}) {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.headLagMs !== undefined ? { headLagMs: options.headLagMs } : {}),
     };
+    const pullRequests = { ...limits, ...(options.baseCache ? { baseCache: options.baseCache } : {}) };
     app.on(
       [
         "pull_request.opened",
@@ -61,7 +65,7 @@ export function createApp(options: AppOptions = {}) {
             baseSha: pr.base.sha,
             baseRef: pr.base.ref,
           },
-          { identity: { appId }, log: context.log, ...limits },
+          { identity: { appId }, log: context.log, ...pullRequests },
         );
         context.log.info(
           `flux-impact ${payload.repository.full_name}#${pr.number} ${pr.head.sha.slice(0, 7)}: ${outcome.kind} (${outcome.requests} requests)`,
@@ -88,7 +92,7 @@ export function createApp(options: AppOptions = {}) {
         await runPullRequestAnalysis(
           context.octokit,
           { ...repo, number: pr.number, headSha, baseSha: pr.base.sha, ...baseRefOf(pr.base) },
-          { identity: { appId }, fresh: true, log: context.log, ...limits },
+          { identity: { appId }, fresh: true, log: context.log, ...pullRequests },
         );
       }
       if (
@@ -146,7 +150,7 @@ export function createApp(options: AppOptions = {}) {
           baseSha: pr.base.sha,
           ...baseRefOf(pr.base),
         },
-        { identity: { appId }, fresh: true, log: context.log, ...limits },
+        { identity: { appId }, fresh: true, log: context.log, ...pullRequests },
       );
     });
 
@@ -210,7 +214,7 @@ export function createApp(options: AppOptions = {}) {
             p && p.base.repo.id === payload.repository.id ? [{ number: p.number }] : [],
           ),
         },
-        { identity: { appId }, log: context.log, ...limits },
+        { identity: { appId }, log: context.log, ...pullRequests },
       );
       context.log.info(
         `flux-impact ${payload.repository.full_name} workflow ${run.path} #${run.run_number} ${run.conclusion}: ${outcome.kind}${"why" in outcome ? ` (${outcome.why})` : ""} (${outcome.requests} requests)`,

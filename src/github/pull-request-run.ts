@@ -11,10 +11,12 @@
  * job-start.ts): the PR cannot loosen its own gate.
  */
 
-import type { ChangedFile, RepoSnapshot } from "../core/index.ts";
-import { AnalysisSession, analyzePullRequest } from "../core/index.ts";
+import type { AppConfig } from "../core/config/index.ts";
+import type { AnalyzeOptions, ChangedFile, RepoSnapshot } from "../core/index.ts";
+import { AnalysisSession, analyzeBase, analyzePullRequest, type BaseAnalysis } from "../core/index.ts";
 import { carryCiSection } from "../core/maintenance/index.ts";
 import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.ts";
+import type { BaseAnalysisCache } from "./base-cache.ts";
 import { GitHubApiError } from "./errors.ts";
 import { type OnAnalysisError, UnscannedFilesError } from "./failure.ts";
 import { JobStartError, startJob } from "./job-start.ts";
@@ -67,6 +69,8 @@ export interface RunOptions {
   fresh?: boolean;
   limits?: TarballLimits;
   log?: { info(msg: string): void; warn(msg: string): void };
+  /** Base analyses of earlier pull requests against the same commit (base-cache.ts); none by default. */
+  baseCache?: BaseAnalysisCache;
 }
 
 export type RunOutcome =
@@ -281,11 +285,14 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     // The comparison's files, or the PR's own list over its cap: what the analysis and the scan start from.
     const listed = await changedEntries(gh, job, compare.files, COMPARE_FILES_MAX);
     const missing = await exportIgnored(gh, job, head, listed);
+    const analyzeOptions = { repository: analyzedRepository(job, job.baseRef) };
+    const baseAnalysis = await cachedBase(options, job, mergeBase, config, analyzeOptions, base);
     const { report } = analyzePullRequest({
       base,
       head,
       config,
-      analyze: { repository: analyzedRepository(job, job.baseRef) },
+      analyze: analyzeOptions,
+      ...(baseAnalysis ? { baseAnalysis } : {}),
       changedFiles: listed.entries.map(changedFileOf),
       ...(missing.length ? { extraHeadFiles: missing } : {}),
     });
@@ -341,6 +348,33 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     }
     return failed(gh, job, checkRunId, error, options, config.onAnalysisError);
   }
+}
+
+/**
+ * The merge base's analysis from the cache, or made now and stored for the next pull request against it;
+ * undefined without a cache (analyzePullRequest then analyzes base itself).
+ */
+async function cachedBase(
+  options: RunOptions,
+  job: PullRequestJob,
+  sha: string,
+  config: AppConfig,
+  analyzeOptions: AnalyzeOptions,
+  base: RepoSnapshot,
+): Promise<BaseAnalysis | undefined> {
+  const cache = options.baseCache;
+  if (!cache) return undefined;
+  const key = cache.key(job, sha, config, analyzeOptions);
+  const hit = await cache.load(key, options.log);
+  if (hit) {
+    options.log?.info(
+      `pull request ${job.owner}/${job.repo}#${job.number}: base ${sha} analysis from the cache`,
+    );
+    return hit;
+  }
+  const made = analyzeBase(base, config, analyzeOptions);
+  await cache.save(key, made, options.log);
+  return made;
 }
 
 /** Ends the check run of a job that failed (see failure.ts) and the delivery with it. */

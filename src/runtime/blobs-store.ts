@@ -6,6 +6,7 @@
  * way).
  */
 import type { Store } from "@netlify/blobs";
+import type { BytesStore } from "../github/base-cache.ts";
 import type { ConditionalStore, LedgerValue } from "./deliveries.ts";
 
 export class BlobsStore implements ConditionalStore {
@@ -31,6 +32,35 @@ export class BlobsStore implements ConditionalStore {
     for await (const page of this.store.list({ paginate: true, ...(prefix ? { prefix } : {}) }))
       keys.push(...page.blobs.map((b) => b.key));
     return keys;
+  }
+
+  async delete(key: string) {
+    await this.store.delete(key);
+  }
+}
+
+/** The base analysis cache's entries (github/base-cache.ts) on Netlify Blobs: bytes, with when they were stored. */
+export class BlobsBytesStore implements BytesStore {
+  constructor(private readonly store: Store) {}
+
+  async get(key: string) {
+    const data = await this.store.get(key, { type: "arrayBuffer" });
+    return data ? new Uint8Array(data) : undefined;
+  }
+
+  async set(key: string, bytes: Uint8Array, stored: number) {
+    await this.store.set(key, bytes.slice().buffer, { metadata: { stored } });
+  }
+
+  async list(prefix: string) {
+    const out: Array<{ key: string; stored: number }> = [];
+    for await (const page of this.store.list({ paginate: true, prefix })) {
+      for (const blob of page.blobs) {
+        const meta = await this.store.getMetadata(blob.key);
+        out.push({ key: blob.key, stored: Number(meta?.metadata.stored ?? 0) });
+      }
+    }
+    return out;
   }
 
   async delete(key: string) {

@@ -7,7 +7,7 @@
  */
 import { getStore } from "@netlify/blobs";
 import { parseRepositories } from "./allow-list.ts";
-import { BlobsStore } from "./blobs-store.ts";
+import { BlobsBytesStore, BlobsStore } from "./blobs-store.ts";
 import { DeliveryLedger } from "./deliveries.ts";
 import { parseEnv, webhookSecrets } from "./env.ts";
 import { HANDOFF_HEADER } from "./handoff.ts";
@@ -16,6 +16,7 @@ import { createReceiver } from "./receiver.ts";
 
 export const WORKER_PATH = "/.netlify/functions/github-worker-background";
 const STORE = "flux-impact-deliveries";
+const BASE_CACHE_STORE = "flux-impact-base-analyses";
 
 function blobs(name: string, env: Record<string, string | undefined>) {
   // Outside Netlify (the local e2e run) the store is a Blobs server named by these variables, addressed
@@ -66,22 +67,34 @@ export function receiverHandler(env: Record<string, string | undefined> = proces
   };
 }
 
+/** What Netlify passes a function besides the request (the part the App reads). */
+export interface FunctionContext {
+  deploy?: { id?: string };
+}
+
 export function workerHandler(env: Record<string, string | undefined> = process.env) {
   const log = jsonLogger();
   let handler: Promise<(req: Request) => Promise<Response>> | undefined;
-  return async (req: Request): Promise<Response> => {
+  return async (req: Request, context?: FunctionContext): Promise<Response> => {
     handler ??= (async () => {
       const runtimeEnv = parseEnv(env);
-      const [{ createWorker }, { appProbot }] = await Promise.all([
+      const [{ createWorker }, { appProbot }, { BaseAnalysisCache }] = await Promise.all([
         import("./worker.ts"),
         import("./probot.ts"),
+        import("../github/base-cache.ts"),
       ]);
+      // Base analyses are kept per deploy (the engine build): a new deploy starts with none.
+      const deploy = context?.deploy?.id;
+      const baseCache =
+        deploy && env.FLUX_IMPACT_BASE_CACHE !== "off"
+          ? new BaseAnalysisCache(new BlobsBytesStore(blobs(BASE_CACHE_STORE, env)), deploy)
+          : undefined;
       return createWorker({
         repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
         secrets: webhookSecrets(env),
         ledger: ledgerOf(env),
         log,
-        app: () => appProbot(runtimeEnv),
+        app: () => appProbot(runtimeEnv, baseCache ? { baseCache } : {}),
       });
     })();
     return (await handler)(req);

@@ -4,16 +4,18 @@
  * Imported lazily by the worker and the scheduled functions only — the receiver never loads it.
  */
 import type { Probot } from "probot";
+import type { AppOptions } from "../github/app.ts";
 import type { RuntimeEnv } from "./env.ts";
 
 let instance: Promise<Probot> | undefined;
 
-export function appProbot(env: RuntimeEnv): Promise<Probot> {
-  instance ??= create(env);
+/** `options` apply to the instance the first call creates. */
+export function appProbot(env: RuntimeEnv, options: Pick<AppOptions, "baseCache"> = {}): Promise<Probot> {
+  instance ??= create(env, options);
   return instance;
 }
 
-async function create(env: RuntimeEnv): Promise<Probot> {
+async function create(env: RuntimeEnv, options: Pick<AppOptions, "baseCache">): Promise<Probot> {
   const [{ Probot, ProbotOctokit }, { createApp }, { guardedFetch }] = await Promise.all([
     import("probot"),
     import("../github/app.ts"),
@@ -35,6 +37,6 @@ async function create(env: RuntimeEnv): Promise<Probot> {
     logLevel: env.LOG_LEVEL ?? "info",
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  await probot.load(createApp({ appId: Number(env.APP_ID) }));
+  await probot.load(createApp({ appId: Number(env.APP_ID), ...options }));
   return probot;
 }

@@ -16,6 +16,7 @@ import { COMMENT_MARKER } from "../../src/core/report/markers.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
 import type { createApp } from "../../src/github/app.ts";
 import { withAttempt } from "../../src/github/attempt.ts";
+import { BaseAnalysisCache, type BytesStore, MemoryBytesStore } from "../../src/github/base-cache.ts";
 import { DEFAULT_TARBALL_LIMITS } from "../../src/github/tarball.ts";
 import { readTree } from "../support/fs/disk-tree.ts";
 import {
@@ -1374,5 +1375,48 @@ describe("github/app conclusions by cause", () => {
     expect(scope.pendingMocks()).toEqual([]);
     expect(patches.map((x) => x.conclusion)).toEqual(["failure"]);
     expect(patches[0].output.summary).toMatch(/more than 3 files, over the limit.*split the change/);
+  });
+});
+
+describe("github/app base analysis cache", () => {
+  it("a second pull request against the same merge base takes the base analysis from the cache and reports the same", async () => {
+    const store = new MemoryBytesStore();
+    const reads: Array<"hit" | "miss"> = [];
+    const spy: BytesStore = {
+      get: async (key) => {
+        const bytes = await store.get(key);
+        reads.push(bytes ? "hit" : "miss");
+        return bytes;
+      },
+      set: (key, bytes, stored) => store.set(key, bytes, stored),
+      list: (prefix) => store.list(prefix),
+      delete: (key) => store.delete(key),
+    };
+    const posted: string[] = [];
+    const checkRuns: any[] = [];
+    for (const id of ["c1", "c2"]) {
+      const scope = await analysisMocks(nock(API));
+      scope
+        .patch(`${REPO_PATH}/check-runs/77`, (b) => {
+          checkRuns.push(b);
+          return true;
+        })
+        .reply(200, { id: 77 })
+        .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+          posted.push(b.body);
+          return true;
+        })
+        .reply(201, { id: 5 });
+      // Two function instances: only the store is shared.
+      const app = await probot(false, { baseCache: new BaseAnalysisCache(spy, "deploy-test") });
+      await app.receive({ id, name: "pull_request", payload: opened as any });
+      expect(scope.pendingMocks()).toEqual([]);
+    }
+
+    expect(reads).toEqual(["miss", "hit"]);
+    expect(store.entries.size).toBe(1);
+    expect([...store.entries.keys()][0]).toContain(`/${MERGE_BASE}-`);
+    expect(posted).toEqual([expectedComment(), expectedComment()]);
+    expect(checkRuns[1]).toEqual(checkRuns[0]);
   });
 });

@@ -8,11 +8,13 @@ import type { AddressInfo } from "node:net";
 
 export interface Handlers {
   receiver: (req: Request) => Promise<Response>;
-  worker: (req: Request) => Promise<Response>;
+  worker: (req: Request, context?: { deploy?: { id?: string } }) => Promise<Response>;
 }
 
 export const RECEIVER_PATH = "/api/github/webhooks";
 export const WORKER_PATH = "/.netlify/functions/github-worker-background";
+/** The deploy the local functions run as. */
+export const DEPLOY_ID = "e2e-local-deploy";
 
 export class LocalFunctions {
   private server: Server | undefined;
@@ -66,7 +68,8 @@ export class LocalFunctions {
         this.backgroundRuns++;
         let failed: boolean;
         try {
-          failed = (await this.handlers.worker(request())).status >= 500;
+          // Netlify passes the function a context naming the deploy; the worker keys its cache by it.
+          failed = (await this.handlers.worker(request(), { deploy: { id: DEPLOY_ID } })).status >= 500;
         } catch (error) {
           this.errors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
           failed = true;

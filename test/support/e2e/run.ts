@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
 import { sign } from "@octokit/webhooks-methods";
 import { hasCommentMarker } from "../../../src/core/report/index.ts";
@@ -150,6 +151,49 @@ export async function runEndToEnd(
     print(
       `     end to end (ack → check run and comment written): ${total.toFixed(0)} ms, ${github.requests.length} GitHub API requests`,
     );
+
+    // 1b. A second pull request against the same base commit: its base analysis comes from the cache.
+    const baseStore = getStore({
+      name: "flux-impact-base-analyses",
+      siteID: env.BLOBS_SITE_ID!,
+      token: blobsToken,
+      edgeURL: env.BLOBS_API_URL!,
+      uncachedEdgeURL: env.BLOBS_API_URL!,
+    });
+    const storedEntries = async () => {
+      const { blobs: entries } = await baseStore.list({ prefix: "base-analysis/" });
+      return Promise.all(
+        entries.map(async (b) => ({
+          key: b.key,
+          stored: (await baseStore.getMetadata(b.key))?.metadata.stored,
+        })),
+      );
+    };
+    const afterFirst = await storedEntries();
+    const SECOND = "2".repeat(40);
+    await github.addTree(SECOND, headFiles);
+    github.addPull(2, SECOND);
+    const secondStart = performance.now();
+    await post("pr-2", "pull_request", pullRequest(2, SECOND));
+    await functions.idle();
+    const secondMs = performance.now() - secondStart;
+    const afterSecond = await storedEntries();
+    const second = [...github.checkRuns.values()].find((r) => r.headSha === SECOND);
+    // The same report but for the head commit it names (in links, and abbreviated) and the check run's link.
+    const sameReport = (body?: string) =>
+      body
+        ?.replaceAll(SECOND, HEAD)
+        .replaceAll(SECOND.slice(0, 7), HEAD.slice(0, 7))
+        .replace(/\/runs\/\d+/g, "/runs/N");
+    check(
+      afterFirst.length === 1 &&
+        JSON.stringify(afterSecond) === JSON.stringify(afterFirst) &&
+        second?.conclusion === runs[0]?.conclusion &&
+        second?.title === runs[0]?.title &&
+        sameReport(github.pulls.get(2)!.comments[0]?.body) === sameReport(comments[0]?.body),
+      `a second pull request against the same base reads its base analysis from the cache (${afterFirst.length} entry, not rewritten) and reports the same`,
+    );
+    print(`     second pull request, end to end with the cached base: ${secondMs.toFixed(0)} ms`);
 
     // 2. The same delivery again.
     const writes = github.writes.length;

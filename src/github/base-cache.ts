@@ -1,0 +1,117 @@
+/**
+ * The cache of base analyses: what a pull request's analysis computes from its base commit alone (the
+ * core's BaseAnalysis: model, checks, parses and builds), stored once per repository, commit,
+ * configuration, analysis options and engine build, so the next pull request against the same commit of
+ * the default branch analyzes only its head.
+ *
+ * A base analysis is a function of the commit's content, which no pull request can change (the merge base
+ * is an ancestor of the base branch), the default branch's configuration and the engine: all are in the key,
+ * so an entry is never stale. The engine build is the deploy (Netlify's deploy id) — code changes, entries
+ * change. Entries are serialized with V8's structured clone (the analysis shares objects between its
+ * model and its builds; JSON would copy them) and gzip-compressed.
+ *
+ * The cache never decides anything: an entry that cannot be read, is corrupt or is of another format is a
+ * miss (the base is analyzed, as without a cache), and a write that fails is logged and forgotten. Entries
+ * hold repository content (rendered objects, as the analysis does), stay in the App's own store, and only
+ * the newest KEEP per repository are kept.
+ */
+import { createHash } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { AppConfig } from "../core/config/index.ts";
+import { type AnalyzeOptions, type BaseAnalysis, isBaseAnalysis } from "../core/index.ts";
+
+/** Where entries live: a Netlify Blobs store in the App, memory in tests. */
+export interface BytesStore {
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** `stored`: epoch ms, kept as metadata for pruning. */
+  set(key: string, bytes: Uint8Array, stored: number): Promise<void>;
+  list(prefix: string): Promise<Array<{ key: string; stored: number }>>;
+  delete(key: string): Promise<void>;
+}
+
+export interface BaseCacheLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** Entries kept per repository: the default branch's recent commits that open pull requests start from. */
+export const KEEP = 5;
+
+export class BaseAnalysisCache {
+  constructor(
+    private readonly store: BytesStore,
+    /** The engine build (the deploy): part of every key. */
+    private readonly engine: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The key of a commit's base analysis under a configuration and analysis options. */
+  key(
+    repo: { owner: string; repo: string },
+    sha: string,
+    config: AppConfig,
+    analyze: AnalyzeOptions,
+  ): string {
+    const digest = createHash("sha256")
+      .update(JSON.stringify([this.engine, config, analyze]))
+      .digest("hex")
+      .slice(0, 32);
+    return `${prefixOf(repo)}${sha}-${digest}`;
+  }
+
+  /** The stored analysis, or undefined (a miss) — never throws. */
+  async load(key: string, log?: BaseCacheLog): Promise<BaseAnalysis | undefined> {
+    try {
+      const bytes = await this.store.get(key);
+      if (!bytes) return undefined;
+      const value: unknown = deserialize(gunzipSync(bytes));
+      if (isBaseAnalysis(value)) return value;
+      log?.warn(`base analysis cache: entry ${key} is not a base analysis of this format; ignored`);
+    } catch (error) {
+      log?.warn(`base analysis cache: could not read ${key}: ${reason(error)}`);
+    }
+    return undefined;
+  }
+
+  /** Stores an analysis and prunes the repository's older entries — never throws. */
+  async save(key: string, analysis: BaseAnalysis, log?: BaseCacheLog): Promise<void> {
+    try {
+      await this.store.set(key, gzipSync(serialize(analysis), { level: 1 }), this.now());
+      const prefix = key.slice(0, key.lastIndexOf("/") + 1);
+      const entries = await this.store.list(prefix);
+      const old = entries.sort((a, b) => b.stored - a.stored).slice(KEEP);
+      for (const e of old) await this.store.delete(e.key);
+    } catch (error) {
+      log?.warn(`base analysis cache: could not store ${key}: ${reason(error)}`);
+    }
+  }
+}
+
+function prefixOf(repo: { owner: string; repo: string }): string {
+  return `base-analysis/${encodeURIComponent(repo.owner.toLowerCase())}/${encodeURIComponent(repo.repo.toLowerCase())}/`;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "unknown error";
+}
+
+/** A store in memory (tests, and the local server when nothing else is configured). */
+export class MemoryBytesStore implements BytesStore {
+  readonly entries = new Map<string, { bytes: Uint8Array; stored: number }>();
+
+  async get(key: string) {
+    return this.entries.get(key)?.bytes;
+  }
+  async set(key: string, bytes: Uint8Array, stored: number) {
+    this.entries.set(key, { bytes, stored });
+  }
+  async list(prefix: string) {
+    return [...this.entries]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([key, e]) => ({ key, stored: e.stored }));
+  }
+  async delete(key: string) {
+    this.entries.delete(key);
+  }
+}
