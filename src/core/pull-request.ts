@@ -177,7 +177,12 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
   };
   const given = input.baseAnalysis;
   const baseSecrets = given?.secrets ?? secretScan(input.base, shared);
-  const headSecrets = secretScan(input.head, { ...shared, ...headExtra });
+  // Head files with base's bytes (and generator sources) have base's findings: only the rest is scanned.
+  const headSecrets = secretScan(input.head, {
+    ...shared,
+    ...headExtra,
+    previous: { scan: baseSecrets, read: (path) => input.base.read(path) },
+  });
   try {
     const options = analyzeOptionsOf(config, input.analyze ?? {});
     const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);

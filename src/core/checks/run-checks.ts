@@ -93,7 +93,9 @@ export function runChecks(ctx: CheckContext, options: CheckOptions): CheckResult
  */
 export function scanRevisionSecrets(
   snapshot: RepoSnapshot,
-  options: Pick<CheckOptions, "allowlist" | "sopsConfigText" | "baseFile" | "extraFiles">,
+  options: Pick<CheckOptions, "allowlist" | "sopsConfigText" | "baseFile" | "extraFiles"> & {
+    previous?: SecretScanInput["previous"];
+  },
 ): SecretScanResult {
   let sopsText = options.sopsConfigText;
   if (sopsText === undefined) {
@@ -114,6 +116,7 @@ export function scanRevisionSecrets(
     ...(sopsRules ? { sopsRules } : {}),
     ...(options.baseFile ? { baseFile: options.baseFile } : {}),
     ...(options.allowlist ? { allowlist: options.allowlist } : {}),
+    ...(options.previous ? { previous: options.previous } : {}),
   });
 }
 

@@ -4,6 +4,7 @@
  * Adapters that know the changes already (GitHub's PR files API, git) pass their own list instead.
  */
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { sameBytes } from "../util/bytes.ts";
 import type { ChangedFile } from "./types.ts";
 
 export function changedFilesBetween(base: RepoSnapshot, head: RepoSnapshot): ChangedFile[] {
@@ -28,22 +29,6 @@ export function changedFilesBetween(base: RepoSnapshot, head: RepoSnapshot): Cha
   }
   for (const path of unmatched) out.push({ path, status: "removed" });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.byteLength !== b.byteLength) return false;
-  let i = 0;
-  // Four bytes at a time where both are aligned (every file of a large repository is compared).
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const words = a.byteLength >>> 2;
-    const wa = new Uint32Array(a.buffer, a.byteOffset, words);
-    const wb = new Uint32Array(b.buffer, b.byteOffset, words);
-    for (let w = 0; w < words; w++) if (wa[w] !== wb[w]) return false;
-    i = words * 4;
-  }
-  for (; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Every path a change touches: current paths plus the previous paths of renames. */

@@ -11,6 +11,7 @@
  */
 import ignore from "ignore";
 import { analysisFailed, type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics.ts";
+import { sameBytes } from "../util/bytes.ts";
 import { sha256Hex } from "../util/sha256.ts";
 import {
   decodeText,
@@ -45,6 +46,19 @@ export interface SecretScanInput {
   baseFile?: (path: string) => Uint8Array | undefined;
   /** Allowlist from the base branch config: a fingerprint, or a rule code plus a path glob. */
   allowlist?: Array<{ fingerprint?: string; code?: string; path?: string }>;
+  /**
+   * The scan of another revision with the same sopsRules and allowlist (a pull request's base) and that
+   * revision's bytes: a file with the same bytes there, whose generator sources are the same too, has the
+   * same findings, which are taken instead of scanning it again.
+   */
+  previous?: { scan: SecretScanResult; read: (path: string) => Uint8Array | undefined };
+}
+
+/** One file's part of a scan: what it found and suppressed, and the other files its rules read. */
+export interface FileScan {
+  findings: Diagnostic[];
+  suppressed: number;
+  reads: string[];
 }
 
 export interface SecretScanResult {
@@ -52,7 +66,11 @@ export interface SecretScanResult {
   findings: Diagnostic[];
   /** Findings removed by the allowlist or an inline pragma (counted, never silent). */
   suppressed: number;
+  /** Per file, for a later scan's `previous`; files that found, suppressed and read nothing are left out. */
+  files?: Map<string, FileScan>;
 }
+
+const NOTHING: FileScan = { findings: [], suppressed: 0, reads: [] };
 
 const encoder = new TextEncoder();
 const STRUCTURED = /\.(?:ya?ml|json)(?:\.|$)/i;
@@ -86,16 +104,31 @@ export function scanSecrets(input: SecretScanInput): SecretScanResult {
   const allow = compileAllowlist(input.allowlist ?? []);
   const findings: Diagnostic[] = [];
   let suppressed = 0;
+  const results = new Map<string, FileScan>();
   for (const { path, bytes } of files) {
+    const result = reusedScan(input.previous, path, bytes, byPath) ?? scanFile(path, bytes);
+    findings.push(...result.findings);
+    suppressed += result.suppressed;
+    if (result.findings.length > 0 || result.suppressed > 0 || result.reads.length > 0)
+      results.set(path, result);
+  }
+  return { findings, suppressed, files: results };
+
+  function scanFile(path: string, bytes: Uint8Array): FileScan {
+    const out: FileScan = { findings: [], suppressed: 0, reads: [] };
+    const lookup = (p: string) => {
+      if (!out.reads.includes(p)) out.reads.push(p);
+      return byPath.get(p);
+    };
     let text: string | undefined;
     let raw: RawFinding[];
     try {
       text = decodeText(bytes);
-      raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, byPath);
+      raw = text === undefined ? scanBinary(path, bytes) : scanTextFile(path, text, rules, input, lookup);
     } catch (error) {
       // One file the rules fail on costs only that file, and not its credentials: the plain-text rules
       // (tokens, keys, cloud credentials), which need no parsing, are tried on their own.
-      findings.push(
+      out.findings.push(
         analysisFailed(
           `scanning ${path} for committed secrets`,
           error,
@@ -109,13 +142,29 @@ export function scanSecrets(input: SecretScanInput): SecretScanResult {
     for (const f of capPerCode(raw)) {
       const fp = secretFingerprint(f.code, f.secret);
       if (allow(f.code, path, fp) || (lines && pragmaAt(lines, f.line) && eligible(f))) {
-        suppressed++;
+        out.suppressed++;
         continue;
       }
-      findings.push(toDiagnostic(f, path, fp));
+      out.findings.push(toDiagnostic(f, path, fp));
     }
+    return out;
   }
-  return { findings, suppressed };
+}
+
+/**
+ * The earlier scan's result for a file whose bytes, and the bytes of every file its rules read, are the
+ * same in both revisions (the rules read nothing else, so they would find the same); undefined otherwise.
+ */
+function reusedScan(
+  previous: SecretScanInput["previous"],
+  path: string,
+  bytes: Uint8Array,
+  byPath: ReadonlyMap<string, Uint8Array>,
+): FileScan | undefined {
+  if (!previous?.scan.files || !sameBytes(previous.read(path), bytes)) return undefined;
+  const earlier = previous.scan.files.get(path) ?? NOTHING;
+  for (const p of earlier.reads) if (!sameBytes(previous.read(p), byPath.get(p))) return undefined;
+  return { ...earlier, findings: earlier.findings.map((d) => ({ ...d })) };
 }
 
 /** At most MAX_PER_CODE findings of one code per file, then one summary finding for the rest. */
@@ -181,7 +230,7 @@ function scanTextFile(
   text: string,
   rules: readonly SopsRule[],
   input: SecretScanInput,
-  byPath: ReadonlyMap<string, Uint8Array>,
+  lookup: (path: string) => Uint8Array | undefined,
 ): RawFinding[] {
   const lines = new LineIndex(text);
   const credentials = scanCredentialText(text, lines);
@@ -197,7 +246,7 @@ function scanTextFile(
   const baseText = base === undefined ? undefined : decodeText(base);
   const structured = [
     ...(STRUCTURED.test(path) && !hasSopsKey(text) ? scanKubernetesSecrets(text) : []),
-    ...scanSecretGenerators(path, text, (p) => byPath.get(p)),
+    ...scanSecretGenerators(path, text, lookup),
     ...scanSops(path, text, { rules, baseText }),
   ];
   const blocking = structured.some((f) => f.severity === "error");

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { scanSecrets } from "../../../src/core/secrets/scan.ts";
+import { enc, githubToken } from "../../support/fixtures/fake-secrets.ts";
+
+const encoder = new TextEncoder();
+const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+secretGenerator:
+  - name: app-env
+    envs:
+      - app.env
+`;
+const ENCRYPTED_ENV = `DB_PASSWORD=${enc(1)}\nsops_mac=${enc(2)}\nsops_version=3.9.0\n`;
+
+type Tree = Record<string, string>;
+const filesOf = (tree: Tree) =>
+  Object.entries(tree).map(([path, text]) => ({ path, bytes: encoder.encode(text) }));
+const reader = (tree: Tree) => (path: string) => (path in tree ? encoder.encode(tree[path]) : undefined);
+
+/** Head scanned alone, and head scanned reusing base's scan: the same findings, how many files were reused. */
+function both(base: Tree, head: Tree) {
+  const baseScan = scanSecrets({ files: filesOf(base) });
+  const alone = scanSecrets({ files: filesOf(head) });
+  let reads = 0;
+  const read = reader(base);
+  const reused = scanSecrets({
+    files: filesOf(head),
+    previous: {
+      scan: baseScan,
+      read: (p) => {
+        reads++;
+        return read(p);
+      },
+    },
+  });
+  return { alone, reused, reads };
+}
+
+const codes = (r: ReturnType<typeof scanSecrets>) => r.findings.map((d) => `${d.code} ${d.file}:${d.line}`);
+
+describe("core/secrets/scan reusing the base revision's scan", () => {
+  it("finds in head exactly what a scan of head alone finds, for unchanged, changed and added files", () => {
+    const token = githubToken("ghp", 7);
+    const base: Tree = {
+      "apps/a/secret.txt": `token: ${token}\n`,
+      "apps/b/config.yaml": "a: 1\n",
+      "apps/c/kustomization.yaml": KUSTOMIZATION,
+      "apps/c/app.env": ENCRYPTED_ENV,
+    };
+    const head: Tree = {
+      ...base,
+      "apps/b/config.yaml": `a: 1\nb: ${githubToken("ghp", 8)}\n`,
+      "apps/d/new.txt": `${githubToken("ghp", 9)}\n`,
+    };
+    const { alone, reused } = both(base, head);
+    expect(codes(reused)).toEqual(codes(alone));
+    expect(reused.findings).toEqual(alone.findings);
+    expect(reused.suppressed).toBe(alone.suppressed);
+    expect(codes(reused)).toEqual([
+      "secret-github-token apps/a/secret.txt:1",
+      "secret-github-token apps/b/config.yaml:2",
+      "secret-github-token apps/d/new.txt:1",
+    ]);
+  });
+
+  it("scans an unchanged kustomization again when the file its secretGenerator reads changed", () => {
+    const base: Tree = { "apps/c/kustomization.yaml": KUSTOMIZATION, "apps/c/app.env": ENCRYPTED_ENV };
+    // The env file is decrypted in the pull request: the unchanged kustomization now generates from plain text.
+    const head: Tree = { ...base, "apps/c/app.env": "DB_PASSWORD=hunter2\n" };
+    const { alone, reused } = both(base, head);
+    expect(codes(reused)).toEqual(codes(alone));
+    expect(codes(reused)).toContain("secret-unencrypted-secret apps/c/kustomization.yaml:6");
+  });
+
+  it("scans an unchanged kustomization again when the file its secretGenerator names appears", () => {
+    const base: Tree = { "apps/c/kustomization.yaml": KUSTOMIZATION };
+    const head: Tree = { ...base, "apps/c/app.env": "DB_PASSWORD=hunter2\n" };
+    const { alone, reused } = both(base, head);
+    expect(codes(reused)).toEqual(codes(alone));
+    expect(codes(reused)).toContain("secret-unencrypted-secret apps/c/kustomization.yaml:6");
+  });
+
+  it("reuses nothing from a scan that kept no per-file results", () => {
+    const tree: Tree = { "a.txt": `${githubToken("ghp", 1)}\n` };
+    const { findings, suppressed } = scanSecrets({ files: filesOf(tree) });
+    const reused = scanSecrets({
+      files: filesOf(tree),
+      previous: { scan: { findings, suppressed }, read: reader(tree) },
+    });
+    expect(codes(reused)).toEqual(["secret-github-token a.txt:1"]);
+  });
+});
