@@ -6,7 +6,7 @@ function sample(wallMs: number, cpuMs: number, baseMs: number): DiffSample {
   return {
     wallMs,
     cpuMs,
-    timings: { snapshotsMs: 1, changedFilesMs: 2, baseMs, headMs: 10, changeMs: 5, commentMs: 3 },
+    timings: { baseMs, pullRequestMs: 10, commentMs: 3 },
   };
 }
 
@@ -53,7 +53,7 @@ describe("test/support/bench/diff-stats.ts", () => {
       maxRssMb: 145,
       warmWallMs: 110,
       warmCpuMs: 160,
-      warmStages: { snapshotsMs: 1, changedFilesMs: 2, baseMs: 90, headMs: 10, changeMs: 5, commentMs: 3 },
+      warmStages: { baseMs: 90, pullRequestMs: 10, commentMs: 3 },
       warmCount: 5,
     });
   });

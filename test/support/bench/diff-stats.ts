@@ -3,13 +3,14 @@
  * change was found) and the figures of several runs reduced to medians (cold per process, warm per
  * repetition), with the target verdict.
  */
-import type { DiffOutput, DiffTimings } from "../conformance/impact-diff.ts";
+import type { ImpactReport } from "../../../src/core/index.ts";
+import type { PipelineTimings } from "./pull-request-pipeline.ts";
 import { median } from "./stats.ts";
 
 export interface DiffSample {
   wallMs: number;
   cpuMs: number;
-  timings: DiffTimings;
+  timings: PipelineTimings;
 }
 
 /** What one scripts/bench/run-diff.ts process prints (one JSON line). */
@@ -36,7 +37,7 @@ export interface DiffCounts {
   commentChars: number;
 }
 
-export function countsOf(out: Pick<DiffOutput, "report" | "comment">): DiffCounts {
+export function countsOf(out: { report: ImpactReport; comment: string }): DiffCounts {
   const r = out.report;
   return {
     changedFiles: r.changedFiles.length,
@@ -57,23 +58,16 @@ export interface DiffFigures {
   warmWallMs: number;
   warmCpuMs: number;
   /** Median of each stage over the warm repetitions. */
-  warmStages: DiffTimings;
+  warmStages: PipelineTimings;
   warmCount: number;
 }
 
-const STAGES: ReadonlyArray<keyof DiffTimings> = [
-  "snapshotsMs",
-  "changedFilesMs",
-  "baseMs",
-  "headMs",
-  "changeMs",
-  "commentMs",
-];
+const STAGES: ReadonlyArray<keyof PipelineTimings> = ["baseMs", "pullRequestMs", "commentMs"];
 
 /** Cold figures: median over the processes; warm figures: median over every warm repetition of every run. */
 export function diffFigures(runs: ReadonlyArray<Pick<DiffRun, "cold" | "warm" | "maxRssMb">>): DiffFigures {
   const warm = runs.flatMap((r) => r.warm);
-  const stages = {} as DiffTimings;
+  const stages = {} as PipelineTimings;
   for (const s of STAGES) stages[s] = median(warm.map((w) => w.timings[s]));
   return {
     coldWallMs: median(runs.map((r) => r.cold.wallMs)),

@@ -61,12 +61,16 @@ export function repeatEngine(
   return Array.from({ length: times }, () => runEngineChild(repoRoot, dir, options));
 }
 
-/** One diff benchmark process (scripts/bench/run-diff.ts): base = `dir`, head = `dir` with `edits`. */
+/**
+ * One diff benchmark process (scripts/bench/run-diff.ts): base = `dir`, head = `dir` with `edits`; `store`
+ * writes the base's cache entry to a file, `cached` runs with the base read back from such a file.
+ */
 export function runDiffChild(
   repoRoot: string,
   dir: string,
   edits: Readonly<Record<string, string>>,
   warm: number,
+  cache: { store?: string; cached?: string } = {},
 ): DiffRun {
   const args = [
     "--import",
@@ -75,6 +79,8 @@ export function runDiffChild(
     dir,
     "--warm",
     String(warm),
+    ...(cache.store ? ["--store", cache.store] : []),
+    ...(cache.cached ? ["--cached", cache.cached] : []),
   ];
   const r = spawnSync(process.execPath, args, {
     cwd: repoRoot,
