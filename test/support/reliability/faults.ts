@@ -383,8 +383,9 @@ const CASES: Array<{
       const ms = Date.now() - started;
       const p = s.lastPatch();
       return {
-        observed: `ended after ${ms} ms, worker ${r.status}, ${summary(p)}`,
-        pass: ms < 5000 && r.status === 500 && /did not answer in time/.test(p?.output?.summary ?? ""),
+        // The abort is the behaviour judged; how long it took is a figure (target < 5 s).
+        observed: `ended after ${ms} ms (target < 5 s: ${ms < 5000 ? "met" : "missed"}), worker ${r.status}, ${summary(p)}`,
+        pass: r.status === 500 && /did not answer in time/.test(p?.output?.summary ?? ""),
       };
     },
   },

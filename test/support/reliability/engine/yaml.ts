@@ -52,8 +52,12 @@ function direct(c: Checklist, out: OutputSink, text: string, code: DiagnosticCod
     d !== undefined && !read.result.ok,
     `readYamlDocuments: ${d ? `${d.code} ${quote(d.message)}` : `no ${code} (${read.result.diagnostics.map((x) => x.code).join(", ") || "clean"})`}`,
   );
-  if (maxMs !== undefined) c.check(read.ms < maxMs, `in ${ms(read.ms)}`);
-  else c.note(`in ${ms(read.ms)}`);
+  // The time is a figure beside its target, never the verdict: a busy machine must not fail a case.
+  c.note(
+    maxMs === undefined
+      ? `in ${ms(read.ms)}`
+      : `in ${ms(read.ms)} (target < ${ms(maxMs)}: ${read.ms < maxMs ? "met" : "missed"})`,
+  );
 }
 
 function inPullRequest(c: Checklist, r: Rendered, code: DiagnosticCode, file: string) {
