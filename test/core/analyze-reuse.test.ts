@@ -1,5 +1,3 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
 import { analyzeRepository } from "../../src/core/analyze.ts";
@@ -7,18 +5,9 @@ import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
 import type { RepositoryModel } from "../../src/core/model.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { revisionPairs } from "../support/fixtures/revision-pairs.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const pairs: Array<[string, string, string]> = [
-  ["examples/homelab", join(ROOT, "examples/homelab/base"), join(ROOT, "examples/homelab/head")],
-  ...readdirSync(join(ROOT, "test/scenarios/impact"), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== "__snapshots__")
-    .map((d): [string, string, string] => [
-      d.name,
-      join(ROOT, "test/scenarios/impact", d.name, "base"),
-      join(ROOT, "test/scenarios/impact", d.name, "head"),
-    ]),
-];
+const pairs = revisionPairs();
 
 function rendered(model: RepositoryModel) {
   return model.kustomizations.map((k) => ({

@@ -1,5 +1,3 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
@@ -14,18 +12,9 @@ import { renderCheckRun } from "../../src/core/report/check-run.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { revisionPairs } from "../support/fixtures/revision-pairs.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const pairs: Array<[string, string, string]> = [
-  ["examples/homelab", join(ROOT, "examples/homelab/base"), join(ROOT, "examples/homelab/head")],
-  ...readdirSync(join(ROOT, "test/scenarios/impact"), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== "__snapshots__")
-    .map((d): [string, string, string] => [
-      d.name,
-      join(ROOT, "test/scenarios/impact", d.name, "base"),
-      join(ROOT, "test/scenarios/impact", d.name, "head"),
-    ]),
-];
+const pairs = revisionPairs();
 const revisions = { base: { ref: "base" }, head: { ref: "head" } };
 
 /** What a reviewer and branch protection see of an analysis. */
