@@ -44,7 +44,14 @@ describe("core/checks/rules/archive", () => {
 
   it("notices yes/no/on/off values and << merge keys in files Flux builds, once per file", () => {
     const ctx = branchContext({
-      "apps/kustomization.yaml": "resources: [cm.yaml, merge.yaml]\n",
+      "apps/kustomization.yaml": "resources: [cm.yaml, merge.yaml, crlf.yaml, comment.yaml, quoted.yaml]\n",
+      // Line breaks of Windows; a comment after the value: still noticed.
+      "apps/crlf.yaml":
+        "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: w, namespace: default}\r\ndata:\r\n  v: Y \r\n",
+      "apps/comment.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: default}\ndata:\n  w: on  # the default\n",
+      "apps/quoted.yaml":
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q, namespace: default}\ndata:\n  enabled: "yes"\n  mode: only\n',
       "apps/cm.yaml":
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default}\ndata:\n  enabled: yes\n  debug: off\n",
       "apps/merge.yaml":
@@ -53,6 +60,8 @@ describe("core/checks/rules/archive", () => {
     });
     expect(yamlAmbiguousValues.run(ctx).map((d) => [d.file, d.line, d.message.slice(0, 40)])).toEqual([
       ["apps/cm.yaml", 5, '`yes` is the string "yes" to kustomize b'],
+      ["apps/comment.yaml", 5, '`on` is the string "on" to kustomize but'],
+      ["apps/crlf.yaml", 5, '`Y` is the string "Y" to kustomize but a'],
       ["apps/merge.yaml", 9, "A `<<` merge key (a YAML 1.1 feature): k"],
     ]);
   });

@@ -79,6 +79,12 @@ export const archiveExportRules: Rule = {
 
 const AMBIGUOUS = /^(\s*(?:-\s+)?[^\s#:][^:#]*):\s+(yes|no|on|off|y|n)\s*(#.*)?$/i;
 const MERGE_KEY = /^\s*(?:-\s+)?<<\s*:/;
+/**
+ * Whether any line of a text may match AMBIGUOUS: the same ending (`: yes`, an optional comment, the end of
+ * the line), whitespace but line breaks for `\s`. One pass over the text spares the line-by-line test of
+ * the files (nearly all) that have none.
+ */
+const AMBIGUOUS_ENDING = /:[^\S\n]+(?:yes|no|on|off|y|n)[^\S\n]*(?:#.*)?$/im;
 
 export const yamlAmbiguousValues: Rule = {
   name: "yaml-ambiguous-values",
@@ -93,7 +99,7 @@ export const yamlAmbiguousValues: Rule = {
     const out: Diagnostic[] = [];
     for (const file of [...files].sort()) {
       const text = ctx.snapshot.readText(file);
-      if (!text.ok) continue;
+      if (!text.ok || (!text.text.includes("<<") && !AMBIGUOUS_ENDING.test(text.text))) continue;
       const lines = text.text.split("\n");
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
