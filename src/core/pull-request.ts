@@ -79,15 +79,18 @@ export interface BaseAnalysis {
   model: AnalyzedRepository;
   checks: CheckResult;
   secrets: SecretScanResult;
-  /** The base revision's parsed files and builds, as the session held them after its analysis. */
+  /**
+   * The base revision's parsed files (without their text, which the base snapshot holds) and builds, as the
+   * session held them after its analysis.
+   */
   reuse: {
-    parsedFiles: Map<string, { text: string; parsed: ParsedFile }>;
+    parsedFiles: Map<string, ParsedFile>;
     builds: Map<string, { caches: DiscoveryCaches; excluded: string }>;
   };
 }
 
 /** Bumped whenever BaseAnalysis changes shape; a stored analysis of another format is not used. */
-export const BASE_ANALYSIS_FORMAT = 1;
+export const BASE_ANALYSIS_FORMAT = 2;
 
 /** True when `value` looks like a BaseAnalysis of this format (a stored one read back). */
 export function isBaseAnalysis(value: unknown): value is BaseAnalysis {
@@ -141,22 +144,25 @@ export function analyzeBase(
     checks,
     secrets,
     reuse: {
-      parsedFiles: new Map(base.session.parsedFiles),
+      parsedFiles: new Map([...base.session.parsedFiles].map(([path, entry]) => [path, entry.parsed])),
       builds: base.session.builds.get(model) ?? new Map(),
     },
   };
 }
 
 /**
- * Makes a base analysis' parses and builds available to `session` (the head snapshot's), as if base had
- * been analyzed in it: parses the session lacks are added (and charged to its parse budget).
+ * Makes a base analysis' parses and builds available to `session` (the head snapshot's), as if `base` (the
+ * revision it was made from) had been analyzed in it: parses the session lacks are added with base's text
+ * of the file (so a head file with other text is parsed anew) and charged to its parse budget.
  */
-function adoptBase(session: AnalysisSession, analysis: BaseAnalysis): void {
+function adoptBase(session: AnalysisSession, analysis: BaseAnalysis, base: RepoSnapshot): void {
   if (!session.builds.has(analysis.model)) session.builds.set(analysis.model, analysis.reuse.builds);
-  for (const [path, entry] of analysis.reuse.parsedFiles) {
+  for (const [path, parsed] of analysis.reuse.parsedFiles) {
     if (session.parsedFiles.has(path)) continue;
-    session.parsedFiles.set(path, entry);
-    session.parseBudget.charge(heapCost(entry.parsed));
+    const text = base.readText(path);
+    if (!text.ok) continue;
+    session.parsedFiles.set(path, { text: text.text, parsed });
+    session.parseBudget.charge(heapCost(parsed));
   }
 }
 
@@ -187,7 +193,7 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
     const options = analyzeOptionsOf(config, input.analyze ?? {});
     const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
     const base = given?.model ?? analyzeRepository(input.base, options);
-    if (given) adoptBase(input.head.session, given);
+    if (given) adoptBase(input.head.session, given, input.base);
     const head = analyzeRepository(input.head, {
       ...options,
       reuse: { from: base, changedFiles, session: given ? input.head.session : input.base.session },
