@@ -26,6 +26,7 @@ import type { SecretScanResult } from "./secrets/scan.ts";
 import type { AnalysisSession } from "./session.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
 import { heapCost } from "./util/budget.ts";
+import { sameBytes } from "./util/bytes.ts";
 
 export function policyOf(config: AppConfig): Policy {
   return {
@@ -187,7 +188,7 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
   const headSecrets = secretScan(input.head, {
     ...shared,
     ...headExtra,
-    previous: { scan: baseSecrets, read: (path) => input.base.read(path) },
+    previous: { scan: baseSecrets, same: (path, bytes) => sameBytes(input.base.read(path), bytes) },
   });
   try {
     const options = analyzeOptionsOf(config, input.analyze ?? {});

@@ -9,6 +9,7 @@ import {
   createMemorySnapshot,
 } from "../../src/core/index.ts";
 import { renderComment } from "../../src/core/report/index.ts";
+import { sameBytes } from "../../src/core/util/bytes.ts";
 import { diffScenarios } from "../support/bench/diff-scenarios.ts";
 import { cacheEntryOf, pullRequestPipeline } from "../support/bench/pull-request-pipeline.ts";
 import { headTree } from "../support/conformance/impact-diff.ts";
@@ -57,7 +58,7 @@ describe.skipIf(!present)("a stored base analysis on the real corpus (../shared/
         const head = createMemorySnapshot(input.head, { symlinks: input.symlinks });
         const reused = scanRevisionSecrets(head, {
           baseFile: (p) => base.read(p),
-          previous: { scan: scanRevisionSecrets(base, {}), read: (p) => base.read(p) },
+          previous: { scan: scanRevisionSecrets(base, {}), same: (p, b) => sameBytes(base.read(p), b) },
         });
         const alone = scanRevisionSecrets(head, { baseFile: (p) => base.read(p) });
         expect(reused.findings, `${sc.id}: secret findings`).toEqual(alone.findings);

@@ -11,7 +11,6 @@
  */
 import ignore from "ignore";
 import { analysisFailed, type Diagnostic, type DiagnosticCode, diagnostic } from "../diagnostics.ts";
-import { sameBytes } from "../util/bytes.ts";
 import { sha256Hex } from "../util/sha256.ts";
 import {
   decodeText,
@@ -47,11 +46,12 @@ export interface SecretScanInput {
   /** Allowlist from the base branch config: a fingerprint, or a rule code plus a path glob. */
   allowlist?: Array<{ fingerprint?: string; code?: string; path?: string }>;
   /**
-   * The scan of another revision with the same sopsRules and allowlist (a pull request's base) and that
-   * revision's bytes: a file with the same bytes there, whose generator sources are the same too, has the
-   * same findings, which are taken instead of scanning it again.
+   * The scan of another revision with the same sopsRules and allowlist (a pull request's base, an earlier
+   * commit), and whether a path had the same content there (`bytes` undefined: was absent there too): a
+   * file that is the same, whose generator sources are the same too, has the same findings, which are taken
+   * instead of scanning it again.
    */
-  previous?: { scan: SecretScanResult; read: (path: string) => Uint8Array | undefined };
+  previous?: { scan: SecretScanResult; same: (path: string, bytes: Uint8Array | undefined) => boolean };
 }
 
 /** One file's part of a scan: what it found and suppressed, and the other files its rules read. */
@@ -161,9 +161,9 @@ function reusedScan(
   bytes: Uint8Array,
   byPath: ReadonlyMap<string, Uint8Array>,
 ): FileScan | undefined {
-  if (!previous?.scan.files || !sameBytes(previous.read(path), bytes)) return undefined;
+  if (!previous?.scan.files || !previous.same(path, bytes)) return undefined;
   const earlier = previous.scan.files.get(path) ?? NOTHING;
-  for (const p of earlier.reads) if (!sameBytes(previous.read(p), byPath.get(p))) return undefined;
+  for (const p of earlier.reads) if (!previous.same(p, byPath.get(p))) return undefined;
   return { ...earlier, findings: earlier.findings.map((d) => ({ ...d })) };
 }
 
