@@ -34,6 +34,7 @@ export {
   type BranchCheck,
   type BranchInput,
   checkBranch,
+  type EarlierBase,
   isBaseAnalysis,
   type PullRequestAnalysis,
   type PullRequestInput,

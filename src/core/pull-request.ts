@@ -17,7 +17,7 @@ import { DEFAULT_CONFIG } from "./config/schema.ts";
 import { analysisFailed, type Diagnostic } from "./diagnostics.ts";
 import type { DiscoveryCaches } from "./flux/discover.ts";
 import { analyzeChange } from "./impact/analyze-change.ts";
-import { changedFilesBetween } from "./impact/changed-files.ts";
+import { changedFilesBetween, touchedPaths } from "./impact/changed-files.ts";
 import { renamesOf, splitFindings } from "./impact/findings.ts";
 import type { ChangedFile, ImpactReport } from "./impact/types.ts";
 import type { ParsedFile } from "./kustomize/context.ts";
@@ -118,21 +118,51 @@ function sharedOptions(base: RepoSnapshot, config: AppConfig) {
   };
 }
 
+/** The analysis of an earlier commit of the same branch, and the files changed since (git's list). */
+export interface EarlierBase {
+  analysis: BaseAnalysis;
+  changedFiles: readonly ChangedFile[];
+}
+
 /**
  * The base side of analyzePullRequest on its own: the secret scan, the analysis and the checks of the
- * base revision, as analyzePullRequest makes them. Never throws on repository content.
+ * base revision, as analyzePullRequest makes them. Given the analysis of an earlier commit (same
+ * configuration and options) and the files changed since, only what those changes reach is scanned and
+ * rendered again — the rest is taken from it, as a pull request's head takes it from its base — with the
+ * same result. Never throws on repository content.
  */
 export function analyzeBase(
   base: RepoSnapshot,
   config: AppConfig = DEFAULT_CONFIG,
   analyze: AnalyzeOptions = {},
+  earlier?: EarlierBase,
 ): BaseAnalysis {
   const shared = sharedOptions(base, config);
-  const secrets = secretScan(base, shared);
+  const changed = earlier ? touchedPaths(earlier.changedFiles) : undefined;
+  const same = (path: string) => changed !== undefined && !changed.has(path);
+  if (earlier)
+    adoptBase(base.session, earlier.analysis, (path) => (same(path) ? base.readText(path) : undefined));
+  const secrets = secretScan(base, {
+    ...shared,
+    ...(earlier ? { previous: { scan: earlier.analysis.secrets, same } } : {}),
+  });
   let model: AnalyzedRepository;
   let checks: CheckResult;
   try {
-    model = analyzeRepository(base, analyzeOptionsOf(config, analyze));
+    const options = analyzeOptionsOf(config, analyze);
+    model = analyzeRepository(
+      base,
+      earlier
+        ? {
+            ...options,
+            reuse: {
+              from: earlier.analysis.model,
+              changedFiles: earlier.changedFiles,
+              session: base.session,
+            },
+          }
+        : options,
+    );
     checks = runChecks({ model, snapshot: base, mode: "pull-request" }, { ...shared, secrets });
   } catch (error) {
     const failure = analysisFailed("analyzing the base revision", error, {}, "what it applies is unknown");
@@ -152,16 +182,21 @@ export function analyzeBase(
 }
 
 /**
- * Makes a base analysis' parses and builds available to `session` (the head snapshot's), as if `base` (the
- * revision it was made from) had been analyzed in it: parses the session lacks are added with base's text
- * of the file (so a head file with other text is parsed anew) and charged to its parse budget.
+ * Makes a base analysis' parses and builds available to `session`, as if the revision it was made from had
+ * been analyzed in it. A parse the session lacks is added with the text that revision had for the file
+ * (`textOf`; undefined when it is not known, and the file is then parsed anew), so a file whose text differs
+ * is parsed anew; parses are charged to the session's parse budget.
  */
-function adoptBase(session: AnalysisSession, analysis: BaseAnalysis, base: RepoSnapshot): void {
+function adoptBase(
+  session: AnalysisSession,
+  analysis: BaseAnalysis,
+  textOf: (path: string) => ReturnType<RepoSnapshot["readText"]> | undefined,
+): void {
   if (!session.builds.has(analysis.model)) session.builds.set(analysis.model, analysis.reuse.builds);
   for (const [path, parsed] of analysis.reuse.parsedFiles) {
     if (session.parsedFiles.has(path)) continue;
-    const text = base.readText(path);
-    if (!text.ok) continue;
+    const text = textOf(path);
+    if (!text?.ok) continue;
     session.parsedFiles.set(path, { text: text.text, parsed });
     session.parseBudget.charge(heapCost(parsed));
   }
@@ -194,7 +229,7 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
     const options = analyzeOptionsOf(config, input.analyze ?? {});
     const changedFiles = input.changedFiles ?? changedFilesBetween(input.base, input.head);
     const base = given?.model ?? analyzeRepository(input.base, options);
-    if (given) adoptBase(input.head.session, given, input.base);
+    if (given) adoptBase(input.head.session, given, (path) => input.base.readText(path));
     const head = analyzeRepository(input.head, {
       ...options,
       reuse: { from: base, changedFiles, session: given ? input.head.session : input.base.session },

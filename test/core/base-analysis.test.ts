@@ -2,6 +2,7 @@ import { deserialize, serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
 import { parseConfig } from "../../src/core/config/parse-config.ts";
+import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
 import {
   analyzeBase,
   analyzePullRequest,
@@ -115,4 +116,54 @@ describe("core/pull-request a stored base analysis", () => {
     expect(isBaseAnalysis(null)).toBe(false);
     expect(isBaseAnalysis("analysis")).toBe(false);
   });
+
+  it.each(pairs)(
+    "%s: a later commit analyzed from the earlier one's stored analysis and the files changed since equals it analyzed alone",
+    (_name, earlierDir, laterDir) => {
+      const earlier = loadDirectorySnapshot(earlierDir);
+      const later = loadDirectorySnapshot(laterDir);
+      const changedFiles = changedFilesBetween(earlier, later);
+      const stored = storedAndRead(analyzeBase(earlier)) as ReturnType<typeof analyzeBase>;
+
+      const incremental = analyzeBase(loadDirectorySnapshot(laterDir), undefined, undefined, {
+        analysis: stored,
+        changedFiles,
+      });
+      const alone = analyzeBase(loadDirectorySnapshot(laterDir));
+
+      const view = (a: typeof alone) => ({
+        checks: a.checks,
+        secrets: a.secrets.findings,
+        suppressed: a.secrets.suppressed,
+        kustomizations: a.model.kustomizations.map((k) => [
+          k.key,
+          k.status,
+          k.build?.objects.map((o) => o.object),
+        ]),
+        helmReleases: a.model.helmReleases.map((h) => h.object),
+        diagnostics: a.model.diagnostics,
+      });
+      expect(view(incremental)).toEqual(view(alone));
+      // What the changes do not reach was taken from the stored analysis, not rendered again.
+      const storedObjects = new Set(
+        stored.model.kustomizations.flatMap((k) => k.build?.objects.map((o) => o.object) ?? []),
+      );
+      expect(
+        incremental.model.kustomizations.some((k) =>
+          k.build?.objects.some((o) => storedObjects.has(o.object)),
+        ),
+      ).toBe(true);
+      // And a pull request against the later commit (one that changes it back) reports the same from either.
+      const head = Object.fromEntries(earlier.files().map((f) => [f, earlier.read(f)!]));
+      const pr = (baseAnalysis: typeof alone) => {
+        const session = new AnalysisSession();
+        return analyzePullRequest({
+          base: loadDirectorySnapshot(laterDir, { session }),
+          head: createMemorySnapshot(head, { session }),
+          baseAnalysis,
+        }).report;
+      };
+      expect(outputs(pr(incremental))).toEqual(outputs(pr(alone)));
+    },
+  );
 });
