@@ -4,6 +4,9 @@
  * configuration, analysis options and engine build, so the next pull request against the same commit of
  * the default branch analyzes only its head.
  *
+ * When the branch has moved on, the newest stored analysis (`latest`) is the starting point: the new commit
+ * is analyzed from it and the files changed since (the core's analyzeBase with an earlier base).
+ *
  * A base analysis is a function of the commit's content, which no pull request can change (the merge base
  * is an ancestor of the base branch), the default branch's configuration and the engine: all are in the key,
  * so an entry is never stale. The engine build is the deploy (Netlify's deploy id) — code changes, entries
@@ -53,11 +56,39 @@ export class BaseAnalysisCache {
     config: AppConfig,
     analyze: AnalyzeOptions,
   ): string {
-    const digest = createHash("sha256")
+    return `${prefixOf(repo)}${sha}-${this.digest(config, analyze)}`;
+  }
+
+  private digest(config: AppConfig, analyze: AnalyzeOptions): string {
+    return createHash("sha256")
       .update(JSON.stringify([this.engine, config, analyze]))
       .digest("hex")
       .slice(0, 32);
-    return `${prefixOf(repo)}${sha}-${digest}`;
+  }
+
+  /**
+   * The newest stored analysis of the repository under the same configuration, options and engine (of
+   * whichever commit), for analyzing another commit from it; undefined when there is none — never throws.
+   */
+  async latest(
+    repo: { owner: string; repo: string },
+    config: AppConfig,
+    analyze: AnalyzeOptions,
+    log?: BaseCacheLog,
+  ): Promise<{ sha: string; analysis: BaseAnalysis } | undefined> {
+    const prefix = prefixOf(repo);
+    const suffix = `-${this.digest(config, analyze)}`;
+    let entries: Array<{ key: string; stored: number }>;
+    try {
+      entries = await this.store.list(prefix);
+    } catch (error) {
+      log?.warn(`base analysis cache: could not list ${prefix}: ${reason(error)}`);
+      return undefined;
+    }
+    const newest = entries.filter((e) => e.key.endsWith(suffix)).sort((a, b) => b.stored - a.stored)[0];
+    if (!newest) return undefined;
+    const analysis = await this.load(newest.key, log);
+    return analysis ? { sha: newest.key.slice(prefix.length, -suffix.length), analysis } : undefined;
   }
 
   /** The stored analysis, or undefined (a miss) — never throws. */

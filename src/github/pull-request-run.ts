@@ -13,7 +13,13 @@
 
 import type { AppConfig } from "../core/config/index.ts";
 import type { AnalyzeOptions, ChangedFile, RepoSnapshot } from "../core/index.ts";
-import { AnalysisSession, analyzeBase, analyzePullRequest, type BaseAnalysis } from "../core/index.ts";
+import {
+  AnalysisSession,
+  analyzeBase,
+  analyzePullRequest,
+  type BaseAnalysis,
+  type EarlierBase,
+} from "../core/index.ts";
 import { carryCiSection } from "../core/maintenance/index.ts";
 import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.ts";
 import type { BaseAnalysisCache } from "./base-cache.ts";
@@ -286,7 +292,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const listed = await changedEntries(gh, job, compare.files, COMPARE_FILES_MAX);
     const missing = await exportIgnored(gh, job, head, listed);
     const analyzeOptions = { repository: analyzedRepository(job, job.baseRef) };
-    const baseAnalysis = await cachedBase(options, job, mergeBase, config, analyzeOptions, base);
+    const baseAnalysis = await cachedBase(gh, options, job, mergeBase, config, analyzeOptions, base);
     const { report } = analyzePullRequest({
       base,
       head,
@@ -355,6 +361,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
  * undefined without a cache (analyzePullRequest then analyzes base itself).
  */
 async function cachedBase(
+  gh: CountingClient,
   options: RunOptions,
   job: PullRequestJob,
   sha: string,
@@ -372,9 +379,46 @@ async function cachedBase(
     );
     return hit;
   }
-  const made = analyzeBase(base, config, analyzeOptions);
+  const earlier = await earlierBase(gh, job, cache, sha, config, analyzeOptions, options.log);
+  const made = analyzeBase(base, config, analyzeOptions, earlier);
   await cache.save(key, made, options.log);
   return made;
+}
+
+/**
+ * The stored analysis of an earlier commit of the base branch and the files changed since (one
+ * comparison), from which analyzeBase analyzes only what changed; undefined when there is none, the stored
+ * commit is not an ancestor, GitHub lists too many files to be sure of them, or the comparison fails — then
+ * the base is analyzed in full, with the same result.
+ */
+async function earlierBase(
+  gh: CountingClient,
+  job: PullRequestJob,
+  cache: BaseAnalysisCache,
+  sha: string,
+  config: AppConfig,
+  analyzeOptions: AnalyzeOptions,
+  log: RunOptions["log"],
+): Promise<EarlierBase | undefined> {
+  const found = await cache.latest(job, config, analyzeOptions, log);
+  if (!found || found.sha === sha) return undefined;
+  try {
+    const compare = await call<CompareResponse & { status?: string }>(
+      gh,
+      "compare the stored base with this one",
+      "GET /repos/{owner}/{repo}/compare/{basehead}",
+      { owner: job.owner, repo: job.repo, basehead: `${found.sha}...${sha}`, per_page: 1 },
+    );
+    const files = compare.files;
+    if (compare.status !== "ahead" || !files || files.length >= COMPARE_FILES_MAX) return undefined;
+    log?.info(
+      `pull request ${job.owner}/${job.repo}#${job.number}: base ${sha} analyzed from the stored analysis of ${found.sha} and ${files.length} changed files`,
+    );
+    return { analysis: found.analysis, changedFiles: files.map(changedFileOf) };
+  } catch (error) {
+    log?.warn(`base analysis cache: could not compare ${found.sha} with ${sha}: ${safeMessage(error)}`);
+    return undefined;
+  }
 }
 
 /** Ends the check run of a job that failed (see failure.ts) and the delivery with it. */

@@ -1419,4 +1419,70 @@ describe("github/app base analysis cache", () => {
     expect(posted).toEqual([expectedComment(), expectedComment()]);
     expect(checkRuns[1]).toEqual(checkRuns[0]);
   });
+
+  it("when the base branch moved on, the new merge base is analyzed from the stored one and the files changed since", async () => {
+    const OLD = `01d${"0".repeat(37)}`;
+    // The earlier commit of the base branch: one file differs from the merge base of the test pull request.
+    const changed = [...baseFiles.keys()].find((p) => p.endsWith("helmrelease.yaml"))!;
+    const olderFiles = new Map(baseFiles);
+    olderFiles.set(
+      changed,
+      new TextEncoder().encode(`${new TextDecoder().decode(baseFiles.get(changed))}# older\n`),
+    );
+    const store = new MemoryBytesStore();
+    const cache = () => new BaseAnalysisCache(store, "deploy-test");
+
+    // A pull request against the earlier commit stores its analysis.
+    const first = nock(API)
+      .post(`/app/installations/${opened.installation.id}/access_tokens`)
+      .reply(201, TOKEN)
+      .post("/graphql", isStart(HEAD))
+      .reply(200, started([]))
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 77 })
+      .get(`${REPO_PATH}/compare/${BASE}...${HEAD}`)
+      .query({ per_page: "1" })
+      .reply(200, { merge_base_commit: { sha: OLD }, files: COMPARED })
+      .get(`${REPO_PATH}/tarball/${OLD}`)
+      .reply(200, await tarballOf(olderFiles, OLD), GZIP)
+      .get(`${REPO_PATH}/tarball/${HEAD}`)
+      .reply(200, HEAD_TARBALL, GZIP)
+      .post("/graphql", isState)
+      .reply(200, prState(HEAD, []))
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`)
+      .reply(201, { id: 5 });
+    await (await probot(false, { baseCache: cache() })).receive({
+      id: "m1",
+      name: "pull_request",
+      payload: opened as any,
+    });
+    expect(first.pendingMocks()).toEqual([]);
+
+    // The next one's merge base is a newer commit: one comparison with the stored commit, then the same report
+    // as a full analysis.
+    let posted = "";
+    const second = await analysisMocks(nock(API));
+    second
+      .get(`${REPO_PATH}/compare/${OLD}...${MERGE_BASE}`)
+      .query({ per_page: "1" })
+      .reply(200, { status: "ahead", files: [{ filename: changed, status: "modified" }] })
+      .patch(`${REPO_PATH}/check-runs/77`)
+      .reply(200, { id: 77 })
+      .post(`${REPO_PATH}/issues/${NUMBER}/comments`, (b) => {
+        posted = b.body;
+        return true;
+      })
+      .reply(201, { id: 6 });
+    await (await probot(false, { baseCache: cache() })).receive({
+      id: "m2",
+      name: "pull_request",
+      payload: opened as any,
+    });
+
+    expect(second.pendingMocks()).toEqual([]);
+    expect(posted).toBe(expectedComment());
+    expect(store.entries.size).toBe(2);
+  });
 });

@@ -101,4 +101,23 @@ describe("github/base-cache", () => {
     expect(kept).toContain(other);
     expect(kept.filter((k) => k !== other).sort()).toEqual(keys.slice(-KEEP).sort());
   });
+
+  it("finds the newest entry of a repository under the same configuration, with its commit", async () => {
+    let now = 0;
+    const cache = new BaseAnalysisCache(new MemoryBytesStore(), "deploy-1", () => ++now);
+    const analysis = analyzeBase(createMemorySnapshot(FILES));
+    const other = { ...DEFAULT_CONFIG, clusterPaths: ["clusters/c"] };
+    expect(await cache.latest(REPO, DEFAULT_CONFIG, {})).toBeUndefined();
+    await cache.save(cache.key(REPO, "a".repeat(40), DEFAULT_CONFIG, {}), analysis);
+    await cache.save(cache.key(REPO, "b".repeat(40), DEFAULT_CONFIG, {}), analysis);
+    await cache.save(cache.key(REPO, "c".repeat(40), other, {}), analysis);
+    await cache.save(
+      cache.key({ owner: "acme", repo: "other" }, "d".repeat(40), DEFAULT_CONFIG, {}),
+      analysis,
+    );
+
+    expect((await cache.latest(REPO, DEFAULT_CONFIG, {}))?.sha).toBe("b".repeat(40));
+    expect((await cache.latest(REPO, other, {}))?.sha).toBe("c".repeat(40));
+    expect(await cache.latest(REPO, DEFAULT_CONFIG, { repository: { branch: "main" } })).toBeUndefined();
+  });
 });
