@@ -1,6 +1,6 @@
 /**
  * One diff benchmark run, in its own process so the first pipeline run is cold and peak RSS is per run:
- *   node --import tsx scripts/bench/run-diff.ts <dir> [--warm N] [--store FILE | --cached FILE]
+ *   node --import tsx scripts/bench/run-diff.ts <dir> [--warm N] [--store FILE | --cached FILE | --moved FILE]
  * (edits as JSON on stdin). Reads the directory as the base revision, makes the head revision in memory
  * (fresh byte arrays, the stdin edits `{ "path": "new text" }` applied), then runs the pull request pipeline
  * (test/support/bench/pull-request-pipeline.ts) once (cold: wall, CPU of the process, peak RSS) and N more
@@ -8,7 +8,10 @@
  *   - by default without a stored base; `--store FILE` then writes the cache entry the App would store for
  *     the base revision to FILE (not measured);
  *   - `--cached FILE`: with the base analysis read back from that entry, as the App's second pull request
- *     against the same commit does. Peak RSS is then that of such a job.
+ *     against the same commit does. Peak RSS is then that of such a job;
+ *   - `--moved FILE`: the edited tree is the base (the branch moved on by the edit) and the pull request's head
+ *     too (it changes nothing more); the base is analyzed from FILE, the entry of the unedited tree, and the
+ *     edited paths — the App's first pull request after a merge.
  * Prints one JSON line.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -26,6 +29,7 @@ interface Args {
   warm: number;
   store?: string;
   cached?: string;
+  moved?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -35,10 +39,13 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === "--warm") args.warm = Number(argv[++i] ?? "0");
     else if (a === "--store") args.store = argv[++i] ?? "";
     else if (a === "--cached") args.cached = argv[++i] ?? "";
+    else if (a === "--moved") args.moved = argv[++i] ?? "";
     else args.dir = a;
   }
   if (args.dir === "")
-    throw new Error("usage: run-diff.ts <dir> [--warm N] [--store FILE | --cached FILE] < edits.json");
+    throw new Error(
+      "usage: run-diff.ts <dir> [--warm N] [--store FILE | --cached FILE | --moved FILE] < edits.json",
+    );
   return args;
 }
 
@@ -59,14 +66,27 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const tree = readTree(args.dir);
   const loadMs = performance.now() - t0;
-  const input = { base: tree.files, head: headTree(tree.files, edits), symlinks: tree.symlinks };
-  const entry = args.cached ? new Uint8Array(readFileSync(args.cached)) : undefined;
-  const cold = await sample(() => pullRequestPipeline(input, entry));
+  const edited = headTree(tree.files, edits);
+  const input = args.moved
+    ? { base: edited, head: headTree(edited, {}), symlinks: tree.symlinks }
+    : { base: tree.files, head: edited, symlinks: tree.symlinks };
+  const stored = args.cached
+    ? { entry: new Uint8Array(readFileSync(args.cached)) }
+    : args.moved
+      ? {
+          earlier: {
+            entry: new Uint8Array(readFileSync(args.moved)),
+            changedFiles: Object.keys(edits).map((path) => ({ path, status: "modified" as const })),
+          },
+        }
+      : {};
+  const cold = await sample(() => pullRequestPipeline(input, stored));
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const warmSamples: DiffSample[] = [];
   for (let i = 0; i < args.warm; i++)
-    warmSamples.push((await sample(() => pullRequestPipeline(input, entry))).sample);
-  if (args.store) writeFileSync(args.store, await cacheEntryOf(input));
+    warmSamples.push((await sample(() => pullRequestPipeline(input, stored))).sample);
+  if (args.store)
+    writeFileSync(args.store, await cacheEntryOf({ base: tree.files, symlinks: tree.symlinks }));
   const run: DiffRun = {
     files: tree.files.size,
     loadMs,

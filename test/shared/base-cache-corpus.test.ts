@@ -52,7 +52,7 @@ describe.skipIf(!present)("a stored base analysis on the real corpus (../shared/
         });
         const oneCall = renderComment(report, { base: { ref: "base" }, head: { ref: "head" } });
         const sameJob = await pullRequestPipeline(input);
-        const cached = await pullRequestPipeline(input, entry);
+        const cached = await pullRequestPipeline(input, { entry });
         // The head's secret scan, reusing base's per-file results, finds what a scan of head alone finds.
         const base = createMemorySnapshot(input.base, { symlinks: input.symlinks });
         const head = createMemorySnapshot(input.head, { symlinks: input.symlinks });

@@ -1,10 +1,11 @@
 /**
  * The "pull request" section of `npm run bench`: the pipeline of the App and `flux-impact diff`
  * (pull-request-pipeline.ts: base analysis, the pull request reusing it, the comment) between a repository
- * and an edited copy of it (diff-scenarios.ts), without a stored base ("cold cache") and with the base read
- * back from the App's cache entry ("cached base"). On onedr0p/home-ops (judged), the largest real corpus
- * repository, and the synthetic 10× repository. Per change and mode: fresh processes (cold: wall, CPU, peak
- * RSS) and repetitions in each (warm, fresh snapshots and analysis session each).
+ * and an edited copy of it (diff-scenarios.ts), without a stored base ("cold cache"), with the base read
+ * back from the App's cache entry ("cached base"), and with the edit merged since the stored analysis
+ * ("moved base": the base analyzed from it and the changed files). On onedr0p/home-ops (judged), the
+ * largest real corpus repository, and the synthetic 10× repository. Per change and mode: fresh processes
+ * (cold: wall, CPU, peak RSS) and repetitions in each (warm, fresh snapshots and analysis session each).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,8 +52,10 @@ interface Verdict {
 }
 
 /** The target a row is judged by, if any. */
-function targetOf(s: Subject, change: string, mode: "cold cache" | "cached base"): number | undefined {
-  if (change !== "app") return undefined;
+type Mode = "cold cache" | "cached base" | "moved base";
+
+function targetOf(s: Subject, change: string, mode: Mode): number | undefined {
+  if (change !== "app" || mode === "moved base") return undefined;
   if (s.role === "judged") return mode === "cold cache" ? TARGETS.coldCacheMs : TARGETS.cachedMs;
   if (s.role === "10x" && mode === "cached base") return TARGETS.tenXCachedMs;
   return undefined;
@@ -68,15 +71,17 @@ function measureSubject(repoRoot: string, s: Subject, rows: string[][], notes: s
         continue;
       }
       const entry = join(tmp, `${sc.id}.entry`);
-      const run = (cache: { store?: string; cached?: string }) =>
+      const run = (cache: { store?: string; cached?: string; moved?: string }) =>
         runDiffChild(repoRoot, s.dir, sc.edits, WARM, cache);
       // The first cold-cache process also writes the entry the cached-base processes read.
-      const modes = [
+      const modes: Array<{ mode: Mode; runs: ReturnType<typeof run>[] }> = [
         {
           mode: "cold cache" as const,
           runs: Array.from({ length: s.runs }, (_, i) => run(i === 0 ? { store: entry } : {})),
         },
         { mode: "cached base" as const, runs: Array.from({ length: s.runs }, () => run({ cached: entry })) },
+        // The branch moved on by this change since the stored analysis: the first pull request after a merge.
+        { mode: "moved base" as const, runs: Array.from({ length: s.runs }, () => run({ moved: entry })) },
       ];
       for (const { mode, runs } of modes) {
         const f = diffFigures(runs);
@@ -181,6 +186,8 @@ export function diffSection(repoRoot: string): void {
     "with the edit above; reading the tree from disk is not counted. base = analyzeBase (cold cache) or the App's",
     "cache entry read back (gunzip + V8 deserialization; the Blobs download is not counted); PR = analyzePullRequest",
     "given that base (head's secret scan, render reusing base's builds, change, checks); comment = renderComment.",
+    "moved base = the branch moved on by the change since the stored analysis: base = the entry read back and the",
+    "edited commit analyzed from it and the edited paths; the pull request changes nothing more.",
   ])
     console.log(`  ${line}`);
   if (verdicts.length > 0)

@@ -70,7 +70,7 @@ export function runDiffChild(
   dir: string,
   edits: Readonly<Record<string, string>>,
   warm: number,
-  cache: { store?: string; cached?: string } = {},
+  cache: { store?: string; cached?: string; moved?: string } = {},
 ): DiffRun {
   const args = [
     "--import",
@@ -81,6 +81,7 @@ export function runDiffChild(
     String(warm),
     ...(cache.store ? ["--store", cache.store] : []),
     ...(cache.cached ? ["--cached", cache.cached] : []),
+    ...(cache.moved ? ["--moved", cache.moved] : []),
   ];
   const r = spawnSync(process.execPath, args, {
     cwd: repoRoot,

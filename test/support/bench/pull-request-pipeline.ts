@@ -6,7 +6,9 @@
  *     reusing base's builds, the change, head's checks) — the same work, and the same report, as
  *     analyzePullRequest alone (test/core/base-analysis.test.ts) — then the comment;
  *   - with a stored base: the entry read back from the App's cache (src/github/base-cache.ts: gunzip and
- *     V8 deserialization), the pull request, the comment.
+ *     V8 deserialization), the pull request, the comment;
+ *   - after the branch moved on: the base analyzed from an earlier commit's entry and the files changed
+ *     since (analyzeBase with an earlier base), the pull request, the comment.
  * Each call starts from fresh snapshots and a fresh analysis session. Reading files is not counted.
  */
 
@@ -16,6 +18,7 @@ import {
   analyzeBase,
   analyzePullRequest,
   type BaseAnalysis,
+  type ChangedFile,
   createMemorySnapshot,
   type ImpactReport,
 } from "../../../src/core/index.ts";
@@ -62,20 +65,42 @@ export async function cacheEntryOf(input: Pick<PipelineInput, "base" | "symlinks
   return entry.bytes;
 }
 
-/** The pipeline; with `entry`, the base analysis is read back from those cache bytes. */
-export async function pullRequestPipeline(input: PipelineInput, entry?: Uint8Array): Promise<PipelineOutput> {
+/** An entry's analysis, read back as the App reads it. */
+async function readBack(entry: Uint8Array): Promise<BaseAnalysis> {
+  const { cache, store, key } = benchCache();
+  await store.set(key, entry, 0);
+  const analysis = await cache.load(key);
+  if (!analysis) throw new Error("the cache entry could not be read back");
+  return analysis;
+}
+
+/**
+ * The pipeline; with `stored.entry`, the base analysis is read back from those cache bytes; with
+ * `stored.earlier`, the base is analyzed from the entry of an earlier commit and the files changed since
+ * (the App after the branch moved on).
+ */
+export async function pullRequestPipeline(
+  input: PipelineInput,
+  stored: { entry?: Uint8Array; earlier?: { entry: Uint8Array; changedFiles: ChangedFile[] } } = {},
+): Promise<PipelineOutput> {
   const symlinks = input.symlinks ?? [];
   const session = new AnalysisSession();
   const base = createMemorySnapshot(input.base, { symlinks, session });
   const head = createMemorySnapshot(input.head, { symlinks, session });
   const t0 = performance.now();
-  let baseAnalysis: BaseAnalysis | undefined;
-  if (entry) {
-    const { cache, store, key } = benchCache();
-    await store.set(key, entry, 0);
-    baseAnalysis = await cache.load(key);
-    if (!baseAnalysis) throw new Error("the cache entry could not be read back");
-  } else baseAnalysis = analyzeBase(base, DEFAULT_CONFIG);
+  let baseAnalysis: BaseAnalysis;
+  if (stored.entry) baseAnalysis = await readBack(stored.entry);
+  else if (stored.earlier)
+    baseAnalysis = analyzeBase(
+      base,
+      DEFAULT_CONFIG,
+      {},
+      {
+        analysis: await readBack(stored.earlier.entry),
+        changedFiles: stored.earlier.changedFiles,
+      },
+    );
+  else baseAnalysis = analyzeBase(base, DEFAULT_CONFIG);
   const t1 = performance.now();
   const { report } = analyzePullRequest({ base, head, config: DEFAULT_CONFIG, baseAnalysis });
   const t2 = performance.now();
