@@ -13,6 +13,7 @@ import { renderCheckRun } from "../../src/core/report/check-run.ts";
 import { renderComment } from "../../src/core/report/comment.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
+import { agePublicRecipient, enc } from "../support/fixtures/fake-secrets.ts";
 import { revisionPairs } from "../support/fixtures/revision-pairs.ts";
 
 const pairs = revisionPairs();
@@ -166,4 +167,30 @@ describe("core/pull-request a stored base analysis", () => {
       expect(outputs(pr(incremental))).toEqual(outputs(pr(alone)));
     },
   );
+
+  it("scans every file again when .sops.yaml changed since the earlier commit: its rules decide the findings", () => {
+    const recipient = agePublicRecipient(1);
+    // A SOPS file whose own metadata narrows encryption to nothing: the repository's rule still requires it.
+    const narrowed = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  password: hunter2\nsops:\n  age:\n    - recipient: ${recipient}\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        YWdl\n        -----END AGE ENCRYPTED FILE-----\n  lastmodified: "2024-01-01T00:00:00Z"\n  mac: ${enc(99)}\n  encrypted_regex: ^nothing$\n  version: 3.9.0\n`;
+    const earlierFiles = { "apps/db/s.sops.yaml": narrowed };
+    const laterFiles = {
+      ...earlierFiles,
+      ".sops.yaml":
+        "creation_rules:\n  - path_regex: .*\\.sops\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n",
+    };
+    const stored = storedAndRead(analyzeBase(createMemorySnapshot(earlierFiles))) as ReturnType<
+      typeof analyzeBase
+    >;
+    const later = createMemorySnapshot(laterFiles);
+    const incremental = analyzeBase(later, undefined, undefined, {
+      analysis: stored,
+      changedFiles: changedFilesBetween(createMemorySnapshot(earlierFiles), later),
+    });
+    const alone = analyzeBase(createMemorySnapshot(laterFiles));
+
+    expect(stored.secrets.findings.map((d) => d.message.slice(0, 20))).not.toEqual(
+      alone.secrets.findings.map((d) => d.message.slice(0, 20)),
+    );
+    expect(incremental.secrets.findings).toEqual(alone.secrets.findings);
+  });
 });
