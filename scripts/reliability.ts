@@ -8,9 +8,10 @@
  * real code: the receiver and worker (src/runtime), the App over a GitHub double (faults), the engine
  * (test/support/reliability/engine-cases.ts), and the end-to-end stack over HTTP (L1, L2, L5).
  *
- * The last line is `reliability: N passed, M failed`; the exit code is 1 when any case but a load figure
- * failed or a seeded secret appeared in an output. Load figures are reported against their bars but do
- * not fail the run (timings depend on the machine; like `npm run bench`, they print figures).
+ * The last line is `reliability: N passed, M failed`, over the cases that judge behaviour; the exit code is
+ * 1 when one of them failed or a seeded secret appeared in an output. Load figures are timings and rates
+ * reported against their targets ("met"/"miss", counted on a line of their own); they never fail the run
+ * (timings depend on the machine; like `npm run bench`, they print figures).
  */
 
 import { runEndToEnd } from "../test/support/e2e/run.ts";
@@ -82,8 +83,13 @@ rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 const na = rows.filter((r) => r.observed.startsWith("not applicable"));
 const counted = rows.filter((r) => !na.includes(r));
 const cell = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+// A load figure is a time or a rate beside its target: "met" or "missed", never a verdict on behaviour.
+// (A failed end-to-end check, listed with them, is behaviour.)
+const isFigure = (r: CaseResult) => r.group === "load" && r.id !== "E2E";
+const verdictOf = (r: CaseResult) =>
+  na.includes(r) ? "n/a " : isFigure(r) ? (r.pass ? "met " : "miss") : r.pass ? "pass" : "FAIL";
 const line = (r: CaseResult) =>
-  `${cell(r.id, 4)} ${cell(r.name, 46)} ${na.includes(r) ? "n/a " : r.pass ? "pass" : "FAIL"}  ${r.observed}\n${" ".repeat(52)}expected: ${r.expected}\n`;
+  `${cell(r.id, 4)} ${cell(r.name, 46)} ${verdictOf(r)}  ${r.observed}\n${" ".repeat(52)}expected: ${r.expected}\n`;
 for (const [group, title] of [
   ["bad-input", "Bad inputs"],
   ["fault", "Fault injection"],
@@ -96,14 +102,18 @@ for (const [group, title] of [
   process.stdout.write(`\n## ${title} (${g.filter((r) => r.pass).length}/${g.length})\n\n`);
   for (const r of g) process.stdout.write(line(r));
 }
-const passed = counted.filter((r) => r.pass).length;
-const failed = counted.length - passed;
+const judged = counted.filter((r) => !isFigure(r));
+const figures = counted.filter(isFigure);
+const passed = judged.filter((r) => r.pass).length;
+const failed = judged.length - passed;
 process.stdout.write(
   `\nSeeded-secret scan: ${secrets.length} seeded secrets, ${outputs.length} outputs (${(all.length / 1e6).toFixed(1)} MB) — ${leaks} occurrences.\n`,
 );
 if (na.length)
   process.stdout.write(`Not applicable: ${na.map((r) => `${r.id} (${r.observed})`).join("; ")}.\n`);
 process.stdout.write(`Ran in ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
+process.stdout.write(
+  `load figures: ${figures.filter((r) => r.pass).length} of ${figures.length} targets met (timings on this machine, not verdicts)\n`,
+);
 process.stdout.write(`reliability: ${passed} passed, ${failed + (leaks ? 1 : 0)} failed\n`);
-const gating = counted.filter((r) => !r.pass && r.group !== "load").length;
-process.exit(gating || leaks ? 1 : 0);
+process.exit(failed || leaks ? 1 : 0);
