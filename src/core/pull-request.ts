@@ -142,11 +142,9 @@ export function analyzeBase(
   const same = (path: string) => changed !== undefined && !changed.has(path);
   if (earlier)
     adoptBase(base.session, earlier.analysis, (path) => (same(path) ? base.readText(path) : undefined));
-  // The scan reads the revision's own .sops.yaml: a finding of the earlier one holds only under the same rules.
-  const sameSops = changed !== undefined && !changed.has(".sops.yaml");
   const secrets = secretScan(base, {
     ...shared,
-    ...(earlier && sameSops ? { previous: { scan: earlier.analysis.secrets, same } } : {}),
+    ...(earlier ? { previous: { scan: earlier.analysis.secrets, same } } : {}),
   });
   let model: AnalyzedRepository;
   let checks: CheckResult;

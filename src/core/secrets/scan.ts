@@ -46,10 +46,10 @@ export interface SecretScanInput {
   /** Allowlist from the base branch config: a fingerprint, or a rule code plus a path glob. */
   allowlist?: Array<{ fingerprint?: string; code?: string; path?: string }>;
   /**
-   * The scan of another revision with the same sopsRules and allowlist (a pull request's base, an earlier
-   * commit), and whether a path had the same content there (`bytes` undefined: was absent there too): a
-   * file that is the same, whose generator sources are the same too, has the same findings, which are taken
-   * instead of scanning it again.
+   * The scan of another revision (a pull request's base, an earlier commit), and whether a path had the
+   * same content there (`bytes` undefined: absent there too). Under the same sopsRules and allowlist (else it
+   * is not used), a file that is the same, whose generator sources are the same too, has the same findings,
+   * which are taken instead of scanning it again.
    */
   previous?: { scan: SecretScanResult; same: (path: string, bytes: Uint8Array | undefined) => boolean };
 }
@@ -68,6 +68,8 @@ export interface SecretScanResult {
   suppressed: number;
   /** Per file, for a later scan's `previous`; files that found, suppressed and read nothing are left out. */
   files?: Map<string, FileScan>;
+  /** The sops rules and allowlist the findings were made under: another scan reuses them only under the same. */
+  basis?: string;
 }
 
 const NOTHING: FileScan = { findings: [], suppressed: 0, reads: [] };
@@ -105,14 +107,16 @@ export function scanSecrets(input: SecretScanInput): SecretScanResult {
   const findings: Diagnostic[] = [];
   let suppressed = 0;
   const results = new Map<string, FileScan>();
+  const basis = JSON.stringify([rules, input.allowlist ?? []]);
+  const previous = input.previous?.scan.basis === basis ? input.previous : undefined;
   for (const { path, bytes } of files) {
-    const result = reusedScan(input.previous, path, bytes, byPath) ?? scanFile(path, bytes);
+    const result = reusedScan(previous, path, bytes, byPath) ?? scanFile(path, bytes);
     findings.push(...result.findings);
     suppressed += result.suppressed;
     if (result.findings.length > 0 || result.suppressed > 0 || result.reads.length > 0)
       results.set(path, result);
   }
-  return { findings, suppressed, files: results };
+  return { findings, suppressed, files: results, basis };
 
   function scanFile(path: string, bytes: Uint8Array): FileScan {
     const out: FileScan = { findings: [], suppressed: 0, reads: [] };
