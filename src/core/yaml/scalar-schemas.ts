@@ -176,21 +176,37 @@ function withScalars(scalars: ScalarTag[], extraQuoteTests: RegExp[] = []): (tag
   };
 }
 
+const KUSTOMIZE_SCALARS = scalarTags({ t: TRUE_12, f: FALSE_12 }, true);
+
 /** go-yaml v3 as used by kustomize (kyaml) followed by JSON: the types of rendered objects. */
-export const KUSTOMIZE_TAGS = withScalars(scalarTags({ t: TRUE_12, f: FALSE_12 }, true));
+export const KUSTOMIZE_TAGS = withScalars(KUSTOMIZE_SCALARS);
 
 const YAML11_SCALARS = scalarTags({ t: TRUE_11, f: FALSE_11 }, false);
 
-/** How go-yaml v2 (sigs.k8s.io/yaml) types a plain scalar: null, bool, int, float, or the string itself. */
-export function resolveYaml11Plain(s: string): unknown {
-  for (const tag of YAML11_SCALARS) {
-    if (tag.test?.test(s)) return (tag.resolve as (value: string) => unknown)(s);
-  }
-  return s;
+/** A plain scalar typed by the first of `scalars` whose test it passes, as yaml's composer types it. */
+function plainResolver(scalars: readonly ScalarTag[]): (s: string) => unknown {
+  return (s) => {
+    for (const tag of scalars) {
+      if (tag.test?.test(s)) return (tag.resolve as (value: string) => unknown)(s);
+    }
+    return s;
+  };
 }
 
+/** How go-yaml v2 (sigs.k8s.io/yaml) types a plain scalar: null, bool, int, float, or the string itself. */
+export const resolveYaml11Plain = plainResolver(YAML11_SCALARS);
+
 /** go-yaml v2 as used by sigs.k8s.io/yaml (Kubernetes, Flux's post-substitution parse). */
-export const YAML11_TAGS = withScalars(scalarTags({ t: TRUE_11, f: FALSE_11 }, false));
+export const YAML11_TAGS = withScalars(YAML11_SCALARS);
+
+/**
+ * The plain-scalar typing of each reading above, for a reader other than yaml's composer
+ * (yaml/simple-read.ts): the same tests in the same order.
+ */
+export const PLAIN_SCALARS = new Map<(tags: Tags) => Tags, (s: string) => unknown>([
+  [KUSTOMIZE_TAGS, plainResolver(KUSTOMIZE_SCALARS)],
+  [YAML11_TAGS, resolveYaml11Plain],
+]);
 
 /**
  * For writing: quote any string that either reading would type as something else, plus timestamps and

@@ -1,0 +1,173 @@
+/**
+ * The fast reading of the YAML most files are: block maps and sequences, plain and quoted scalars,
+ * literal block scalars, a few anchors and aliases; without tags, merge keys, directives, complex keys or
+ * folded scalars. js-yaml reads such text about eight times faster than yaml's composer (a repository's analysis
+ * spends most of its time parsing), and gives the same values there.
+ *
+ * It is only a shortcut: readYamlDocuments takes its result when the text has none of the features
+ * above and js-yaml reads it without an error or a warning, and reads the text itself otherwise — every
+ * diagnostic (syntax, duplicate keys, depth, aliases, tags) comes from that full reading, so a file either
+ * reader would refuse is reported exactly as before. Where the two readers could disagree on text they
+ * both accept, the shortcut declines it (see `needsFullReader` and the checks on the values);
+ * test/core/yaml-simple-read.test.ts compares both readers on every case, and `npm run test:shared` on
+ * every YAML file of the corpora and on mutations of them.
+ */
+import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
+import type { ReadResult, YamlDocument, YamlLimits } from "./read-documents.ts";
+
+/**
+ * Text features the shortcut leaves to the full reader, because they need what only it does (the alias
+ * limits, tag diagnostics, go-yaml's folding and clipping) or because js-yaml reads them differently.
+ */
+const FULL_READER_FEATURES: ReadonlyArray<[string, RegExp]> = [
+  // Tabs, carriage returns, a byte-order mark, NUL: indentation and line rules the readers differ on.
+  ["control characters", /[\t\r\uFEFF\0]/],
+  // Tags js-yaml resolves (`!!str`, `!!map`, `!!seq`, verbatim `!<…>`, the non-specific `!`); it
+  // refuses every other tag (`!foo`), and the full reader then reads it. Directives, merge keys.
+  ["tag", /(?:^|[\s[{,])!(?:[!<\s]|$)/m],
+  ["directive", /^%/m],
+  // A document marker run into other text ("---#"): yaml refuses it, js-yaml reads a marker.
+  ["marker", /^(?:---|\.\.\.)[^ \n]/m],
+  ["merge key", /<</],
+  // Explicit and flow-collection keys (js-yaml writes them as "[object Object]").
+  ["explicit key", /(?:^|[[{,:-]) *\?(?:[ \n]|$)/m],
+  ["collection key", /[\]}] *:|[{,] *\[/],
+  // Folded block scalars: kustomize folds them as go-yaml does (read-documents.ts foldLikeGoYaml).
+  ["folded scalar", /(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m],
+];
+
+/** yaml refuses implicit keys over 1024 characters; only a line that long can hold one. */
+const MAX_LINE = 1024;
+
+function longestLine(text: string): number {
+  let longest = 0;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    const length = (end === -1 ? text.length : end) - start;
+    if (length > longest) longest = length;
+    if (end === -1) return longest;
+    start = end + 1;
+  }
+}
+
+const BLOCK_SCALAR = /(?:^|[ ])\|[1-9+-]{0,2} *(?:#.*)?$/m;
+
+/** Where an alias may start (and more: `*` begins many a cron schedule). */
+const ALIAS = /(?:^|[\s[{,])\*/gm;
+
+/**
+ * yaml refuses a document whose aliases expand more than maxAliasCount (100) times, counting an alias
+ * inside an anchored node once per use of that node: with at most 12 aliases in a text the product of the
+ * uses along any chain is at most 3^4 = 81, so only texts with more need yaml's count.
+ */
+const MAX_ALIASES = 12;
+
+/** Why the full reader must read `text` (for tests), or undefined when the shortcut may try it. */
+export function needsFullReader(text: string): string | undefined {
+  for (const [name, re] of FULL_READER_FEATURES) if (re.test(text)) return name;
+  if (text.length > MAX_LINE && longestLine(text) > MAX_LINE) return "long line";
+  if (text.includes("*") && (text.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return "many aliases";
+  // A block scalar that ends the text without a line break is clipped as go-yaml clips it.
+  if (!text.endsWith("\n") && BLOCK_SCALAR.test(text)) return "block scalar at the end";
+  return undefined;
+}
+
+const schemas = new WeakMap<(s: string) => unknown, ReturnType<typeof FAILSAFE_SCHEMA.extend>>();
+
+/** A js-yaml schema whose only implicit type is `resolve`, applied to plain scalars as yaml applies it. */
+function schemaFor(resolve: (s: string) => unknown) {
+  let schema = schemas.get(resolve);
+  if (schema) return schema;
+  let last: { s: string; v: unknown } | undefined;
+  const plain = new Type("tag:flux-impact,2026:plain", {
+    kind: "scalar",
+    resolve: (s: unknown) => {
+      if (typeof s !== "string") return false;
+      const v = resolve(s);
+      last = { s, v };
+      return v !== s;
+    },
+    construct: (s: string) => (last && last.s === s ? last.v : resolve(s)),
+  });
+  schema = FAILSAFE_SCHEMA.extend({ implicit: [plain] });
+  schemas.set(resolve, schema);
+  return schema;
+}
+
+/**
+ * `text` read by js-yaml with plain scalars typed by `resolve`, as readYamlDocuments' result; undefined
+ * when the full reader must read it (a feature above, an error or warning, a document that is empty or
+ * null, a key read as null, too many documents, too deep a document, or aliases past the allowance).
+ * Never throws.
+ */
+export function readSimpleYaml(
+  text: string,
+  file: string,
+  limits: YamlLimits,
+  resolve: (s: string) => unknown,
+  measure: (value: unknown) => { bytes: number; nodes: number },
+  /** What the documents may measure together when aliases expand them (read-documents.ts). */
+  allowance: number,
+): ReadResult | undefined {
+  if (needsFullReader(text) !== undefined) return undefined;
+  const lines: number[] = [];
+  let warned = false;
+  let values: unknown[];
+  try {
+    values = loadAll(text, null, {
+      schema: schemaFor(resolve),
+      onWarning: () => {
+        warned = true;
+      },
+      listener: (event, state) => {
+        if (event === "open" && (state as { depth?: number }).depth === 1) lines.push(state.line + 1);
+      },
+      // js-yaml's own guard against deep recursion; the depth diagnostic is the full reader's.
+      maxDepth: limits.maxDepth + 1,
+    } as Parameters<typeof loadAll>[2]);
+  } catch {
+    return undefined;
+  }
+  if (warned || values.length !== lines.length || values.length > limits.maxDocuments) return undefined;
+  const documents: YamlDocument[] = [];
+  const aliased = text.includes("*");
+  let bytes = 0;
+  let nodes = 0;
+  for (const [index, value] of values.entries()) {
+    // yaml tells an empty document (skipped) from a null one (counted); js-yaml reads both as null.
+    if (value === null || value === undefined) return undefined;
+    if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
+    const size = measure(value);
+    // Past the allowance (aliases of a large node), the full reader says how it was refused.
+    if (aliased && size.bytes > allowance - bytes) return undefined;
+    bytes += size.bytes;
+    nodes += size.nodes;
+    documents.push({ file, index, line: lines[index]!, value });
+  }
+  return { ok: true, documents, diagnostics: [], bytes, nodes };
+}
+
+/**
+ * True when no map of `root` has the key "null" (js-yaml writes a null key so, yaml as "", and a quoted
+ * "null" is the same text) or "[object Object]" (a flow map as a key, which yaml writes as flow YAML), and
+ * nothing nests deeper than `maxDepth` (a scalar counts as a level, a key
+ * does not, as in read-documents.ts walkDocument).
+ */
+function plainKeysWithin(root: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > maxDepth) return false;
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key in node) {
+      if (key === "null" || key === "[object Object]") return false;
+      stack.push([(node as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return true;
+}
