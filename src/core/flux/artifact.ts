@@ -69,6 +69,43 @@ function goGitMatcher(patterns: readonly string[]): (path: string) => boolean {
   };
 }
 
+const DEFAULT_DIRS = new Set([".git", ".github", ".circleci"]);
+const DEFAULT_NAMES = new Set([
+  ".gitignore",
+  ".gitmodules",
+  ".gitattributes",
+  ...DEFAULTS.filter((p) => !p.startsWith("*.") && !p.endsWith("/")).map((p) => p.replace(/^\*\*\//, "")),
+]);
+const DEFAULT_SUFFIXES = DEFAULTS.filter((p) => p.startsWith("*.")).map((p) => p.slice(1));
+
+/**
+ * The default exclusions (VCS + DEFAULTS) as `ignore` reads them — every pattern names one path segment,
+ * at any depth, case-insensitively; the `/` ones only directories — decided per segment instead of per
+ * pattern (every file of every revision is tested). test/core/flux/artifact.test.ts holds it to the
+ * `ignore` matcher.
+ */
+export function ignoredByDefault(path: string): boolean {
+  let start = 0;
+  for (;;) {
+    const dot = path.indexOf(".", start);
+    if (dot === -1) return false;
+    const slash = path.indexOf("/", start);
+    const end = slash === -1 ? path.length : slash;
+    if (dot < end) {
+      const name = path.slice(start, end).toLowerCase();
+      if (DEFAULT_NAMES.has(name) || (slash !== -1 && DEFAULT_DIRS.has(name))) return true;
+      for (const suffix of DEFAULT_SUFFIXES) if (name.endsWith(suffix)) return true;
+    }
+    if (slash === -1) return false;
+    start = slash + 1;
+  }
+}
+
+/** The default exclusions through the `ignore` package, for tests of ignoredByDefault. */
+export function defaultPatternMatcher(): (path: string) => boolean {
+  return goGitMatcher([...VCS, ...DEFAULTS]);
+}
+
 /** Rewrite a gitignore pattern from directory `dir` so it can be matched from the repository root. */
 export function scopePattern(pattern: string, dir: string): string | undefined {
   let p = pattern.replace(/\s+$/, "");
@@ -101,7 +138,7 @@ export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): A
     const scoped = scopePattern(line, "");
     if (scoped) user.push(scoped);
   }
-  const ignored = goGitMatcher([...VCS, ...(user.length === 0 ? DEFAULTS : user)]);
+  const ignored = user.length === 0 ? ignoredByDefault : goGitMatcher([...VCS, ...user]);
   const kept = new Map<string, Uint8Array>();
   const excluded: string[] = [];
   for (const file of snapshot.files()) {

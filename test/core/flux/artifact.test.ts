@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { artifactSnapshot, scopePattern } from "../../../src/core/flux/artifact.ts";
+import {
+  artifactSnapshot,
+  defaultPatternMatcher,
+  ignoredByDefault,
+  scopePattern,
+} from "../../../src/core/flux/artifact.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 
 describe("core/flux/artifact", () => {
@@ -93,5 +98,51 @@ describe("core/flux/artifact", () => {
     expect(scopePattern("!keep.md", "k")).toBe("!k/**/keep.md");
     expect(scopePattern("sub/", "k")).toBe("k/**/sub/");
     expect(scopePattern("# comment", "k")).toBeUndefined();
+  });
+
+  it("decides the default exclusions exactly as the `ignore` patterns do", () => {
+    const byPatterns = defaultPatternMatcher();
+    const names = [
+      ...[".git", ".github", ".circleci", ".gitignore", ".gitmodules", ".gitattributes", ".travis.yml"],
+      ...[".gitlab-ci.yml", "appveyor.yml", ".drone.yml", "cloudbuild.yaml", "codeship-services.yml"],
+      ...["codeship-steps.yml", ".goreleaser.yml", ".sops.yaml", ".flux.yaml", "logo.png", "a.JPG", ".jpg"],
+      ...[
+        "x.jpeg",
+        "y.gif",
+        "z.wmv",
+        "v.flv",
+        "b.tar.gz",
+        "c.tgz",
+        "d.zip",
+        "e.ZIP",
+        ".GitHub",
+        ".Sops.Yaml",
+      ],
+      ...[
+        "ks.yaml",
+        "helmrelease.yaml",
+        "README.md",
+        "png",
+        "jpg.txt",
+        "a.tar",
+        "git",
+        ".github2",
+        "x.github",
+      ],
+      ...["cloudbuild.yml", "my.sops.yaml", ".sops.yaml.bak", "K"],
+    ];
+    const paths = new Set<string>();
+    for (const a of names) {
+      paths.add(a);
+      for (const b of names) {
+        paths.add(`${a}/${b}`);
+        paths.add(`kubernetes/${a}/apps/${b}`);
+      }
+    }
+    const disagree = [...paths].filter((p) => ignoredByDefault(p) !== byPatterns(p));
+    expect(disagree).toEqual([]);
+    expect(ignoredByDefault(".github/workflows/ci.yaml")).toBe(true);
+    expect(ignoredByDefault("docs/.github")).toBe(false); // a file, not a directory
+    expect(ignoredByDefault("kubernetes/apps/x/ks.yaml")).toBe(false);
   });
 });
