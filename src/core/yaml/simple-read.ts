@@ -14,6 +14,7 @@
  */
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
 import type { ReadResult, YamlDocument, YamlLimits } from "./read-documents.ts";
+import { PLAIN_SCALARS } from "./scalar-schemas.ts";
 
 /**
  * Text features the shortcut leaves to the full reader, because they need what only it does (the alias
@@ -73,12 +74,9 @@ export function needsFullReader(text: string): string | undefined {
   return undefined;
 }
 
-const schemas = new WeakMap<(s: string) => unknown, ReturnType<typeof FAILSAFE_SCHEMA.extend>>();
-
 /** A js-yaml schema whose only implicit type is `resolve`, applied to plain scalars as yaml applies it. */
 function schemaFor(resolve: (s: string) => unknown) {
-  let schema = schemas.get(resolve);
-  if (schema) return schema;
+  // js-yaml asks `resolve` whether a plain scalar is of the type, then `construct` for its value.
   let last: { s: string; v: unknown } | undefined;
   const plain = new Type("tag:flux-impact,2026:plain", {
     kind: "scalar",
@@ -90,10 +88,11 @@ function schemaFor(resolve: (s: string) => unknown) {
     },
     construct: (s: string) => (last && last.s === s ? last.v : resolve(s)),
   });
-  schema = FAILSAFE_SCHEMA.extend({ implicit: [plain] });
-  schemas.set(resolve, schema);
-  return schema;
+  return FAILSAFE_SCHEMA.extend({ implicit: [plain] });
 }
+
+/** One schema per reading of scalar-schemas.ts; a reading not there is not read by the shortcut. */
+const SCHEMAS = new Map([...PLAIN_SCALARS.values()].map((resolve) => [resolve, schemaFor(resolve)]));
 
 /**
  * `text` read by js-yaml with plain scalars typed by `resolve`, as readYamlDocuments' result; undefined
@@ -110,13 +109,14 @@ export function readSimpleYaml(
   /** What the documents may measure together when aliases expand them (read-documents.ts). */
   allowance: number,
 ): ReadResult | undefined {
-  if (needsFullReader(text) !== undefined) return undefined;
+  const schema = SCHEMAS.get(resolve);
+  if (schema === undefined || needsFullReader(text) !== undefined) return undefined;
   const lines: number[] = [];
   let warned = false;
   let values: unknown[];
   try {
     values = loadAll(text, null, {
-      schema: schemaFor(resolve),
+      schema,
       onWarning: () => {
         warned = true;
       },
