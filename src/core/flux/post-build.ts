@@ -590,7 +590,8 @@ function substituteValues(
   const max = options.maxOutput ?? Number.POSITIVE_INFINITY;
   let failed = false;
   let stopped: Limited | undefined;
-  // About the JSON length of the copy made (every container is copied), and its number of values.
+  // About the JSON length of the object made (as if every container were copied), and its number of
+  // values.
   let size = 0;
   let nodes = 0;
   const visit = (v: JsonValue): JsonValue => {
@@ -618,19 +619,36 @@ function substituteValues(
       size += out.value.length + 2;
       return resolveYaml11Plain(out.value) as JsonValue;
     }
+    // A container none of whose values changed is kept, not copied: the substituted object shares it
+    // with the unsubstituted one (the build keeps both). `size` still counts it as copied, so the
+    // substitution limits read as before.
     if (Array.isArray(v)) {
       size += 2 + v.length;
-      return v.map(visit);
+      let copy: JsonValue[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i]!;
+        const y = visit(x);
+        if (copy === undefined && !Object.is(x, y)) copy = v.slice(0, i);
+        copy?.push(y);
+      }
+      return copy ?? v;
     }
     if (v !== null && typeof v === "object") {
-      const copy: JsonObject = {};
       size += 2;
-      for (const [k, x] of Object.entries(v)) {
+      const entries = Object.entries(v);
+      let copy: JsonObject | undefined;
+      for (let i = 0; i < entries.length; i++) {
+        const [k, x] = entries[i]!;
         if (k.includes("$")) failed = true;
         size += k.length + 4;
-        setOwn(copy, k, visit(x));
+        const y = visit(x);
+        if (copy === undefined && !Object.is(x, y)) {
+          copy = {};
+          for (const [pk, px] of entries.slice(0, i)) setOwn(copy, pk, px);
+        }
+        if (copy) setOwn(copy, k, y);
       }
-      return copy;
+      return copy ?? v;
     }
     size += 4;
     return v;
