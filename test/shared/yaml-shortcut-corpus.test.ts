@@ -87,7 +87,9 @@ function mutations(texts: readonly string[], count: number, seed: number): Array
       "!!str ",
       "!foo ",
     ],
-    ...["! ", "!=", ">\n", "<<: *a\n", "{a}:", "[a]: ", "\u00a0", "\u2028", "\u0085"],
+    ...["! ", "!=", ">\n", "<<: *a\n", "{a}:", "[a]: ", "\u00a0", "\u2028", "\u0085", "---#"],
+    // Literal block scalars open and close around text (their content is not checked for features).
+    ...["key: |\n", "- |\n", "|2\n", "  <<: *a\n", "x: |-\n  !!str\n", "a: |\n  [x]: y\n", ": |\n", " |\n"],
   ];
   const out: Array<[string, string]> = [];
   for (let i = 0; i < count; i++) {

@@ -19,10 +19,10 @@ import { PLAIN_SCALARS } from "./scalar-schemas.ts";
 /**
  * Text features the shortcut leaves to the full reader, because they need what only it does (the alias
  * limits, tag diagnostics, go-yaml's folding and clipping) or because js-yaml reads them differently.
+ * They are looked for outside literal block scalars; tabs, carriage returns, a byte-order mark and NUL
+ * (indentation and line rules the readers differ on) anywhere.
  */
 const FULL_READER_FEATURES: ReadonlyArray<[string, RegExp]> = [
-  // Tabs, carriage returns, a byte-order mark, NUL: indentation and line rules the readers differ on.
-  ["control characters", /[\t\r\uFEFF\0]/],
   // Tags js-yaml resolves (`!!str`, `!!map`, `!!seq`, verbatim `!<…>`, the non-specific `!`); it
   // refuses every other tag (`!foo`), and the full reader then reads it. Directives, merge keys.
   ["tag", /(?:^|[\s[{,])!(?:[!<\s]|$)/m],
@@ -64,13 +64,59 @@ const ALIAS = /(?:^|[\s[{,])\*/gm;
  */
 const MAX_ALIASES = 12;
 
+/** A line as indentation, block sequence indicators ("- - "), and the rest. */
+const LINE = /^( *)((?:- +)*)(.*)$/;
+/** The rest of a line that opens a literal block scalar as a map value: `key: |`, `key: &a |-`, `"k": |+`. */
+const KEY_LITERAL =
+  /^(?:"[^"]*"|'[^']*'|[^\s#"'&!*|>%@`{}[\],?:-][^#]*?|[?:-][^\s#][^#]*?): +(?:[&!]\S* +)*\|[+-]? *(?:#.*)?$/;
+/** The rest of a line that opens a literal block scalar as a sequence entry: `- |`. */
+const ENTRY_LITERAL = /^(?:[&!]\S* +)*\|[+-]? *(?:#.*)?$/;
+/** A block scalar header the two checks above do not take (explicit indentation, a document's). */
+const OTHER_HEADER = /(?:^|[ ])[|>][+-]?[1-9][+-]? *(?:#.*)?$|^--- .*[|>][1-9+-]{0,2} *(?:#.*)?$/m;
+
+/**
+ * `text` with the content of its literal block scalars (`key: |`) blanked, line for line: shell scripts
+ * and configuration files in them hold `!`, `*`, `<<`, `{…}:` and the like, which are text there, not
+ * YAML. Undefined when a block scalar is opened in a way not recognised here (then all of `text` is
+ * checked). A line taken for a header that is not one (inside a multi-line quoted string) only hides
+ * text from the checks; what js-yaml then reads is still checked (merge keys, keys of collections).
+ */
+export function withoutLiteralContent(text: string): string | undefined {
+  if (!text.includes("|")) return text;
+  if (OTHER_HEADER.test(text)) return undefined;
+  const lines = text.split("\n");
+  let threshold = -1;
+  let inside = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (inside) {
+      const indent = line.length - line.trimStart().length;
+      if (line.trim() === "" || indent > threshold) {
+        lines[i] = "";
+        continue;
+      }
+      inside = false;
+    }
+    if (!line.endsWith("|") && !line.includes("|-") && !line.includes("|+") && !line.includes("| ")) continue;
+    const [, indent = "", dashes = "", rest = ""] = LINE.exec(line) ?? [];
+    if (KEY_LITERAL.test(rest)) threshold = indent.length + dashes.length;
+    else if (dashes !== "" && ENTRY_LITERAL.test(rest))
+      threshold = indent.length + dashes.length - (/- +$/.exec(dashes)?.[0].length ?? 0);
+    else continue;
+    inside = true;
+  }
+  return lines.join("\n");
+}
+
 /** Why the full reader must read `text` (for tests), or undefined when the shortcut may try it. */
 export function needsFullReader(text: string): string | undefined {
-  for (const [name, re] of FULL_READER_FEATURES) if (re.test(text)) return name;
-  if (text.length > MAX_LINE && longestLine(text) > MAX_LINE) return "long line";
-  if (text.includes("*") && (text.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return "many aliases";
+  if (/[\t\r\uFEFF\0]/.test(text)) return "control characters";
   // A block scalar that ends the text without a line break is clipped as go-yaml clips it.
   if (!text.endsWith("\n") && BLOCK_SCALAR.test(text)) return "block scalar at the end";
+  const yaml = withoutLiteralContent(text) ?? text;
+  for (const [name, re] of FULL_READER_FEATURES) if (re.test(yaml)) return name;
+  if (yaml.length > MAX_LINE && longestLine(yaml) > MAX_LINE) return "long line";
+  if (yaml.includes("*") && (yaml.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return "many aliases";
   return undefined;
 }
 
@@ -150,8 +196,8 @@ export function readSimpleYaml(
 
 /**
  * True when no map of `root` has the key "null" (js-yaml writes a null key so, yaml as "", and a quoted
- * "null" is the same text) or "[object Object]" (a flow map as a key, which yaml writes as flow YAML), and
- * nothing nests deeper than `maxDepth` (a scalar counts as a level, a key
+ * "null" is the same text), "[object Object]" (a flow map as a key, which yaml writes as flow YAML) or
+ * "<<" (a merge key, which this schema does not merge), and nothing nests deeper than `maxDepth` (a scalar counts as a level, a key
  * does not, as in read-documents.ts walkDocument).
  */
 function plainKeysWithin(root: unknown, maxDepth: number): boolean {
@@ -165,7 +211,7 @@ function plainKeysWithin(root: unknown, maxDepth: number): boolean {
       continue;
     }
     for (const key in node) {
-      if (key === "null" || key === "[object Object]") return false;
+      if (key === "null" || key === "[object Object]" || key === "<<") return false;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }
   }

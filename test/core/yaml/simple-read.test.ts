@@ -6,7 +6,11 @@ import {
   readYamlDocuments,
 } from "../../../src/core/yaml/read-documents.ts";
 import { KUSTOMIZE_TAGS, PLAIN_SCALARS, YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
-import { needsFullReader, readSimpleYaml } from "../../../src/core/yaml/simple-read.ts";
+import {
+  needsFullReader,
+  readSimpleYaml,
+  withoutLiteralContent,
+} from "../../../src/core/yaml/simple-read.ts";
 import { dedent } from "../../support/fixtures/text.ts";
 
 /** The shortcut on its own: its result, or undefined when it leaves the text to the full reader. */
@@ -189,5 +193,51 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
     const read = readYamlDocuments(big, "x.yaml");
     expect(read.diagnostics.map((d) => d.code)).toEqual(["yaml-alias-limit"]);
     expectSameAsFullReader(big);
+  });
+
+  it("looks for those features in the YAML, not in the scripts of literal block scalars", () => {
+    const text = dedent(`
+      spec:
+        values:
+          command:
+            - /bin/sh
+            - -c
+            - |
+              while [ ! -f /logs/gm.log ]; do sleep 5; done
+              sed -e 's|^Bot\\.Enable *=.*|Bot.Enable = 1|' \\
+                  -e 's|^x *=.*|x = 1|' <<EOF
+              {env:SERVER}:587 ? yes : no
+              EOF
+          config: |-
+            <<: *nothing
+            !!str tagged
+          after: |+
+
+      other: value
+    `);
+    expect(needsFullReader(text)).toBeUndefined();
+    expect(shortcut(text)).toBeDefined();
+    expectSameAsFullReader(text);
+    expectSameAsFullReader(text, YAML11_TAGS);
+  });
+
+  it("still sees structure after a literal block: a sibling key, a comment, another header", () => {
+    // The sibling of `key` is at the key's column, more indented than the dash: YAML, not script.
+    const sibling = "- key: |\n    text\n  <<: {a: 1}\n";
+    expect(needsFullReader(sibling)).toBe("merge key");
+    expectSameAsFullReader(sibling);
+    // A comment ending in "|" opens nothing.
+    const comment = "a: 1 # see |\n  b: !!str 2\n";
+    expect(withoutLiteralContent(comment)).toBe(comment);
+    expectSameAsFullReader(comment);
+    // An explicit indentation indicator: everything is checked.
+    const explicit = "a: |2\n   <<: x\nb: 1\n";
+    expect(withoutLiteralContent(explicit)).toBeUndefined();
+    expect(needsFullReader(explicit)).toBe("merge key");
+    expectSameAsFullReader(explicit);
+    // A key js-yaml reads as "<<" (here: hidden inside a quoted multi-line string's fake header) is
+    // refused after reading, whatever the text checks saw.
+    const quoted = 'a: "x: |\n  y"\n';
+    expectSameAsFullReader(quoted);
   });
 });
