@@ -16,7 +16,7 @@ import { ByteBudget, MiB } from "../util/budget.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
 import { renamesOf, splitFindings } from "./findings.ts";
 import { deletions, disabledServices, suspendFlips } from "./flux-actions.ts";
-import { chartNameOf, findSourceObject } from "./helm-chart-source.ts";
+import { chartNameOf, sourceFinder } from "./helm-chart-source.ts";
 import { diffHelmRelease } from "./helm-release-diff.ts";
 import { findRenderedObject } from "./helm-values-source.ts";
 import { diffKustomization } from "./kustomization-diff.ts";
@@ -30,6 +30,8 @@ import type {
   NotAnalyzed,
 } from "./types.ts";
 
+type SourceFinder = ReturnType<typeof sourceFinder>;
+
 /**
  * Fast path: the HelmRelease object, the ConfigMaps/Secrets it takes values from and its chart source
  * are all identical, so nothing about the release can have changed. Anything not found on both sides
@@ -40,6 +42,7 @@ function helmReleaseInputsEqual(
   b: HelmReleaseNode,
   head: AnalyzedRepository,
   h: HelmReleaseNode,
+  sources: { base: SourceFinder; head: SourceFinder },
 ): boolean {
   if (!deepEqual(b.object, h.object)) return false;
   for (const v of h.valuesFrom) {
@@ -49,8 +52,8 @@ function helmReleaseInputsEqual(
   }
   const ref = h.chart?.sourceRef ?? h.chartRef;
   if (ref) {
-    const before = findSourceObject(base, ref);
-    const after = findSourceObject(head, ref);
+    const before = sources.base(ref);
+    const after = sources.head(ref);
     if (!deepEqual(before, after)) return false;
   }
   return true;
@@ -335,6 +338,7 @@ function analyzeClusterChange(
   const baseHr = new Map(base.helmReleases.map((h) => [h.key, h]));
   const headHr = new Map(head.helmReleases.map((h) => [h.key, h]));
   const helmReleases: HelmReleaseImpact[] = [];
+  const sources = { base: sourceFinder(base), head: sourceFinder(head) };
   for (const key of [...new Set([...baseHr.keys(), ...headHr.keys()])].sort()) {
     const b = baseHr.get(key);
     const h = headHr.get(key);
@@ -342,7 +346,7 @@ function analyzeClusterChange(
     const node = (h ?? b)!;
     const graph = h ? head.graphs.helmReleases : base.graphs.helmReleases;
     try {
-      if (b && h && helmReleaseInputsEqual(base, b, head, h)) continue;
+      if (b && h && helmReleaseInputsEqual(base, b, head, h, sources)) continue;
       const d = diffHelmRelease(
         b ? { model: base, hr: b } : undefined,
         h ? { model: head, hr: h } : undefined,

@@ -38,6 +38,23 @@ export function findSourceObject(model: ModelView, ref: SourceRef): JsonObject |
   return undefined;
 }
 
+/**
+ * findSourceObject for many lookups in one model: its sources indexed once (first wins, as `find`), the
+ * rare reference no source node has searched for in the builds as findSourceObject does.
+ */
+export function sourceFinder(model: ModelView): (ref: SourceRef) => JsonObject | undefined {
+  const index = new Map<string, JsonObject | undefined>();
+  for (const s of model.sources) {
+    const key = `${s.kind}/${s.namespace}/${s.name}`;
+    if (!index.has(key)) index.set(key, s.object);
+  }
+  return (ref) => {
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    if (!index.has(key)) index.set(key, findSourceObject(model, ref));
+    return index.get(key);
+  };
+}
+
 export function refText(ref: SourceRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
