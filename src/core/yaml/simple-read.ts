@@ -1,16 +1,16 @@
 /**
  * The fast reading of the YAML most files are: block maps and sequences, plain and quoted scalars,
  * literal block scalars, a few anchors and aliases; without tags, merge keys, directives, complex keys or
- * folded scalars. js-yaml reads such text about eight times faster than yaml's composer (a repository's analysis
- * spends most of its time parsing), and gives the same values there.
+ * folded scalars. js-yaml reads such text about eight times faster than yaml's composer (a repository's
+ * analysis spent most of its time parsing), and gives the same values there.
  *
  * It is only a shortcut: readYamlDocuments takes its result when the text has none of the features
  * above and js-yaml reads it without an error or a warning, and reads the text itself otherwise — every
  * diagnostic (syntax, duplicate keys, depth, aliases, tags) comes from that full reading, so a file either
  * reader would refuse is reported exactly as before. Where the two readers could disagree on text they
  * both accept, the shortcut declines it (see `needsFullReader` and the checks on the values);
- * test/core/yaml-simple-read.test.ts compares both readers on every case, and `npm run test:shared` on
- * every YAML file of the corpora and on mutations of them.
+ * test/core/yaml/simple-read.test.ts compares both readers on every case, and `npm run test:shared`
+ * (test/shared/yaml-shortcut-corpus.test.ts) on every YAML file of the corpora and on mutations of them.
  */
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
 import type { ReadResult, YamlDocument, YamlLimits } from "./read-documents.ts";
@@ -183,10 +183,11 @@ export function readSimpleYaml(
   for (const [index, value] of values.entries()) {
     // yaml tells an empty document (skipped) from a null one (counted); js-yaml reads both as null.
     if (value === null || value === undefined) return undefined;
-    if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
+    // Past the allowance (aliases of a large node), the full reader says how it was refused. Measured
+    // first: it counts each shared node once, the walk below visits it at every use.
     const size = measure(value);
-    // Past the allowance (aliases of a large node), the full reader says how it was refused.
     if (aliased && size.bytes > allowance - bytes) return undefined;
+    if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
     bytes += size.bytes;
     nodes += size.nodes;
     documents.push({ file, index, line: lines[index]!, value });
@@ -197,8 +198,8 @@ export function readSimpleYaml(
 /**
  * True when no map of `root` has the key "null" (js-yaml writes a null key so, yaml as "", and a quoted
  * "null" is the same text), "[object Object]" (a flow map as a key, which yaml writes as flow YAML) or
- * "<<" (a merge key, which this schema does not merge), and nothing nests deeper than `maxDepth` (a scalar counts as a level, a key
- * does not, as in read-documents.ts walkDocument).
+ * "<<" (a merge key, which this schema does not merge), and nothing nests deeper than `maxDepth` (a
+ * scalar counts as a level, a key does not, as in read-documents.ts walkDocument).
  */
 function plainKeysWithin(root: unknown, maxDepth: number): boolean {
   const stack: Array<[unknown, number]> = [[root, 1]];
