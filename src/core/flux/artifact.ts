@@ -147,10 +147,12 @@ export function artifactSnapshot(snapshot: RepoSnapshot, specIgnore?: string): A
   }
   if (excluded.length === 0) return { snapshot, excluded, ignoreFiles };
   return {
+    // A view of the same revision: it shares the snapshot's session (parses, budgets, builds).
     snapshot: createMemorySnapshot(kept, {
       symlinks: snapshot.symlinks(),
       skipped: snapshot.skipped(),
       maxFileBytes: snapshot.maxFileBytes,
+      session: snapshot.session,
     }),
     excluded,
     ignoreFiles,

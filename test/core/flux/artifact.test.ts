@@ -5,6 +5,7 @@ import {
   ignoredByDefault,
   scopePattern,
 } from "../../../src/core/flux/artifact.ts";
+import { parseFileCached } from "../../../src/core/kustomize/context.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 
 describe("core/flux/artifact", () => {
@@ -144,5 +145,21 @@ describe("core/flux/artifact", () => {
     expect(ignoredByDefault(".github/workflows/ci.yaml")).toBe(true);
     expect(ignoredByDefault("docs/.github")).toBe(false); // a file, not a directory
     expect(ignoredByDefault("kubernetes/apps/x/ks.yaml")).toBe(false);
+  });
+
+  it("cuts a view that shares the revision's session, so no file is parsed twice", () => {
+    const snap = createMemorySnapshot({
+      ".github/workflows/ci.yaml": "on: push\n",
+      "kubernetes/apps/ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n",
+    });
+    const parsed = parseFileCached(snap, "kubernetes/apps/ks.yaml");
+
+    const { snapshot, excluded } = artifactSnapshot(snap);
+
+    expect(excluded).toEqual([".github/workflows/ci.yaml"]);
+    expect(snapshot).not.toBe(snap);
+    expect(snapshot.session).toBe(snap.session);
+    // The view's read of the file is the parse the revision already made.
+    expect(parseFileCached(snapshot, "kubernetes/apps/ks.yaml")).toBe(parsed);
   });
 });
