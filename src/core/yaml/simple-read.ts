@@ -19,23 +19,53 @@ import { PLAIN_SCALARS } from "./scalar-schemas.ts";
 /**
  * Text features the shortcut leaves to the full reader, because they need what only it does (the alias
  * limits, tag diagnostics, go-yaml's folding and clipping) or because js-yaml reads them differently.
- * They are looked for outside literal block scalars; tabs, carriage returns, a byte-order mark and NUL
- * (indentation and line rules the readers differ on) anywhere.
+ * They are looked for outside literal block scalars; tabs, carriage returns, Unicode line and paragraph
+ * separators, a byte-order mark and NUL (indentation and line rules the readers differ on) anywhere.
  */
-const FULL_READER_FEATURES: ReadonlyArray<[string, RegExp]> = [
+const FULL_READER_FEATURES: ReadonlyArray<[string, string[], RegExp]> = [
+  // [name, characters one of which the feature needs (a quick test first), the feature]
   // Tags js-yaml resolves (`!!str`, `!!map`, `!!seq`, verbatim `!<…>`, the non-specific `!`); it
   // refuses every other tag (`!foo`), and the full reader then reads it. Directives, merge keys.
-  ["tag", /(?:^|[\s[{,])!(?:[!<\s]|$)/m],
-  ["directive", /^%/m],
+  ["tag", ["!"], /(?:^|[\s[{,])!(?:[!<\s]|$)/m],
+  ["directive", ["%"], /^%/m],
   // A document marker run into other text ("---#"): yaml refuses it, js-yaml reads a marker.
-  ["marker", /^(?:---|\.\.\.)[^ \n]/m],
-  ["merge key", /<</],
+  ["marker", ["---", "..."], /^(?:---|\.\.\.)[^ \n]/m],
+  ["merge key", ["<<"], /<</],
   // Explicit and flow-collection keys (js-yaml writes them as "[object Object]").
-  ["explicit key", /(?:^|[[{,:-]) *\?(?:[ \n]|$)/m],
-  ["collection key", /[\]}] *:|[{,] *\[/],
+  ["explicit key", ["?"], /(?:^|[[{,:-]) *\?(?:[ \n]|$)/m],
+  ["collection key", ["[", "]", "}"], /[\]}] *:|[{,] *\[/],
   // Folded block scalars: kustomize folds them as go-yaml does (read-documents.ts foldLikeGoYaml).
-  ["folded scalar", /(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m],
+  ["folded scalar", [">"], /(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m],
 ];
+
+/** The first feature of FULL_READER_FEATURES `yaml` has. */
+function fullReaderFeature(yaml: string): string | undefined {
+  for (const [name, needs, re] of FULL_READER_FEATURES) {
+    if (!needs.some((n) => yaml.includes(n))) continue;
+    // A marker can only follow a line break (or start the text): test those lines alone.
+    if (name === "marker") {
+      if (markerRunOn(yaml)) return name;
+      continue;
+    }
+    if (re.test(yaml)) return name;
+  }
+  return undefined;
+}
+
+/** `^(?:---|\.\.\.)[^ \n]` (multiline), one line start at a time: "---" starts most YAML files. */
+function markerRunOn(yaml: string): boolean {
+  for (let at = 0; at < yaml.length; ) {
+    const c = yaml.charCodeAt(at);
+    if ((c === 45 || c === 46) && (yaml.startsWith("---", at) || yaml.startsWith("...", at))) {
+      const next = yaml.charCodeAt(at + 3);
+      if (at + 3 < yaml.length && next !== 32 && next !== 10) return true;
+    }
+    const nl = yaml.indexOf("\n", at);
+    if (nl === -1) return false;
+    at = nl + 1;
+  }
+  return false;
+}
 
 /** yaml refuses implicit keys over 1024 characters; only a line that long can hold one. */
 const MAX_LINE = 1024;
@@ -110,11 +140,12 @@ export function withoutLiteralContent(text: string): string | undefined {
 
 /** Why the full reader must read `text` (for tests), or undefined when the shortcut may try it. */
 export function needsFullReader(text: string): string | undefined {
-  if (/[\t\r\uFEFF\0]/.test(text)) return "control characters";
+  if (/[\t\r\uFEFF\0\u2028\u2029]/.test(text)) return "control characters";
   // A block scalar that ends the text without a line break is clipped as go-yaml clips it.
   if (!text.endsWith("\n") && BLOCK_SCALAR.test(text)) return "block scalar at the end";
   const yaml = withoutLiteralContent(text) ?? text;
-  for (const [name, re] of FULL_READER_FEATURES) if (re.test(yaml)) return name;
+  const feature = fullReaderFeature(yaml);
+  if (feature !== undefined) return feature;
   if (yaml.length > MAX_LINE && longestLine(yaml) > MAX_LINE) return "long line";
   if (yaml.includes("*") && (yaml.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return "many aliases";
   return undefined;

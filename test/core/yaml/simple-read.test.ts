@@ -152,6 +152,13 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       expect(needsFullReader(text)).toBe(reason);
       expectSameAsFullReader(text);
     }
+    // Markers run into text at any line start, not only the first; "--- x" and "---" are markers.
+    for (const text of ["a: 1\n...#\nb: 2\n", "a: 1\n---x: 2\n"]) {
+      expect(needsFullReader(text)).toBe("marker");
+      expectSameAsFullReader(text);
+    }
+    expect(needsFullReader("--- a: 1\n---\nb: 2\n...\n")).toBeUndefined();
+    expect(needsFullReader("a: 1\u2028---x: 2\n")).toBe("control characters");
   });
 
   it("reports every broken file exactly as the full reader does", () => {
