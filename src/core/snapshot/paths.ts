@@ -8,9 +8,13 @@
 
 export type ResolvedPath = { ok: true; path: string } | { ok: false; reason: "escapes-root" | "absolute" };
 
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
 /** Normalize a repository-relative path: drop "./", "//", trailing "/", resolve "..". */
 export function normalizePath(p: string): ResolvedPath {
   if (p.startsWith("/")) return { ok: false, reason: "absolute" };
+  // Most paths are already normal (every path of a snapshot): nothing to drop or resolve.
+  if (p !== "" && !p.endsWith("/") && !p.includes("//") && !DOT_SEGMENT.test(p)) return { ok: true, path: p };
   const out: string[] = [];
   for (const seg of p.split("/")) {
     if (seg === "" || seg === ".") continue;

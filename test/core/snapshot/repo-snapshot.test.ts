@@ -60,6 +60,33 @@ describe("core/snapshot/paths", () => {
     expect(normalizePath("./")).toEqual({ ok: true, path: "" });
   });
 
+  it("normalizes every spelling of a path to the same path, dots in names kept", () => {
+    const segments = ["a", ".", "..", "", ".a", "a.", "..a", "a..b", "...", "b.yaml"];
+    // Every path of up to four segments, normalized by resolving one segment at a time.
+    const expected = (p: string) => {
+      const out: string[] = [];
+      for (const seg of p.split("/")) {
+        if (seg === "" || seg === ".") continue;
+        if (seg === "..") {
+          if (out.length === 0) return { ok: false, reason: "escapes-root" };
+          out.pop();
+        } else out.push(seg);
+      }
+      return { ok: true, path: out.join("/") };
+    };
+    let paths = [""];
+    for (let n = 0; n < 4; n++)
+      paths = [...paths, ...paths.flatMap((p) => segments.map((s) => (p ? `${p}/${s}` : s)))];
+    for (const p of new Set(paths)) {
+      if (p.startsWith("/")) continue;
+      expect(normalizePath(p), p).toEqual(expected(p));
+    }
+    expect(normalizePath("kubernetes/apps/.github/x..y/a.yaml")).toEqual({
+      ok: true,
+      path: "kubernetes/apps/.github/x..y/a.yaml",
+    });
+  });
+
   it("clamps Flux spec.path at the root like securejoin", () => {
     expect(secureJoin("./apps/x/")).toBe("apps/x");
     expect(secureJoin("/apps/x")).toBe("apps/x");
