@@ -5,14 +5,12 @@ import { existsSync } from "node:fs";
 
 const built = new URL("../dist/cli.js", import.meta.url);
 let main;
+let processIo;
 if (existsSync(built)) {
-  ({ main } = await import(built.href));
+  ({ main, processIo } = await import(built.href));
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import("../src/cli/entry.ts"));
+  ({ main, processIo } = await import("../src/cli/entry.ts"));
 }
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-});
+process.exitCode = await main(process.argv.slice(2), processIo());

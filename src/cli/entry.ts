@@ -30,10 +30,20 @@ function helpExitCode(argv: readonly string[]): number | undefined {
   return command === undefined && !parsed.values.help ? 2 : 0;
 }
 
-const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
-  process.exitCode = await main(process.argv.slice(2), {
+/**
+ * The process's own output as the CLI's io. A reader that stops early (`flux-impact diff … | head`) closes
+ * the pipe: the CLI then stops quietly, as Unix tools do, instead of dying on the write with a stack trace.
+ */
+export function processIo(): CliIo {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+  return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  });
+  };
 }
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,5 +24,23 @@ describe.skipIf(!present)("built CLI (dist/cli.js through bin/flux-impact.js)", 
 
   it("finds the bundled example from dist/ (demo)", () => {
     expect(node("bin/flux-impact.js", "demo")).toContain("flux-impact demo:");
+  });
+
+  it("stops quietly when its reader closes the pipe early (`| head`)", async () => {
+    for (const entry of ["bin/flux-impact.js", "dist/cli.js"]) {
+      const child = spawn(process.execPath, [entry, "demo"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      // Close our end before it writes, as `head` does once it has its lines.
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+      expect(stderr, entry).not.toMatch(/EPIPE|Error/);
+      expect(code, entry).toBe(0);
+    }
   });
 });
