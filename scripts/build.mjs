@@ -47,7 +47,9 @@ const cli = await build({
     .filter((d) => !CLI_BUNDLED.includes(d))
     .flatMap((d) => [d, `${d}/*`]),
   // Bundled CommonJS packages require Node's built-ins; an ES module has no `require` of its own.
-  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+  },
 });
 const server = await build({
   ...common,
