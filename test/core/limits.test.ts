@@ -12,7 +12,8 @@ import { analyzePullRequest } from "../../src/core/pull-request.ts";
 import { scanSecrets } from "../../src/core/secrets/scan.ts";
 import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { measureValue, readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
+import { measureValue } from "../../src/core/yaml/measure.ts";
+import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
 import { githubToken } from "../support/fixtures/fake-secrets.ts";
 import { fluxKustomization, SYNC } from "../support/reliability/engine/fixtures.ts";
 

@@ -13,6 +13,7 @@
  * (test/shared/yaml-shortcut-corpus.test.ts) on every YAML file of the corpora and on mutations of them.
  */
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
+import { leafSize, measureValue } from "./measure.ts";
 import type { ReadResult, YamlDocument, YamlLimits } from "./read-documents.ts";
 import { PLAIN_SCALARS } from "./scalar-schemas.ts";
 
@@ -182,7 +183,6 @@ export function readSimpleYaml(
   file: string,
   limits: YamlLimits,
   resolve: (s: string) => unknown,
-  measure: (value: unknown) => { bytes: number; nodes: number },
   /** What the documents may measure together when aliases expand them (read-documents.ts). */
   allowance: number,
 ): ReadResult | undefined {
@@ -214,11 +214,18 @@ export function readSimpleYaml(
   for (const [index, value] of values.entries()) {
     // yaml tells an empty document (skipped) from a null one (counted); js-yaml reads both as null.
     if (value === null || value === undefined) return undefined;
-    // Past the allowance (aliases of a large node), the full reader says how it was refused. Measured
-    // first: it counts each shared node once, the walk below visits it at every use.
-    const size = measure(value);
-    if (aliased && size.bytes > allowance - bytes) return undefined;
-    if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
+    let size: { bytes: number; nodes: number } | undefined;
+    if (aliased) {
+      // Past the allowance (aliases of a large node), the full reader says how it was refused. Measured
+      // first: measureValue counts each shared node once, the walk visits it at every use.
+      size = measureValue(value);
+      if (size.bytes > allowance - bytes) return undefined;
+      if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
+    } else {
+      // A tree (no aliases): one walk checks the keys and the depth and measures as measureValue does.
+      size = measureTree(value, limits.maxDepth);
+      if (size === undefined) return undefined;
+    }
     bytes += size.bytes;
     nodes += size.nodes;
     documents.push({ file, index, line: lines[index]!, value });
@@ -233,19 +240,36 @@ export function readSimpleYaml(
  * scalar counts as a level, a key does not, as in read-documents.ts walkDocument).
  */
 function plainKeysWithin(root: unknown, maxDepth: number): boolean {
+  return measureTree(root, maxDepth) !== undefined;
+}
+
+/**
+ * plainKeysWithin and measureValue in one walk, for a tree (no node shared): the size measureValue gives,
+ * or undefined when plainKeysWithin is false.
+ */
+function measureTree(root: unknown, maxDepth: number): { bytes: number; nodes: number } | undefined {
+  let bytes = 0;
+  let nodes = 0;
   const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (depth > maxDepth) return false;
-    if (node === null || typeof node !== "object") continue;
+    if (depth > maxDepth) return undefined;
+    nodes++;
+    if (node === null || typeof node !== "object") {
+      bytes += leafSize(node);
+      continue;
+    }
+    bytes += 2;
     if (Array.isArray(node)) {
+      bytes += node.length;
       for (const item of node) stack.push([item, depth + 1]);
       continue;
     }
     for (const key in node) {
-      if (key === "null" || key === "[object Object]" || key === "<<") return false;
+      if (key === "null" || key === "[object Object]" || key === "<<") return undefined;
+      bytes += key.length + 4;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }
   }
-  return true;
+  return { bytes, nodes };
 }

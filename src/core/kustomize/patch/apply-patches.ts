@@ -9,7 +9,7 @@
  */
 import type { DiagnosticCode } from "../../diagnostics.ts";
 import { heapCost } from "../../util/budget.ts";
-import { measureValue } from "../../yaml/read-documents.ts";
+import { measureValue } from "../../yaml/measure.ts";
 import { type Level, levelLocation, readRelative } from "../context.ts";
 import type { Json6902Entry, PatchEntry, Target } from "../kustomization-file.ts";
 import type { ResMap } from "../resmap.ts";

@@ -12,7 +12,8 @@
  */
 
 import { heapCost } from "../../util/budget.ts";
-import { measureValue, readYamlDocuments } from "../../yaml/read-documents.ts";
+import { measureValue } from "../../yaml/measure.ts";
+import { readYamlDocuments } from "../../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../../yaml/scalar-schemas.ts";
 import { type Level, levelLocation, readRelative } from "../context.ts";
 import type { ReplacementEntry } from "../kustomization-file.ts";
