@@ -7,7 +7,7 @@
  * The server bundles our own code; every package from node_modules stays external (`packages:
  * "external"`) and is loaded by Node at run time. The CLI also bundles the small pure libraries the core
  * reads with (CLI_BUNDLED): Node's loader resolving, reading and compiling their ~150 module files is
- * about 40 ms of every `flux-impact` run (a CLI is started once per command), so they come in the CLI's
+ * about 70 ms of every `flux-impact` run (a CLI is started once per command), so they come in the CLI's
  * chunk instead. `splitting` keeps dynamic `import()`s of our own modules lazy (chunks under
  * dist/chunks/), so `--help` loads none of it.
  * Plain .mjs, run by node: `prepare` must work before tsx is usable and needs no network.
