@@ -20,7 +20,7 @@ import {
 } from "yaml";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { measureValue } from "./measure.ts";
-import { KUSTOMIZE_TAGS, PLAIN_SCALARS } from "./scalar-schemas.ts";
+import { KUSTOMIZE_TAGS } from "./scalar-schemas.ts";
 import { readSimpleYaml } from "./simple-read.ts";
 
 export interface YamlLimits {
@@ -78,12 +78,8 @@ export interface ReadOptions {
 export function readYamlDocuments(text: string, file: string, options: ReadOptions = {}): ReadResult {
   const limits = { ...DEFAULT_YAML_LIMITS, ...options.limits };
   // Most files take the shortcut (simple-read.ts): the same result, several times faster.
-  const plain = PLAIN_SCALARS.get(options.tags ?? KUSTOMIZE_TAGS);
-  if (plain) {
-    const simple = readSimpleYaml(text, file, limits, plain, aliasAllowance(text));
-    if (simple) return simple;
-  }
-  return readFully(text, file, limits, options);
+  const simple = readSimpleYaml(text, file, limits, options.tags ?? KUSTOMIZE_TAGS, aliasAllowance(text));
+  return simple ?? readFully(text, file, limits, options);
 }
 
 /** readYamlDocuments with yaml's composer: every file the shortcut declines, and every diagnostic. */

@@ -13,6 +13,7 @@
  * (test/shared/yaml-shortcut-corpus.test.ts) on every YAML file of the corpora and on mutations of them.
  */
 import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
+import type { Tags } from "yaml";
 import { leafSize, measureValue } from "./measure.ts";
 import type { ReadResult, YamlDocument, YamlLimits } from "./read-documents.ts";
 import { PLAIN_SCALARS } from "./scalar-schemas.ts";
@@ -23,37 +24,37 @@ import { PLAIN_SCALARS } from "./scalar-schemas.ts";
  * They are looked for outside literal block scalars; tabs, carriage returns, Unicode line and paragraph
  * separators, a byte-order mark and NUL (indentation and line rules the readers differ on) anywhere.
  */
-const FULL_READER_FEATURES: ReadonlyArray<[string, string[], RegExp]> = [
-  // [name, characters one of which the feature needs (a quick test first), the feature]
+const FULL_READER_FEATURES: ReadonlyArray<[string, string[], (yaml: string) => boolean]> = [
+  // [name, characters one of which the feature needs (a quick test first), the test]
   // Tags js-yaml resolves (`!!str`, `!!map`, `!!seq`, verbatim `!<…>`, the non-specific `!`); it
   // refuses every other tag (`!foo`), and the full reader then reads it. Directives, merge keys.
-  ["tag", ["!"], /(?:^|[\s[{,])!(?:[!<\s]|$)/m],
-  ["directive", ["%"], /^%/m],
+  ["tag", ["!"], matches(/(?:^|[\s[{,])!(?:[!<\s]|$)/m)],
+  ["directive", ["%"], matches(/^%/m)],
   // A document marker run into other text ("---#"): yaml refuses it, js-yaml reads a marker.
-  ["marker", ["---", "..."], /^(?:---|\.\.\.)[^ \n]/m],
-  ["merge key", ["<<"], /<</],
+  ["marker", ["---", "..."], markerRunOn],
+  ["merge key", ["<<"], () => true],
   // Explicit and flow-collection keys (js-yaml writes them as "[object Object]").
-  ["explicit key", ["?"], /(?:^|[[{,:-]) *\?(?:[ \n]|$)/m],
-  ["collection key", ["[", "]", "}"], /[\]}] *:|[{,] *\[/],
+  ["explicit key", ["?"], matches(/(?:^|[[{,:-]) *\?(?:[ \n]|$)/m)],
+  ["collection key", ["[", "]", "}"], matches(/[\]}] *:|[{,] *\[/)],
   // Folded block scalars: kustomize folds them as go-yaml does (read-documents.ts foldLikeGoYaml).
-  ["folded scalar", [">"], /(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m],
+  ["folded scalar", [">"], matches(/(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m)],
 ];
+
+function matches(re: RegExp): (yaml: string) => boolean {
+  return (yaml) => re.test(yaml);
+}
 
 /** The first feature of FULL_READER_FEATURES `yaml` has. */
 function fullReaderFeature(yaml: string): string | undefined {
-  for (const [name, needs, re] of FULL_READER_FEATURES) {
-    if (!needs.some((n) => yaml.includes(n))) continue;
-    // A marker can only follow a line break (or start the text): test those lines alone.
-    if (name === "marker") {
-      if (markerRunOn(yaml)) return name;
-      continue;
-    }
-    if (re.test(yaml)) return name;
-  }
+  for (const [name, needs, test] of FULL_READER_FEATURES)
+    if (needs.some((n) => yaml.includes(n)) && test(yaml)) return name;
   return undefined;
 }
 
-/** `^(?:---|\.\.\.)[^ \n]` (multiline), one line start at a time: "---" starts most YAML files. */
+/**
+ * `^(?:---|\.\.\.)[^ \n]` (multiline), one line start at a time: "---" starts most YAML files, and the
+ * regex tried it at every position.
+ */
 function markerRunOn(yaml: string): boolean {
   for (let at = 0; at < yaml.length; ) {
     const c = yaml.charCodeAt(at);
@@ -170,7 +171,7 @@ function schemaFor(resolve: (s: string) => unknown) {
 }
 
 /** One schema per reading of scalar-schemas.ts; a reading not there is not read by the shortcut. */
-const SCHEMAS = new Map([...PLAIN_SCALARS.values()].map((resolve) => [resolve, schemaFor(resolve)]));
+const SCHEMAS = new Map([...PLAIN_SCALARS].map(([tags, resolve]) => [tags, schemaFor(resolve)]));
 
 /**
  * `text` read by js-yaml with plain scalars typed by `resolve`, as readYamlDocuments' result; undefined
@@ -182,11 +183,12 @@ export function readSimpleYaml(
   text: string,
   file: string,
   limits: YamlLimits,
-  resolve: (s: string) => unknown,
+  /** The reading (scalar-schemas.ts KUSTOMIZE_TAGS or YAML11_TAGS). */
+  tags: (tags: Tags) => Tags,
   /** What the documents may measure together when aliases expand them (read-documents.ts). */
   allowance: number,
 ): ReadResult | undefined {
-  const schema = SCHEMAS.get(resolve);
+  const schema = SCHEMAS.get(tags);
   if (schema === undefined || needsFullReader(text) !== undefined) return undefined;
   const lines: number[] = [];
   let warned = false;
@@ -220,7 +222,7 @@ export function readSimpleYaml(
       // first: measureValue counts each shared node once, the walk visits it at every use.
       size = measureValue(value);
       if (size.bytes > allowance - bytes) return undefined;
-      if (!plainKeysWithin(value, limits.maxDepth)) return undefined;
+      if (measureTree(value, limits.maxDepth) === undefined) return undefined;
     } else {
       // A tree (no aliases): one walk checks the keys and the depth and measures as measureValue does.
       size = measureTree(value, limits.maxDepth);
@@ -234,18 +236,11 @@ export function readSimpleYaml(
 }
 
 /**
- * True when no map of `root` has the key "null" (js-yaml writes a null key so, yaml as "", and a quoted
- * "null" is the same text), "[object Object]" (a flow map as a key, which yaml writes as flow YAML) or
- * "<<" (a merge key, which this schema does not merge), and nothing nests deeper than `maxDepth` (a
- * scalar counts as a level, a key does not, as in read-documents.ts walkDocument).
- */
-function plainKeysWithin(root: unknown, maxDepth: number): boolean {
-  return measureTree(root, maxDepth) !== undefined;
-}
-
-/**
- * plainKeysWithin and measureValue in one walk, for a tree (no node shared): the size measureValue gives,
- * or undefined when plainKeysWithin is false.
+ * The size measureValue gives `root` (counting a shared node at every use), or undefined when a map of it
+ * has the key "null" (js-yaml writes a null key so, yaml as "", and a quoted "null" is the same text),
+ * "[object Object]" (a flow map as a key, which yaml writes as flow YAML) or "<<" (a merge key, which
+ * this schema does not merge), or it nests deeper than `maxDepth` (a scalar counts as a level, a key does
+ * not, as in read-documents.ts walkDocument).
  */
 function measureTree(root: unknown, maxDepth: number): { bytes: number; nodes: number } | undefined {
   let bytes = 0;

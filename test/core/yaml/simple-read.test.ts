@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_YAML_LIMITS, readFully, readYamlDocuments } from "../../../src/core/yaml/read-documents.ts";
-import { KUSTOMIZE_TAGS, PLAIN_SCALARS, YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
+import { KUSTOMIZE_TAGS, YAML11_TAGS } from "../../../src/core/yaml/scalar-schemas.ts";
 import {
   needsFullReader,
   readSimpleYaml,
@@ -11,7 +11,7 @@ import { dedent } from "../../support/fixtures/text.ts";
 /** The shortcut on its own: its result, or undefined when it leaves the text to the full reader. */
 function shortcut(text: string, tags = KUSTOMIZE_TAGS) {
   const limits = DEFAULT_YAML_LIMITS;
-  return readSimpleYaml(text, "x.yaml", limits, PLAIN_SCALARS.get(tags)!, 4 * text.length + 65536);
+  return readSimpleYaml(text, "x.yaml", limits, tags, 4 * text.length + 65536);
 }
 
 /** readYamlDocuments (shortcut first) and yaml's composer alone give the same, key order included. */
