@@ -3,7 +3,7 @@
  * never their values. (Netlify's environment is at most 4 KB in total: keep the private key PEM with `\n`
  * escapes, not base64.)
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseRepositories } from "./allow-list.ts";
 
 const Env = z.object({

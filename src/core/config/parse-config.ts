@@ -8,7 +8,7 @@
  * It does not read files (the adapter or CLI passes the text or the already-parsed value).
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";

@@ -5,7 +5,7 @@
  * This module only declares the shape and the defaults. Reading a file and turning invalid input into
  * readable per-field issues (with per-field fallback to the defaults) is `parse-config.ts`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../diagnostics.ts";
 
 const CODES = Object.keys(DIAGNOSTIC_CODES) as [DiagnosticCode, ...DiagnosticCode[]];

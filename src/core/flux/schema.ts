@@ -6,7 +6,7 @@
  * All kustomize.toolkit.fluxcd.io versions (v1, v1beta2, v1beta1) and helm.toolkit.fluxcd.io versions
  * (v2, v2beta2, v2beta1) are read with the v1/v2 field names, as the CRDs' storage versions do.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const str = z.string();
 const stringMap = z.record(z.string(), z.string());

@@ -5,7 +5,7 @@
  * "cannot unmarshal number into Go struct field"), but unknown fields are dropped with a warning, as
  * Flux's lenient rewrite of the root file does (kubectl kustomize would reject them).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const stringMap = z.record(z.string(), z.string());
 
