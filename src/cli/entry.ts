@@ -1,11 +1,14 @@
 /**
  * The `flux-impact` executable's entry (bin/flux-impact.js, bundled to dist/cli.js): answers `--help` from
- * the options module alone and imports the engine (./main.ts, with yaml, zod and the rest) only for a command
- * that needs it, so `flux-impact --help` starts in about the time Node itself does.
+ * the options module alone and loads the engine (./main.ts, with yaml, zod and the rest; engine.ts) only
+ * for a command that needs it, so `flux-impact --help` starts in about the time Node itself does.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadEngine } from "./engine.ts";
 import { type CliIo, parseCli, USAGE } from "./options.ts";
+
+export { loadEngine, writeEngineCodeCache } from "./engine.ts";
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const help = helpExitCode(argv);
@@ -13,7 +16,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(USAGE);
     return help;
   }
-  const { runCli } = await import("./main.ts");
+  const { runCli } = await loadEngine();
   return runCli(argv, io);
 }
 

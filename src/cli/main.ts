@@ -82,7 +82,7 @@ function demo(io: CliIo, values: CliValues): number {
   return 0;
 }
 
-/** The package root (has package.json): above src/cli/ here, above dist/chunks/ once bundled. */
+/** The package root (has package.json): above src/cli/ here, above dist/ once bundled. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
