@@ -159,6 +159,44 @@ describe("cli/main build", () => {
     expect(jellyfin).toContain("kind: HelmRelease");
   });
 
+  it("never writes outside OUTDIR, whatever a Kustomization is named", () => {
+    const repo = join(tmp, "climbing-names");
+    mkdirSync(join(repo, "clusters"), { recursive: true });
+    mkdirSync(join(repo, "apps"), { recursive: true });
+    const ks = (name: string, namespace: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n` +
+      "spec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n";
+    writeFileSync(
+      join(repo, "clusters", "ks.yaml"),
+      [ks("../../../escaped", "flux-system"), ks("fine", ".."), ks("apps", "flux-system")].join("---\n"),
+    );
+    writeFileSync(
+      join(repo, "apps", "cm.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n",
+    );
+    const out = join(tmp, "climb", "a", "b");
+
+    const { code, stderr } = cli("build", repo, "--all", "--out", out);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('not written: "flux-system/../../../escaped" is not a name Kubernetes accepts');
+    expect(stderr).toContain('not written: "../fine" is not a name Kubernetes accepts');
+    expect(stderr).toContain(`wrote 1 files under ${out}`);
+    expect(readFileSync(join(out, "flux-system", "apps.yaml"), "utf8")).toContain("kind: ConfigMap");
+    expect(() => readFileSync(join(tmp, "escaped.yaml"))).toThrow();
+    expect(() => readFileSync(join(tmp, "climb", "fine.yaml"))).toThrow();
+  });
+
+  it("says which file it cannot write instead of failing with a stack trace", () => {
+    const blocker = join(tmp, "a-file");
+    writeFileSync(blocker, "not a directory");
+
+    const { code, stderr } = cli("build", join(EXAMPLE, "base"), "--all", "--out", blocker);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^flux-impact: cannot write .*a-file\/flux-system\/\S+\.yaml: ENOTDIR\n$/);
+  });
+
   it("names the known Kustomizations when asked for an unknown one", () => {
     const { code, stderr } = cli("build", join(EXAMPLE, "base"), "--kustomization", "flux-system/nope");
 

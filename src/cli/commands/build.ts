@@ -1,6 +1,6 @@
 /** `flux-impact build [DIR]`: what one (or every) Flux Kustomization renders, Secret values fingerprinted. */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { type AnalyzedRepository, type Diagnostic, stringifyYamlStream } from "../../core/index.ts";
 import { redactObject } from "../../core/secrets/index.ts";
 import { type CliIo, type CliValues, UsageError } from "../options.ts";
@@ -9,16 +9,22 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
   if (values.all) {
     if (!values.out) throw new UsageError("build --all needs --out OUTDIR");
     let written = 0;
+    let refused = 0;
     for (const ks of model.kustomizations) {
       if (!ks.build) continue;
-      const file = join(values.out, ks.namespace || "_", `${ks.name}.yaml`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
+      const file = outputFile(values.out, ks.namespace || "_", ks.name);
+      if (file === undefined) {
+        // The names come from the repository: one such as `../../x` must not write outside OUTDIR.
+        io.stderr(`flux-impact: not written: ${JSON.stringify(ks.key)} is not a name Kubernetes accepts\n`);
+        refused++;
+        continue;
+      }
+      write(file, stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
       written++;
     }
     io.stderr(`wrote ${written} files under ${values.out}\n`);
     printErrors(model.diagnostics, io);
-    return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+    return refused > 0 || model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
   }
   if (!values.kustomization)
     throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
@@ -36,6 +42,28 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
   io.stdout(stringifyYamlStream(ks.build.objects.map((o) => redactObject(o.object))));
   printErrors(ks.build.diagnostics, io);
   return ks.build.failed ? 1 : 0;
+}
+
+/** A Kubernetes object name (DNS-1123 subdomain): no `/`, no `..`, nothing a path could climb out with. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** OUTDIR/NAMESPACE/NAME.yaml, or undefined when a name is not one Kubernetes accepts. */
+function outputFile(out: string, namespace: string, name: string): string | undefined {
+  const valid = (n: string) => n.length <= 253 && OBJECT_NAME.test(n);
+  if ((namespace !== "_" && !valid(namespace)) || !valid(name)) return undefined;
+  const file = resolve(out, namespace, `${name}.yaml`);
+  const within = relative(resolve(out), file);
+  return within.startsWith("..") ? undefined : file;
+}
+
+function write(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write ${file}: ${code ?? message}`);
+  }
 }
 
 function printErrors(diagnostics: readonly Diagnostic[], io: CliIo): void {
