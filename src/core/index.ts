@@ -19,6 +19,8 @@ export { analyzeChange } from "./impact/analyze-change.ts";
 export { changedFilesBetween } from "./impact/changed-files.ts";
 /** The impact report: changed files, affected Kustomizations and HelmReleases, object diffs, findings. */
 export type * from "./impact/types.ts";
+/** A parsed YAML file, and parsed files by path as a base analysis carries them. */
+export type { ParsedFile, ParsedFiles } from "./kustomize/context.ts";
 /** One Flux Kustomization built the way kustomize-controller builds it. */
 export { buildFluxKustomization, type FluxBuildSpec } from "./kustomize/flux-root.ts";
 /** The repository model: the contract between the engine and its adapters. */

@@ -16,16 +16,16 @@ import type { AppConfig } from "./config/schema.ts";
 import { DEFAULT_CONFIG } from "./config/schema.ts";
 import { analysisFailed, type Diagnostic } from "./diagnostics.ts";
 import type { DiscoveryCaches } from "./flux/discover.ts";
+import type { RawFluxObject } from "./flux/raw-scan.ts";
 import { analyzeChange } from "./impact/analyze-change.ts";
 import { changedFilesBetween, touchedPaths } from "./impact/changed-files.ts";
 import { renamesOf, splitFindings } from "./impact/findings.ts";
 import type { ChangedFile, ImpactReport } from "./impact/types.ts";
-import type { ParsedFile } from "./kustomize/context.ts";
+import type { ParsedFile, ParsedFiles } from "./kustomize/context.ts";
 import type { AnalyzeOptions } from "./model.ts";
 import type { SecretScanResult } from "./secrets/scan.ts";
 import type { AnalysisSession } from "./session.ts";
 import type { RepoSnapshot } from "./snapshot/repo-snapshot.ts";
-import { heapCost } from "./util/budget.ts";
 import { sameBytes } from "./util/bytes.ts";
 
 export function policyOf(config: AppConfig): Policy {
@@ -81,17 +81,21 @@ export interface BaseAnalysis {
   checks: CheckResult;
   secrets: SecretScanResult;
   /**
-   * The base revision's parsed files (without their text, which the base snapshot holds) and builds, as the
-   * session held them after its analysis.
+   * The base revision's parsed files, the Flux objects its raw scan found in each file and its builds
+   * (without the files' text, which the base snapshot holds), as the session held them after its analysis.
+   * A head takes every build its change does not reach and the scan of every file it does not change; it
+   * asks for the parse of a file only when a build it renders anew reads it, so a stored analysis may read
+   * each parse back only then (src/github/base-cache.ts).
    */
   reuse: {
-    parsedFiles: Map<string, ParsedFile>;
+    parsedFiles: ParsedFiles;
+    fluxScans: Map<string, readonly RawFluxObject[]>;
     builds: Map<string, { caches: DiscoveryCaches; excluded: string }>;
   };
 }
 
 /** Bumped whenever BaseAnalysis changes shape; a stored analysis of another format is not used. */
-export const BASE_ANALYSIS_FORMAT = 2;
+export const BASE_ANALYSIS_FORMAT = 3;
 
 /** True when `value` looks like a BaseAnalysis of this format (a stored one read back). */
 export function isBaseAnalysis(value: unknown): value is BaseAnalysis {
@@ -104,7 +108,9 @@ export function isBaseAnalysis(value: unknown): value is BaseAnalysis {
     Array.isArray(v.model.kustomizations) &&
     Array.isArray(v.checks?.findings) &&
     Array.isArray(v.secrets?.findings) &&
-    v.reuse?.parsedFiles instanceof Map &&
+    typeof v.reuse?.parsedFiles?.get === "function" &&
+    typeof v.reuse.parsedFiles.keys === "function" &&
+    v.reuse.fluxScans instanceof Map &&
     v.reuse.builds instanceof Map
   );
 }
@@ -175,17 +181,38 @@ export function analyzeBase(
     checks,
     secrets,
     reuse: {
-      parsedFiles: new Map([...base.session.parsedFiles].map(([path, entry]) => [path, entry.parsed])),
+      parsedFiles: parsesOf(base.session, earlier?.analysis.reuse.parsedFiles, same),
+      fluxScans: new Map([...base.session.fluxScans].map(([path, entry]) => [path, entry.objects])),
       builds: base.session.builds.get(model) ?? new Map(),
     },
   };
 }
 
 /**
- * Makes a base analysis' parses and builds available to `session`, as if the revision it was made from had
- * been analyzed in it. A parse the session lacks is added with the text that revision had for the file
- * (`textOf`; undefined when it is not known, and the file is then parsed anew), so a file whose text differs
- * is parsed anew; parses are charged to the session's parse budget.
+ * The parses a base analysis carries: the session's, and the earlier analysis' of every file unchanged
+ * since that the session did not need (the next analysis from this one may).
+ */
+function parsesOf(
+  session: AnalysisSession,
+  earlier: ParsedFiles | undefined,
+  same: (path: string) => boolean,
+): Map<string, ParsedFile> {
+  const parses = new Map([...session.parsedFiles].map(([path, entry]) => [path, entry.parsed]));
+  if (earlier)
+    for (const path of earlier.keys()) {
+      if (parses.has(path) || !same(path)) continue;
+      const parsed = earlier.get(path);
+      if (parsed) parses.set(path, parsed);
+    }
+  return parses;
+}
+
+/**
+ * Makes a base analysis' parses, builds and raw scans available to `session`, as if the revision it was
+ * made from had been analyzed in it. A file's parse or scan is taken only while the file has the text that
+ * revision had (`textOf`; undefined when it is not known, and the file is then parsed and scanned anew);
+ * parses are taken when asked for (kustomize/context.ts parseFileCached) and charged to the session's
+ * parse budget then.
  */
 function adoptBase(
   session: AnalysisSession,
@@ -193,12 +220,19 @@ function adoptBase(
   textOf: (path: string) => ReturnType<RepoSnapshot["readText"]> | undefined,
 ): void {
   if (!session.builds.has(analysis.model)) session.builds.set(analysis.model, analysis.reuse.builds);
-  for (const [path, parsed] of analysis.reuse.parsedFiles) {
-    if (session.parsedFiles.has(path)) continue;
+  if (!session.adoptedParses.some((a) => a.parsedFiles === analysis.reuse.parsedFiles))
+    session.adoptedParses.push({
+      parsedFiles: analysis.reuse.parsedFiles,
+      textOf: (path) => {
+        const text = textOf(path);
+        return text?.ok ? text.text : undefined;
+      },
+    });
+  for (const [path, objects] of analysis.reuse.fluxScans) {
+    if (session.fluxScans.has(path)) continue;
     const text = textOf(path);
     if (!text?.ok) continue;
-    session.parsedFiles.set(path, { text: text.text, parsed });
-    session.parseBudget.charge(heapCost(parsed));
+    session.fluxScans.set(path, { text: text.text, objects });
   }
 }
 

@@ -10,7 +10,8 @@
 
 import type { DisabledManifest } from "./flux/disabled-manifests.ts";
 import type { DiscoveryCaches } from "./flux/discover.ts";
-import type { ParsedFile } from "./kustomize/context.ts";
+import type { RawFluxObject } from "./flux/raw-scan.ts";
+import type { ParsedFile, ParsedFiles } from "./kustomize/context.ts";
 import type { PatchParse } from "./kustomize/patch/patch-text.ts";
 import type { JsonObject } from "./kustomize/resource.ts";
 import type { RepositoryModel } from "./model.ts";
@@ -20,6 +21,18 @@ import { ByteBudget, DEFAULT_PARSE_BYTES } from "./util/budget.ts";
 export class AnalysisSession {
   /** Parsed YAML files by path, reused while the text is the same. */
   readonly parsedFiles = new Map<string, { text: string; parsed: ParsedFile }>();
+  /**
+   * Parsed files of stored analyses of other revisions (pull-request.ts adoptBase), taken one file at a time
+   * for a file whose text is the one that revision had (`textOf`; undefined when it is not known).
+   */
+  readonly adoptedParses: Array<{ parsedFiles: ParsedFiles; textOf: (path: string) => string | undefined }> =
+    [];
+  /**
+   * The Flux objects the raw scan (flux/raw-scan.ts) found in each file, by path, reused while the text is
+   * the same. A stored base analysis carries these instead of its parses: a pull request's head then
+   * parses only the files its changed builds read.
+   */
+  readonly fluxScans = new Map<string, { text: string; objects: readonly RawFluxObject[] }>();
   /** What parsing YAML files may cost this session (util/budget.ts DEFAULT_PARSE_BYTES). */
   readonly parseBudget: ByteBudget;
 

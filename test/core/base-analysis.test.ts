@@ -112,7 +112,7 @@ describe("core/pull-request a stored base analysis", () => {
     const analysis = analyzeBase(createMemorySnapshot({}));
     expect(isBaseAnalysis(storedAndRead(analysis))).toBe(true);
     expect(isBaseAnalysis({ ...analysis, format: BASE_ANALYSIS_FORMAT + 1 })).toBe(false);
-    expect(isBaseAnalysis({ ...analysis, reuse: { parsedFiles: {}, builds: {} } })).toBe(false);
+    expect(isBaseAnalysis({ ...analysis, reuse: { fluxScans: {}, builds: {} } })).toBe(false);
     expect(isBaseAnalysis(JSON.parse(JSON.stringify(analysis)))).toBe(false);
     expect(isBaseAnalysis(null)).toBe(false);
     expect(isBaseAnalysis("analysis")).toBe(false);

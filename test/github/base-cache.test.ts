@@ -1,8 +1,23 @@
+import { deserialize, serialize } from "node:v8";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
+import { parseConfig } from "../../src/core/config/parse-config.ts";
 import { DEFAULT_CONFIG } from "../../src/core/config/schema.ts";
-import { analyzeBase } from "../../src/core/pull-request.ts";
+import { changedFilesBetween } from "../../src/core/impact/changed-files.ts";
+import { analyzeBase, analyzePullRequest, type BaseAnalysis } from "../../src/core/pull-request.ts";
+import { renderCheckRun } from "../../src/core/report/check-run.ts";
+import { renderComment } from "../../src/core/report/comment.ts";
+import { AnalysisSession } from "../../src/core/session.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { BaseAnalysisCache, type BytesStore, KEEP, MemoryBytesStore } from "../../src/github/base-cache.ts";
+import {
+  BaseAnalysisCache,
+  type BytesStore,
+  KEEP,
+  LazyParsedFiles,
+  MemoryBytesStore,
+} from "../../src/github/base-cache.ts";
+import { revisionPairs } from "../support/fixtures/revision-pairs.ts";
 
 const REPO = { owner: "Acme", repo: "Home-Ops" };
 const SHA = "5b3c1f0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c";
@@ -119,5 +134,109 @@ describe("github/base-cache", () => {
     expect((await cache.latest(REPO, DEFAULT_CONFIG, {}))?.sha).toBe("b".repeat(40));
     expect((await cache.latest(REPO, other, {}))?.sha).toBe("c".repeat(40));
     expect(await cache.latest(REPO, DEFAULT_CONFIG, { repository: { branch: "main" } })).toBeUndefined();
+  });
+
+  describe("parsed files, stored one by one and read back when asked for", () => {
+    const revisions = { base: { ref: "base" }, head: { ref: "head" } };
+    const outputs = (report: ReturnType<typeof analyzePullRequest>["report"]) => ({
+      comment: renderComment(report, revisions),
+      checkRun: renderCheckRun(report, revisions),
+      report,
+    });
+    const roundTrip = async (analysis: BaseAnalysis, store = new MemoryBytesStore()) => {
+      const cache = new BaseAnalysisCache(store, "deploy-1");
+      const key = cache.key(REPO, SHA, DEFAULT_CONFIG, {});
+      await cache.save(key, analysis);
+      const read = await cache.load(key);
+      if (!read) throw new Error("the entry was not read back");
+      return { read, store, key };
+    };
+
+    it.each(revisionPairs())(
+      "%s: a pull request with its base read back from the cache reports what it reports without",
+      async (_name, baseDir, headDir) => {
+        const scope = new AnalysisSession();
+        const without = analyzePullRequest({
+          base: loadDirectorySnapshot(baseDir, { session: scope }),
+          head: loadDirectorySnapshot(headDir, { session: scope }),
+        });
+        const { read } = await roundTrip(analyzeBase(loadDirectorySnapshot(baseDir)));
+        const later = new AnalysisSession();
+        const withCache = analyzePullRequest({
+          base: loadDirectorySnapshot(baseDir, { session: later }),
+          head: loadDirectorySnapshot(headDir, { session: later }),
+          baseAnalysis: read,
+        });
+
+        expect(outputs(withCache.report)).toEqual(outputs(without.report));
+      },
+    );
+
+    it("reads back only the parses the change needs, and keeps every parse for the next commit", async () => {
+      const files: Record<string, string> = { "clusters/c/ks.yaml": "" };
+      for (const app of ["a", "b", "c", "d"]) {
+        files["clusters/c/ks.yaml"] +=
+          `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${app}, namespace: flux-system}\n` +
+          `spec: {interval: 1h, prune: true, path: ./${app}, sourceRef: {kind: GitRepository, name: flux-system}}\n`;
+        files[`${app}/cm.yaml`] =
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${app}, namespace: default}\ndata: {v: one}\n`;
+      }
+      const config = parseConfig({ clusterPaths: ["clusters/c"] }).config;
+      const analysis = analyzeBase(createMemorySnapshot(files), config);
+      const parsed = [...analysis.reuse.parsedFiles.keys()].sort();
+      const { read } = await roundTrip(analysis);
+      expect(read.reuse.parsedFiles).toBeInstanceOf(LazyParsedFiles);
+      const lazy = read.reuse.parsedFiles as LazyParsedFiles;
+
+      const head = { ...files, "b/cm.yaml": files["b/cm.yaml"]!.replace("one", "two") };
+      const session = new AnalysisSession();
+      const result = analyzePullRequest({
+        base: createMemorySnapshot(files, { session }),
+        head: createMemorySnapshot(head, { session }),
+        config,
+        baseAnalysis: read,
+      });
+
+      expect(result.report.kustomizations.map((k) => k.key)).toEqual(["flux-system/b"]);
+      // b's own file changed and is parsed anew; nothing else is rendered again, so nothing is read back.
+      expect(lazy.readBack).toBe(0);
+      expect(parsed).toEqual(["a/cm.yaml", "b/cm.yaml", "c/cm.yaml", "clusters/c/ks.yaml", "d/cm.yaml"]);
+
+      // The next commit's analysis, made from this entry, carries every parse forward.
+      const next = analyzeBase(createMemorySnapshot(head), config, undefined, {
+        analysis: read,
+        changedFiles: changedFilesBetween(createMemorySnapshot(files), createMemorySnapshot(head)),
+      });
+      expect([...next.reuse.parsedFiles.keys()].sort()).toEqual(parsed);
+    });
+
+    it("parses a file again when its stored parse cannot be read back", async () => {
+      const { store, key } = await roundTrip(analyzeBase(createMemorySnapshot(FILES)));
+      // Damage one stored parse inside an otherwise good entry.
+      const entry = deserialize(gunzipSync(store.entries.get(key)!.bytes)) as {
+        reuse: { parsedFiles: Map<string, Uint8Array> };
+      };
+      entry.reuse.parsedFiles.set("app/cm.yaml", new Uint8Array([1, 2, 3]));
+      store.entries.get(key)!.bytes = gzipSync(serialize(entry));
+      const read = await new BaseAnalysisCache(store, "deploy-1").load(key);
+      if (!read) throw new Error("the entry was not read back");
+
+      const head = { ...FILES, "clusters/c/ks.yaml": FILES["clusters/c/ks.yaml"].replace("1h", "2h") };
+      const session = new AnalysisSession();
+      const withCache = analyzePullRequest({
+        base: createMemorySnapshot(FILES, { session }),
+        head: createMemorySnapshot(head, { session }),
+        baseAnalysis: read,
+      });
+      const scope = new AnalysisSession();
+      const without = analyzePullRequest({
+        base: createMemorySnapshot(FILES, { session: scope }),
+        head: createMemorySnapshot(head, { session: scope }),
+      });
+
+      expect(read.reuse.parsedFiles.get("app/cm.yaml")).toBeUndefined();
+      expect(withCache.report).toEqual(without.report);
+      expect(withCache.head.kustomizations[0]?.build?.objects[0]?.object.data).toEqual({ v: "one" });
+    });
   });
 });

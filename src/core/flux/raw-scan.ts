@@ -4,7 +4,7 @@
  * GitRepository objects exist (to tell this repository from external sources).
  */
 
-import { parseFileCached } from "../kustomize/context.ts";
+import { overParseBudget, type ParsedFile, parseFileCached } from "../kustomize/context.ts";
 import { isJsonObject, type JsonObject } from "../kustomize/resource.ts";
 import { basename, isWithin } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
@@ -20,20 +20,35 @@ export interface RawFluxObject {
 /** Every Flux object in *.yaml / *.yml files under `root` (files that fail to parse are skipped here). */
 export function scanFluxObjects(snapshot: RepoSnapshot, root = ""): RawFluxObject[] {
   const out: RawFluxObject[] = [];
+  const scans = snapshot.session.fluxScans;
   for (const file of snapshot.files()) {
     if (!isWithin(file, root)) continue;
     const name = basename(file);
     if (!name.endsWith(".yaml") && !name.endsWith(".yml")) continue;
     const text = snapshot.readText(file);
     if (!text.ok || !mightHoldFlux(text.text)) continue;
+    const hit = scans.get(file);
+    if (hit && hit.text === text.text) {
+      out.push(...hit.objects);
+      continue;
+    }
     const parsed = parseFileCached(snapshot, file);
-    for (const doc of parsed.documents) {
-      const objs = isJsonObject(doc.value) && Array.isArray(doc.value.items) ? doc.value.items : [doc.value];
-      for (const obj of objs) {
-        if (!isJsonObject(obj)) continue;
-        const kind = fluxKindOf(obj.apiVersion, obj.kind);
-        if (kind) out.push({ kind, object: obj, file, line: doc.line });
-      }
+    const objects = fluxObjectsOf(parsed.documents, file);
+    // A file left unparsed by the parse budget is not known to hold nothing: another session may parse it.
+    if (!overParseBudget(parsed)) scans.set(file, { text: text.text, objects });
+    out.push(...objects);
+  }
+  return out;
+}
+
+function fluxObjectsOf(documents: ParsedFile["documents"], file: string): RawFluxObject[] {
+  const out: RawFluxObject[] = [];
+  for (const doc of documents) {
+    const objs = isJsonObject(doc.value) && Array.isArray(doc.value.items) ? doc.value.items : [doc.value];
+    for (const obj of objs) {
+      if (!isJsonObject(obj)) continue;
+      const kind = fluxKindOf(obj.apiVersion, obj.kind);
+      if (kind) out.push({ kind, object: obj, file, line: doc.line });
     }
   }
   return out;

@@ -6,6 +6,7 @@
  * files and undecodable content are reported the same way everywhere, and every read is recorded.
  */
 import { type Diagnostic, type DiagnosticCode, type DiagnosticInit, diagnostic } from "../diagnostics.ts";
+import type { AnalysisSession } from "../session.ts";
 import { resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { type ByteBudget, heapCost, MiB, sizeText } from "../util/budget.ts";
@@ -50,8 +51,18 @@ export interface ParsedFile {
 }
 
 /**
+ * Parsed files by path, as a base analysis carries them (pull-request.ts): a Map, or the view of a stored
+ * analysis that reads each one back only when it is asked for.
+ */
+export interface ParsedFiles {
+  get(path: string): ParsedFile | undefined;
+  keys(): IterableIterator<string>;
+}
+
+/**
  * Parses are cached in the snapshot's session by path, and reused only when the text is the same — so two
- * revisions of a repository may share one session and parse each unchanged file once.
+ * revisions of a repository may share one session and parse each unchanged file once. A stored analysis
+ * of another revision adopted by the session (its `adoptedParses`) serves the files whose text it had.
  */
 export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFile {
   const cache = snapshot.session.parsedFiles;
@@ -62,6 +73,13 @@ export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFil
   // Parsed files are kept for the session: once what they hold reaches its budget, no more are parsed
   // (every build that needs one is then unknown, with this finding).
   const budget = snapshot.session.parseBudget;
+  const adopted = adoptedParse(snapshot.session, path, text.text);
+  if (adopted) {
+    // As a parse found in the session: taken whatever is left of the budget, and charged to it.
+    budget.charge(heapCost(adopted));
+    cache.set(path, { text: text.text, parsed: adopted });
+    return adopted;
+  }
   let parsed: ParsedFile;
   if (budget.exhausted)
     parsed = { ok: false, documents: [], diagnostics: [parseBudgetFailure(path, budget)] };
@@ -76,6 +94,16 @@ export function parseFileCached(snapshot: RepoSnapshot, path: string): ParsedFil
 /** True when a file was not parsed because the session's parse budget was spent. */
 export function overParseBudget(parsed: ParsedFile): boolean {
   return !parsed.ok && parsed.diagnostics.some((d) => d.code === "kustomize-budget-exceeded");
+}
+
+/** The parse of `path` in an analysis the session adopted whose revision had this text for it. */
+function adoptedParse(session: AnalysisSession, path: string, text: string): ParsedFile | undefined {
+  for (const adopted of session.adoptedParses) {
+    if (adopted.textOf(path) !== text) continue;
+    const parsed = adopted.parsedFiles.get(path);
+    if (parsed) return parsed;
+  }
+  return undefined;
 }
 
 function parseBudgetFailure(path: string, budget: ByteBudget): Diagnostic {
