@@ -10,7 +10,7 @@ import type { AnalysisSession } from "../session.ts";
 import { resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { type ByteBudget, heapCost, MiB, sizeText } from "../util/budget.ts";
-import { locateLine, type YamlPath } from "../yaml/locate.ts";
+import { locateLine, locateLines, type YamlPath } from "../yaml/locate.ts";
 import { readYamlDocuments, type YamlDocument } from "../yaml/read-documents.ts";
 
 export interface RenderLimits {
@@ -290,6 +290,21 @@ export function levelLocation(level: Level, at?: YamlPath): { file: string; line
   const text = level.ctx.snapshot.readText(level.file);
   const line = at && text.ok ? locateLine(text.text, 0, at) : undefined;
   return line === undefined ? { file: level.file } : { file: level.file, line };
+}
+
+/** levelLocation for several entries at once (the kustomization file is read for positions once). */
+export function levelLocations(
+  level: Level,
+  at: readonly YamlPath[],
+): Array<{ file: string; line?: number }> {
+  const file = level.file;
+  if (!file) return at.map(() => ({ file: level.dir }));
+  const text = level.ctx.snapshot.readText(file);
+  const lines = text.ok && at.length > 0 ? locateLines(text.text, 0, at) : [];
+  return at.map((_, i) => {
+    const line = lines[i];
+    return line === undefined ? { file } : { file, line };
+  });
 }
 
 export type ReadResult = { ok: true; path: string; text: string } | { ok: false };

@@ -7,26 +7,38 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAll
 
 export type YamlPath = ReadonlyArray<string | number>;
 
-type Pick = (docs: Document.Parsed[], counter: LineCounter) => Document.Parsed | undefined;
-
 /**
  * 1-based line of the node at `path` in the `docIndex`-th non-empty document, or of the deepest parent
  * that exists. Undefined when the document cannot be found.
  */
 export function locateLine(text: string, docIndex: number, path: YamlPath): number | undefined {
-  return locate(text, (docs) => docs[docIndex], path);
+  return locateLines(text, docIndex, [path])[0];
+}
+
+/** locateLine for several paths of one document, reading the text once. */
+export function locateLines(
+  text: string,
+  docIndex: number,
+  paths: readonly YamlPath[],
+): Array<number | undefined> {
+  const docs = parseForPositions(text);
+  const doc = docs?.list[docIndex];
+  return paths.map((path) => (docs && doc ? lineAt(doc, docs.lineCounter, path) : undefined));
 }
 
 /** Like locateLine, for the document whose content starts on `startLine` (1-based), as models record it. */
 export function locateLineInDocumentAt(text: string, startLine: number, path: YamlPath): number | undefined {
-  const startsAt = (d: Document.Parsed, counter: LineCounter) => {
+  const docs = parseForPositions(text);
+  if (!docs) return undefined;
+  const doc = docs.list.find((d) => {
     const start = (d.contents as Node | null)?.range?.[0];
-    return start !== undefined && counter.linePos(start).line === startLine;
-  };
-  return locate(text, (docs, counter) => docs.find((d) => startsAt(d, counter)), path);
+    return start !== undefined && docs.lineCounter.linePos(start).line === startLine;
+  });
+  return doc ? lineAt(doc, docs.lineCounter, path) : undefined;
 }
 
-function locate(text: string, pick: Pick, path: YamlPath): number | undefined {
+/** The text's non-empty documents with their positions; undefined when yaml cannot read it at all. */
+function parseForPositions(text: string): { list: Document.Parsed[]; lineCounter: LineCounter } | undefined {
   const lineCounter = new LineCounter();
   let parsed: Document.Parsed[];
   try {
@@ -38,8 +50,10 @@ function locate(text: string, pick: Pick, path: YamlPath): number | undefined {
     const c = d.contents as Node | null;
     return c !== null && !(isScalar(c) && (c.value === null || c.value === undefined));
   });
-  const doc = pick(list, lineCounter);
-  if (!doc) return undefined;
+  return { list, lineCounter };
+}
+
+function lineAt(doc: Document.Parsed, lineCounter: LineCounter, path: YamlPath): number | undefined {
   let node = doc.contents as Node | null;
   let offset = node?.range?.[0];
   for (const key of path) {

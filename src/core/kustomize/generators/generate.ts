@@ -11,7 +11,7 @@
  */
 import { NODE_COST } from "../../util/budget.ts";
 import type { YamlPath } from "../../yaml/locate.ts";
-import { type Level, levelLocation } from "../context.ts";
+import { type Level, levelLocation, levelLocations } from "../context.ts";
 import type { GeneratorArgs, GeneratorOptions, KustomizationFile } from "../kustomization-file.ts";
 import { type JsonObject, newResource, type Resource, setOwn } from "../resource.ts";
 import { parseEnvFile } from "./env-file.ts";
@@ -34,9 +34,15 @@ interface Pair {
 
 export function runGenerators(level: Level, k: KustomizationFile): Resource[] {
   const out: Resource[] = [];
-  for (const field of ["configMapGenerator", "secretGenerator"] as const) {
+  const fields = ["configMapGenerator", "secretGenerator"] as const;
+  // Where each generated object comes from: one reading of the kustomization file for all of them.
+  const entries = fields.flatMap((field) => (k[field] ?? []).map((_, i): YamlPath => [field, i]));
+  if (entries.length === 0) return out;
+  const origins = levelLocations(level, entries);
+  let entry = 0;
+  for (const field of fields) {
     (k[field] ?? []).forEach((args, i) => {
-      const r = generate(level, field, args, i, k.generatorOptions);
+      const r = generate(level, field, args, i, k.generatorOptions, origins[entry++] ?? { file: level.dir });
       if (r) out.push(r);
     });
   }
@@ -69,6 +75,7 @@ function generate(
   rawArgs: GeneratorArgs,
   i: number,
   globalOptions: GeneratorOptions | undefined,
+  origin: { file: string; line?: number },
 ): Resource | undefined {
   const fail = (message: string, at: YamlPath = [field, i]) => {
     const name = rawArgs.name ?? "";
@@ -145,11 +152,7 @@ function generate(
   obj.metadata = metadata;
   if (opts.immutable) obj.immutable = true;
 
-  const line = levelLocation(level, [field, i]).line;
-  const r = newResource(
-    obj,
-    line === undefined ? { file: level.file ?? level.dir } : { file: level.file ?? level.dir, line },
-  );
+  const r = newResource(obj, origin);
   const behavior = args.behavior === "merge" || args.behavior === "replace" ? args.behavior : "create";
   r.generator = { behavior, hashSuffix: !opts.disableNameSuffixHash };
   return r;
