@@ -72,17 +72,26 @@ function markerRunOn(yaml: string): boolean {
 /** yaml refuses implicit keys over 1024 characters; only a line that long can hold one. */
 const MAX_LINE = 1024;
 
-function longestLine(text: string): number {
-  let longest = 0;
+/**
+ * Whether a line over MAX_LINE characters may hold an implicit key that long. Lines that certainly do not
+ * take the shortcut: a short plain key and a value of one token that cannot open a collection or hold
+ * another key, which is what long lines are in these repositories (SOPS's `key: ENC[AES256_GCM,data:…]`,
+ * base64 such as a `caBundle`). Any other long line is left to the full reader.
+ */
+function mayHoldLongKey(text: string): boolean {
   let start = 0;
   for (;;) {
     const end = text.indexOf("\n", start);
-    const length = (end === -1 ? text.length : end) - start;
-    if (length > longest) longest = length;
-    if (end === -1) return longest;
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > MAX_LINE && !LONG_TOKEN_LINE.test(text.slice(start, stop))) return true;
+    if (end === -1) return false;
     start = end + 1;
   }
 }
+
+/** `key: token` with a plain key of at most 253 characters and a SOPS or base64 token as the value. */
+const LONG_TOKEN_LINE =
+  /^ *(?:- +)*[A-Za-z0-9_./-]{1,253}: +(?:ENC\[[A-Za-z0-9_,:+/=.-]*\]|[A-Za-z0-9+/=]+) *$/;
 
 const BLOCK_SCALAR = /(?:^|[ ])\|[1-9+-]{0,2} *(?:#.*)?$/m;
 
@@ -148,7 +157,7 @@ export function needsFullReader(text: string): string | undefined {
   const yaml = withoutLiteralContent(text) ?? text;
   const feature = fullReaderFeature(yaml);
   if (feature !== undefined) return feature;
-  if (yaml.length > MAX_LINE && longestLine(yaml) > MAX_LINE) return "long line";
+  if (yaml.length > MAX_LINE && mayHoldLongKey(yaml)) return "long line";
   if (yaml.includes("*") && (yaml.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return "many aliases";
   return undefined;
 }

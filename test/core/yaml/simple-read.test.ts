@@ -124,6 +124,37 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
     expect(readYamlDocuments("~: a\n", "x.yaml").documents[0]?.value).toEqual({ "": "a" });
   });
 
+  it("reads SOPS and base64 lines over 1024 characters, and leaves any other long line to the full reader", () => {
+    const b64 = "QUJD".repeat(300);
+    const sops = dedent(`
+      apiVersion: v1
+      kind: Secret
+      metadata:
+        name: tls
+      stringData:
+        crt: ENC[AES256_GCM,data:${b64},iv:AbC+/=,tag:XyZ==,type:str]
+        ca.crt: ${b64}
+      items:
+        - key: ${b64}
+    `);
+    expect(shortcut(sops)).toBeDefined();
+    expectSameAsFullReader(sops);
+    const long = "k".repeat(1100);
+    for (const text of [
+      `${long}: v\n`,
+      `"${long}": v\n`,
+      `a: {${long}: 1}\n`,
+      `a: {\n  b: 1, ${long}: 2 }\n`,
+      `a: [\n  ${long}: 2 ]\n`,
+      `a: ${b64}: b\n`,
+      `a: ENC[x, ${long}: y]\n`,
+      `a:\n  ${"b".repeat(300)}c: ${b64}\n`,
+    ]) {
+      expect(needsFullReader(text), text.slice(0, 40)).toBe("long line");
+      expectSameAsFullReader(text);
+    }
+  });
+
   it("leaves tags, merge keys, directives, folded scalars and clipped endings to the full reader", () => {
     const cases: Record<string, string> = {
       tag: "a: !!str 1\nb: !custom x\n",
