@@ -36,6 +36,9 @@ const FULL_READER_FEATURES: ReadonlyArray<[string, string[], (yaml: string) => b
   // Explicit and flow-collection keys (js-yaml writes them as "[object Object]").
   ["explicit key", ["?"], matches(/(?:^|[[{,:-]) *\?(?:[ \n]|$)/m)],
   ["collection key", ["[", "]", "}"], matches(/[\]}] *:|[{,] *\[/)],
+  // An anchored value that is itself a key on the same line (`a: &x b: c`): yaml refuses a block map
+  // there (so does kustomize's go-yaml), js-yaml reads {a: {b: c}}. Found by fuzzing.
+  ["anchored key", ["&"], matches(/: +&\S+ +\S[^\n]*?:(?: |$)/m)],
   // Folded block scalars: kustomize folds them as go-yaml does (read-documents.ts foldLikeGoYaml).
   ["folded scalar", [">"], matches(/(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m)],
 ];

@@ -166,9 +166,18 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       marker: "---#\na: 1\n",
       "control characters": "a:\r\n  b: 1\r\n",
       "long line": `${"k".repeat(1100)}: v\n`,
+      "anchored key": "a:\n  name: &app actual:\n  components: x\n",
     };
     for (const [reason, text] of Object.entries(cases)) {
       expect(needsFullReader(text)).toBe(reason);
+      expectSameAsFullReader(text);
+    }
+    for (const text of ["a: &x b: c\n", "- a: &x b: c\n", "a: &x 'q': c\n", 'a: &x "q": c\n']) {
+      expect(needsFullReader(text)).toBe("anchored key");
+      expectSameAsFullReader(text);
+    }
+    for (const text of ["a: &x b\n", "a: &x b:c\n", "a: [&x b: c]\n", "&x a: b\n"]) {
+      expect(shortcut(text), text).toBeDefined();
       expectSameAsFullReader(text);
     }
     // Markers run into text at any line start, not only the first; "--- x" and "---" are markers.
