@@ -35,13 +35,43 @@ const FULL_READER_FEATURES: ReadonlyArray<[string, string[], (yaml: string) => b
   ["merge key", ["<<"], () => true],
   // Explicit and flow-collection keys (js-yaml writes them as "[object Object]").
   ["explicit key", ["?"], matches(/(?:^|[[{,:-]) *\?(?:[ \n]|$)/m)],
-  ["collection key", ["[", "]", "}"], matches(/[\]}] *:|[{,] *\[/)],
+  ["collection key", ["[", "]", "}"], collectionKey],
   // An anchored value that is itself a key on the same line (`a: &x b: c`): yaml refuses a block map
   // there (so does kustomize's go-yaml), js-yaml reads {a: {b: c}}. Found by fuzzing.
   ["anchored key", ["&"], matches(/: +&\S+ +\S[^\n]*?:(?: |$)/m)],
-  // Folded block scalars: kustomize folds them as go-yaml does (read-documents.ts foldLikeGoYaml).
-  ["folded scalar", [">"], matches(/(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m)],
 ];
+
+/**
+ * A folded block scalar (`>`). kustomize folds as go-yaml does, which differs from the YAML spec (and both
+ * readers here) only before a more-indented line (read-documents.ts foldLikeGoYaml); so a text with one
+ * takes the shortcut only when no string it reads has a line that starts with a space or a tab.
+ */
+const FOLDED_SCALAR = /(?:^|[ ])>[1-9+-]{0,2} *(?:#.*)?$/m;
+const MORE_INDENTED = /(?:^|\n)[ \t]/;
+
+/** A flow collection as a key, or one in a flow sequence: `]:` or `}:`, `{[` or `,[` (spaces between). */
+const COLLECTION_KEY = /[\]}] *:|[{,] *\[/;
+const COLLECTION_KEY_ANYWHERE = new RegExp(COLLECTION_KEY.source, "g");
+/** A single- or double-quoted scalar that ends on its line. */
+const QUOTED_ON_LINE = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'/g;
+
+/**
+ * Whether a line may hold a flow collection as a key. Go templates and expressions in quoted scalars
+ * (`"{{ .USER }}:{{ .PASSWORD }}"`, `'f(x, [1, 2])'`) look like one; the quoted scalars that end on their
+ * line are taken out before looking again (a quoted key is a string, and reads the same in both).
+ */
+function collectionKey(yaml: string): boolean {
+  let lastLine = -1;
+  for (const m of yaml.matchAll(COLLECTION_KEY_ANYWHERE)) {
+    const start = yaml.lastIndexOf("\n", m.index) + 1;
+    if (start === lastLine) continue;
+    lastLine = start;
+    const end = yaml.indexOf("\n", m.index);
+    const line = yaml.slice(start, end === -1 ? yaml.length : end);
+    if (COLLECTION_KEY.test(line.replace(QUOTED_ON_LINE, '""'))) return true;
+  }
+  return false;
+}
 
 function matches(re: RegExp): (yaml: string) => boolean {
   return (yaml) => re.test(yaml);
@@ -96,7 +126,7 @@ function mayHoldLongKey(text: string): boolean {
 const LONG_TOKEN_LINE =
   /^ *(?:- +)*[A-Za-z0-9_./-]{1,253}: +(?:ENC\[[A-Za-z0-9_,:+/=.-]*\]|[A-Za-z0-9+/=]+) *$/;
 
-const BLOCK_SCALAR = /(?:^|[ ])\|[1-9+-]{0,2} *(?:#.*)?$/m;
+const BLOCK_SCALAR = /(?:^|[ ])[|>][1-9+-]{0,2} *(?:#.*)?$/m;
 
 /** Where an alias may start (and more: `*` begins many a cron schedule). */
 const ALIAS = /(?:^|[\s[{,])\*/gm;
@@ -223,6 +253,7 @@ export function readSimpleYaml(
   if (warned || values.length !== lines.length || values.length > limits.maxDocuments) return undefined;
   const documents: YamlDocument[] = [];
   const aliased = text.includes("*");
+  const folded = text.includes(">") && FOLDED_SCALAR.test(text);
   let bytes = 0;
   let nodes = 0;
   for (const [index, value] of values.entries()) {
@@ -234,10 +265,10 @@ export function readSimpleYaml(
       // first: measureValue counts each shared node once, the walk visits it at every use.
       size = measureValue(value);
       if (size.bytes > allowance - bytes) return undefined;
-      if (measureTree(value, limits.maxDepth) === undefined) return undefined;
+      if (measureTree(value, limits.maxDepth, folded) === undefined) return undefined;
     } else {
       // A tree (no aliases): one walk checks the keys and the depth and measures as measureValue does.
-      size = measureTree(value, limits.maxDepth);
+      size = measureTree(value, limits.maxDepth, folded);
       if (size === undefined) return undefined;
     }
     bytes += size.bytes;
@@ -254,7 +285,12 @@ export function readSimpleYaml(
  * this schema does not merge), or it nests deeper than `maxDepth` (a scalar counts as a level, a key does
  * not, as in read-documents.ts walkDocument).
  */
-function measureTree(root: unknown, maxDepth: number): { bytes: number; nodes: number } | undefined {
+function measureTree(
+  root: unknown,
+  maxDepth: number,
+  /** The text has a folded scalar: a string with a more-indented line (MORE_INDENTED) is refused too. */
+  folded: boolean,
+): { bytes: number; nodes: number } | undefined {
   let bytes = 0;
   let nodes = 0;
   const stack: Array<[unknown, number]> = [[root, 1]];
@@ -263,6 +299,7 @@ function measureTree(root: unknown, maxDepth: number): { bytes: number; nodes: n
     if (depth > maxDepth) return undefined;
     nodes++;
     if (node === null || typeof node !== "object") {
+      if (folded && typeof node === "string" && MORE_INDENTED.test(node)) return undefined;
       bytes += leafSize(node);
       continue;
     }

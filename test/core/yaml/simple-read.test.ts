@@ -117,8 +117,23 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       "{{ .Values | toYaml }}\n",
       "a:\n  {x: 1}: 2\n",
       "{[a, b]}\n",
+      '{"a": 1}: x\n',
+      '["a", b]: x\n',
+      "a: ['x', [b]]\n",
+      'a: "{{ x }}" [b]: c\n',
+      'a: [x, "y\n  ", [1]]\n',
     ]) {
-      expect(shortcut(text)).toBeUndefined();
+      expect(shortcut(text), text).toBeUndefined();
+      expectSameAsFullReader(text);
+    }
+    // Flow collections as keys only seem to be there, inside quoted scalars: the shortcut reads them.
+    for (const text of [
+      'auth: "{{ .USER }}:{{ .PASSWORD }}"\n',
+      'expr: \'colorScale(result, [35.0, 75.0], ["green", "red"])\'\n',
+      "\"{a}\": x\n'[b]': y\n",
+      "a: 'it''s {x}: [y]'\n",
+    ]) {
+      expect(shortcut(text), text).toBeDefined();
       expectSameAsFullReader(text);
     }
     expect(readYamlDocuments("~: a\n", "x.yaml").documents[0]?.value).toEqual({ "": "a" });
@@ -155,12 +170,36 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
     }
   });
 
-  it("leaves tags, merge keys, directives, folded scalars and clipped endings to the full reader", () => {
+  it("reads folded scalars, unless a string has a more-indented line (go-yaml folds those its own way)", () => {
+    for (const text of [
+      "a: >-\n  x\n  y\n\n  z\n",
+      "a: >\n  one\n  two\nb: |\n  kept\n",
+      "- >+\n  x\n\n- >2\n  y\n",
+      "expr: >-\n  sum(rate(x[5m]))\n  > 0\n",
+    ]) {
+      expect(shortcut(text), text).toBeDefined();
+      expectSameAsFullReader(text);
+    }
+    for (const text of [
+      "a: >-\n  x\n    y\n  z\n",
+      "a: >\n  x\n\n   y\n",
+      "a: >\n  x\nb: |\n  kept\n    indented\n",
+      "a: >\n  x\nb: ' quoted'\n",
+    ]) {
+      expect(needsFullReader(text), text).toBeUndefined();
+      expect(shortcut(text), text).toBeUndefined();
+      expectSameAsFullReader(text);
+    }
+    expect(needsFullReader("a: >-\n  x")).toBe("block scalar at the end");
+    expectSameAsFullReader("a: >-\n  x");
+    expectSameAsFullReader("a: >\n  x");
+  });
+
+  it("leaves tags, merge keys, directives and clipped endings to the full reader", () => {
     const cases: Record<string, string> = {
       tag: "a: !!str 1\nb: !custom x\n",
       "merge key": "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
       directive: "%YAML 1.2\n---\na: 1\n",
-      "folded scalar": "a: >-\n  x\n    y\n  z\n",
       "block scalar at the end": "a: |\n  x",
       "explicit key": "? a\n: b\n",
       marker: "---#\na: 1\n",
