@@ -22,6 +22,22 @@ function expectSameAsFullReader(text: string, tags = KUSTOMIZE_TAGS) {
   expect(JSON.stringify(got.documents)).toBe(JSON.stringify(full.documents));
 }
 
+/** Each text takes the shortcut, and reads as the full reader reads it. */
+function expectShortcutTakes(texts: readonly string[]) {
+  for (const text of texts) {
+    expect(shortcut(text), text).toBeDefined();
+    expectSameAsFullReader(text);
+  }
+}
+
+/** Each text is left to the full reader, which reads it as readYamlDocuments does. */
+function expectShortcutDeclines(texts: readonly string[]) {
+  for (const text of texts) {
+    expect(shortcut(text), text).toBeUndefined();
+    expectSameAsFullReader(text);
+  }
+}
+
 const MANIFEST = dedent(`
   ---
   # yaml-language-server: $schema=https://example.com/helmrelease.json
@@ -101,17 +117,14 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
   });
 
   it("keeps empty and null documents to the full reader, which tells them apart", () => {
-    for (const text of ["---\n---\na: 1\n", "~\n---\na: 1\n", "a: 1\n---\n"]) {
-      expect(shortcut(text)).toBeUndefined();
-      expectSameAsFullReader(text);
-    }
+    expectShortcutDeclines(["---\n---\na: 1\n", "~\n---\na: 1\n", "a: 1\n---\n"]);
     for (const text of ["# only a comment\n", ""]) expectSameAsFullReader(text);
     expect(readYamlDocuments("~\n---\na: 1\n", "x.yaml").documents[0]?.index).toBe(1);
   });
 
   it("leaves keys it would write differently to the full reader", () => {
     // js-yaml writes a null key as "null" and a flow map key as "[object Object]"; yaml as "" and flow YAML.
-    for (const text of [
+    expectShortcutDeclines([
       "~: a\n",
       "null: a\nb: c\n",
       "{{ .Values | toYaml }}\n",
@@ -122,20 +135,14 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       "a: ['x', [b]]\n",
       'a: "{{ x }}" [b]: c\n',
       'a: [x, "y\n  ", [1]]\n',
-    ]) {
-      expect(shortcut(text), text).toBeUndefined();
-      expectSameAsFullReader(text);
-    }
+    ]);
     // Flow collections as keys only seem to be there, inside quoted scalars: the shortcut reads them.
-    for (const text of [
+    expectShortcutTakes([
       'auth: "{{ .USER }}:{{ .PASSWORD }}"\n',
       'expr: \'colorScale(result, [35.0, 75.0], ["green", "red"])\'\n',
       "\"{a}\": x\n'[b]': y\n",
       "a: 'it''s {x}: [y]'\n",
-    ]) {
-      expect(shortcut(text), text).toBeDefined();
-      expectSameAsFullReader(text);
-    }
+    ]);
     expect(readYamlDocuments("~: a\n", "x.yaml").documents[0]?.value).toEqual({ "": "a" });
   });
 
@@ -171,15 +178,12 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
   });
 
   it("reads folded scalars, unless a string has a more-indented line (go-yaml folds those its own way)", () => {
-    for (const text of [
+    expectShortcutTakes([
       "a: >-\n  x\n  y\n\n  z\n",
       "a: >\n  one\n  two\nb: |\n  kept\n",
       "- >+\n  x\n\n- >2\n  y\n",
       "expr: >-\n  sum(rate(x[5m]))\n  > 0\n",
-    ]) {
-      expect(shortcut(text), text).toBeDefined();
-      expectSameAsFullReader(text);
-    }
+    ]);
     for (const text of [
       "a: >-\n  x\n    y\n  z\n",
       "a: >\n  x\n\n   y\n",
@@ -215,10 +219,7 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       expect(needsFullReader(text)).toBe("anchored key");
       expectSameAsFullReader(text);
     }
-    for (const text of ["a: &x b\n", "a: &x b:c\n", "a: [&x b: c]\n", "&x a: b\n"]) {
-      expect(shortcut(text), text).toBeDefined();
-      expectSameAsFullReader(text);
-    }
+    expectShortcutTakes(["a: &x b\n", "a: &x b:c\n", "a: [&x b: c]\n", "&x a: b\n"]);
     // Markers run into text at any line start, not only the first; "--- x" and "---" are markers.
     for (const text of ["a: 1\n...#\nb: 2\n", "a: 1\n---x: 2\n"]) {
       expect(needsFullReader(text)).toBe("marker");
