@@ -336,18 +336,29 @@ function buildSubdirectory(
   }
 }
 
-/** Default configs not merged with anything yet: merging one into an accumulator (which starts from the
- * default) changes nothing, so it is skipped — a deep tree of plain kustomizations stays cheap. */
-const pristineConfigs = new WeakSet<TransformerConfig>();
+/**
+ * The default configuration every level starts from, one for all and frozen: nothing changes a config in
+ * place (mergeTransformerConfigs makes a new one). Copying it for every level of every build was about 3%
+ * of `flux-impact build --all`. Merging it into an accumulator (which starts from it) changes nothing, so
+ * that is skipped — a deep tree of plain kustomizations stays cheap.
+ */
+let pristine: TransformerConfig | undefined;
 
 function pristineConfig(): TransformerConfig {
-  const config = defaultTransformerConfig();
-  pristineConfigs.add(config);
-  return config;
+  pristine ??= deepFreeze(defaultTransformerConfig());
+  return pristine;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function mergeConfig(level: Level, ra: Accumulator, config: TransformerConfig, at: YamlPath): void {
-  if (pristineConfigs.has(config)) return;
+  if (config === pristine) return;
   const errors: string[] = [];
   ra.config = mergeTransformerConfigs(ra.config, config, errors);
   for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", e, levelLocation(level, at));
