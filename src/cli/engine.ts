@@ -9,6 +9,11 @@ export function loadEngine(): Promise<Engine> {
   return import("./main.ts");
 }
 
+/** Whether the engine's code came from a code cache: undefined, as the sources have none. */
+export function engineFromCodeCache(): boolean | undefined {
+  return undefined;
+}
+
 /** Saves the loaded engine's compiled code for later runs: false, as the sources have no bundle to cache. */
 export function writeEngineCodeCache(): boolean {
   return false;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { loadEngine } from "./engine.ts";
 import { type CliIo, parseCli, USAGE } from "./options.ts";
 
-export { loadEngine, writeEngineCodeCache } from "./engine.ts";
+export { engineFromCodeCache, loadEngine, writeEngineCodeCache } from "./engine.ts";
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const help = helpExitCode(argv);

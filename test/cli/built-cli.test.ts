@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -24,6 +25,12 @@ describe.skipIf(!present)("built CLI (dist/cli.js through bin/flux-impact.js)", 
 
   it("finds the bundled example from dist/ (demo)", () => {
     expect(node("bin/flux-impact.js", "demo")).toContain("flux-impact demo:");
+  });
+
+  it("runs the engine from the code cache the build made", () => {
+    // Flags the CLI sets for V8 must be the same when the build trains the cache, or V8 refuses it.
+    const script = `const cli = await import(${JSON.stringify(pathToFileURL(built).href)}); await cli.loadEngine(); console.log(cli.engineFromCodeCache());`;
+    expect(node("--input-type=module", "-e", script).trim()).toBe("true");
   });
 
   it("stops quietly when its reader closes the pipe early (`| head`)", async () => {
