@@ -1,7 +1,7 @@
 /**
  * The fast reading of the YAML most files are: block maps and sequences, plain and quoted scalars,
- * literal block scalars, a few anchors and aliases; without tags, merge keys, directives, complex keys or
- * folded scalars. js-yaml reads such text about eight times faster than yaml's composer (a repository's
+ * literal and folded block scalars, a few anchors and aliases; without tags, merge keys, directives or
+ * complex keys. js-yaml reads such text about eight times faster than yaml's composer (a repository's
  * analysis spent most of its time parsing), and gives the same values there.
  *
  * It is only a shortcut: readYamlDocuments takes its result when the text has none of the features
@@ -52,13 +52,18 @@ const MORE_INDENTED = /(?:^|\n)[ \t]/;
 /** A flow collection as a key, or one in a flow sequence: `]:` or `}:`, `{[` or `,[` (spaces between). */
 const COLLECTION_KEY = /[\]}] *:|[{,] *\[/;
 const COLLECTION_KEY_ANYWHERE = new RegExp(COLLECTION_KEY.source, "g");
-/** A single- or double-quoted scalar that ends on its line. */
-const QUOTED_ON_LINE = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'/g;
+/** A whole single- or double-quoted scalar. */
+const QUOTED = `(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^']|'')*')`;
+/** A line that starts with a quoted key: `  - "key": …`. */
+const QUOTED_KEY_LINE = new RegExp(`^( *(?:- +)*)${QUOTED}(: .*)$`);
+/** A line whose value is one quoted scalar that ends the line: `  - key: "value"  # comment`. */
+const QUOTED_VALUE_LINE = new RegExp(`^( *(?:- +)*(?:[^\\s"'#][^"'#]*?: +)?)${QUOTED}( *(?:#.*)?)$`);
 
 /**
  * Whether a line may hold a flow collection as a key. Go templates and expressions in quoted scalars
- * (`"{{ .USER }}:{{ .PASSWORD }}"`, `'f(x, [1, 2])'`) look like one; the quoted scalars that end on their
- * line are taken out before looking again (a quoted key is a string, and reads the same in both).
+ * (`auth: "{{ .USER }}:{{ .PASSWORD }}"`, `expr: 'f(x, [1, 2])'`) look like one, so a quoted key at the
+ * start of the line and a quoted value that ends it are taken out before looking again. Only those: a
+ * quote inside a plain scalar (`it's`) opens nothing, and a line that is not so simple is left as it is.
  */
 function collectionKey(yaml: string): boolean {
   let lastLine = -1;
@@ -67,8 +72,11 @@ function collectionKey(yaml: string): boolean {
     if (start === lastLine) continue;
     lastLine = start;
     const end = yaml.indexOf("\n", m.index);
-    const line = yaml.slice(start, end === -1 ? yaml.length : end);
-    if (COLLECTION_KEY.test(line.replace(QUOTED_ON_LINE, '""'))) return true;
+    const line = yaml
+      .slice(start, end === -1 ? yaml.length : end)
+      .replace(QUOTED_KEY_LINE, '$1""$2')
+      .replace(QUOTED_VALUE_LINE, '$1""$2');
+    if (COLLECTION_KEY.test(line)) return true;
   }
   return false;
 }
@@ -106,10 +114,10 @@ function markerRunOn(yaml: string): boolean {
 const MAX_LINE = 1024;
 
 /**
- * Whether a line over MAX_LINE characters may hold an implicit key that long. Lines that certainly do not
- * take the shortcut: a short plain key and a value of one token that cannot open a collection or hold
- * another key, which is what long lines are in these repositories (SOPS's `key: ENC[AES256_GCM,data:…]`,
- * base64 such as a `caBundle`). Any other long line is left to the full reader.
+ * Whether a line over MAX_LINE characters may hold an implicit key that long. A line certainly holds none
+ * when it is a short plain key and a value of one token that cannot open a collection or hold another key,
+ * which is what long lines are in these repositories (SOPS's `key: ENC[AES256_GCM,data:…]`, base64 such
+ * as a `caBundle`). Any other long line is left to the full reader.
  */
 function mayHoldLongKey(text: string): boolean {
   let start = 0;

@@ -135,6 +135,10 @@ describe("core/yaml/simple-read: the shortcut reads what yaml reads", () => {
       "a: ['x', [b]]\n",
       'a: "{{ x }}" [b]: c\n',
       'a: [x, "y\n  ", [1]]\n',
+      // A quote inside a plain scalar opens no quoted scalar: the flow keys after it are real.
+      "a: [it's, [p, q]: y, 'z']\n",
+      'a: [x "y, [p]: z", w]\n',
+      "a: 'x' [b]: c\n",
     ]);
     // Flow collections as keys only seem to be there, inside quoted scalars: the shortcut reads them.
     expectShortcutTakes([
