@@ -45,6 +45,8 @@ export {
 export { AnalysisSession } from "./session.ts";
 /** A revision's files in memory: what the engine reads instead of a filesystem. */
 export { createMemorySnapshot, type RepoSnapshot, type SnapshotOptions } from "./snapshot/repo-snapshot.ts";
+/** Kubernetes' DNS-1123 subdomain rule for names (the CLI writes files named after objects). */
+export { isDnsSubdomain } from "./util/names.ts";
 /** YAML as the engine reads it (documents with positions and limits) and writes it (kubectl's style). */
 export { readYamlDocuments } from "./yaml/read-documents.ts";
 export { stringifyYaml, stringifyYamlStream } from "./yaml/stringify.ts";

@@ -1,7 +1,12 @@
 /** `flux-impact build [DIR]`: what one (or every) Flux Kustomization renders, Secret values fingerprinted. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { type AnalyzedRepository, type Diagnostic, stringifyYamlStream } from "../../core/index.ts";
+import {
+  type AnalyzedRepository,
+  type Diagnostic,
+  isDnsSubdomain,
+  stringifyYamlStream,
+} from "../../core/index.ts";
 import { redactObject } from "../../core/secrets/index.ts";
 import { type CliIo, type CliValues, UsageError } from "../options.ts";
 
@@ -44,13 +49,12 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
   return ks.build.failed ? 1 : 0;
 }
 
-/** A Kubernetes object name (DNS-1123 subdomain): no `/`, no `..`, nothing a path could climb out with. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** OUTDIR/NAMESPACE/NAME.yaml, or undefined when a name is not one Kubernetes accepts. */
+/**
+ * OUTDIR/NAMESPACE/NAME.yaml, or undefined when a name is not one Kubernetes accepts (a DNS-1123
+ * subdomain has no `/` and no `..`, nothing a path could climb out with).
+ */
 function outputFile(out: string, namespace: string, name: string): string | undefined {
-  const valid = (n: string) => n.length <= 253 && OBJECT_NAME.test(n);
-  if ((namespace !== "_" && !valid(namespace)) || !valid(name)) return undefined;
+  if ((namespace !== "_" && !isDnsSubdomain(namespace)) || !isDnsSubdomain(name)) return undefined;
   const file = resolve(out, namespace, `${name}.yaml`);
   const within = relative(resolve(out), file);
   return within.startsWith("..") ? undefined : file;

@@ -5,6 +5,8 @@
  * keys/values, as kustomize does (so a long annotation value cannot be selected by value).
  */
 
+import { isDnsSubdomain } from "../../util/names.ts";
+
 type Operator = "exists" | "!" | "=" | "!=" | "in" | "notin" | ">" | "<";
 
 interface Requirement {
@@ -16,7 +18,6 @@ interface Requirement {
 export type ParsedSelector = { ok: true; requirements: Requirement[] } | { ok: false; error: string };
 
 const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TOKEN_RE = /\s*(==|!=|[!=(),<>]|[^\s!=(),<>]+)/y;
 
 export function parseSelector(selector: string): ParsedSelector {
@@ -129,10 +130,7 @@ function validateKey(key: string): string | undefined {
   const slash = key.lastIndexOf("/");
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  if (
-    prefix !== undefined &&
-    (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN_RE.test(prefix))
-  ) {
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) {
     return `invalid label key "${key}": prefix part must be a DNS subdomain`;
   }
   if (name.length === 0 || name.length > 63 || !NAME_RE.test(name)) {
