@@ -10,7 +10,7 @@ import type { AnalysisSession } from "../session.ts";
 import { resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { type ByteBudget, heapCost, MiB, sizeText } from "../util/budget.ts";
-import { locateLine, locateLines, type YamlPath } from "../yaml/locate.ts";
+import { locateLines, type YamlPath } from "../yaml/locate.ts";
 import { readYamlDocuments, type YamlDocument } from "../yaml/read-documents.ts";
 
 export interface RenderLimits {
@@ -286,10 +286,8 @@ export interface Level {
 
 /** Where to attach a diagnostic about an entry of this level's kustomization file. */
 export function levelLocation(level: Level, at?: YamlPath): { file: string; line?: number } {
-  if (!level.file) return { file: level.dir };
-  const text = level.ctx.snapshot.readText(level.file);
-  const line = at && text.ok ? locateLine(text.text, 0, at) : undefined;
-  return line === undefined ? { file: level.file } : { file: level.file, line };
+  if (!at) return { file: level.file || level.dir };
+  return levelLocations(level, [at])[0]!;
 }
 
 /** levelLocation for several entries at once (the kustomization file is read for positions once). */

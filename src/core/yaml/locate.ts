@@ -8,14 +8,9 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAll
 export type YamlPath = ReadonlyArray<string | number>;
 
 /**
- * 1-based line of the node at `path` in the `docIndex`-th non-empty document, or of the deepest parent
- * that exists. Undefined when the document cannot be found.
+ * The 1-based line of the node at each of `paths` in the `docIndex`-th non-empty document, or of the
+ * deepest parent that exists; undefined when the document cannot be found. The text is read once.
  */
-export function locateLine(text: string, docIndex: number, path: YamlPath): number | undefined {
-  return locateLines(text, docIndex, [path])[0];
-}
-
-/** locateLine for several paths of one document, reading the text once. */
 export function locateLines(
   text: string,
   docIndex: number,
@@ -26,7 +21,7 @@ export function locateLines(
   return paths.map((path) => (docs && doc ? lineAt(doc, docs.lineCounter, path) : undefined));
 }
 
-/** Like locateLine, for the document whose content starts on `startLine` (1-based), as models record it. */
+/** The line of one path, as locateLines finds it, in the document whose content starts on `startLine`. */
 export function locateLineInDocumentAt(text: string, startLine: number, path: YamlPath): number | undefined {
   const docs = parseForPositions(text);
   if (!docs) return undefined;
