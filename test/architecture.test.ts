@@ -18,6 +18,7 @@ const ENTRY_POINTS = new Set([
   "src/core/config/index.ts",
   "src/core/maintenance/index.ts",
   "src/core/secrets/index.ts",
+  "src/core/deploy/index.ts",
 ]);
 
 const SOURCE = /\.(ts|mts|mjs)$/;
