@@ -8,6 +8,7 @@
 import type { Context, Probot } from "probot";
 import type { BaseAnalysisCache } from "./base-cache.ts";
 import { runBranchCheck } from "./branch-run.ts";
+import { type DeployStore, startDeploy } from "./deploy-run.ts";
 import { CountingClient, call } from "./jobs.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { CHECK_NAME, runPullRequestAnalysis } from "./pull-request-run.ts";
@@ -28,6 +29,10 @@ export interface AppOptions {
   appId?: number;
   /** Base analyses shared by pull requests against the same commit (base-cache.ts); none by default. */
   baseCache?: BaseAnalysisCache;
+  /** Where deploys are tracked (deploy-run.ts); without one, pushes record no deploy. */
+  deployStore?: DeployStore;
+  /** Minutes after a push before a deploy with silent objects ends as neutral (default 30). */
+  deployDeadlineMinutes?: number;
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -184,6 +189,32 @@ export function createApp(options: AppOptions = {}) {
       context.log.info(
         `flux-impact ${payload.repository.full_name}: ${maintenance.disabled} disabled services (${maintenance.stale} stale), ${maintenance.opened.length} issues opened, ${maintenance.closed} closed${maintenance.dryRun ? " (dry run)" : ""}, dashboard ${maintenance.dashboard} (${maintenance.requests} requests)`,
       );
+      if (options.deployStore && !/^0+$/.test(payload.before)) {
+        // What the commit changes, for the events of the clusters that deploy it (deploy-run.ts).
+        const deploy = await startDeploy(
+          context.octokit,
+          {
+            ...repo,
+            branch,
+            before: payload.before,
+            after: payload.after,
+            pushedAt: pushTime(payload.repository.pushed_at),
+            head: outcome.known.snapshot,
+            config: outcome.known.config.config,
+          },
+          {
+            store: options.deployStore,
+            ...(options.deployDeadlineMinutes !== undefined
+              ? { deadlineMinutes: options.deployDeadlineMinutes }
+              : {}),
+            ...(options.limits ? { limits: options.limits } : {}),
+            log: context.log,
+          },
+        );
+        context.log.info(
+          `flux-impact ${payload.repository.full_name}@${payload.after.slice(0, 7)} deploy: ${deploy.kind === "tracking" ? `tracking ${deploy.targets} objects${deploy.pullRequest ? ` of #${deploy.pullRequest}` : ""}` : `not tracked (${deploy.why})`} (${deploy.requests} requests)`,
+        );
+      }
     });
 
     app.on("workflow_run.completed", async (context) => {
@@ -280,6 +311,14 @@ async function onBranch(
     { ...repo, basehead: `${branch}...${sha}`, per_page: 1 },
   );
   return compared.status === "identical" || compared.status === "behind";
+}
+
+/** The push's time: `repository.pushed_at` (epoch seconds in push payloads), else now. */
+function pushTime(pushedAt: unknown): string {
+  if (typeof pushedAt === "number") return new Date(pushedAt * 1000).toISOString();
+  if (typeof pushedAt === "string" && !Number.isNaN(Date.parse(pushedAt)))
+    return new Date(pushedAt).toISOString();
+  return new Date().toISOString();
 }
 
 /** The base branch's name, when GitHub gave it. */

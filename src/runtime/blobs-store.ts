@@ -9,20 +9,20 @@ import type { Store } from "@netlify/blobs";
 import type { BytesStore } from "../github/base-cache.ts";
 import type { ConditionalStore, LedgerValue } from "./deliveries.ts";
 
-export class BlobsStore implements ConditionalStore {
+export class BlobsStore<V = LedgerValue> implements ConditionalStore<V> {
   constructor(private readonly store: Store) {}
 
   async get(key: string) {
     const entry = await this.store.getWithMetadata(key, { type: "json" });
     if (!entry) return undefined;
-    return { value: entry.data as LedgerValue, etag: entry.etag ?? "" };
+    return { value: entry.data as V, etag: entry.etag ?? "" };
   }
 
-  async create(key: string, value: LedgerValue) {
+  async create(key: string, value: V) {
     return (await this.store.setJSON(key, value, { onlyIfNew: true })).modified;
   }
 
-  async replace(key: string, value: LedgerValue, etag: string) {
+  async replace(key: string, value: V, etag: string) {
     const written = await this.store.setJSON(key, value, etag ? { onlyIfMatch: etag } : {});
     return written.modified ? (written.etag ?? "") : undefined;
   }

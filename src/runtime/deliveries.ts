@@ -50,15 +50,15 @@ export interface BodyRecord {
 export type LedgerValue = DeliveryRecord | BodyRecord;
 
 /** A key-value store with the two conditional writes the ledger needs. */
-export interface ConditionalStore {
-  get(key: string): Promise<{ value: LedgerValue; etag: string } | undefined>;
+export interface ConditionalStore<V = LedgerValue> {
+  get(key: string): Promise<{ value: V; etag: string } | undefined>;
   /** Create-only: false when the key exists. */
-  create(key: string, value: LedgerValue): Promise<boolean>;
+  create(key: string, value: V): Promise<boolean>;
   /**
    * Compare-and-set on the etag: the new etag ("" when the store gives none), or undefined when the record
    * changed meanwhile.
    */
-  replace(key: string, value: LedgerValue, etag: string): Promise<string | undefined>;
+  replace(key: string, value: V, etag: string): Promise<string | undefined>;
   /** Keys starting with `prefix` (every key without one). */
   list(prefix?: string): Promise<string[]>;
   delete(key: string): Promise<void>;
@@ -246,7 +246,7 @@ function clean<T extends object>(o: T): T {
 }
 
 /** An in-memory ConditionalStore with exact create-only and compare-and-set semantics (tests, local runs). */
-export class MemoryStore implements ConditionalStore {
+export class MemoryStore<V = LedgerValue> implements ConditionalStore<V> {
   private readonly data = new Map<string, { value: string; etag: string }>();
   private version = 0;
   /** When set, every call fails (to simulate the store being unavailable). */
@@ -258,15 +258,15 @@ export class MemoryStore implements ConditionalStore {
   async get(key: string) {
     this.check();
     const e = this.data.get(key);
-    return e ? { value: JSON.parse(e.value) as LedgerValue, etag: e.etag } : undefined;
+    return e ? { value: JSON.parse(e.value) as V, etag: e.etag } : undefined;
   }
-  async create(key: string, value: LedgerValue) {
+  async create(key: string, value: V) {
     this.check();
     if (this.data.has(key)) return false;
     this.data.set(key, { value: JSON.stringify(value), etag: `"${++this.version}"` });
     return true;
   }
-  async replace(key: string, value: LedgerValue, etag: string) {
+  async replace(key: string, value: V, etag: string) {
     this.check();
     if (this.data.get(key)?.etag !== etag) return undefined;
     const next = `"${++this.version}"`;

@@ -26,6 +26,16 @@ const Env = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message.replace(/^.*?must/, "must") });
       }
     }),
+  /** Keys the event token of each repository's clusters (flux-events.ts); unset: Flux events are refused. */
+  FLUX_EVENTS_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The previous one while rotating. */
+  FLUX_EVENTS_SECRET_PREVIOUS: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Minutes after a push before a deploy with silent objects ends as neutral (default 30). */
+  FLUX_IMPACT_DEPLOY_DEADLINE_MINUTES: z
+    .string()
+    .regex(/^\d{1,4}$/, "must be a number of minutes")
+    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, "must be between 1 and 1440 minutes")
+    .optional(),
   /** `off` only for local load tests: Probot's write throttling is per process and adds seconds per job. */
   GITHUB_THROTTLE: z.enum(["on", "off"]).optional(),
 });
@@ -44,6 +54,13 @@ export function webhookSecrets(env: Record<string, string | undefined>): string[
   if (secrets.length === 0)
     throw new EnvError("flux-impact: WEBHOOK_SECRET must be set (at least 8 characters)");
   return secrets;
+}
+
+/** The Flux event secrets (current, previous); empty when Flux events are not configured. */
+export function fluxEventSecrets(env: Record<string, string | undefined>): string[] {
+  return [env.FLUX_EVENTS_SECRET, env.FLUX_EVENTS_SECRET_PREVIOUS].filter(
+    (s): s is string => !!s && s.length >= 16,
+  );
 }
 
 export function parseEnv(env: Record<string, string | undefined>, needKey = true): RuntimeEnv {

@@ -6,17 +6,21 @@
  * repository allow-list (`FLUX_IMPACT_REPOSITORIES`, parsed by allow-list.ts).
  */
 import { getStore } from "@netlify/blobs";
-import { parseRepositories } from "./allow-list.ts";
+import type { StoredValue } from "../github/deploy-run.ts";
+import { parseRepositories, served } from "./allow-list.ts";
 import { BlobsBytesStore, BlobsStore } from "./blobs-store.ts";
 import { DeliveryLedger } from "./deliveries.ts";
-import { parseEnv, webhookSecrets } from "./env.ts";
+import { fluxEventSecrets, parseEnv, webhookSecrets } from "./env.ts";
+import { withFluxEvents } from "./flux-dispatch.ts";
+import { createFluxEventReceiver } from "./flux-events.ts";
 import { HANDOFF_HEADER } from "./handoff.ts";
 import { jsonLogger } from "./log.ts";
-import { createReceiver } from "./receiver.ts";
+import { createReceiver, type ForwardedDelivery } from "./receiver.ts";
 
 export const WORKER_PATH = "/.netlify/functions/github-worker-background";
 const STORE = "flux-impact-deliveries";
 const BASE_CACHE_STORE = "flux-impact-base-analyses";
+const DEPLOY_STORE = "flux-impact-deploys";
 
 function blobs(name: string, env: Record<string, string | undefined>) {
   // Outside Netlify (the local e2e run) the store is a Blobs server named by these variables, addressed
@@ -37,6 +41,56 @@ export function ledgerOf(env: Record<string, string | undefined>): DeliveryLedge
   return new DeliveryLedger(new BlobsStore(blobs(STORE, env)));
 }
 
+/** Deploy records (src/github/deploy-run.ts): what each pushed commit changes and what Flux said since. */
+export function deployStoreOf(env: Record<string, string | undefined>) {
+  return new BlobsStore<StoredValue>(blobs(DEPLOY_STORE, env));
+}
+
+/** Starts the background worker on a delivery (a GitHub webhook or a Flux event) the receiver claimed. */
+function forwarder(req: Request) {
+  return async (job: ForwardedDelivery): Promise<number> => {
+    const res = await fetch(new URL(WORKER_PATH, req.url), {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-delivery": job.id,
+        "x-github-event": job.event,
+        "x-hub-signature-256": job.signature,
+        [HANDOFF_HEADER]: job.handoff,
+      },
+      body: job.body,
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  };
+}
+
+/**
+ * The Flux event receiver (flux-events.ts). Without FLUX_EVENTS_SECRET every post is answered 404: the
+ * deployment does not take Flux events.
+ */
+export function fluxEventsHandler(env: Record<string, string | undefined> = process.env) {
+  const log = jsonLogger();
+  let handler: ((req: Request) => Promise<Response>) | undefined;
+  return async (req: Request): Promise<Response> => {
+    const eventSecrets = fluxEventSecrets(env);
+    if (eventSecrets.length === 0) {
+      log.warn({ msg: "flux event", status: 404, outcome: "FLUX_EVENTS_SECRET is not set" });
+      return new Response("Flux events are not configured on this deployment\n", { status: 404 });
+    }
+    handler ??= createFluxEventReceiver({
+      repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
+      eventSecrets,
+      webhookSecrets: webhookSecrets(env),
+      ledger: ledgerOf(env),
+      log,
+      forward: (job) => forwarder(req)(job),
+    });
+    return handler(req);
+  };
+}
+
 export function receiverHandler(env: Record<string, string | undefined> = process.env) {
   const log = jsonLogger();
   let handler: ((req: Request) => Promise<Response>) | undefined;
@@ -46,22 +100,7 @@ export function receiverHandler(env: Record<string, string | undefined> = proces
       secrets: webhookSecrets(env),
       ledger: ledgerOf(env),
       log,
-      forward: async (job) => {
-        const res = await fetch(new URL(WORKER_PATH, req.url), {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-github-delivery": job.id,
-            "x-github-event": job.event,
-            "x-hub-signature-256": job.signature,
-            [HANDOFF_HEADER]: job.handoff,
-          },
-          body: job.body,
-          signal: AbortSignal.timeout(5000),
-        });
-        await res.body?.cancel();
-        return res.status;
-      },
+      forward: (job) => forwarder(req)(job),
     });
     return handler(req);
   };
@@ -89,16 +128,53 @@ export function workerHandler(env: Record<string, string | undefined> = process.
         deploy && env.FLUX_IMPACT_BASE_CACHE !== "off"
           ? new BaseAnalysisCache(new BlobsBytesStore(blobs(BASE_CACHE_STORE, env)), deploy)
           : undefined;
+      const deployStore = deployStoreOf(env);
       return createWorker({
         repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
         secrets: webhookSecrets(env),
         ledger: ledgerOf(env),
         log,
-        app: () => appProbot(runtimeEnv, baseCache ? { baseCache } : {}),
+        app: async () => {
+          const probot = await appProbot(runtimeEnv, { deployStore, ...(baseCache ? { baseCache } : {}) });
+          return withFluxEvents(probot, deployStore, log);
+        },
       });
     })();
     return (await handler)(req);
   };
+}
+
+/** Every few minutes: end the deploys whose deadline passed (deploy-run.ts). */
+export async function deploysHandler(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Response> {
+  const runtimeEnv = parseEnv(env);
+  const [{ appProbot }, { sweepDeploys, trackedRepositories }] = await Promise.all([
+    import("./probot.ts"),
+    import("../github/deploy-run.ts"),
+  ]);
+  const probot = await appProbot(runtimeEnv);
+  const store = deployStoreOf(env);
+  const log = jsonLogger();
+  const allow = parseRepositories(env.FLUX_IMPACT_REPOSITORIES);
+  const ended: string[] = [];
+  for (const repo of await trackedRepositories(store)) {
+    if (!served(allow, `${repo.owner}/${repo.repo}`)) continue;
+    try {
+      const app = await probot.auth();
+      const { data } = await app.request("GET /repos/{owner}/{repo}/installation", { ...repo });
+      const result = await sweepDeploys((await probot.auth(data.id)) as never, repo, { store });
+      ended.push(...result.ended.map((sha) => `${repo.owner}/${repo.repo}@${sha.slice(0, 7)}`));
+    } catch (error) {
+      log.warn({
+        msg: "deploy sweep failed",
+        repository: `${repo.owner}/${repo.repo}`,
+        error: (error as Error).message,
+      });
+    }
+  }
+  log.info({ msg: "deploy sweep", ended: ended.length });
+  return Response.json({ ended });
 }
 
 /** The hourly reconciler: redeliver what did not end well. */

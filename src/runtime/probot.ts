@@ -9,13 +9,15 @@ import type { RuntimeEnv } from "./env.ts";
 
 let instance: Promise<Probot> | undefined;
 
+export type AppProbotOptions = Pick<AppOptions, "baseCache" | "deployStore">;
+
 /** `options` apply to the instance the first call creates. */
-export function appProbot(env: RuntimeEnv, options: Pick<AppOptions, "baseCache"> = {}): Promise<Probot> {
+export function appProbot(env: RuntimeEnv, options: AppProbotOptions = {}): Promise<Probot> {
   instance ??= create(env, options);
   return instance;
 }
 
-async function create(env: RuntimeEnv, options: Pick<AppOptions, "baseCache">): Promise<Probot> {
+async function create(env: RuntimeEnv, options: AppProbotOptions): Promise<Probot> {
   const [{ Probot, ProbotOctokit }, { createApp }, { guardedFetch }] = await Promise.all([
     import("probot"),
     import("../github/app.ts"),
@@ -37,6 +39,13 @@ async function create(env: RuntimeEnv, options: Pick<AppOptions, "baseCache">): 
     logLevel: env.LOG_LEVEL ?? "info",
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  await probot.load(createApp({ appId: Number(env.APP_ID), ...options }));
+  const deadline = env.FLUX_IMPACT_DEPLOY_DEADLINE_MINUTES;
+  await probot.load(
+    createApp({
+      appId: Number(env.APP_ID),
+      ...options,
+      ...(deadline ? { deployDeadlineMinutes: Number(deadline) } : {}),
+    }),
+  );
   return probot;
 }

@@ -77,6 +77,7 @@ export interface DoublePull {
 
 export interface DoubleCheckRun {
   headSha: string;
+  name?: string;
   status: string;
   conclusion?: string;
   title?: string;
@@ -120,6 +121,8 @@ export class GitHubDouble {
   readonly unreadable = new Set<string>();
   /** The App under test (the author of every check run). */
   appId = 77;
+  /** The App's installation on the repository. */
+  installationId = 1;
   /** The repository's id (webhook payloads carry it) and the base commit of its pull requests. */
   repositoryId = 1;
   pullBase = "b".repeat(40);
@@ -138,6 +141,16 @@ export class GitHubDouble {
     this.trees.set(sha, files);
     const archived = new Map([...files].filter(([path]) => !options.leftOut?.includes(path)));
     this.tarballs.set(sha, await githubTarball(archived, sha, this.owner, this.repo));
+  }
+
+  /** Merged pull requests by the commit they were merged as (GitHub's "pull requests of a commit"). */
+  readonly merged = new Map<string, number>();
+
+  /** A pull request merged as `mergeSha` into the default branch (comments on it are kept as on any). */
+  addMergedPull(number: number, mergeSha: string): DoublePull {
+    const pull = this.addPull(number, "f".repeat(40));
+    this.merged.set(mergeSha, number);
+    return pull;
   }
 
   addPull(number: number, head: string): DoublePull {
@@ -255,7 +268,13 @@ export class GitHubDouble {
     if (method !== "GET" && path.startsWith(`${repo}/`)) this.writes.push(route);
     if (method === "POST" && path === `${repo}/check-runs`) {
       const id = this.nextId++;
-      this.checkRuns.set(id, { headSha: body.head_sha, status: body.status ?? "queued", patches: [] });
+      this.checkRuns.set(id, {
+        headSha: body.head_sha,
+        name: body.name,
+        status: body.status ?? "queued",
+        ...(body.output?.title ? { title: body.output.title } : {}),
+        patches: [],
+      });
       return [201, { id }];
     }
     let m = path.match(new RegExp(`^${repo}/check-runs/(\\d+)$`));
@@ -295,18 +314,35 @@ export class GitHubDouble {
     }
     // The open pull requests whose head is the commit (GitHub's "pull requests associated with a commit").
     m = path.match(new RegExp(`^${repo}/commits/([0-9a-f]+)/pulls$`));
-    if (method === "GET" && m)
+    if (method === "GET" && m) {
+      const merged = this.merged.get(m[1]!);
       return [
         200,
-        [...this.pulls.values()]
-          .filter((p) => p.head === m![1])
-          .map((p) => ({
-            number: p.number,
-            state: "open",
-            head: { sha: p.head },
-            base: { sha: this.pullBase, ref: "main", repo: { id: this.repositoryId } },
-          })),
+        [
+          ...[...this.pulls.values()]
+            .filter((p) => p.head === m![1])
+            .map((p) => ({
+              number: p.number,
+              state: "open",
+              head: { sha: p.head },
+              base: { sha: this.pullBase, ref: "main", repo: { id: this.repositoryId } },
+            })),
+          ...(merged === undefined
+            ? []
+            : [
+                {
+                  number: merged,
+                  state: "closed",
+                  merged_at: "2026-12-07T09:59:00Z",
+                  merge_commit_sha: m[1],
+                  head: { sha: this.pulls.get(merged)?.head },
+                  base: { sha: this.pullBase, ref: "main", repo: { id: this.repositoryId } },
+                },
+              ]),
+        ],
       ];
+    }
+    if (method === "GET" && path === `${repo}/installation`) return [200, { id: this.installationId }];
     m = path.match(new RegExp(`^${repo}/tarball/([0-9a-z]+)$`));
     if (method === "GET" && m) {
       const t = this.tarballs.get(m[1]!);

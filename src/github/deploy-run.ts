@@ -1,0 +1,522 @@
+/**
+ * Deploy tracking on GitHub (issue 16): after a push to the default branch, what the commit changes is
+ * recorded and shown as a "Flux deploy" check run on the commit; as Flux's events arrive (the receiver in
+ * src/runtime/flux-events.ts hands each one over), the record is updated and so are the check run and —
+ * once the outcome is known — one comment on the merged pull request. A scheduled sweep ends the deploys
+ * whose deadline passed with objects still silent (neutral, naming them).
+ *
+ * Records live in a conditional key-value store (Netlify Blobs in the App, memory in tests and
+ * `npm start`); every change is a compare-and-set, so a burst of events handled at once loses none. GitHub
+ * is written only when what it shows changes.
+ */
+import { createHash } from "node:crypto";
+import type { AppConfig } from "../core/config/index.ts";
+import {
+  applyEvent,
+  DEFAULT_DEPLOY_DEADLINE_MINUTES,
+  DEPLOY_CHECK_NAME,
+  type DeployRecord,
+  deployRecordFor,
+  deployStatus,
+  extendOrder,
+  type FluxEvent,
+  renderDeployCheckRun,
+  renderDeployComment,
+} from "../core/deploy/index.ts";
+import { analyzePullRequest, type RepoSnapshot } from "../core/index.ts";
+import {
+  analyzedRepository,
+  CountingClient,
+  call,
+  type GitHubClient,
+  type RepoRef,
+  snapshotAt,
+} from "./jobs.ts";
+import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
+
+export interface StoredDeploy {
+  kind: "deploy";
+  deploy: DeployRecord;
+  checkRunId?: number;
+  commentId?: number;
+  /** Digest of the check run output last written (nothing is written again when it is the same). */
+  written?: string;
+  /** Digest of the comment last written. */
+  commented?: string;
+  /** When a worker set out to create the comment (the others leave it to that one). */
+  commentClaim?: string;
+}
+
+/** A claim to create the comment older than this is taken over (its worker died). */
+const COMMENT_CLAIM_MS = 2 * 60_000;
+
+/** The default branch's commits as pushed (to order revisions) and the deploys still waiting for events. */
+export interface StoredBranch {
+  kind: "branch";
+  /**
+   * When the first Flux event of this repository arrived: deploys are tracked only from then on, so a
+   * repository whose clusters send none gets no check run that could only end "not confirmed".
+   */
+  eventsSince: string;
+  commits: string[];
+  active: Array<{ sha: string; deadline: string }>;
+}
+
+export type StoredValue = StoredDeploy | StoredBranch;
+
+/** A key-value store with create-only writes and compare-and-set (runtime: MemoryStore, BlobsStore). */
+export interface DeployStore {
+  get(key: string): Promise<{ value: StoredValue; etag: string } | undefined>;
+  create(key: string, value: StoredValue): Promise<boolean>;
+  replace(key: string, value: StoredValue, etag: string): Promise<string | undefined>;
+  list(prefix?: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}
+
+export interface DeployOptions {
+  store: DeployStore;
+  log?: { info(msg: string): void; warn(msg: string): void };
+  now?: () => number;
+  /** Minutes after the push before silent objects end the deploy as neutral (default 30). */
+  deadlineMinutes?: number;
+  limits?: TarballLimits;
+}
+
+/** Deploys tracked at once per repository; older ones are dropped from the active list first. */
+export const MAX_ACTIVE = 20;
+/** Compare-and-set attempts before giving up (the delivery then fails and is retried). */
+const CAS_ATTEMPTS = 40;
+/** Jittered wait between attempts: events of one merge arrive together and collide on one record. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
+
+const repoKey = (job: RepoRef) => `${job.owner}/${job.repo}`.toLowerCase();
+const branchKey = (job: RepoRef) => `branch/${repoKey(job)}`;
+const deployKey = (job: RepoRef, sha: string) => `deploy/${repoKey(job)}/${sha}`;
+const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Read-modify-write with compare-and-set, retried on a conflicting write. `change` returns undefined to leave it. */
+async function update<T extends StoredValue>(
+  store: DeployStore,
+  key: string,
+  initial: () => T | undefined,
+  change: (current: T) => T | undefined,
+): Promise<T | undefined> {
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backoff(attempt);
+    const entry = await store.get(key);
+    if (!entry) {
+      const fresh = initial();
+      if (!fresh) return undefined;
+      const next = change(fresh) ?? fresh;
+      if (await store.create(key, next)) return next;
+      continue;
+    }
+    const next = change(entry.value as T);
+    if (!next) return entry.value as T;
+    if ((await store.replace(key, next, entry.etag)) !== undefined) return next;
+  }
+  throw new Error(`deploy store: ${key} kept changing under ${CAS_ATTEMPTS} attempts`);
+}
+
+export interface PushJob extends RepoRef {
+  branch: string;
+  before: string;
+  after: string;
+  /** When the push happened (RFC 3339). */
+  pushedAt: string;
+  /** What the branch check read for `after`. */
+  head: RepoSnapshot;
+  config: AppConfig;
+}
+
+export type DeployStart =
+  | { kind: "tracking"; targets: number; checkRunId: number; pullRequest?: number; requests: number }
+  | { kind: "nothing"; why: string; requests: number };
+
+/** Records what the pushed commit changes and opens its "Flux deploy" check run. */
+export async function startDeploy(
+  client: GitHubClient,
+  job: PushJob,
+  options: DeployOptions,
+): Promise<DeployStart> {
+  const gh = new CountingClient(client);
+  const now = options.now ?? Date.now;
+  const known = (await options.store.get(branchKey(job)))?.value;
+  if (known?.kind !== "branch")
+    return {
+      kind: "nothing",
+      why: "no Flux event has come from this repository's clusters yet",
+      requests: gh.count,
+    };
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) => ({ ...b, commits: extendOrder(b.commits, job.before, job.after) }),
+  );
+  if (/^0+$/.test(job.before))
+    return { kind: "nothing", why: "a new branch has no earlier commit", requests: gh.count };
+  const base = await snapshotAt(gh, job, job.before, "previous", options.limits ?? DEFAULT_TARBALL_LIMITS);
+  const { report } = analyzePullRequest({
+    base,
+    head: job.head,
+    config: job.config,
+    analyze: { repository: analyzedRepository(job, job.branch) },
+  });
+  const pullRequest = await mergedPullRequest(gh, job);
+  const record = deployRecordFor(report, {
+    repository: `${job.owner}/${job.repo}`,
+    branch: job.branch,
+    sha: job.after,
+    pushedAt: job.pushedAt,
+    deadlineMinutes: options.deadlineMinutes ?? DEFAULT_DEPLOY_DEADLINE_MINUTES,
+    ...(pullRequest !== undefined ? { pullRequest } : {}),
+  });
+  if (!record) return { kind: "nothing", why: "the commit changes no Flux object", requests: gh.count };
+  const existing = await options.store.get(deployKey(job, job.after));
+  let stored: StoredDeploy;
+  if (existing && existing.value.kind === "deploy" && existing.value.checkRunId !== undefined) {
+    stored = existing.value; // a redelivered push: the deploy is already tracked
+  } else {
+    const output = renderDeployCheckRun(record, new Date(now()).toISOString());
+    const created = await call<{ id: number }>(
+      gh,
+      "create the deploy check run",
+      "POST /repos/{owner}/{repo}/check-runs",
+      {
+        owner: job.owner,
+        repo: job.repo,
+        name: DEPLOY_CHECK_NAME,
+        head_sha: job.after,
+        status: "in_progress",
+        started_at: job.pushedAt,
+        output: { title: output.title, summary: output.summary },
+      },
+    );
+    stored = {
+      kind: "deploy",
+      deploy: record,
+      checkRunId: created.id,
+      written: digest(JSON.stringify(significant(record, output))),
+    };
+    await update<StoredDeploy>(
+      options.store,
+      deployKey(job, job.after),
+      () => stored,
+      (d) => (d.checkRunId ? undefined : stored),
+    );
+  }
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) =>
+      b.active.some((a) => a.sha === job.after)
+        ? undefined
+        : { ...b, active: [...b.active, { sha: job.after, deadline: record.deadline }].slice(-MAX_ACTIVE) },
+  );
+  return {
+    kind: "tracking",
+    targets: record.targets.length,
+    checkRunId: stored.checkRunId!,
+    ...(pullRequest !== undefined ? { pullRequest } : {}),
+    requests: gh.count,
+  };
+}
+
+/** The pull request merged as this commit (GitHub's list for the commit; the first merged one into the branch). */
+async function mergedPullRequest(gh: CountingClient, job: PushJob): Promise<number | undefined> {
+  const pulls = await call<
+    Array<{
+      number: number;
+      merged_at?: string | null;
+      merge_commit_sha?: string | null;
+      base?: { ref?: string };
+    }>
+  >(gh, "find the merged pull request", "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
+    owner: job.owner,
+    repo: job.repo,
+    commit_sha: job.after,
+    per_page: 100,
+  });
+  const merged = (Array.isArray(pulls) ? pulls : []).filter((p) => p.merged_at && p.base?.ref === job.branch);
+  return (merged.find((p) => p.merge_commit_sha === job.after) ?? merged[0])?.number;
+}
+
+export interface EventJob extends RepoRef {
+  cluster?: string;
+  event: FluxEvent;
+}
+
+export interface EventOutcome {
+  /** Commits whose deploy the event changed. */
+  applied: string[];
+  /** Why it changed none (one reason per active deploy). */
+  skipped: string[];
+  writes: number;
+  requests: number;
+}
+
+/** Folds one Flux event into every active deploy of the repository and shows what changed. */
+export async function applyFluxEvent(
+  client: GitHubClient,
+  job: EventJob,
+  options: DeployOptions,
+): Promise<EventOutcome> {
+  const gh = new CountingClient(client);
+  const now = () => new Date((options.now ?? Date.now)()).toISOString();
+  const outcome: EventOutcome = { applied: [], skipped: [], writes: 0, requests: 0 };
+  const branch = await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => ({ kind: "branch", eventsSince: now(), commits: [], active: [] }),
+    () => undefined,
+  );
+  if (!branch || branch.active.length === 0) {
+    outcome.skipped.push("no deploy is being tracked");
+    return outcome;
+  }
+  for (const { sha } of [...branch.active].reverse()) {
+    let why: string | undefined;
+    const stored = await update<StoredDeploy>(
+      options.store,
+      deployKey(job, sha),
+      () => undefined,
+      (d) => {
+        const r = applyEvent(d.deploy, job.event, {
+          order: branch.commits,
+          ...(job.cluster ? { cluster: job.cluster } : {}),
+        });
+        if (!r.applied) {
+          why = r.why;
+          return undefined;
+        }
+        why = undefined;
+        return { ...d, deploy: r.record };
+      },
+    );
+    if (!stored) {
+      outcome.skipped.push(`${sha.slice(0, 7)}: no record`);
+      continue;
+    }
+    if (why !== undefined) outcome.skipped.push(`${sha.slice(0, 7)}: ${why}`);
+    else outcome.applied.push(sha);
+    // Also when not applied: what an earlier run of this delivery recorded may not be shown yet.
+    outcome.writes += await show(gh, job, sha, options, now);
+  }
+  outcome.requests = gh.count;
+  return outcome;
+}
+
+/**
+ * Brings the check run and the comment in line with the stored record: written only when their text
+ * changed, and again if the record moved on while writing (another event handled at the same time). One
+ * worker creates the comment: it claims that in the record first (compare-and-set), the others leave it.
+ */
+async function show(
+  gh: CountingClient,
+  job: RepoRef,
+  sha: string,
+  options: DeployOptions,
+  now: () => string,
+): Promise<number> {
+  const key = deployKey(job, sha);
+  let writes = 0;
+  for (let round = 0; round < 6; round++) {
+    const entry = await options.store.get(key);
+    if (entry?.value.kind !== "deploy") return writes;
+    const d = entry.value;
+    const at = now();
+    const run = renderDeployCheckRun(d.deploy, at);
+    const runDigest = digest(JSON.stringify(significant(d.deploy, run)));
+    const done = deployStatus(d.deploy, at).status === "completed";
+    const comment =
+      done && d.deploy.pullRequest !== undefined ? renderDeployComment(d.deploy, at) : undefined;
+    const commentDigest = comment === undefined ? undefined : digest(comment);
+    const commentDue = commentDigest !== undefined && commentDigest !== d.commented;
+    const claimed =
+      d.commentClaim !== undefined && Date.parse(at) - Date.parse(d.commentClaim) < COMMENT_CLAIM_MS;
+    if (runDigest === d.written && (!commentDue || (d.commentId === undefined && claimed))) return writes;
+    if (runDigest !== d.written && d.checkRunId !== undefined) {
+      // Claimed first: of the workers that see the same new state, one writes it.
+      const etag = await options.store.replace(key, { ...d, written: runDigest }, entry.etag);
+      if (etag === undefined) continue;
+      try {
+        await call(
+          gh,
+          "update the deploy check run",
+          "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+          {
+            owner: job.owner,
+            repo: job.repo,
+            check_run_id: d.checkRunId,
+            status: run.status,
+            ...(run.conclusion ? { conclusion: run.conclusion, completed_at: at } : {}),
+            output: { title: run.title, summary: run.summary },
+          },
+        );
+      } catch (error) {
+        // Not shown after all: the next event (or this delivery's retry) writes it.
+        await update<StoredDeploy>(
+          options.store,
+          key,
+          () => undefined,
+          (cur) => (cur.written === runDigest ? { ...cur, written: d.written ?? "" } : undefined),
+        ).catch(() => {});
+        throw error;
+      }
+      writes++;
+      continue;
+    }
+    let next: StoredDeploy = d;
+    if (commentDue && d.commentId !== undefined) {
+      await call(
+        gh,
+        "update the deploy comment",
+        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+        {
+          owner: job.owner,
+          repo: job.repo,
+          comment_id: d.commentId,
+          body: comment,
+        },
+      );
+      writes++;
+      next = { ...next, commented: commentDigest };
+    } else if (commentDue && !claimed) {
+      const etag = await options.store.replace(key, { ...next, commentClaim: at }, entry.etag);
+      if (etag === undefined) continue;
+      const created = await call<{ id: number }>(
+        gh,
+        "comment on the merged pull request",
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { owner: job.owner, repo: job.repo, issue_number: d.deploy.pullRequest, body: comment },
+      );
+      writes++;
+      await update<StoredDeploy>(
+        options.store,
+        key,
+        () => undefined,
+        (cur) => {
+          const { commentClaim: _, ...rest } = cur;
+          return { ...rest, commentId: created.id, commented: commentDigest };
+        },
+      );
+      continue;
+    }
+    if ((await options.store.replace(key, next, entry.etag)) !== undefined) return writes;
+  }
+  return writes;
+}
+
+/**
+ * What makes the check run worth writing again: its state and title, and each object's state (and a
+ * failure's message). An object's progress messages alone do not: a merge's burst of events is a few
+ * writes, not one per event; each write carries the latest text.
+ */
+function significant(record: DeployRecord, run: { status: string; conclusion?: string; title: string }) {
+  return {
+    status: run.status,
+    conclusion: run.conclusion,
+    title: run.title,
+    targets: record.targets.map((t) => [t.state, t.state === "failed" ? (t.message ?? "") : ""]),
+  };
+}
+
+export interface SweepOutcome {
+  ended: string[];
+  writes: number;
+}
+
+/**
+ * The scheduled end of deploys: each active deploy past its deadline is shown as it stands (neutral with
+ * the silent objects, or failure) and leaves the active list; a completed one leaves it too.
+ */
+export async function sweepDeploys(
+  client: GitHubClient,
+  repo: RepoRef,
+  options: DeployOptions,
+): Promise<SweepOutcome> {
+  const gh = new CountingClient(client);
+  const nowMs = (options.now ?? Date.now)();
+  const now = () => new Date(nowMs).toISOString();
+  const out: SweepOutcome = { ended: [], writes: 0 };
+  const branch = (await options.store.get(branchKey(repo)))?.value;
+  if (branch?.kind !== "branch") return out;
+  const ended: string[] = [];
+  for (const { sha, deadline } of branch.active) {
+    if (Date.parse(deadline) > nowMs) continue;
+    out.writes += await show(gh, repo, sha, options, now);
+    ended.push(sha);
+  }
+  if (ended.length === 0) return out;
+  await update<StoredBranch>(
+    options.store,
+    branchKey(repo),
+    () => undefined,
+    (b) => ({
+      ...b,
+      active: b.active.filter((a) => !ended.includes(a.sha)),
+    }),
+  );
+  out.ended = ended;
+  return out;
+}
+
+/** Repositories with deploys in the store (for the scheduled sweep). */
+export async function trackedRepositories(store: DeployStore): Promise<RepoRef[]> {
+  const keys = await store.list("branch/");
+  return keys.flatMap((k) => {
+    const [, owner, repo] = k.split("/");
+    return owner && repo ? [{ owner, repo }] : [];
+  });
+}
+
+/** The App's own authentication (Probot's `auth`): the app itself, or one installation. */
+export interface AppAuth {
+  auth(installationId?: number): Promise<GitHubClient>;
+}
+
+/** A `flux_event` delivery as the receiver hands it over (src/runtime/flux-events.ts). */
+export interface FluxEventDelivery {
+  repository: { owner: { login: string }; name: string };
+  cluster?: string;
+  event: FluxEvent;
+}
+
+/**
+ * Runs a handed-over Flux event as the installation of its repository. A repository the App is not
+ * installed on gets nothing (GitHub answers 404): the event is dropped, logged.
+ */
+export async function receiveFluxEvent(
+  app: AppAuth,
+  delivery: FluxEventDelivery,
+  options: DeployOptions,
+): Promise<EventOutcome | { notInstalled: true }> {
+  const repo = { owner: delivery.repository.owner.login, repo: delivery.repository.name };
+  const appClient = new CountingClient(await app.auth());
+  let installation: { id: number };
+  try {
+    installation = await call<{ id: number }>(
+      appClient,
+      "find the App's installation",
+      "GET /repos/{owner}/{repo}/installation",
+      repo,
+    );
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) {
+      options.log?.warn(
+        `flux-impact: Flux event for ${repo.owner}/${repo.repo}, where the App is not installed`,
+      );
+      return { notInstalled: true };
+    }
+    throw error;
+  }
+  const outcome = await applyFluxEvent(
+    await app.auth(installation.id),
+    { ...repo, event: delivery.event, ...(delivery.cluster ? { cluster: delivery.cluster } : {}) },
+    options,
+  );
+  return { ...outcome, requests: outcome.requests + appClient.count };
+}

@@ -1,0 +1,245 @@
+import { join } from "node:path";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
+import { DEFAULT_CONFIG } from "../../src/core/config/index.ts";
+import {
+  applyFluxEvent,
+  type DeployStore,
+  receiveFluxEvent,
+  type StoredDeploy,
+  type StoredValue,
+  startDeploy,
+  sweepDeploys,
+} from "../../src/github/deploy-run.ts";
+import { MemoryStore } from "../../src/runtime/deliveries.ts";
+import { fluxEvent } from "../support/flux/events.ts";
+import { readTree } from "../support/fs/disk-tree.ts";
+import { GitHubDouble } from "../support/github/github-double.ts";
+import { guardNetwork, testProbot } from "../support/github/probot.ts";
+
+const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
+const BEFORE = "1".repeat(40);
+const AFTER = "2".repeat(40);
+const PUSHED = "2026-12-07T10:00:00.000Z";
+const at = (minutes: number) => new Date(Date.parse(PUSHED) + minutes * 60_000).toISOString();
+
+guardNetwork();
+
+let double: GitHubDouble;
+let store: DeployStore & MemoryStore<StoredValue>;
+beforeEach(async () => {
+  double = new GitHubDouble();
+  await double.addTree(BEFORE, readTree(join(EXAMPLE, "base")).files);
+  double.addMergedPull(7, AFTER);
+  double.install();
+  store = new MemoryStore<StoredValue>();
+});
+afterEach(() => nock.cleanAll());
+
+const repo = () => ({ owner: double.owner, repo: double.repo });
+
+async function client() {
+  return (await testProbot()).auth(1);
+}
+
+async function push(now = Date.parse(PUSHED)) {
+  return startDeploy(
+    (await client()) as never,
+    {
+      ...repo(),
+      branch: "main",
+      before: BEFORE,
+      after: AFTER,
+      pushedAt: PUSHED,
+      head: loadDirectorySnapshot(join(EXAMPLE, "head")),
+      config: DEFAULT_CONFIG,
+    },
+    { store, now: () => now },
+  );
+}
+
+const TARGETS = [
+  ["Kustomization", "flux-system", "cluster-apps"],
+  ["Kustomization", "flux-system", "cluster-vars"],
+  ["Kustomization", "flux-system", "immich"],
+  ["Kustomization", "flux-system", "jellyfin"],
+  ["HelmRelease", "media", "immich"],
+  ["HelmRelease", "media", "jellyfin"],
+] as const;
+
+function success(kind: string, namespace: string, name: string, minute: number) {
+  return fluxEvent({
+    kind: kind as "Kustomization",
+    namespace,
+    name,
+    reason: kind === "HelmRelease" ? "UpgradeSucceeded" : "ReconciliationSucceeded",
+    revision: kind === "HelmRelease" ? (name === "immich" ? "0.9.0" : "1.4.2") : `main@sha1:${AFTER}`,
+    timestamp: at(minute),
+  });
+}
+
+async function event(e: ReturnType<typeof fluxEvent>, minute: number, cluster?: string) {
+  return applyFluxEvent(
+    (await client()) as never,
+    { ...repo(), event: e, ...(cluster ? { cluster } : {}) },
+    { store, now: () => Date.parse(at(minute)) },
+  );
+}
+
+async function deployCheckRun() {
+  const runs = [...double.checkRuns.values()].filter((r) => r.name === "Flux deploy");
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+}
+
+describe("github/deploy-run", () => {
+  it("tracks nothing for a repository whose clusters have sent no event", async () => {
+    const out = await push();
+    expect(out).toMatchObject({
+      kind: "nothing",
+      why: "no Flux event has come from this repository's clusters yet",
+    });
+    expect(double.writes).toEqual([]);
+  });
+
+  it("opens a Flux deploy check run, completes it from events, and comments once on the merged PR", async () => {
+    // The first event of the repository opts it in (nothing to attribute it to yet).
+    const first = await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    expect(first.skipped).toEqual(["no deploy is being tracked"]);
+
+    const started = await push();
+    expect(started).toMatchObject({ kind: "tracking", targets: 6, pullRequest: 7 });
+    const run = await deployCheckRun();
+    expect(run).toMatchObject({
+      headSha: AFTER,
+      status: "in_progress",
+      title: "deploying to cluster: 0 of 6 reconciled so far",
+    });
+
+    for (const [i, [kind, ns, name]] of TARGETS.entries()) await event(success(kind, ns, name, 1 + i / 2), 4);
+    expect(run.status).toBe("completed");
+    expect(run.conclusion).toBe("success");
+    expect(run.title).toBe("deployed to cluster: 6 of 6 reconciled in 4 min");
+    const comments = double.pull(7).comments;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toMatch(
+      /^<!-- flux-impact:deploy -->\n✅ \*\*Flux deploy of `2222222`\*\*: deployed to `cluster`: 6 of 6 reconciled in 4 min/,
+    );
+    // Nothing is posted while in progress: one comment, with the outcome.
+    expect(run.patches.filter((p) => p.status === "in_progress").length).toBeGreaterThan(0);
+  });
+
+  it("fails on a failure with Flux's message, and says so on the PR", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const failure = fluxEvent({
+      name: "jellyfin",
+      reason: "HealthCheckFailed",
+      severity: "error",
+      message:
+        "health check failed after 5m0s: timeout waiting for: [Deployment/media/jellyfin status: 'InProgress']",
+      revision: `main@sha1:${AFTER}`,
+      timestamp: at(6),
+    });
+    const out = await event(failure, 6);
+    expect(out.applied).toEqual([AFTER]);
+    const run = await deployCheckRun();
+    expect(run.conclusion).toBe("failure");
+    expect(double.pull(7).comments[0]!.body).toContain(
+      "❌ **Flux deploy of `2222222`**: `cluster: Kustomization flux-system/jellyfin` failed: health check failed after 5m0s",
+    );
+  });
+
+  it("does not attribute events for other objects or earlier revisions, and writes nothing for them", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const writes = double.writes.length;
+    const other = await event(success("Kustomization", "flux-system", "home-assistant", 2), 2);
+    expect(other.applied).toEqual([]);
+    const earlier = fluxEvent({
+      name: "immich",
+      reason: "ReconciliationSucceeded",
+      revision: `main@sha1:${BEFORE}`,
+      timestamp: at(2),
+    });
+    expect((await event(earlier, 2)).applied).toEqual([]);
+    expect(double.writes.length).toBe(writes);
+  });
+
+  it("ends a deploy with silent objects as neutral at the deadline, naming them", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    for (const [kind, ns, name] of TARGETS.slice(0, 4)) await event(success(kind, ns, name, 2), 2);
+    const early = await sweepDeploys((await client()) as never, repo(), {
+      store,
+      now: () => Date.parse(at(10)),
+    });
+    expect(early.ended).toEqual([]);
+    const late = await sweepDeploys((await client()) as never, repo(), {
+      store,
+      now: () => Date.parse(at(31)),
+    });
+    expect(late.ended).toEqual([AFTER]);
+    const run = await deployCheckRun();
+    expect(run.conclusion).toBe("neutral");
+    expect(run.title).toBe("deploy to cluster not confirmed: 4 of 6 reconciled, 2 silent after 30 min");
+    expect(double.pull(7).comments[0]!.body).toContain("⚠️");
+    // Once ended it takes no more events.
+    expect((await event(success("HelmRelease", "media", "immich", 40), 40)).skipped).toEqual([
+      "no deploy is being tracked",
+    ]);
+  });
+
+  it("loses no event of a burst of 200 for one merge, handled all at once", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const before = double.requests.length;
+    const burst = Array.from({ length: 200 }, (_, i) => {
+      const [kind, ns, name] = TARGETS[i % TARGETS.length]!;
+      // Progress first, then the successes; unrelated objects' events mixed in.
+      if (i % 10 === 9) return success("Kustomization", "flux-system", `unrelated-${i}`, 3);
+      if (i < 150)
+        return fluxEvent({
+          kind: kind as "Kustomization",
+          namespace: ns,
+          name,
+          reason: "Progressing",
+          revision: kind === "HelmRelease" ? "0.9.0" : `main@sha1:${AFTER}`,
+          timestamp: at(1 + i / 100),
+        });
+      return success(kind, ns, name, 3 + i / 100);
+    });
+    const c = (await client()) as never;
+    const outcomes = await Promise.all(
+      burst.map((e) => applyFluxEvent(c, { ...repo(), event: e }, { store, now: () => Date.parse(at(5)) })),
+    );
+    const entry = await store.get(`deploy/${repo().owner}/${repo().repo}/${AFTER}`.toLowerCase());
+    const stored = entry!.value as StoredDeploy;
+    expect(stored.deploy.targets.map((t) => t.state)).toEqual(Array(6).fill("reconciled"));
+    const run = await deployCheckRun();
+    expect(run.conclusion).toBe("success");
+    expect(double.pull(7).comments).toHaveLength(1);
+    const requests = double.requests.length - before;
+    const writes = outcomes.reduce((n, o) => n + o.writes, 0);
+    // Written only when what GitHub shows changed: far fewer writes than events.
+    // Each state GitHub shows is written once: pending → progressing → reconciled, and the comment.
+    expect(writes).toBeLessThanOrEqual(20);
+    expect(requests).toBeLessThanOrEqual(25);
+  });
+
+  it("runs a handed-over event as the repository's installation, and drops one for a repository without it", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const probot = await testProbot();
+    const app = { auth: (id?: number) => probot.auth(id) as never };
+    const delivery = {
+      repository: { owner: { login: double.owner }, name: double.repo },
+      event: success("Kustomization", "flux-system", "immich", 2),
+    };
+    const out = await receiveFluxEvent(app, delivery, { store, now: () => Date.parse(at(2)) });
+    expect(out).toMatchObject({ applied: [AFTER] });
+    double.fault = (route) => (route.endsWith("/installation") ? { status: 404 } : undefined);
+    expect(await receiveFluxEvent(app, delivery, { store })).toEqual({ notInstalled: true });
+  });
+});
