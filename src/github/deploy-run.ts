@@ -16,14 +16,28 @@ import {
   DEFAULT_DEPLOY_DEADLINE_MINUTES,
   DEPLOY_CHECK_NAME,
   type DeployRecord,
+  decideFluxFailure,
+  dependentsIndex,
   deployRecordFor,
   deployStatus,
+  eventState,
   extendOrder,
   type FluxEvent,
+  failureKey,
+  fluxFailureActions,
+  parseRevision,
   renderDeployCheckRun,
   renderDeployComment,
 } from "../core/deploy/index.ts";
 import { analyzePullRequest, type RepoSnapshot } from "../core/index.ts";
+import {
+  type AppliedActions,
+  applyIssueActions,
+  BOT_ISSUES_FIELD,
+  type IssuesAnswer,
+  issuesOfAnswer,
+} from "./issues.ts";
+import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
 import {
   analyzedRepository,
   CountingClient,
@@ -60,6 +74,16 @@ export interface StoredBranch {
   eventsSince: string;
   commits: string[];
   active: Array<{ sha: string; deadline: string }>;
+  /** The default branch's name, from the last push. */
+  defaultBranch?: string;
+  /** Whether the repository has several clusters (failure issue keys name the cluster only then). */
+  multiCluster?: boolean;
+  /** What waits on each object (failure issue keys → dependents), from the last push's analysis. */
+  dependents?: Record<string, string[]>;
+  /** The commit (and pull request) that last changed each object, by failure issue key. */
+  changedBy?: Record<string, { sha: string; pullRequest?: number }>;
+  /** Objects with an open failure issue (a success of any other needs no GitHub request). */
+  failing?: string[];
 }
 
 export type StoredValue = StoredDeploy | StoredBranch;
@@ -158,21 +182,38 @@ export async function startDeploy(
   if (/^0+$/.test(job.before))
     return { kind: "nothing", why: "a new branch has no earlier commit", requests: gh.count };
   const base = await snapshotAt(gh, job, job.before, "previous", options.limits ?? DEFAULT_TARBALL_LIMITS);
-  const { report } = analyzePullRequest({
+  const { report, head } = analyzePullRequest({
     base,
     head: job.head,
     config: job.config,
     analyze: { repository: analyzedRepository(job, job.branch) },
   });
+  const multiCluster = head.clusters.length > 1;
   const pullRequest = await mergedPullRequest(gh, job);
   const record = deployRecordFor(report, {
     repository: `${job.owner}/${job.repo}`,
     branch: job.branch,
     sha: job.after,
     pushedAt: job.pushedAt,
-    deadlineMinutes: options.deadlineMinutes ?? DEFAULT_DEPLOY_DEADLINE_MINUTES,
+    deadlineMinutes:
+      options.deadlineMinutes ?? job.config.deploys.deadlineMinutes ?? DEFAULT_DEPLOY_DEADLINE_MINUTES,
     ...(pullRequest !== undefined ? { pullRequest } : {}),
   });
+  const dependents = dependentsIndex(head.clusters, !multiCluster);
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) => {
+      const changedBy = { ...b.changedBy };
+      for (const t of record?.targets ?? [])
+        changedBy[failureKey(multiCluster ? t.cluster : "", t.kind, t.namespace, t.name)] = {
+          sha: job.after,
+          ...(pullRequest !== undefined ? { pullRequest } : {}),
+        };
+      return { ...b, defaultBranch: job.branch, multiCluster, dependents, changedBy };
+    },
+  );
   if (!record) return { kind: "nothing", why: "the commit changes no Flux object", requests: gh.count };
   const existing = await options.store.get(deployKey(job, job.after));
   let stored: StoredDeploy;
@@ -255,6 +296,8 @@ export interface EventOutcome {
   /** Why it changed none (one reason per active deploy). */
   skipped: string[];
   writes: number;
+  /** The failing object's issue: what was decided, and written unless a dry run. */
+  issue?: { decision: string; why?: string; applied?: AppliedActions; dryRun?: boolean } | undefined;
   requests: number;
 }
 
@@ -273,8 +316,11 @@ export async function applyFluxEvent(
     () => ({ kind: "branch", eventsSince: now(), commits: [], active: [] }),
     () => undefined,
   );
-  if (!branch || branch.active.length === 0) {
+  if (!branch) return outcome;
+  outcome.issue = await failureIssue(gh, job, branch, options, now);
+  if (branch.active.length === 0) {
     outcome.skipped.push("no deploy is being tracked");
+    outcome.requests = gh.count;
     return outcome;
   }
   for (const { sha } of [...branch.active].reverse()) {
@@ -307,6 +353,82 @@ export async function applyFluxEvent(
   }
   outcome.requests = gh.count;
   return outcome;
+}
+
+const ISSUES_QUERY = `query ($owner: String!, $repo: String!, $file: String!) {
+  repository(owner: $owner, name: $repo) {
+    ${CONFIG_FIELD}
+    ${BOT_ISSUES_FIELD}
+  }
+  ${ORG_CONFIG}
+}`;
+
+/**
+ * The failing object's issue (core: decideFluxFailure). A failure reads the configuration and the App's
+ * issues (one GraphQL request); a success does only for an object with an open issue.
+ */
+async function failureIssue(
+  gh: CountingClient,
+  job: EventJob,
+  branch: StoredBranch,
+  options: DeployOptions,
+  now: () => string,
+): Promise<EventOutcome["issue"]> {
+  const { event } = job;
+  const o = event.involvedObject;
+  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return undefined;
+  const state = eventState(o.kind, event);
+  if (state !== "failed" && state !== "reconciled") return undefined;
+  const cluster = branch.multiCluster ? (job.cluster ?? event.metadata?.cluster ?? "") : "";
+  const key = failureKey(cluster, o.kind, o.namespace ?? "", o.name);
+  if (state === "reconciled" && !branch.failing?.includes(key)) return undefined;
+  const revision = event.metadata?.revision ? parseRevision(event.metadata.revision) : undefined;
+  if (
+    revision?.kind === "git" &&
+    revision.ref &&
+    branch.defaultBranch &&
+    revision.ref !== branch.defaultBranch
+  )
+    return { decision: "none", why: `revision of ${revision.ref}, not the default branch` };
+  const data = await gh.graphql<ConfigAnswer & { repository: ConfigAnswer["repository"] & IssuesAnswer }>(
+    "read the configuration and the App's issues",
+    ISSUES_QUERY,
+    { owner: job.owner, repo: job.repo, file: "HEAD:.github/flux-impact.yml" },
+    orgMissingOk,
+  );
+  const config = (await configOfAnswer(gh, job, data)).config.deploys;
+  const context = {
+    cluster,
+    defaultBranch: branch.defaultBranch ?? "the default branch",
+    repository: `${job.owner}/${job.repo}`,
+    now: now(),
+    ...(branch.changedBy?.[key] ? { lastChange: branch.changedBy[key] } : {}),
+    ...(branch.dependents ? { dependents: branch.dependents[key] ?? [] } : {}),
+  };
+  const { decision, duplicates } = decideFluxFailure(event, context, config, issuesOfAnswer(data.repository));
+  const actions = [...duplicates, ...fluxFailureActions(decision, key, event, context, config)];
+  const why = decision.kind === "none" ? decision.why : undefined;
+  if (actions.length === 0) return { decision: decision.kind, ...(why ? { why } : {}) };
+  if (config.dryRun) {
+    options.log?.info(
+      `flux-impact ${job.owner}/${job.repo}: dry run (deploys.dryRun): would ${actions.map((a) => a.kind).join(", ")} the issue of ${key}`,
+    );
+    return { decision: decision.kind, dryRun: true };
+  }
+  const applied = await applyIssueActions(gh, job, actions);
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) => {
+      const failing = new Set(b.failing ?? []);
+      if (decision.kind === "close") failing.delete(key);
+      else if (decision.kind === "open" || decision.kind === "comment") failing.add(key);
+      else return undefined;
+      return { ...b, failing: [...failing] };
+    },
+  );
+  return { decision: decision.kind, applied };
 }
 
 /**

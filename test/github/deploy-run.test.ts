@@ -243,3 +243,63 @@ describe("github/deploy-run", () => {
     expect(await receiveFluxEvent(app, delivery, { store })).toEqual({ notInstalled: true });
   });
 });
+
+describe("github/deploy-run failure issues", () => {
+  const failed = (minute: number, revision = AFTER) =>
+    fluxEvent({
+      name: "immich",
+      reason: "ReconciliationFailed",
+      severity: "error",
+      message:
+        "Deployment/media/immich dry-run failed: spec.template.spec.containers[0].image: Required value",
+      revision: `main@sha1:${revision}`,
+      timestamp: at(minute),
+    });
+
+  it("opens an issue for a failing object, keeps quiet on Flux's retries, and closes it on recovery", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const first = await event(failed(2), 2);
+    expect(first.issue).toMatchObject({ decision: "open", applied: { opened: [expect.any(Number)] } });
+    const issue = [...double.issues.values()][0]!;
+    expect(issue.title).toBe("Flux Kustomization flux-system/immich is failing");
+    expect(issue.labels).toEqual(["flux-impact", "flux-failure"]);
+    expect(issue.body).toContain("Last changed by [2222222]");
+    expect(issue.body).toContain("(#7)");
+    expect(issue.body).toContain("flux reconcile kustomization immich --with-source -n flux-system");
+    expect((await event(failed(7), 7)).issue).toMatchObject({ decision: "none" });
+    const recovered = await event(success("Kustomization", "flux-system", "immich", 9), 9);
+    expect(recovered.issue).toMatchObject({ decision: "close" });
+    expect(issue.state).toBe("closed");
+    expect(issue.comments.at(-1)).toMatch(/^Recovered: Flux reports ReconciliationSucceeded/);
+    // A success of an object without an issue costs no request.
+    const before = double.requests.length;
+    await event(success("Kustomization", "flux-system", "jellyfin", 10), 10);
+    expect(double.requests.slice(before).filter((r) => r.includes("graphql"))).toEqual([]);
+  });
+
+  it("writes no issue in a dry run", async () => {
+    double.config = "deploys:\n  dryRun: true\n";
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    const out = await event(failed(2), 2);
+    expect(out.issue).toEqual({ decision: "open", dryRun: true });
+    expect(double.issues.size).toBe(0);
+  });
+
+  it("ignores a failure at a revision of another branch", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const staging = fluxEvent({
+      name: "immich",
+      reason: "BuildFailed",
+      severity: "error",
+      revision: `staging@sha1:${"9".repeat(40)}`,
+      timestamp: at(3),
+    });
+    expect((await event(staging, 3)).issue).toEqual({
+      decision: "none",
+      why: "revision of staging, not the default branch",
+    });
+    expect(double.issues.size).toBe(0);
+  });
+});

@@ -169,6 +169,55 @@ const Dashboard = z
     "One bot-maintained issue: dependsOn graph, disabled services, failing workflows, health findings.",
   );
 
+const Deploys = z
+  .strictObject({
+    deadlineMinutes: z
+      .int()
+      .min(1)
+      .max(1440)
+      .default(30)
+      .describe(
+        'Minutes after a push to the default branch before a deploy whose objects sent no event ends as neutral (the "Flux deploy" check run).',
+      ),
+    failureIssues: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Open an issue per Flux object that fails on the default branch (from Flux's events); closed when it recovers.",
+      ),
+    labels: z
+      .array(label)
+      .default(() => ["flux-impact", "flux-failure"])
+      .describe("Labels of those issues."),
+    maxOpenIssues: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe("At most this many open failure issues; further failures wait (and show on the dashboard)."),
+    snoozeDays: z
+      .int()
+      .min(0)
+      .max(365)
+      .default(7)
+      .describe("An issue closed as not planned is not opened again for that object for this many days."),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe("Only log the issues that would be opened, commented and closed."),
+  })
+  .default(() => ({
+    deadlineMinutes: 30,
+    failureIssues: true,
+    labels: ["flux-impact", "flux-failure"],
+    maxOpenIssues: 10,
+    snoozeDays: 7,
+    dryRun: false,
+  }))
+  .describe(
+    "After the merge: Flux's events (when the clusters send them, see the README) track each deploy and open issues for failing objects.",
+  );
+
 export const AppConfig = z
   .strictObject({
     clusterPaths: z
@@ -231,6 +280,7 @@ export const AppConfig = z
     stale: Stale,
     failedRuns: FailedRuns,
     dashboard: Dashboard,
+    deploys: Deploys,
   })
   .describe("flux-impact repository configuration (.github/flux-impact.yml).");
 

@@ -5,6 +5,16 @@
  */
 export { type FluxEvent, FluxEventSchema, parseFluxEvent, parseRevision, type Revision } from "./event.ts";
 export {
+  decideFluxFailure,
+  dependentsIndex,
+  type FailureContext,
+  type FailureDecision,
+  failureKey,
+  fluxFailureActions,
+  REPEAT_HOURS,
+  runbook,
+} from "./failures.ts";
+export {
   DEPLOY_CHECK_NAME,
   DEPLOY_COMMENT_MARKER,
   type DeployCheckRun,

@@ -5,6 +5,7 @@
  * value must never reach GitHub.
  */
 import { clip, mdCode, mdInline } from "../report/markdown.ts";
+import { maskCredentials } from "../secrets/mask.ts";
 import { type DeployRecord, type DeployTarget, deployStatus, short, targetLabel } from "./tracking.ts";
 
 export const DEPLOY_CHECK_NAME = "Flux deploy";
@@ -24,7 +25,7 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g, "[token redacted]"],
   // `password=…`, `token: …` and the like in connection strings and logs.
   [
-    /\b((?:password|passwd|secret|token|apikey|api_key)\s*[=:]\s*)(?!invalid value|\[)("[^"]*"|'[^']*'|[^\s,;]+)/gi,
+    /\b((?:password|passwd|secret|token|apikey|api_key)\s*[=:]\s*)(?!invalid value|\[|<redacted)("[^"]*"|'[^']*'|[^\s,;]+)/gi,
     "$1[redacted]",
   ],
   // Credentials in URLs: https://user:pass@host.
@@ -33,7 +34,8 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
 
 /** A Flux message safe to show: values the API server echoes and anything shaped like a credential masked. */
 export function redactEventMessage(message: string): string {
-  let out = message;
+  // The shared masking first (fingerprints, as everywhere else), then what only events carry.
+  let out = maskCredentials(message);
   for (const [re, to] of REDACTIONS) out = out.replace(re, to);
   return out;
 }

@@ -1,13 +1,14 @@
 /**
  * The issues the App maintains, and what it may do to them. Each issue's body starts with a hidden
  * marker naming what it is about — a stale service (`stale`, keyed by the `.dis` path), a failing
- * workflow (`workflow`, keyed by its file path) or the dashboard — plus a little state (`reopened`,
+ * workflow (`workflow`, keyed by its file path), a failing Flux object (`flux`, keyed by cluster, kind and
+ * name) or the dashboard — plus a little state (`reopened`,
  * `failures`, `run`). The GitHub layer lists the App's issues (its `flux-impact` label, and only those
  * the App wrote: a marker alone can be planted by anyone) and applies the actions the planners return.
  * Keys are percent-encoded, so nothing from the repository can end the HTML comment.
  */
 
-export type IssueKind = "stale" | "workflow" | "dashboard";
+export type IssueKind = "stale" | "workflow" | "dashboard" | "flux";
 
 /** The label every issue of the App carries; the GitHub layer lists issues by it. */
 export const BOT_LABEL = "flux-impact";
@@ -50,7 +51,7 @@ export type IssueAction =
     }
   | { kind: "reopen"; number: number; comment: string; body: string };
 
-const MARKER = /^<!-- flux-impact:(stale|workflow|dashboard)((?: [a-z]+=[A-Za-z0-9%._~/-]*)*) -->$/;
+const MARKER = /^<!-- flux-impact:(stale|workflow|dashboard|flux)((?: [a-z]+=[A-Za-z0-9%._~/-]*)*) -->$/;
 
 function encodeKey(key: string): string {
   return encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

@@ -33,6 +33,7 @@ describe("core/config/parse-config", () => {
       "diff: {stripLabels: [team], stripAnnotations: []}",
       "stale: {days: 60, maxIssuesPerRun: 2, labels: [stale], dryRun: false}",
       "failedRuns: {enabled: false, labels: [ci]}",
+      "deploys: {deadlineMinutes: 15, maxOpenIssues: 3, dryRun: true}",
     ].join("\n");
     expect(parseConfigText(text)).toEqual({
       config: {
@@ -54,6 +55,7 @@ describe("core/config/parse-config", () => {
         stale: { days: 60, maxIssuesPerRun: 2, labels: ["stale"], dryRun: false },
         failedRuns: { ...DEFAULT_CONFIG.failedRuns, enabled: false, labels: ["ci"] },
         dashboard: DEFAULT_CONFIG.dashboard,
+        deploys: { ...DEFAULT_CONFIG.deploys, deadlineMinutes: 15, maxOpenIssues: 3, dryRun: true },
       },
       issues: [],
     });
@@ -188,7 +190,7 @@ describe("core/config/parse-config", () => {
         path: "failon",
         message:
           "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, onAnalysisError, comment, " +
-          "diff, stale, failedRuns, dashboard)",
+          "diff, stale, failedRuns, dashboard, deploys)",
       },
       { path: "diff.stripLabel", message: "unknown field (expected one of stripLabels, stripAnnotations)" },
     ]);
@@ -263,7 +265,7 @@ describe("core/config/parse-config", () => {
         path: "colour",
         message:
           "unknown field (expected one of clusterPaths, clusters, rules, failOn, failOnExisting, ignore, secrets, onAnalysisError, comment, " +
-          "diff, stale, failedRuns, dashboard)",
+          "diff, stale, failedRuns, dashboard, deploys)",
         line: 11,
       },
     ]);

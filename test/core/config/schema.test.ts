@@ -33,6 +33,14 @@ const DEFAULTS = {
     pullRequests: true,
   },
   dashboard: { enabled: true, title: "GitOps health dashboard", labels: ["flux-impact"] },
+  deploys: {
+    deadlineMinutes: 30,
+    failureIssues: true,
+    labels: ["flux-impact", "flux-failure"],
+    maxOpenIssues: 10,
+    snoozeDays: 7,
+    dryRun: false,
+  },
 };
 
 describe("core/config/schema", () => {

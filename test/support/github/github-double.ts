@@ -75,6 +75,17 @@ export interface DoublePull {
   comments: Array<{ id: number; body: string; byApp: boolean }>;
 }
 
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: "open" | "closed";
+  stateReason: string | null;
+  closedAt: string | null;
+  comments: string[];
+}
+
 export interface DoubleCheckRun {
   headSha: string;
   name?: string;
@@ -142,6 +153,9 @@ export class GitHubDouble {
     const archived = new Map([...files].filter(([path]) => !options.leftOut?.includes(path)));
     this.tarballs.set(sha, await githubTarball(archived, sha, this.owner, this.repo));
   }
+
+  /** Issues opened through the API (all by the App under test), by number. */
+  readonly issues = new Map<number, DoubleIssue>();
 
   /** Merged pull requests by the commit they were merged as (GitHub's "pull requests of a commit"). */
   readonly merged = new Map<string, number>();
@@ -348,7 +362,42 @@ export class GitHubDouble {
       const t = this.tarballs.get(m[1]!);
       return t ? [200, t, { "content-type": "application/x-gzip" }] : [404, { message: "Not Found" }];
     }
+    if (method === "POST" && path === `${repo}/issues`) {
+      const number = this.nextId++;
+      this.issues.set(number, {
+        number,
+        title: body.title,
+        body: body.body ?? "",
+        labels: body.labels ?? [],
+        state: "open",
+        stateReason: null,
+        closedAt: null,
+        comments: [],
+      });
+      return [201, { number }];
+    }
+    m = path.match(new RegExp(`^${repo}/issues/(\\d+)$`));
+    if (method === "PATCH" && m) {
+      const issue = this.issues.get(Number(m[1]));
+      if (!issue) return [404, { message: "Not Found" }];
+      if (body.title !== undefined) issue.title = body.title;
+      if (body.body !== undefined) issue.body = body.body;
+      if (body.state === "closed") {
+        issue.state = "closed";
+        issue.stateReason = body.state_reason ?? "completed";
+        issue.closedAt = new Date().toISOString();
+      } else if (body.state === "open") {
+        issue.state = "open";
+        issue.stateReason = "reopened";
+        issue.closedAt = null;
+      }
+      return [200, { number: issue.number }];
+    }
     m = path.match(/\/issues\/(\d+)\/comments$/);
+    if (method === "POST" && m && this.issues.has(Number(m[1]))) {
+      this.issues.get(Number(m[1]))!.comments.push(body.body);
+      return [201, { id: this.nextId++ }];
+    }
     if (method === "POST" && m) {
       const pull = this.pulls.get(Number(m[1]));
       if (!pull) return [404, { message: "Not Found" }];
@@ -427,9 +476,23 @@ export class GitHubDouble {
         },
       };
     }
-    // The App's issues (and configuration): none here.
-    if (query.includes("issues("))
-      return { data: { repository: { config, issues: { nodes: [] } }, org: null } };
+    // The App's issues (and configuration): those opened through the API, newest first.
+    if (query.includes("issues(")) {
+      const nodes = [...this.issues.values()]
+        .sort((a, b) => b.number - a.number)
+        .map((i) => ({
+          number: i.number,
+          title: i.title,
+          body: i.body,
+          state: i.state === "open" ? "OPEN" : "CLOSED",
+          stateReason: i.stateReason?.toUpperCase() ?? null,
+          createdAt: "2026-12-01T00:00:00Z",
+          closedAt: i.closedAt,
+          url: `https://github.com/${this.owner}/${this.repo}/issues/${i.number}`,
+          viewerDidAuthor: true,
+        }));
+      return { data: { repository: { config, issues: { nodes } }, org: null } };
+    }
     return { errors: [{ type: "UNKNOWN", message: "the double does not answer this query" }] };
   }
 }
