@@ -31,8 +31,6 @@ export interface AppOptions {
   baseCache?: BaseAnalysisCache;
   /** Where deploys are tracked (deploy-run.ts); without one, pushes record no deploy. */
   deployStore?: DeployStore;
-  /** Minutes after a push before a deploy with silent objects ends as neutral (default 30). */
-  deployDeadlineMinutes?: number;
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -204,9 +202,6 @@ export function createApp(options: AppOptions = {}) {
           },
           {
             store: options.deployStore,
-            ...(options.deployDeadlineMinutes !== undefined
-              ? { deadlineMinutes: options.deployDeadlineMinutes }
-              : {}),
             ...(options.limits ? { limits: options.limits } : {}),
             log: context.log,
           },

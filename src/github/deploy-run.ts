@@ -101,8 +101,6 @@ export interface DeployOptions {
   store: DeployStore;
   log?: { info(msg: string): void; warn(msg: string): void };
   now?: () => number;
-  /** Minutes after the push before silent objects end the deploy as neutral (default 30). */
-  deadlineMinutes?: number;
   limits?: TarballLimits;
 }
 
@@ -195,8 +193,7 @@ export async function startDeploy(
     branch: job.branch,
     sha: job.after,
     pushedAt: job.pushedAt,
-    deadlineMinutes:
-      options.deadlineMinutes ?? job.config.deploys.deadlineMinutes ?? DEFAULT_DEPLOY_DEADLINE_MINUTES,
+    deadlineMinutes: job.config.deploys.deadlineMinutes ?? DEFAULT_DEPLOY_DEADLINE_MINUTES,
     ...(pullRequest !== undefined ? { pullRequest } : {}),
   });
   const dependents = dependentsIndex(head.clusters, !multiCluster);

@@ -30,12 +30,6 @@ const Env = z.object({
   FLUX_EVENTS_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** The previous one while rotating. */
   FLUX_EVENTS_SECRET_PREVIOUS: z.string().min(16, "must be at least 16 characters").optional(),
-  /** Minutes after a push before a deploy with silent objects ends as neutral (default 30). */
-  FLUX_IMPACT_DEPLOY_DEADLINE_MINUTES: z
-    .string()
-    .regex(/^\d{1,4}$/, "must be a number of minutes")
-    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, "must be between 1 and 1440 minutes")
-    .optional(),
   /** `off` only for local load tests: Probot's write throttling is per process and adds seconds per job. */
   GITHUB_THROTTLE: z.enum(["on", "off"]).optional(),
 });

@@ -39,13 +39,6 @@ async function create(env: RuntimeEnv, options: AppProbotOptions): Promise<Probo
     logLevel: env.LOG_LEVEL ?? "info",
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
   });
-  const deadline = env.FLUX_IMPACT_DEPLOY_DEADLINE_MINUTES;
-  await probot.load(
-    createApp({
-      appId: Number(env.APP_ID),
-      ...options,
-      ...(deadline ? { deployDeadlineMinutes: Number(deadline) } : {}),
-    }),
-  );
+  await probot.load(createApp({ appId: Number(env.APP_ID), ...options }));
   return probot;
 }
