@@ -44,6 +44,7 @@ import {
   call,
   type GitHubClient,
   type RepoRef,
+  serialized,
   snapshotAt,
 } from "./jobs.ts";
 import { DEFAULT_TARBALL_LIMITS, type TarballLimits } from "./tarball.ts";
@@ -156,12 +157,23 @@ export type DeployStart =
   | { kind: "tracking"; targets: number; checkRunId: number; pullRequest?: number; requests: number }
   | { kind: "nothing"; why: string; requests: number };
 
+/**
+ * One repository's deploy work at a time in this process: the records are compare-and-set anyway, but a
+ * warm instance handling a merge's burst then rarely collides, and a store without compare-and-set (the
+ * local Blobs server of `npm run e2e`) loses nothing.
+ */
+const oneAtATime = <T>(job: RepoRef, run: () => Promise<T>) => serialized(`deploys ${repoKey(job)}`, run);
+
 /** Records what the pushed commit changes and opens its "Flux deploy" check run. */
-export async function startDeploy(
+export function startDeploy(
   client: GitHubClient,
   job: PushJob,
   options: DeployOptions,
 ): Promise<DeployStart> {
+  return oneAtATime(job, () => start(client, job, options));
+}
+
+async function start(client: GitHubClient, job: PushJob, options: DeployOptions): Promise<DeployStart> {
   const gh = new CountingClient(client);
   const now = options.now ?? Date.now;
   const known = (await options.store.get(branchKey(job)))?.value;
@@ -299,11 +311,15 @@ export interface EventOutcome {
 }
 
 /** Folds one Flux event into every active deploy of the repository and shows what changed. */
-export async function applyFluxEvent(
+export function applyFluxEvent(
   client: GitHubClient,
   job: EventJob,
   options: DeployOptions,
 ): Promise<EventOutcome> {
+  return oneAtATime(job, () => apply(client, job, options));
+}
+
+async function apply(client: GitHubClient, job: EventJob, options: DeployOptions): Promise<EventOutcome> {
   const gh = new CountingClient(client);
   const now = () => new Date((options.now ?? Date.now)()).toISOString();
   const outcome: EventOutcome = { applied: [], skipped: [], writes: 0, requests: 0 };
@@ -552,11 +568,15 @@ export interface SweepOutcome {
  * The scheduled end of deploys: each active deploy past its deadline is shown as it stands (neutral with
  * the silent objects, or failure) and leaves the active list; a completed one leaves it too.
  */
-export async function sweepDeploys(
+export function sweepDeploys(
   client: GitHubClient,
   repo: RepoRef,
   options: DeployOptions,
 ): Promise<SweepOutcome> {
+  return oneAtATime(repo, () => sweep(client, repo, options));
+}
+
+async function sweep(client: GitHubClient, repo: RepoRef, options: DeployOptions): Promise<SweepOutcome> {
   const gh = new CountingClient(client);
   const nowMs = (options.now ?? Date.now)();
   const now = () => new Date(nowMs).toISOString();
@@ -592,6 +612,13 @@ export async function trackedRepositories(store: DeployStore): Promise<RepoRef[]
   });
 }
 
+/**
+ * Installation ids by repository, for a warm instance: a merge's events would otherwise ask GitHub once
+ * each. An uninstalled App's installation token stops working soon enough to notice.
+ */
+const installations = new Map<string, { id: number; until: number }>();
+const INSTALLATION_TTL_MS = 10 * 60_000;
+
 /** The App's own authentication (Probot's `auth`): the app itself, or one installation. */
 export interface AppAuth {
   auth(installationId?: number): Promise<GitHubClient>;
@@ -615,22 +642,28 @@ export async function receiveFluxEvent(
 ): Promise<EventOutcome | { notInstalled: true }> {
   const repo = { owner: delivery.repository.owner.login, repo: delivery.repository.name };
   const appClient = new CountingClient(await app.auth());
-  let installation: { id: number };
-  try {
-    installation = await call<{ id: number }>(
-      appClient,
-      "find the App's installation",
-      "GET /repos/{owner}/{repo}/installation",
-      repo,
-    );
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) {
-      options.log?.warn(
-        `flux-impact: Flux event for ${repo.owner}/${repo.repo}, where the App is not installed`,
+  const now = (options.now ?? Date.now)();
+  let installation = installations.get(repoKey(repo));
+  if (!installation || installation.until < now) {
+    try {
+      const found = await call<{ id: number }>(
+        appClient,
+        "find the App's installation",
+        "GET /repos/{owner}/{repo}/installation",
+        repo,
       );
-      return { notInstalled: true };
+      installation = { id: found.id, until: now + INSTALLATION_TTL_MS };
+      installations.set(repoKey(repo), installation);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) {
+        installations.delete(repoKey(repo));
+        options.log?.warn(
+          `flux-impact: Flux event for ${repo.owner}/${repo.repo}, where the App is not installed`,
+        );
+        return { notInstalled: true };
+      }
+      throw error;
     }
-    throw error;
   }
   const outcome = await applyFluxEvent(
     await app.auth(installation.id),

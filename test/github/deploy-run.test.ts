@@ -3,6 +3,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadDirectorySnapshot } from "../../src/cli/fs-snapshot.ts";
 import { DEFAULT_CONFIG } from "../../src/core/config/index.ts";
+import { applyEvent } from "../../src/core/deploy/index.ts";
 import {
   applyFluxEvent,
   type DeployStore,
@@ -147,7 +148,7 @@ describe("github/deploy-run", () => {
     const run = await deployCheckRun();
     expect(run.conclusion).toBe("failure");
     expect(double.pull(7).comments[0]!.body).toContain(
-      "❌ **Flux deploy of `2222222`**: `cluster: Kustomization flux-system/jellyfin` failed: health check failed after 5m0s",
+      "❌ **Flux deploy of `2222222`**: `Kustomization flux-system/jellyfin` failed: health check failed after 5m0s",
     );
   });
 
@@ -240,7 +241,9 @@ describe("github/deploy-run", () => {
     const out = await receiveFluxEvent(app, delivery, { store, now: () => Date.parse(at(2)) });
     expect(out).toMatchObject({ applied: [AFTER] });
     double.fault = (route) => (route.endsWith("/installation") ? { status: 404 } : undefined);
-    expect(await receiveFluxEvent(app, delivery, { store })).toEqual({ notInstalled: true });
+    // Once the cached installation id is older than ten minutes, GitHub is asked again.
+    const later = { store, now: () => Date.parse(at(13)) };
+    expect(await receiveFluxEvent(app, delivery, later)).toEqual({ notInstalled: true });
   });
 });
 
@@ -301,5 +304,43 @@ describe("github/deploy-run failure issues", () => {
       why: "revision of staging, not the default branch",
     });
     expect(double.issues.size).toBe(0);
+  });
+});
+
+describe("github/deploy-run across instances", () => {
+  it("keeps both events when another instance writes the record between a read and the write", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await push();
+    const key = `deploy/${repo().owner}/${repo().repo}/${AFTER}`.toLowerCase();
+    // Another instance applies jellyfin's success right after this one read the record.
+    let interfered = false;
+    const racing: DeployStore = {
+      get: (k) => store.get(k),
+      create: (k, v) => store.create(k, v),
+      list: (p) => store.list(p),
+      delete: (k) => store.delete(k),
+      replace: async (k, v, etag) => {
+        if (k === key && !interfered) {
+          interfered = true;
+          const current = (await store.get(k))!;
+          const d = current.value as StoredDeploy;
+          const other = applyEvent(d.deploy, success("Kustomization", "flux-system", "jellyfin", 2), {
+            order: [BEFORE, AFTER],
+          });
+          if (other.applied) await store.replace(k, { ...d, deploy: other.record }, current.etag);
+        }
+        return store.replace(k, v, etag);
+      },
+    };
+    await applyFluxEvent(
+      (await client()) as never,
+      { ...repo(), event: success("Kustomization", "flux-system", "immich", 2) },
+      { store: racing, now: () => Date.parse(at(2)) },
+    );
+    const stored = (await store.get(key))!.value as StoredDeploy;
+    const states = Object.fromEntries(stored.deploy.targets.map((t) => [`${t.kind} ${t.name}`, t.state]));
+    expect(interfered).toBe(true);
+    expect(states["Kustomization immich"]).toBe("reconciled");
+    expect(states["Kustomization jellyfin"]).toBe("reconciled");
   });
 });

@@ -59,6 +59,11 @@ function lastEventAt(record: DeployRecord): string | undefined {
   return last;
 }
 
+/** An object's label: the cluster named only when the repository has several. */
+function label(record: DeployRecord, t: DeployTarget): string {
+  return targetLabel(record.clusters.length > 1 ? t : { ...t, cluster: "" });
+}
+
 function where(record: DeployRecord): string {
   const named = record.clusters.filter((c) => c !== "");
   return named.length ? named.map((c) => mdCode(c)).join(", ") : mdCode(record.branch);
@@ -75,7 +80,7 @@ export function deployHeadline(record: DeployRecord, now: string): string {
     const failed = record.targets.filter((t) => t.state === "failed");
     const first = failed.sort((a, b) => Date.parse(a.at ?? "") - Date.parse(b.at ?? ""))[0]!;
     const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : "";
-    return `${mdCode(targetLabel(first))} failed${more}: ${mdInline(clip(redactEventMessage(first.message ?? first.reason ?? ""), MESSAGE_MAX))}`;
+    return `${mdCode(label(record, first))} failed${more}: ${mdInline(clip(redactEventMessage(first.message ?? first.reason ?? ""), MESSAGE_MAX))}`;
   }
   const took = minutesBetween(record.pushedAt, lastEventAt(record) ?? now);
   if (s.conclusion === "success")
@@ -86,7 +91,7 @@ export function deployHeadline(record: DeployRecord, now: string): string {
 
 function table(record: DeployRecord): string[] {
   const rows = [...record.targets].sort(
-    (a, b) => order(a) - order(b) || targetLabel(a).localeCompare(targetLabel(b)),
+    (a, b) => order(a) - order(b) || label(record, a).localeCompare(label(record, b)),
   );
   const lines = ["| Object | State | Since push | Flux says |", "| --- | --- | --- | --- |"];
   for (const t of rows) {
@@ -95,7 +100,7 @@ function table(record: DeployRecord): string[] {
       ? `${mdInline(t.reason ?? "")}: ${mdInline(clip(redactEventMessage(t.message), MESSAGE_MAX).replace(/\s*\n\s*/g, " "))}`
       : "—";
     lines.push(
-      `| ${mdCode(targetLabel(t), { table: true })} | ${STATE_TEXT[t.state]} | ${since} | ${says} |`,
+      `| ${mdCode(label(record, t), { table: true })} | ${STATE_TEXT[t.state]} | ${since} | ${says} |`,
     );
   }
   return lines;

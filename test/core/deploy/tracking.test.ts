@@ -146,9 +146,7 @@ describe("folding Flux events into a deploy", () => {
     const { record: r } = fold(record(), events);
     const run = renderDeployCheckRun(r, "2026-12-07T10:02:30Z");
     expect(run.conclusion).toBe("failure");
-    expect(run.title).toBe(
-      "cluster: Kustomization flux-system/jellyfin failed: HealthCheckFailed for jellyfin",
-    );
+    expect(run.title).toBe("Kustomization flux-system/jellyfin failed: HealthCheckFailed for jellyfin");
   });
 
   it("does not attribute an event for an object the commit did not change", () => {

@@ -8,11 +8,14 @@ import type { AddressInfo } from "node:net";
 
 export interface Handlers {
   receiver: (req: Request) => Promise<Response>;
+  /** The Flux event receiver, on FLUX_EVENTS_PATH/… (optional). */
+  fluxEvents?: (req: Request) => Promise<Response>;
   worker: (req: Request, context?: { deploy?: { id?: string } }) => Promise<Response>;
 }
 
 export const RECEIVER_PATH = "/api/github/webhooks";
 export const WORKER_PATH = "/.netlify/functions/github-worker-background";
+export const FLUX_EVENTS_PATH = "/api/flux/events/";
 /** The deploy the local functions run as. */
 export const DEPLOY_ID = "e2e-local-deploy";
 
@@ -48,11 +51,12 @@ export class LocalFunctions {
         this.background(request);
         return;
       }
-      if (req.url !== RECEIVER_PATH) {
+      const fluxEvents = req.url?.startsWith(FLUX_EVENTS_PATH) ? this.handlers.fluxEvents : undefined;
+      if (req.url !== RECEIVER_PATH && !fluxEvents) {
         res.writeHead(404).end();
         return;
       }
-      const response = await this.handlers.receiver(request());
+      const response = await (fluxEvents ?? this.handlers.receiver)(request());
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     });

@@ -26,7 +26,9 @@ import { getStore } from "@netlify/blobs";
 import { BlobsServer } from "@netlify/blobs/server";
 import { sign } from "@octokit/webhooks-methods";
 import { hasCommentMarker } from "../../../src/core/report/index.ts";
-import { receiverHandler, workerHandler } from "../../../src/runtime/netlify.ts";
+import { eventToken } from "../../../src/runtime/flux-events.ts";
+import { fluxEventsHandler, receiverHandler, workerHandler } from "../../../src/runtime/netlify.ts";
+import { fluxEvent, fluxSignature } from "../flux/events.ts";
 import { readTree } from "../fs/disk-tree.ts";
 import { webhookExample as example, GitHubDouble, testPrivateKey } from "../github/github-double.ts";
 import { LocalFunctions, RECEIVER_PATH, WORKER_PATH } from "./functions-server.ts";
@@ -35,6 +37,7 @@ const ROOT = join(import.meta.dirname, "..", "..", "..");
 const OWNER = "homelab-org";
 const REPO = "home-ops";
 const SECRET = "e2e-webhook-secret-0123456789";
+const FLUX_SECRET = "e2e-flux-events-secret-0123456789";
 const BASE = "b".repeat(40);
 const HEAD = "1".repeat(40);
 
@@ -44,6 +47,14 @@ export interface EndToEndResult {
   l1?: { p50: number; p99: number; perSecond: number; non202: number };
   l2?: { comments: number; duplicates: number; prs: number; seconds: number };
   l5?: { status: number; ms: number };
+  /** After the merge: Flux events acknowledged per second, GitHub requests per event, the deploy's outcome. */
+  deploy?: {
+    events: number;
+    perSecond: number;
+    requestsPerEvent: number;
+    conclusion?: string;
+    comment?: string;
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -84,6 +95,7 @@ export async function runEndToEnd(
     BLOBS_API_URL: `http://127.0.0.1:${blobsPort}`,
     BLOBS_SITE_ID: "e2e-site",
     BLOBS_TOKEN: blobsToken,
+    FLUX_EVENTS_SECRET: FLUX_SECRET,
   };
   const quiet = console.log;
   const logged: string[] = [];
@@ -92,7 +104,11 @@ export async function runEndToEnd(
     logged.push(String(line));
     logs(String(line));
   };
-  const functions = new LocalFunctions({ receiver: receiverHandler(env), worker: workerHandler(env) });
+  const functions = new LocalFunctions({
+    receiver: receiverHandler(env),
+    worker: workerHandler(env),
+    fluxEvents: fluxEventsHandler(env),
+  });
   const url = await functions.start();
 
   const repository = {
@@ -225,6 +241,122 @@ export async function runEndToEnd(
       "its body under a new delivery id: the receiver answers 200 (replay), the worker's URL 401 (no hand-off); nothing written",
     );
 
+    // 6. After the merge: the push of a merged pull request opens a "Flux deploy" check run on the merge
+    //    commit; the cluster's events (signed as notification-controller signs them) complete it and
+    //    the merged pull request gets one comment with the outcome.
+    const MERGED = "3".repeat(40);
+    await github.addTree(MERGED, headFiles);
+    github.addMergedPull(50, MERGED);
+    const token = eventToken(FLUX_SECRET, `${OWNER}/${REPO}`);
+    const fluxPost = async (event: ReturnType<typeof fluxEvent>) => {
+      const body = JSON.stringify(event);
+      const res = await fetch(`${url}/api/flux/events/${OWNER}/${REPO}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "gotk-component": event.reportingController,
+          "x-signature": fluxSignature(body, token),
+        },
+        body,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    // The cluster's first event opts the repository in (before it, pushes track no deploy).
+    const optIn = await fluxPost(
+      fluxEvent({
+        name: "flux-system",
+        reason: "ReconciliationSucceeded",
+        revision: `main@sha1:${BASE}`,
+        timestamp: iso(-60_000),
+      }),
+    );
+    await functions.idle();
+    const pushExample = example("push", (e) => !!e.installation && !e.deleted);
+    const pushBody = JSON.stringify({
+      ...pushExample,
+      ref: "refs/heads/main",
+      before: BASE,
+      after: MERGED,
+      created: false,
+      deleted: false,
+      forced: false,
+      repository: { ...repository, pushed_at: Math.floor(Date.now() / 1000) - 1 },
+      installation: { id: 1 },
+    });
+    const pushed = await post("push-merge", "push", pushBody);
+    await functions.idle();
+    const deployRun = () =>
+      [...github.checkRuns.values()].find((r) => r.name === "Flux deploy" && r.headSha === MERGED);
+    check(
+      optIn === 202 && pushed.status === 202 && deployRun()?.status === "in_progress",
+      `the merge's push opens a "Flux deploy" check run on the merge commit, in progress (${deployRun()?.title})`,
+    );
+    const targets: Array<[string, string, string, string]> = [
+      ["Kustomization", "flux-system", "cluster-apps", ""],
+      ["Kustomization", "flux-system", "cluster-vars", ""],
+      ["Kustomization", "flux-system", "immich", ""],
+      ["Kustomization", "flux-system", "jellyfin", ""],
+      ["HelmRelease", "media", "immich", "0.9.0"],
+      ["HelmRelease", "media", "jellyfin", "1.4.2"],
+    ];
+    // 200 events for the merge: progress of every object, other objects' reconciliations, then successes.
+    const events = Array.from({ length: 200 }, (_, i) => {
+      const done = i >= 200 - targets.length;
+      const [kind, namespace, name, chart] = targets[done ? i - (200 - targets.length) : i % targets.length]!;
+      const revision = kind === "HelmRelease" ? chart : `main@sha1:${MERGED}`;
+      if (!done && i % 10 === 9)
+        return fluxEvent({
+          name: `other-${i}`,
+          reason: "ReconciliationSucceeded",
+          revision: `main@sha1:${MERGED}`,
+          timestamp: iso(i),
+        });
+      return fluxEvent({
+        kind: kind as "Kustomization",
+        namespace,
+        name,
+        reason: done
+          ? kind === "HelmRelease"
+            ? "UpgradeSucceeded"
+            : "ReconciliationSucceeded"
+          : "Progressing",
+        message: done ? `${name} reconciled` : `Deployment/${namespace}/${name} configured (${i})`,
+        revision,
+        timestamp: iso(1000 + i * 10),
+      });
+    });
+    const requestsBefore = github.requests.length;
+    const eventsStart = performance.now();
+    const statuses = await Promise.all(events.map(fluxPost));
+    const ackSeconds = (performance.now() - eventsStart) / 1000;
+    await functions.idle();
+    const run = deployRun();
+    const mergedComments = github.pulls.get(50)!.comments;
+    const requestsPerEvent = (github.requests.length - requestsBefore) / events.length;
+    result.deploy = {
+      events: events.length,
+      perSecond: events.length / ackSeconds,
+      requestsPerEvent,
+      ...(run?.conclusion ? { conclusion: run.conclusion } : {}),
+      ...(mergedComments[0] ? { comment: mergedComments[0].body } : {}),
+    };
+    check(
+      statuses.every((st) => st === 202) && run?.status === "completed" && run.conclusion === "success",
+      `200 Flux events for the merge (every one acknowledged 202) complete it: ${run?.conclusion} — ${run?.title}`,
+    );
+    check(
+      mergedComments.length === 1 &&
+        mergedComments[0]!.body.includes("deployed to `cluster`: 6 of 6 reconciled"),
+      "the merged pull request gets one comment with the outcome",
+    );
+    print(`     the deploy check run: ${run?.conclusion} — ${run?.title}`);
+    for (const line of (mergedComments[0]?.body ?? "").split("\n").slice(0, 12)) print(`     │ ${line}`);
+    print(
+      `     Flux events: ${(events.length / ackSeconds).toFixed(0)} acknowledged/s at concurrency 200, ${requestsPerEvent.toFixed(2)} GitHub API requests per event, ${run?.patches.length ?? 0} check-run updates`,
+    );
+
     // 3. L1: ack latency, 500 deliveries at concurrency 20 (workflow runs the App handles with one GraphQL read).
     const workflowRun = example(
       "workflow_run",
@@ -289,6 +421,12 @@ export async function runEndToEnd(
       prs: perPr.filter((n) => n > 0).length,
       seconds: burstMs / 1000,
     };
+    if (functions.errors.length) print(`     worker errors: ${[...new Set(functions.errors)].join("; ")}`);
+    const missing = [...github.pulls.values()].filter((p) => p.number > 100 && p.comments.length !== 1);
+    if (missing.length)
+      print(
+        `     without one comment: ${missing.map((p) => `#${p.number} (${p.comments.length})`).join(", ")}`,
+      );
     check(
       perPr.length === 20 && perPr.every((n) => n === 1),
       `L2 burst of 20 pull requests (22 deliveries, 2 duplicated, shuffled): ${perPr.reduce((a, b) => a + b, 0)} comments, ${perPr.filter((n) => n > 1).length} duplicates, ${acks.filter((a) => a.status === 200).length} duplicate deliveries answered 200; all analyzed in ${(burstMs / 1000).toFixed(1)} s`,

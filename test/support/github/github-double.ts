@@ -134,6 +134,9 @@ export class GitHubDouble {
   appId = 77;
   /** The App's installation on the repository. */
   installationId = 1;
+  /** The commit and date every path's history starts with (the stale sweep's clock). */
+  historyCommit = "0".repeat(40);
+  historyDate = "2026-11-01T00:00:00Z";
   /** The repository's id (webhook payloads carry it) and the base commit of its pull requests. */
   repositoryId = 1;
   pullBase = "b".repeat(40);
@@ -363,7 +366,9 @@ export class GitHubDouble {
       return t ? [200, t, { "content-type": "application/x-gzip" }] : [404, { message: "Not Found" }];
     }
     if (method === "POST" && path === `${repo}/issues`) {
-      const number = this.nextId++;
+      // Issues and pull requests share GitHub's numbers: issues here count from 1000, past any pull request.
+      let number = Math.max(1000, ...this.issues.keys()) + 1;
+      while (this.pulls.has(number)) number++;
       this.issues.set(number, {
         number,
         title: body.title,
@@ -432,6 +437,28 @@ export class GitHubDouble {
         },
       };
     }
+    // The history of paths (the stale sweep): each created by the commit `historyCommit`, at `historyDate`.
+    if (query.includes("history(")) {
+      const commit: Json = {};
+      for (const name of Object.keys(variables)) {
+        const m = /^p(\d+)$/.exec(name);
+        if (!m) continue;
+        commit[`h${m[1]}`] = {
+          totalCount: 1,
+          nodes: [
+            {
+              oid: this.historyCommit,
+              committedDate: this.historyDate,
+              url: `https://github.com/${this.owner}/${this.repo}/commit/${this.historyCommit}`,
+              author: { name: "Maintainer", user: { login: "maintainer" } },
+            },
+          ],
+        };
+        commit[`e${m[1]}`] = { nodes: [{ oid: this.historyCommit }] };
+      }
+      const issues = query.includes("issues(") ? this.issueNodes() : undefined;
+      return { data: { repository: { ...(issues ? { issues } : {}), commit } } };
+    }
     // Files by "sha:path" expressions ($e0, $e1, …): blobs with their text.
     if (typeof variables.e0 === "string") {
       const repository: Json = {};
@@ -477,22 +504,26 @@ export class GitHubDouble {
       };
     }
     // The App's issues (and configuration): those opened through the API, newest first.
-    if (query.includes("issues(")) {
-      const nodes = [...this.issues.values()]
-        .sort((a, b) => b.number - a.number)
-        .map((i) => ({
-          number: i.number,
-          title: i.title,
-          body: i.body,
-          state: i.state === "open" ? "OPEN" : "CLOSED",
-          stateReason: i.stateReason?.toUpperCase() ?? null,
-          createdAt: "2026-12-01T00:00:00Z",
-          closedAt: i.closedAt,
-          url: `https://github.com/${this.owner}/${this.repo}/issues/${i.number}`,
-          viewerDidAuthor: true,
-        }));
-      return { data: { repository: { config, issues: { nodes } }, org: null } };
-    }
+    if (query.includes("issues("))
+      return { data: { repository: { config, issues: this.issueNodes() }, org: null } };
     return { errors: [{ type: "UNKNOWN", message: "the double does not answer this query" }] };
+  }
+
+  /** The App's issues as GraphQL lists them, newest first. */
+  private issueNodes(): Json {
+    const nodes = [...this.issues.values()]
+      .sort((a, b) => b.number - a.number)
+      .map((i) => ({
+        number: i.number,
+        title: i.title,
+        body: i.body,
+        state: i.state === "open" ? "OPEN" : "CLOSED",
+        stateReason: i.stateReason?.toUpperCase() ?? null,
+        createdAt: "2026-12-01T00:00:00Z",
+        closedAt: i.closedAt,
+        url: `https://github.com/${this.owner}/${this.repo}/issues/${i.number}`,
+        viewerDidAuthor: true,
+      }));
+    return { nodes };
   }
 }
