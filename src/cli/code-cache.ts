@@ -8,12 +8,16 @@
  * payload: a damaged payload crashes the process (a segmentation fault, tried). So the cache file starts
  * with the SHA-256 of the source it was made from and of the payload, and is handed to V8 only when both
  * match. A missing, foreign, damaged or refused cache only costs the compile time it would have saved.
+ *
+ * An `import()` inside a script compiled from a cache another process made finds no loader
+ * (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING on Node 20: the loader's marker does not survive the cache), so
+ * the bundle gets one as a wrapper parameter, `__import`, that imports from this module.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { constants, Script } from "node:vm";
+import { Script } from "node:vm";
 
 export interface CachedBundle<T> {
   readonly exports: T;
@@ -31,13 +35,13 @@ export function loadCachedBundle<T>(file: string, cacheFile: string): CachedBund
   const digest = sha256(source);
   const cachedData = readCache(cacheFile, digest);
   // The same wrapper as Node's CommonJS loader, on the first line so line numbers stay the bundle's own.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
-    filename: file,
-    cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname, __import) { ${source}\n})`,
+    { filename: file, cachedData },
+  );
   const module = { exports: {} as T };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  const load = (specifier: string) => import(specifier);
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), load);
   return {
     exports: module.exports,
     fromCache: cachedData !== undefined && !script.cachedDataRejected,

@@ -7,30 +7,38 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzedRepository, analyzeRepository } from "../core/index.ts";
 import { renderComment, reportConclusion } from "../core/report/index.ts";
+import { eventToken } from "../runtime/flux-events.ts";
+import { ClusterError } from "./cluster.ts";
 import { buildCommand } from "./commands/build.ts";
 import { checkCommand } from "./commands/check.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { staleCommand } from "./commands/stale.ts";
+import { statusCommand } from "./commands/status.ts";
 import { loadDirectorySnapshot, loadGitSnapshot, SnapshotLoadError } from "./fs-snapshot.ts";
 import { repositoryOption } from "./git-identity.ts";
 import { analyzeOptions, type CliIo, type CliValues, parseCli, USAGE, UsageError } from "./options.ts";
 
 export { type CliIo, UsageError } from "./options.ts";
 
-export function runCli(argv: readonly string[], io: CliIo): number {
-  try {
-    return run(argv, io);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof SnapshotLoadError) {
+/** The exit code; a promise for the commands that talk to a cluster. */
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
+  const fail = (error: unknown): number => {
+    if (error instanceof UsageError || error instanceof SnapshotLoadError || error instanceof ClusterError) {
       io.stderr(`flux-impact: ${error.message}\n`);
       return 2;
     }
     throw error;
+  };
+  try {
+    const code = run(argv, io);
+    return typeof code === "number" ? code : code.catch(fail);
+  } catch (error) {
+    return fail(error);
   }
 }
 
-function run(argv: readonly string[], io: CliIo): number {
+function run(argv: readonly string[], io: CliIo): number | Promise<number> {
   const { values, positionals } = parseCli(argv);
   const [command, ...args] = positionals;
   if (values.help || command === undefined || command === "help") {
@@ -50,9 +58,29 @@ function run(argv: readonly string[], io: CliIo): number {
       return buildCommand(analyze(oneDir(command, args), values), values, io);
     case "demo":
       return demo(io, values);
+    case "status": {
+      const dir = oneDir(command, args);
+      return statusCommand(dir, analyze(dir, values), values, io);
+    }
+    case "event-token":
+      return eventTokenCommand(args, io);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+/** `event-token OWNER/REPO`: what the Provider Secret of that repository's clusters holds. */
+function eventTokenCommand(args: string[], io: CliIo): number {
+  const [repository] = args;
+  if (args.length !== 1 || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository ?? ""))
+    throw new UsageError("event-token needs OWNER/REPO");
+  const secret = process.env.FLUX_EVENTS_SECRET;
+  if (!secret || secret.length < 16)
+    throw new UsageError(
+      "event-token needs the deployment's FLUX_EVENTS_SECRET (at least 16 characters) in the environment",
+    );
+  io.stdout(`${eventToken(secret, repository!)}\n`);
+  return 0;
 }
 
 function oneDir(command: string, args: string[]): string {
@@ -91,8 +119,13 @@ function packageRoot(): string {
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  process.exitCode = runCli(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+  // No top-level await: this module is also bundled as CommonJS (the built CLI's engine).
+  void Promise.resolve(
+    runCli(process.argv.slice(2), {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+    }),
+  ).then((code) => {
+    process.exitCode = code;
   });
 }

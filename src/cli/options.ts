@@ -18,6 +18,14 @@ Commands:
                 what waits on them, what Flux deletes. BASE and HEAD are directories, or git
                 revisions of the repository at --repo (default: the current directory).
                 --format markdown|json (default markdown: the pull-request comment)
+                --cluster   also a server-side apply dry run of every object the change modifies
+                            against the live cluster (read-only; field manager kustomize-controller):
+                            refusals (schema, admission policies, immutable fields) become errors on
+                            the object's file, and the live object is compared with the result (drift)
+  status [DIR]  The live cluster beside the repository: every Flux Kustomization and HelmRelease with
+                Ready, its last applied revision against DIR's HEAD, suspended ones, and what exists
+                only in the cluster or only in the repository. Exits 1 when one is not Ready.
+                --format text|json (default text)
   check [DIR]   Every check on one revision, as the check run on the default branch shows it:
                 build and graph errors, the secret gate, repository health. Prints
                 \`path:line:col  severity  CODE  message\`; exits 1 when a finding fails the policy.
@@ -31,6 +39,9 @@ Commands:
                 --kustomization NS/NAME   one Kustomization to stdout (Secret values shown as fingerprints)
                 --all --out OUTDIR        every Kustomization to OUTDIR/<namespace>/<name>.yaml
   demo          Run \`diff\` on the bundled example repository's two revisions.
+  event-token OWNER/REPO
+                The token a repository's clusters sign Flux events with (the Provider Secret's
+                \`token\`), from the deployment's FLUX_EVENTS_SECRET environment variable.
 
 Common options:
   --cluster-path P   Directory Flux syncs first (repeatable); default: detected
@@ -38,10 +49,14 @@ Common options:
   --config FILE      check/diff/stale: the configuration (default: .github/flux-impact.yml of DIR, or of BASE)
   --rev REV          check/stale/graph/build: read the repository at a git revision instead of the working tree
   --repo DIR         diff: the repository whose revisions BASE and HEAD name (default: .)
+  --kubeconfig F     status, diff --cluster: the kubeconfig (default: KUBECONFIG, ~/.kube/config, or
+                     the in-cluster service account)
+  --context C        status, diff --cluster: the kubeconfig context (default: its current one)
   -h, --help         Show this help
 
 Exit codes: 0 ok, 1 errors found in the repository (check and diff: findings that fail the policy of
-the configuration; by default, errors — for diff, errors the change introduces), 2 usage error.
+the configuration; by default, errors — for diff, errors the change introduces), 2 usage error (or a
+cluster that cannot be reached).
 `;
 
 const OPTIONS = {
@@ -55,6 +70,9 @@ const OPTIONS = {
   "search-root": { type: "string" },
   rev: { type: "string" },
   repo: { type: "string" },
+  cluster: { type: "boolean" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

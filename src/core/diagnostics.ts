@@ -193,6 +193,16 @@ export const DIAGNOSTIC_CODES = {
     "Image automation controllers are installed but no ImageUpdateAutomation exists.",
   ],
   "health-helmrepository-unused": ["notice", "A HelmRepository no HelmRelease uses."],
+  // The live cluster (`flux-impact diff --cluster`)
+  "cluster-dry-run-rejected": [
+    "error",
+    "The cluster refused a changed object in a server-side apply dry run (schema, admission policy, immutable field).",
+  ],
+  "cluster-kind-unknown": ["error", "The cluster serves no API for a changed object's apiVersion and kind."],
+  "cluster-drift": [
+    "warning",
+    "The live object differs from what the base revision renders: the cluster drifted from Git.",
+  ],
   // The engine itself
   "analysis-failed": [
     "error",

@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   AnalysisSession,
+  type AnalyzedRepository,
   analyzePullRequest,
   type ChangedFile,
   changedFilesBetween,
@@ -16,6 +17,7 @@ import {
   type RevisionInfo,
 } from "../../core/index.ts";
 import { impactJson, renderComment, reportConclusion } from "../../core/report/index.ts";
+import { clusterDryRun, clusterJson, renderClusterSection } from "../cluster-diff.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
 import { gitChangedFiles } from "../git-changes.ts";
@@ -26,6 +28,8 @@ export interface DiffResult {
   report: ImpactReport;
   base: RevisionInfo;
   head: RevisionInfo;
+  /** The models of both revisions (what --cluster dry-runs). */
+  models: { base: AnalyzedRepository; head: AnalyzedRepository };
 }
 
 export function computeDiff(baseArg: string, headArg: string, values: CliValues): DiffResult {
@@ -50,7 +54,11 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     changes = gitChangedFiles(repo, baseArg, headArg);
   }
   const { config, diagnostics } = loadConfig(values.config, base);
-  const { report } = analyzePullRequest({
+  const {
+    report,
+    base: baseModel,
+    head: headModel,
+  } = analyzePullRequest({
     base,
     head,
     changedFiles: changes,
@@ -59,15 +67,31 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     analyze: { ...analyzeOptions(values), ...(baseIsDir ? {} : repositoryOption(repo, baseArg)) },
   });
   if (diagnostics.length) report.findings.existing.unshift(...diagnostics);
-  return { report, base: { ref: baseArg }, head: { ref: headArg } };
+  return {
+    report,
+    base: { ref: baseArg },
+    head: { ref: headArg },
+    models: { base: baseModel, head: headModel },
+  };
 }
 
-export function diffCommand(args: string[], values: CliValues, io: CliIo): number {
+export function diffCommand(args: string[], values: CliValues, io: CliIo): number | Promise<number> {
   if (args.length !== 2) throw new UsageError("diff needs BASE and HEAD (directories or git revisions)");
-  const { report, base, head } = computeDiff(args[0]!, args[1]!, values);
   const format = values.format ?? "markdown";
-  if (format === "json") io.stdout(`${JSON.stringify(impactJson(report), null, 2)}\n`);
-  else if (format === "markdown") io.stdout(renderComment(report, { base, head }));
-  else throw new UsageError(`--format must be markdown or json (got "${format}")`);
-  return reportConclusion(report) === "failure" ? 1 : 0;
+  if (format !== "json" && format !== "markdown")
+    throw new UsageError(`--format must be markdown or json (got "${format}")`);
+  const diff = computeDiff(args[0]!, args[1]!, values);
+  const { report, base, head } = diff;
+  const failed = reportConclusion(report) === "failure";
+  if (!values.cluster) {
+    if (format === "json") io.stdout(`${JSON.stringify(impactJson(report), null, 2)}\n`);
+    else io.stdout(renderComment(report, { base, head }));
+    return failed ? 1 : 0;
+  }
+  return clusterDryRun(diff, values).then((cluster) => {
+    if (format === "json")
+      io.stdout(`${JSON.stringify({ ...impactJson(report), cluster: clusterJson(cluster) }, null, 2)}\n`);
+    else io.stdout(`${renderComment(report, { base, head })}\n${renderClusterSection(cluster)}`);
+    return failed || cluster.outcomes.some((o) => o.findings.some((f) => f.severity === "error")) ? 1 : 0;
+  });
 }

@@ -3,6 +3,8 @@
  * pushed to the default branch is expected to change and what the events say happened, and its check run
  * and pull-request comment. Pure: the adapters store records and receive events.
  */
+
+export type { JsonObject } from "../kustomize/resource.ts";
 export { type FluxEvent, FluxEventSchema, parseFluxEvent, parseRevision, type Revision } from "./event.ts";
 export {
   decideFluxFailure,
@@ -14,6 +16,28 @@ export {
   REPEAT_HOURS,
   runbook,
 } from "./failures.ts";
+export {
+  type ApiRefusal,
+  apiRefusal,
+  type ChangedObject,
+  type ClusterDryRun,
+  type ClusterStatus,
+  clusterDryRunJson,
+  type DefinedObjects,
+  type DryRunAnswer,
+  type DryRunOutcome,
+  type DryRunPlan,
+  driftOf,
+  dryRunOutcome,
+  dryRunPlan,
+  joinStatus,
+  type LiveFluxObject,
+  liveFluxObject,
+  MAX_DRY_RUN,
+  renderClusterDryRun,
+  renderStatus,
+  type StatusRow,
+} from "./live.ts";
 export {
   DEPLOY_CHECK_NAME,
   DEPLOY_COMMENT_MARKER,
