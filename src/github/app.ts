@@ -182,7 +182,7 @@ export function createApp(options: AppOptions = {}) {
       const maintenance = await runMaintenance(
         context.octokit,
         { ...repo, known: { sha: payload.after, branch, ...outcome.known } },
-        { log: context.log },
+        { log: context.log, ...(options.deployStore ? { deployStore: options.deployStore } : {}) },
       );
       context.log.info(
         `flux-impact ${payload.repository.full_name}: ${maintenance.disabled} disabled services (${maintenance.stale} stale), ${maintenance.opened.length} issues opened, ${maintenance.closed} closed${maintenance.dryRun ? " (dry run)" : ""}, dashboard ${maintenance.dashboard} (${maintenance.requests} requests)`,

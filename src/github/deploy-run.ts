@@ -26,10 +26,12 @@ import {
   failureKey,
   fluxFailureActions,
   parseRevision,
+  redactEventMessage,
   renderDeployCheckRun,
   renderDeployComment,
 } from "../core/deploy/index.ts";
 import { analyzePullRequest, type RepoSnapshot } from "../core/index.ts";
+import type { LiveObjectState } from "../core/maintenance/index.ts";
 import {
   type AppliedActions,
   applyIssueActions,
@@ -85,7 +87,20 @@ export interface StoredBranch {
   changedBy?: Record<string, { sha: string; pullRequest?: number }>;
   /** Objects with an open failure issue (a success of any other needs no GitHub request). */
   failing?: string[];
+  /** Each object's last known state (the dashboard's live section), by failure issue key. */
+  live?: Record<string, LiveRecord>;
 }
+
+/** An object's state as its last state-changing event left it. */
+export interface LiveRecord {
+  state: "progressing" | "reconciled" | "failed";
+  since: string;
+  reason: string;
+  message: string;
+}
+
+/** Objects kept in the live section (the newest changes win). */
+const LIVE_KEEP = 500;
 
 export type StoredValue = StoredDeploy | StoredBranch;
 
@@ -330,6 +345,7 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
     () => undefined,
   );
   if (!branch) return outcome;
+  await recordLive(job, branch, options);
   outcome.issue = await failureIssue(gh, job, branch, options, now);
   if (branch.active.length === 0) {
     outcome.skipped.push("no deploy is being tracked");
@@ -366,6 +382,55 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
   }
   outcome.requests = gh.count;
   return outcome;
+}
+
+/** The object's last known state, written only when its state changes (a burst of progress is one write). */
+async function recordLive(job: EventJob, branch: StoredBranch, options: DeployOptions): Promise<void> {
+  const { event } = job;
+  const o = event.involvedObject;
+  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return;
+  const state = eventState(o.kind, event);
+  if (!state || state === "pending") return;
+  const cluster = branch.multiCluster ? (job.cluster ?? event.metadata?.cluster ?? "") : "";
+  const key = failureKey(cluster, o.kind, o.namespace ?? "", o.name);
+  const known = branch.live?.[key];
+  if (known && (known.state === state || Date.parse(known.since) > Date.parse(event.timestamp))) return;
+  const entry: LiveRecord = {
+    state,
+    since: event.timestamp,
+    reason: event.reason,
+    message: event.message.slice(0, 300),
+  };
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) => {
+      const current = b.live?.[key];
+      if (current && (current.state === state || Date.parse(current.since) > Date.parse(event.timestamp)))
+        return undefined;
+      const live = Object.entries({ ...b.live, [key]: entry })
+        .sort(([, a], [, c]) => Date.parse(c.since) - Date.parse(a.since))
+        .slice(0, LIVE_KEEP);
+      return { ...b, live: Object.fromEntries(live) };
+    },
+  );
+}
+
+/** The live section of the dashboard: each object's state, labelled as failure issues name them. */
+export async function liveStates(store: DeployStore, repo: RepoRef): Promise<LiveObjectState[] | undefined> {
+  const branch = (await store.get(branchKey(repo)))?.value;
+  if (branch?.kind !== "branch" || !branch.live) return undefined;
+  return Object.entries(branch.live).map(([key, r]) => {
+    const [cluster, kind, name] = key.split("|");
+    return {
+      object: `${cluster ? `${cluster}: ` : ""}${kind} ${name}`,
+      state: r.state,
+      since: r.since,
+      reason: r.reason,
+      message: redactEventMessage(r.message),
+    };
+  });
 }
 
 const ISSUES_QUERY = `query ($owner: String!, $repo: String!, $file: String!) {

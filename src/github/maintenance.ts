@@ -12,6 +12,7 @@
  * once and edited only when its text changed. Runs for one repository are serialized in this process;
  * duplicates from runs on other instances are closed by the next run.
  */
+
 import type { ParsedConfig } from "../core/config/index.ts";
 import { type BranchCheck, checkBranch, type RepoSnapshot } from "../core/index.ts";
 import {
@@ -24,6 +25,7 @@ import {
   planStaleSweep,
   renderDashboard,
 } from "../core/maintenance/index.ts";
+import { type DeployStore, liveStates } from "./deploy-run.ts";
 import { applyIssueActions, BOT_ISSUES_FIELD, type IssuesAnswer, issuesOfAnswer } from "./issues.ts";
 import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
 import {
@@ -49,6 +51,8 @@ export interface MaintenanceJob extends RepoRef {
 }
 
 export interface MaintenanceOptions {
+  /** Where Flux's events left each object's state (the dashboard's live section); none: no such section. */
+  deployStore?: DeployStore;
   now?: string;
   limits?: TarballLimits;
   log?: { info(msg: string): void; warn(msg: string): void };
@@ -168,6 +172,7 @@ async function maintain(client: GitHubClient, job: MaintenanceJob, options: Main
     if (s && number !== undefined) s.issue = number;
   });
 
+  const live = options.deployStore ? await liveStates(options.deployStore, job) : undefined;
   const dashboard = config.config.dashboard.enabled
     ? await writeDashboard(gh, job, {
         title: config.config.dashboard.title,
@@ -183,6 +188,7 @@ async function maintain(client: GitHubClient, job: MaintenanceJob, options: Main
           sha,
           blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${sha}`,
           commitUrl: `https://github.com/${job.owner}/${job.repo}/commit/${sha}`,
+          ...(live ? { live } : {}),
         }).body,
         issues,
       })

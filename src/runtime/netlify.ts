@@ -212,7 +212,7 @@ export async function maintenanceHandler(
     repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
     app: await probot.auth(),
     installation: async (id) => probot.auth(id),
-    maintain: (client, repo) => runMaintenance(client as never, repo),
+    maintain: (client, repo) => runMaintenance(client as never, repo, { deployStore: deployStoreOf(env) }),
     cursor: {
       get: async () => (await store.get("maintenance-cursor", { type: "text" })) ?? undefined,
       set: async (value) => {

@@ -7,6 +7,7 @@ import { applyEvent } from "../../src/core/deploy/index.ts";
 import {
   applyFluxEvent,
   type DeployStore,
+  liveStates,
   receiveFluxEvent,
   type StoredDeploy,
   type StoredValue,
@@ -342,5 +343,53 @@ describe("github/deploy-run across instances", () => {
     expect(interfered).toBe(true);
     expect(states["Kustomization immich"]).toBe("reconciled");
     expect(states["Kustomization jellyfin"]).toBe("reconciled");
+  });
+});
+
+describe("github/deploy-run live states", () => {
+  it("keeps each object's last state change for the dashboard, not every event", async () => {
+    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    const progress = (minute: number) =>
+      fluxEvent({
+        name: "jellyfin",
+        reason: "Progressing",
+        revision: `main@sha1:${AFTER}`,
+        timestamp: at(minute),
+      });
+    await event(progress(1), 1);
+    const key = `branch/${repo().owner}/${repo().repo}`.toLowerCase();
+    const etag = (await store.get(key))!.etag;
+    await event(progress(2), 2); // the same state: nothing written
+    expect((await store.get(key))!.etag).toBe(etag);
+    await event(
+      fluxEvent({
+        name: "jellyfin",
+        reason: "BuildFailed",
+        severity: "error",
+        message: "kustomize build failed",
+        revision: `main@sha1:${AFTER}`,
+        timestamp: at(3),
+      }),
+      3,
+    );
+    const live = await liveStates(store, repo());
+    expect(live).toEqual(
+      expect.arrayContaining([
+        {
+          object: "Kustomization flux-system/immich",
+          state: "reconciled",
+          since: at(-60),
+          reason: "ReconciliationSucceeded",
+          message: "ReconciliationSucceeded immich",
+        },
+        {
+          object: "Kustomization flux-system/jellyfin",
+          state: "failed",
+          since: at(3),
+          reason: "BuildFailed",
+          message: "kustomize build failed",
+        },
+      ]),
+    );
   });
 });

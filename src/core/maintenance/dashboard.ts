@@ -1,7 +1,8 @@
 /**
  * The GitOps health dashboard: one issue the App keeps up to date (found by its marker, edited in place,
  * never duplicated). Sections, each shown only when it has something: failing workflows (the open
- * failed-run issues), disabled services with their ages (and their stale issues), repository-health and
+ * failed-run issues), failing Flux objects (their issues) and each object's last known state from Flux's
+ * events, disabled services with their ages (and their stale issues), repository-health and
  * other findings on the default branch, and the dependsOn graph of every Flux Kustomization as Mermaid,
  * grouped by namespace. It fits GitHub's body limit by dropping whole entries (graph first, then
  * findings, then services), never cutting Markdown. Nothing in it changes unless the repository does, so
@@ -36,6 +37,19 @@ export interface DashboardInput {
   /** `https://github.com/o/r/blob/<sha>`. */
   blobUrl?: string;
   commitUrl?: string;
+  /** Each Flux object's last known state from Flux's events (deploy tracking), when the clusters send them. */
+  live?: readonly LiveObjectState[];
+}
+
+/** One Flux object as its latest state-changing event left it. */
+export interface LiveObjectState {
+  /** "Kustomization flux-system/apps", with "cluster: " in front when the repository has several. */
+  object: string;
+  state: "progressing" | "reconciled" | "failed";
+  /** When it entered this state (the event's time, RFC 3339). */
+  since: string;
+  reason?: string;
+  message?: string;
 }
 
 export function dashboardMarker(): string {
@@ -61,6 +75,38 @@ export function renderDashboard(input: DashboardInput): { title: string; body: s
     for (const i of failing)
       blocks.push({ text: `- ${mdLink(`#${i.number}`, i.url)} ${mdInline(i.title)}\n`, essential: true });
     blocks.push({ text: "\n", essential: true });
+  }
+
+  const fluxFailing = input.issues.filter(
+    (i) => i.state === "open" && parseIssueMarker(i.body)?.kind === "flux",
+  );
+  if (fluxFailing.length) {
+    blocks.push({ text: "## ❌ Failing Flux objects\n\n", essential: true });
+    for (const i of fluxFailing)
+      blocks.push({ text: `- ${mdLink(`#${i.number}`, i.url)} ${mdInline(i.title)}\n`, essential: true });
+    blocks.push({ text: "\n", essential: true });
+  }
+
+  if (input.live?.length) {
+    const order = { failed: 0, progressing: 1, reconciled: 2 } as const;
+    const icon = { failed: "❌ failed", progressing: "🔄 in progress", reconciled: "✅ reconciled" } as const;
+    const rows = [...input.live].sort(
+      (a, b) => order[a.state] - order[b.state] || (a.object < b.object ? -1 : a.object > b.object ? 1 : 0),
+    );
+    blocks.push({
+      text: `## Live (from Flux's events)\n\nEach object's last known state, as its cluster last reported it.\n\n| Object | State | Since | Flux says |\n|---|---|---|---|\n`,
+      needs: ["live"],
+    });
+    for (const o of rows) {
+      const says = o.message
+        ? `${mdInline(o.reason ?? "")}: ${mdInline(o.message.replace(/\s+/g, " ").slice(0, 200))}`
+        : "—";
+      blocks.push({
+        text: `| ${mdCode(o.object, { table: true })} | ${icon[o.state]} | ${mdInline(o.since)} | ${says} |\n`,
+        group: "live",
+      });
+    }
+    blocks.push({ text: "\n", needs: ["live"] });
   }
 
   if (input.services.length) {
@@ -98,7 +144,7 @@ export function renderDashboard(input: DashboardInput): { title: string; body: s
     });
   }
   blocks.push({
-    text: "<sub>Disabled means a Flux manifest renamed to `.dis`; ages come from git history. Configure in `.github/flux-impact.yml` (`stale`, `failedRuns`, `dashboard`).</sub>\n",
+    text: "<sub>Disabled means a Flux manifest renamed to `.dis`; ages come from git history. Configure in `.github/flux-impact.yml` (`stale`, `failedRuns`, `dashboard`, `deploys`).</sub>\n",
     essential: true,
   });
 
@@ -115,6 +161,11 @@ export function renderDashboard(input: DashboardInput): { title: string; body: s
         id: "findings",
         order: "last",
         note: (k) => `_${plural(k, "more finding")} did not fit; \`flux-impact check\` lists all._`,
+      },
+      {
+        id: "live",
+        order: "last",
+        note: (k) => `_${plural(k, "more Flux object")} did not fit; \`flux-impact status\` shows them all._`,
       },
       {
         id: "services",

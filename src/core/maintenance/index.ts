@@ -12,7 +12,7 @@ export {
   issueMarker,
   issuesByKey,
 } from "./bot-issues.ts";
-export { renderDashboard } from "./dashboard.ts";
+export { type LiveObjectState, renderDashboard } from "./dashboard.ts";
 export { findDisabledServices } from "./disabled-services.ts";
 export {
   carryCiSection,

@@ -128,3 +128,57 @@ describe("core/maintenance dashboard", () => {
     expect(dependsOnMermaid({ kustomizations } as never).nodes).toBe(200);
   });
 });
+
+describe("core/maintenance/dashboard live section", () => {
+  const base = {
+    title: "t",
+    model: { kustomizations: [] } as never,
+    findings: [],
+    services: [],
+    staleDays: 30,
+    branch: "main",
+    sha: "0".repeat(40),
+  };
+
+  it("lists each Flux object's last known state, failures first, and the open failure issues", () => {
+    const failing: BotIssue = {
+      number: 12,
+      title: "Flux Kustomization flux-system/immich is failing",
+      body: `${issueMarker("flux", "|Kustomization|flux-system/immich")}\nbody`,
+      state: "open",
+      url: "https://github.com/o/r/issues/12",
+    };
+    const { body } = renderDashboard({
+      ...base,
+      issues: [failing],
+      live: [
+        {
+          object: "Kustomization flux-system/apps",
+          state: "reconciled",
+          since: "2026-12-07T10:00:00Z",
+          reason: "ReconciliationSucceeded",
+          message: "Applied revision: main@sha1:abc",
+        },
+        {
+          object: "Kustomization flux-system/immich",
+          state: "failed",
+          since: "2026-12-07T10:05:00Z",
+          reason: "HealthCheckFailed",
+          message: "health check failed after 5m0s",
+        },
+      ],
+    });
+    expect(body).toContain(
+      "## ❌ Failing Flux objects\n\n- [\\#&#8203;12](https://github.com/o/r/issues/12) Flux Kustomization flux-system/immich is failing",
+    );
+    const live = body.slice(body.indexOf("## Live (from Flux's events)"));
+    expect(live.indexOf("flux-system/immich")).toBeLessThan(live.indexOf("flux-system/apps"));
+    expect(live).toContain(
+      "| `Kustomization flux-system/immich` | ❌ failed | 2026-12-07T10:05:00Z | HealthCheckFailed: health check failed after 5m0s |",
+    );
+  });
+
+  it("has no live section when the clusters send no events", () => {
+    expect(renderDashboard({ ...base, issues: [] }).body).not.toContain("## Live");
+  });
+});
