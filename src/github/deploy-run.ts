@@ -89,7 +89,16 @@ export interface StoredBranch {
   failing?: string[];
   /** Each object's last known state (the dashboard's live section), by failure issue key. */
   live?: Record<string, LiveRecord>;
+  /**
+   * Events that may belong to a commit whose push is still being analyzed: Flux can apply a commit before
+   * the App has recorded what it changes. A new deploy takes them in.
+   */
+  early?: Array<{ event: FluxEvent; cluster?: string }>;
 }
+
+/** Early events kept, and for how long. */
+const EARLY_KEEP = 300;
+const EARLY_MS = 60 * 60_000;
 
 /** An object's state as its last state-changing event left it. */
 export interface LiveRecord {
@@ -239,12 +248,25 @@ async function start(client: GitHubClient, job: PushJob, options: DeployOptions)
     },
   );
   if (!record) return { kind: "nothing", why: "the commit changes no Flux object", requests: gh.count };
+  // Events Flux sent while this push was being analyzed (a fast reconcile beats the analysis).
+  let early = record;
+  const branchNow = (await options.store.get(branchKey(job)))?.value;
+  if (branchNow?.kind === "branch")
+    for (const e of [...(branchNow.early ?? [])].sort(
+      (a, b) => Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp),
+    )) {
+      const out = applyEvent(early, e.event, {
+        order: branchNow.commits,
+        ...(e.cluster ? { cluster: e.cluster } : {}),
+      });
+      if (out.applied) early = out.record;
+    }
   const existing = await options.store.get(deployKey(job, job.after));
   let stored: StoredDeploy;
   if (existing && existing.value.kind === "deploy" && existing.value.checkRunId !== undefined) {
     stored = existing.value; // a redelivered push: the deploy is already tracked
   } else {
-    const output = renderDeployCheckRun(record, new Date(now()).toISOString());
+    const output = renderDeployCheckRun(early, new Date(now()).toISOString());
     const created = await call<{ id: number }>(
       gh,
       "create the deploy check run",
@@ -254,16 +276,19 @@ async function start(client: GitHubClient, job: PushJob, options: DeployOptions)
         repo: job.repo,
         name: DEPLOY_CHECK_NAME,
         head_sha: job.after,
-        status: "in_progress",
+        status: output.status,
+        ...(output.conclusion
+          ? { conclusion: output.conclusion, completed_at: new Date(now()).toISOString() }
+          : {}),
         started_at: job.pushedAt,
         output: { title: output.title, summary: output.summary },
       },
     );
     stored = {
       kind: "deploy",
-      deploy: record,
+      deploy: early,
       checkRunId: created.id,
-      written: digest(JSON.stringify(significant(record, output))),
+      written: digest(JSON.stringify(significant(early, output))),
     };
     await update<StoredDeploy>(
       options.store,
@@ -281,6 +306,8 @@ async function start(client: GitHubClient, job: PushJob, options: DeployOptions)
         ? undefined
         : { ...b, active: [...b.active, { sha: job.after, deadline: record.deadline }].slice(-MAX_ACTIVE) },
   );
+  // The early events may already complete it: the check run and the comment say so now.
+  await show(gh, job, job.after, options, () => new Date(now()).toISOString());
   return {
     kind: "tracking",
     targets: record.targets.length,
@@ -346,6 +373,7 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
   );
   if (!branch) return outcome;
   await recordLive(job, branch, options);
+  await keepEarly(job, branch, options, now());
   outcome.issue = await failureIssue(gh, job, branch, options, now);
   if (branch.active.length === 0) {
     outcome.skipped.push("no deploy is being tracked");
@@ -382,6 +410,38 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
   }
   outcome.requests = gh.count;
   return outcome;
+}
+
+/**
+ * Keeps an event a deploy recorded later may need: a Kustomization's at a commit no deploy tracks yet, and
+ * a HelmRelease's (its revision is a chart version, not a commit).
+ */
+async function keepEarly(
+  job: EventJob,
+  branch: StoredBranch,
+  options: DeployOptions,
+  now: string,
+): Promise<void> {
+  const { event } = job;
+  const o = event.involvedObject;
+  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return;
+  if (o.kind === "Kustomization") {
+    const revision = parseRevision(event.metadata?.revision ?? "");
+    // At a commit no deploy tracks yet: its push may still be being analyzed.
+    if (revision.kind !== "git" || branch.active.some((a) => a.sha === revision.sha)) return;
+  }
+  const cutoff = Date.parse(now) - EARLY_MS;
+  await update<StoredBranch>(
+    options.store,
+    branchKey(job),
+    () => undefined,
+    (b) => ({
+      ...b,
+      early: [...(b.early ?? []), { event, ...(job.cluster ? { cluster: job.cluster } : {}) }]
+        .filter((e) => Date.parse(e.event.timestamp) >= cutoff)
+        .slice(-EARLY_KEEP),
+    }),
+  );
 }
 
 /** The object's last known state, written only when its state changes (a burst of progress is one write). */

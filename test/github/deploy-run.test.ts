@@ -89,6 +89,17 @@ async function event(e: ReturnType<typeof fluxEvent>, minute: number, cluster?: 
   );
 }
 
+/** The cluster's first event (at the commit before the merge): it opts the repository in. */
+async function optIn() {
+  const e = fluxEvent({
+    name: "flux-system",
+    reason: "ReconciliationSucceeded",
+    revision: `main@sha1:${BEFORE}`,
+    timestamp: at(-60),
+  });
+  return event(e, -60);
+}
+
 async function deployCheckRun() {
   const runs = [...double.checkRuns.values()].filter((r) => r.name === "Flux deploy");
   expect(runs).toHaveLength(1);
@@ -107,7 +118,7 @@ describe("github/deploy-run", () => {
 
   it("opens a Flux deploy check run, completes it from events, and comments once on the merged PR", async () => {
     // The first event of the repository opts it in (nothing to attribute it to yet).
-    const first = await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    const first = await optIn();
     expect(first.skipped).toEqual(["no deploy is being tracked"]);
 
     const started = await push();
@@ -133,7 +144,7 @@ describe("github/deploy-run", () => {
   });
 
   it("fails on a failure with Flux's message, and says so on the PR", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const failure = fluxEvent({
       name: "jellyfin",
@@ -154,7 +165,7 @@ describe("github/deploy-run", () => {
   });
 
   it("does not attribute events for other objects or earlier revisions, and writes nothing for them", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const writes = double.writes.length;
     const other = await event(success("Kustomization", "flux-system", "home-assistant", 2), 2);
@@ -170,7 +181,7 @@ describe("github/deploy-run", () => {
   });
 
   it("ends a deploy with silent objects as neutral at the deadline, naming them", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     for (const [kind, ns, name] of TARGETS.slice(0, 4)) await event(success(kind, ns, name, 2), 2);
     const early = await sweepDeploys((await client()) as never, repo(), {
@@ -194,7 +205,7 @@ describe("github/deploy-run", () => {
   });
 
   it("loses no event of a burst of 200 for one merge, handled all at once", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const before = double.requests.length;
     const burst = Array.from({ length: 200 }, (_, i) => {
@@ -231,7 +242,7 @@ describe("github/deploy-run", () => {
   });
 
   it("runs a handed-over event as the repository's installation, and drops one for a repository without it", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const probot = await testProbot();
     const app = { auth: (id?: number) => probot.auth(id) as never };
@@ -261,7 +272,7 @@ describe("github/deploy-run failure issues", () => {
     });
 
   it("opens an issue for a failing object, keeps quiet on Flux's retries, and closes it on recovery", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const first = await event(failed(2), 2);
     expect(first.issue).toMatchObject({ decision: "open", applied: { opened: [expect.any(Number)] } });
@@ -284,14 +295,14 @@ describe("github/deploy-run failure issues", () => {
 
   it("writes no issue in a dry run", async () => {
     double.config = "deploys:\n  dryRun: true\n";
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     const out = await event(failed(2), 2);
     expect(out.issue).toEqual({ decision: "open", dryRun: true });
     expect(double.issues.size).toBe(0);
   });
 
   it("ignores a failure at a revision of another branch", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const staging = fluxEvent({
       name: "immich",
@@ -310,7 +321,7 @@ describe("github/deploy-run failure issues", () => {
 
 describe("github/deploy-run across instances", () => {
   it("keeps both events when another instance writes the record between a read and the write", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     await push();
     const key = `deploy/${repo().owner}/${repo().repo}/${AFTER}`.toLowerCase();
     // Another instance applies jellyfin's success right after this one read the record.
@@ -348,7 +359,7 @@ describe("github/deploy-run across instances", () => {
 
 describe("github/deploy-run live states", () => {
   it("keeps each object's last state change for the dashboard, not every event", async () => {
-    await event(success("Kustomization", "flux-system", "immich", -60), -60);
+    await optIn();
     const progress = (minute: number) =>
       fluxEvent({
         name: "jellyfin",
@@ -357,10 +368,8 @@ describe("github/deploy-run live states", () => {
         timestamp: at(minute),
       });
     await event(progress(1), 1);
-    const key = `branch/${repo().owner}/${repo().repo}`.toLowerCase();
-    const etag = (await store.get(key))!.etag;
-    await event(progress(2), 2); // the same state: nothing written
-    expect((await store.get(key))!.etag).toBe(etag);
+    await event(progress(2), 2); // the same state: it stays "since" the first
+    expect((await liveStates(store, repo()))?.find((o) => o.object.endsWith("jellyfin"))?.since).toBe(at(1));
     await event(
       fluxEvent({
         name: "jellyfin",
@@ -376,11 +385,11 @@ describe("github/deploy-run live states", () => {
     expect(live).toEqual(
       expect.arrayContaining([
         {
-          object: "Kustomization flux-system/immich",
+          object: "Kustomization flux-system/flux-system",
           state: "reconciled",
           since: at(-60),
           reason: "ReconciliationSucceeded",
-          message: "ReconciliationSucceeded immich",
+          message: "ReconciliationSucceeded flux-system",
         },
         {
           object: "Kustomization flux-system/jellyfin",
@@ -391,5 +400,18 @@ describe("github/deploy-run live states", () => {
         },
       ]),
     );
+  });
+});
+
+describe("github/deploy-run events before the deploy is recorded", () => {
+  it("takes in what Flux reported while the push was being analyzed", async () => {
+    await optIn();
+    // Flux reconciles the merge before the App has analyzed its push.
+    for (const [kind, ns, name] of TARGETS) await event(success(kind, ns, name, 1), 1);
+    const started = await push(Date.parse(at(2)));
+    expect(started).toMatchObject({ kind: "tracking", targets: 6 });
+    const run = await deployCheckRun();
+    expect(run.conclusion).toBe("success");
+    expect(double.pull(7).comments).toHaveLength(1);
   });
 });

@@ -289,6 +289,7 @@ export class GitHubDouble {
         headSha: body.head_sha,
         name: body.name,
         status: body.status ?? "queued",
+        ...(body.conclusion ? { conclusion: body.conclusion } : {}),
         ...(body.output?.title ? { title: body.output.title } : {}),
         patches: [],
       });
