@@ -6,6 +6,7 @@ import {
   type DeployRecord,
   deployRecordFor,
   deployStatus,
+  eventState,
   extendOrder,
   type FluxEvent,
   parseFluxEvent,
@@ -14,6 +15,7 @@ import {
   renderDeployComment,
 } from "../../../src/core/deploy/index.ts";
 import { analyzePullRequest } from "../../../src/core/index.ts";
+import { FLUX_REASONS, fluxEvent } from "../../support/flux/events.ts";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "..", "examples", "homelab");
 const SHA = "a".repeat(40);
@@ -308,5 +310,37 @@ describe("the branch's commit order", () => {
     }
     expect(order).toHaveLength(200);
     expect(order.at(-1)).toBe(prev);
+  });
+});
+
+describe("every reason the controllers emit", () => {
+  /** What each reason means for the deploy of a commit. */
+  const MEANING: Record<string, string> = {
+    "Kustomization ReconciliationSucceeded": "reconciled",
+    "Kustomization Progressing": "progressing",
+    "Kustomization ReconciliationFailed": "failed",
+    "Kustomization BuildFailed": "failed",
+    "Kustomization HealthCheckFailed": "failed",
+    "Kustomization DependencyNotReady": "progressing",
+    "Kustomization ArtifactFailed": "failed",
+    "HelmRelease InstallSucceeded": "reconciled",
+    "HelmRelease UpgradeSucceeded": "reconciled",
+    "HelmRelease TestSucceeded": "reconciled",
+    "HelmRelease InstallFailed": "failed",
+    "HelmRelease UpgradeFailed": "failed",
+    // A rollback undoes the upgrade: not this commit's success (the UpgradeFailed before it is its failure).
+    "HelmRelease RollbackSucceeded": "progressing",
+    "HelmRelease ArtifactFailed": "failed",
+  };
+  it.each(FLUX_REASONS)("$kind $reason ($severity)", (r) => {
+    const event = fluxEvent({
+      kind: r.kind,
+      name: "x",
+      reason: r.reason,
+      severity: r.severity,
+      message: r.message,
+      timestamp: PUSHED,
+    });
+    expect(eventState(r.kind, event)).toBe(MEANING[`${r.kind} ${r.reason}`]);
   });
 });
