@@ -32,14 +32,7 @@ import {
 } from "../core/deploy/index.ts";
 import { analyzePullRequest, type RepoSnapshot } from "../core/index.ts";
 import type { LiveObjectState } from "../core/maintenance/index.ts";
-import {
-  type AppliedActions,
-  applyIssueActions,
-  BOT_ISSUES_FIELD,
-  type IssuesAnswer,
-  issuesOfAnswer,
-} from "./issues.ts";
-import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
+import { type AppliedActions, applyIssueActions, configAndIssues } from "./issues.ts";
 import {
   analyzedRepository,
   CountingClient,
@@ -493,14 +486,6 @@ export async function liveStates(store: DeployStore, repo: RepoRef): Promise<Liv
   });
 }
 
-const ISSUES_QUERY = `query ($owner: String!, $repo: String!, $file: String!) {
-  repository(owner: $owner, name: $repo) {
-    ${CONFIG_FIELD}
-    ${BOT_ISSUES_FIELD}
-  }
-  ${ORG_CONFIG}
-}`;
-
 /**
  * The failing object's issue (core: decideFluxFailure). A failure reads the configuration and the App's
  * issues (one GraphQL request); a success does only for an object with an open issue.
@@ -528,13 +513,8 @@ async function failureIssue(
     revision.ref !== branch.defaultBranch
   )
     return { decision: "none", why: `revision of ${revision.ref}, not the default branch` };
-  const data = await gh.graphql<ConfigAnswer & { repository: ConfigAnswer["repository"] & IssuesAnswer }>(
-    "read the configuration and the App's issues",
-    ISSUES_QUERY,
-    { owner: job.owner, repo: job.repo, file: "HEAD:.github/flux-impact.yml" },
-    orgMissingOk,
-  );
-  const config = (await configOfAnswer(gh, job, data)).config.deploys;
+  const read = await configAndIssues(gh, job);
+  const config = read.config.config.deploys;
   const context = {
     cluster,
     defaultBranch: branch.defaultBranch ?? "the default branch",
@@ -543,7 +523,7 @@ async function failureIssue(
     ...(branch.changedBy?.[key] ? { lastChange: branch.changedBy[key] } : {}),
     ...(branch.dependents ? { dependents: branch.dependents[key] ?? [] } : {}),
   };
-  const { decision, duplicates } = decideFluxFailure(event, context, config, issuesOfAnswer(data.repository));
+  const { decision, duplicates } = decideFluxFailure(event, context, config, read.issues);
   const actions = [...duplicates, ...fluxFailureActions(decision, key, event, context, config)];
   const why = decision.kind === "none" ? decision.why : undefined;
   if (actions.length === 0) return { decision: decision.kind, ...(why ? { why } : {}) };

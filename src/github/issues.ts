@@ -4,7 +4,9 @@
  * installation token; a marker pasted by anyone else is ignored), and the core's issue actions applied
  * over REST. Listing by label, not by search (search lags and misfires); the label is always added.
  */
+import type { ParsedConfig } from "../core/config/index.ts";
 import { BOT_LABEL, type BotIssue, type IssueAction } from "../core/maintenance/index.ts";
+import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
 import { type CountingClient, call, type RepoRef } from "./jobs.ts";
 
 /** GraphQL selection of the App's issues (needs `$owner`, `$repo`); read with issuesOfAnswer. */
@@ -41,6 +43,28 @@ export function issuesOfAnswer(answer: IssuesAnswer | null | undefined): BotIssu
       closedAt: i.closedAt,
       url: i.url,
     }));
+}
+
+const CONFIG_AND_ISSUES = `query ($owner: String!, $repo: String!, $file: String!) {
+  repository(owner: $owner, name: $repo) {
+    ${CONFIG_FIELD}
+    ${BOT_ISSUES_FIELD}
+  }
+  ${ORG_CONFIG}
+}`;
+
+/** The default branch's configuration and the App's issues, in one GraphQL request. */
+export async function configAndIssues(
+  gh: CountingClient,
+  repo: RepoRef,
+): Promise<{ config: ParsedConfig; issues: BotIssue[] }> {
+  const data = await gh.graphql<ConfigAnswer & { repository: ConfigAnswer["repository"] & IssuesAnswer }>(
+    "read the configuration and the App's issues",
+    CONFIG_AND_ISSUES,
+    { owner: repo.owner, repo: repo.repo, file: "HEAD:.github/flux-impact.yml" },
+    orgMissingOk,
+  );
+  return { config: await configOfAnswer(gh, repo, data), issues: issuesOfAnswer(data.repository) };
 }
 
 export interface AppliedActions {

@@ -24,14 +24,7 @@ import {
   withCiEntry,
   workflowRunActions,
 } from "../core/maintenance/index.ts";
-import {
-  type AppliedActions,
-  applyIssueActions,
-  BOT_ISSUES_FIELD,
-  type IssuesAnswer,
-  issuesOfAnswer,
-} from "./issues.ts";
-import { CONFIG_FIELD, type ConfigAnswer, configOfAnswer, ORG_CONFIG, orgMissingOk } from "./job-start.ts";
+import { type AppliedActions, applyIssueActions, configAndIssues } from "./issues.ts";
 import {
   analyzedRepository,
   bodyText,
@@ -64,14 +57,6 @@ export type WorkflowRunOutcome =
   | { kind: "pull-requests"; updated: number[]; requests: number }
   | { kind: "ignored"; why: string; requests: number };
 
-const QUERY = `query ($owner: String!, $repo: String!, $file: String!) {
-  repository(owner: $owner, name: $repo) {
-    ${CONFIG_FIELD}
-    ${BOT_ISSUES_FIELD}
-  }
-  ${ORG_CONFIG}
-}`;
-
 const DETAILED_JOBS = 3;
 const LOG_BYTES_MAX = 512 * 1024;
 
@@ -87,17 +72,10 @@ export function runWorkflowRun(
 async function handle(client: GitHubClient, job: WorkflowRunJob, options: WorkflowRunOptions) {
   const gh = new CountingClient(client);
   const { run } = job;
-  const data = await gh.graphql<ConfigAnswer & { repository: ConfigAnswer["repository"] & IssuesAnswer }>(
-    "read the configuration and the App's issues",
-    QUERY,
-    { owner: job.owner, repo: job.repo, file: "HEAD:.github/flux-impact.yml" },
-    orgMissingOk,
-  );
-  const config = await configOfAnswer(gh, job, data);
+  const { config, issues } = await configAndIssues(gh, job);
   // Only runs of this repository's default branch touch maintainer issues (a fork's `main` does not).
   if (!isDefaultBranchRun(run, job.defaultBranch)) return pullRequestRun(gh, job, config, options);
 
-  const issues = issuesOfAnswer(data.repository);
   const { decision, duplicates } = decideWorkflowRun(
     run,
     job.defaultBranch,

@@ -30,9 +30,9 @@ import { type FluxEvent, parseFluxEvent } from "../core/deploy/index.ts";
 import { type AllowList, NOT_SERVED, served } from "./allow-list.ts";
 import { readBounded } from "./body.ts";
 import type { DeliveryLedger } from "./deliveries.ts";
-import { sha256Hex, signHandoff } from "./handoff.ts";
+import { sha256Hex } from "./handoff.ts";
 import type { Logger } from "./log.ts";
-import type { ForwardedDelivery } from "./receiver.ts";
+import { type ForwardedDelivery, handOver } from "./receiver.ts";
 
 export const FLUX_EVENT = "flux_event";
 export const FLUX_EVENTS_PATH = "/api/flux/events";
@@ -145,21 +145,15 @@ export function createFluxEventReceiver(deps: FluxEventReceiverDeps): (req: Requ
       receivedAt: new Date(now()).toISOString(),
     };
     const body = JSON.stringify(delivery);
-    let status: number;
-    try {
-      const secret = deps.webhookSecrets[0] ?? "";
-      const signed = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-      const job = { id, event: FLUX_EVENT, body, signature: signed };
-      status = await deps.forward({ ...job, handoff: signHandoff(secret, job, now()) });
-    } catch {
-      status = 0;
-    }
-    if (status < 200 || status >= 300) {
-      await deps.ledger
-        .mark(id, "failed", { reason: `background invocation answered ${status}` })
-        .catch(() => {});
-      return answer(502, "could not start the background job", meta);
-    }
+    const secret = deps.webhookSecrets[0] ?? "";
+    const signed = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+    const handed = await handOver(
+      deps,
+      async () => ({ id, event: FLUX_EVENT, body, signature: signed }),
+      secret,
+      now(),
+    );
+    if (!handed) return answer(502, "could not start the background job", meta);
     return answer(202, "accepted", meta);
   };
 }

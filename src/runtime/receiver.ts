@@ -146,24 +146,44 @@ export function createReceiver(deps: ReceiverDeps): (req: Request) => Promise<Re
     }
     if (claim === "duplicate") return answer(200, "duplicate");
 
-    let status: number;
-    try {
-      const job = await forwardable({ id, event, body, signature }, payload, deps.secrets[0] ?? "");
-      status = await deps.forward({
-        ...job,
-        handoff: signHandoff(deps.secrets[0] ?? "", job, now()),
-      });
-    } catch {
-      status = 0;
-    }
-    if (status < 200 || status >= 300) {
-      await deps.ledger
-        .mark(id, "failed", { reason: `background invocation answered ${status}` })
-        .catch(() => {});
-      return answer(502, "could not start the background job");
-    }
+    const secret = deps.secrets[0] ?? "";
+    const handed = await handOver(
+      deps,
+      () => forwardable({ id, event, body, signature }, payload, secret),
+      secret,
+      now(),
+    );
+    if (!handed) return answer(502, "could not start the background job");
     return answer(202, claim === "retaken" ? "accepted (retry of an unfinished delivery)" : "accepted", meta);
   };
+}
+
+/**
+ * Hands a claimed delivery to the background worker with a hand-off signed by the current secret. When the
+ * worker does not take it (an answer other than 2xx, or none), the claim is marked failed, so a retry of
+ * the same delivery runs it; returns whether the worker took it.
+ */
+export async function handOver(
+  deps: Pick<ReceiverDeps, "forward" | "ledger">,
+  delivery: () => Promise<Omit<ForwardedDelivery, "handoff">>,
+  secret: string,
+  now: number,
+): Promise<boolean> {
+  let status: number;
+  let id: string | undefined;
+  try {
+    const job = await delivery();
+    id = job.id;
+    status = await deps.forward({ ...job, handoff: signHandoff(secret, job, now) });
+  } catch {
+    status = 0;
+  }
+  if (status >= 200 && status < 300) return true;
+  if (id !== undefined)
+    await deps.ledger
+      .mark(id, "failed", { reason: `background invocation answered ${status}` })
+      .catch(() => {});
+  return false;
 }
 
 /**
