@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalyzedRepository, analyzeRepository } from "../core/index.ts";
 import { renderComment, reportConclusion } from "../core/report/index.ts";
-import { eventToken } from "../runtime/flux-events.ts";
+import { eventToken } from "../runtime/event-token.ts";
 import { ClusterError } from "./cluster.ts";
 import { buildCommand } from "./commands/build.ts";
 import { checkCommand } from "./commands/check.ts";

@@ -30,10 +30,12 @@ import { type FluxEvent, parseFluxEvent } from "../core/deploy/index.ts";
 import { type AllowList, NOT_SERVED, served } from "./allow-list.ts";
 import { readBounded } from "./body.ts";
 import type { DeliveryLedger } from "./deliveries.ts";
+import { eventToken } from "./event-token.ts";
 import { sha256Hex } from "./handoff.ts";
 import type { Logger } from "./log.ts";
 import { type ForwardedDelivery, handOver } from "./receiver.ts";
 
+export { eventToken };
 export const FLUX_EVENT = "flux_event";
 export const FLUX_EVENTS_PATH = "/api/flux/events";
 /** Flux events are a few KB; the Alert's eventMetadata and a long message stay far below. */
@@ -41,16 +43,10 @@ export const MAX_EVENT_BYTES = 64 * 1024;
 export const EVENT_MAX_AGE_MS = 6 * 3600_000;
 export const EVENT_MAX_SKEW_MS = 5 * 60_000;
 
-const LABEL = "flux-impact events v1:";
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/;
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const CLUSTER = /^[A-Za-z0-9_.-]{1,63}$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** The token a repository's clusters sign their events with (the Provider Secret's `token`). */
-export function eventToken(secret: string, repository: string): string {
-  return createHmac("sha256", secret).update(`${LABEL}${repository.toLowerCase()}`).digest("hex");
-}
 
 /** What the worker gets: the repository, the cluster named by the URL, and the validated event. */
 export interface FluxEventDelivery {
