@@ -35,6 +35,7 @@ import {
   resolveSharedDir,
 } from "../test/support/fs/corpus.ts";
 import { readTree } from "../test/support/fs/disk-tree.ts";
+import { type GoTemplateResults, runGoTemplateCorpus } from "../test/support/helm/go-template-corpus.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
 
@@ -111,6 +112,34 @@ function main(): number {
       for (const repo of repos) cases.push(...renderEquality(repo, analyze));
       for (const line of renderReport(cases)) console.log(line);
       crashed ||= cases.some((c) => c.status === "crash");
+    }
+  }
+  if (!args.has("--render-only") && !args.has("--flux-local-only")) {
+    console.log("");
+    console.log(
+      "== Helm: Go text/template, Go's own tables (target: >= 98% of the usable cases, byte for byte)",
+    );
+    let results: GoTemplateResults | undefined;
+    try {
+      results = runGoTemplateCorpus(shared.dir);
+    } catch (error) {
+      console.log(`  the template engine CRASHED: ${(error as Error).stack ?? error}`);
+      crashed = true;
+    }
+    if (results) {
+      for (const [label, cases] of [
+        ["execTests (usable without Go values)", results.exec],
+        ["cmpTests (usable without Go values)", results.cmp],
+        ["missingkey options", results.missingKey],
+      ] as const) {
+        const ok = cases.filter((c) => c.ok).length;
+        const pct = cases.length ? (100 * ok) / cases.length : 100;
+        console.log(
+          `  ${label}: ${ok} of ${cases.length} (${pct.toFixed(1)}%) — ${pct >= 98 ? "OK" : "MISSED"}`,
+        );
+        for (const c of cases.filter((x) => !x.ok)) console.log(`    ${c.name}: ${c.detail}`);
+      }
+      console.log("  sprig, Helm's engine and chart renders: not implemented yet (issue 17)");
     }
   }
   console.log("");

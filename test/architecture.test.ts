@@ -19,6 +19,7 @@ const ENTRY_POINTS = new Set([
   "src/core/maintenance/index.ts",
   "src/core/secrets/index.ts",
   "src/core/deploy/index.ts",
+  "src/core/helm/index.ts",
 ]);
 
 const SOURCE = /\.(ts|mts|mjs)$/;

@@ -1,0 +1,99 @@
+/**
+ * Go values as the template engine sees them, in JavaScript:
+ *
+ * - `null` is Go's nil; `NO_VALUE` is an invalid reflect.Value (a missing map key or an unset
+ *   interface), which prints as `<no value>`;
+ * - a `bigint` is a Go integer (template constants, `len`, Go `int` data), a `number` a float64 — what
+ *   Helm's values hold, since they come through JSON: `{{ .Values.n }}` of 1000000 prints `1e+06`;
+ * - strings, booleans, arrays (slices) and plain objects (`map[string]…`, printed and ranged in key order).
+ */
+export const NO_VALUE: unique symbol = Symbol("no value");
+export type GoValue =
+  | null
+  | typeof NO_VALUE
+  | boolean
+  | bigint
+  | number
+  | string
+  | GoValue[]
+  | { [key: string]: GoValue; [ZERO]?: GoValue }
+  | GoFunction;
+
+/**
+ * The zero value of a typed map's elements (`map[string]int` → 0n), for a missing key: Go returns it
+ * where an untyped map (`map[string]any`, all of Helm's values) gives `<no value>`. Set as a symbol-keyed
+ * property, invisible to keys and ranges.
+ */
+export const ZERO: unique symbol = Symbol("zero element");
+
+/** A function the template may call; `this` is not used. */
+export type GoFunction = (...args: GoValue[]) => GoValue;
+
+export function isMap(v: unknown): v is Record<string, GoValue> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function isNumber(v: unknown): v is bigint | number {
+  return typeof v === "bigint" || typeof v === "number";
+}
+
+/** Go's truth: false, 0, nil, and empty strings, slices and maps are false; everything else true. */
+export function isTrue(v: GoValue): boolean {
+  if (v === null || v === NO_VALUE) return false;
+  switch (typeof v) {
+    case "boolean":
+      return v;
+    case "bigint":
+      return v !== 0n;
+    case "number":
+      return v !== 0;
+    case "string":
+      return v.length > 0;
+    case "function":
+      return true;
+    default:
+      return Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0;
+  }
+}
+
+/** A float64 as Go's %v prints it (strconv 'g', shortest): exponent form when the exponent is < -4 or >= 6. */
+export function formatFloat(f: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Number.POSITIVE_INFINITY) return "+Inf";
+  if (f === Number.NEGATIVE_INFINITY) return "-Inf";
+  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
+  const [mantissa, expText] = f.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  const negative = mantissa.startsWith("-");
+  const digits = mantissa.replace("-", "").replace(".", "");
+  const sign = negative ? "-" : "";
+  if (exp < -4 || exp >= 6) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp);
+    return `${sign}${m}e${exp < 0 ? "-" : "+"}${e < 10 ? `0${e}` : e}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign}${digits}${"0".repeat(exp + 1 - digits.length)}`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/** fmt's %v of a value (print, the output of an action). */
+export function formatValue(v: GoValue): string {
+  if (v === NO_VALUE) return "<no value>";
+  if (v === null) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return v ? "true" : "false";
+    case "bigint":
+      return v.toString();
+    case "number":
+      return formatFloat(v);
+    case "string":
+      return v;
+    case "function":
+      return "<func>";
+  }
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(" ")}]`;
+  const keys = Object.keys(v).sort();
+  return `map[${keys.map((k) => `${k}:${formatValue(v[k]!)}`).join(" ")}]`;
+}
