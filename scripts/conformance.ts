@@ -36,6 +36,7 @@ import {
 } from "../test/support/fs/corpus.ts";
 import { readTree } from "../test/support/fs/disk-tree.ts";
 import { type GoTemplateResults, runGoTemplateCorpus } from "../test/support/helm/go-template-corpus.ts";
+import { runSprigCorpus } from "../test/support/helm/sprig-corpus.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
 
@@ -139,8 +140,26 @@ function main(): number {
         );
         for (const c of cases.filter((x) => !x.ok)) console.log(`    ${c.name}: ${c.detail}`);
       }
-      console.log("  sprig, Helm's engine and chart renders: not implemented yet (issue 17)");
     }
+    try {
+      const sprig = runSprigCorpus(shared.dir);
+      const pct = sprig.total ? (100 * sprig.passed) / sprig.total : 100;
+      console.log(
+        `  sprig 3.3.0 tests (deterministic, usable without Go values): ${sprig.passed} of ${sprig.total} (${pct.toFixed(1)}%) — ${pct >= 98 ? "OK" : "MISSED"}`,
+      );
+      for (const f of sprig.failed) console.log(`    ${f.test}: ${f.detail}`);
+      const missing = [...new Set(sprig.unimplemented.flatMap((u) => u.functions))].sort();
+      if (missing.length)
+        console.log(
+          `    ${sprig.unimplemented.length} cases use functions not implemented yet: ${missing.join(", ")}`,
+        );
+    } catch (error) {
+      console.log(`  sprig CRASHED: ${(error as Error).stack ?? error}`);
+      crashed = true;
+    }
+    console.log(
+      "  Helm's engine, golden renders, flux-local renders, app-template tests: not implemented yet (issue 17)",
+    );
   }
   console.log("");
   console.log(
