@@ -583,9 +583,9 @@ export function sprigFunctions(): Record<string, GoFunction> {
     mul: (a, ...rest) => rest.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a!)),
     div: (a, b) => (toInt64(b!) === 0n ? fail("integer divide by zero") : toInt64(a!) / toInt64(b!)),
     mod: (a, b) => (toInt64(b!) === 0n ? fail("integer divide by zero") : toInt64(a!) % toInt64(b!)),
-    max: (a, ...rest) => rest.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a!)),
-    biggest: (a, ...rest) => rest.reduce<bigint>((m, x) => (toInt64(x) > m ? toInt64(x) : m), toInt64(a!)),
-    min: (a, ...rest) => rest.reduce<bigint>((m, x) => (toInt64(x) < m ? toInt64(x) : m), toInt64(a!)),
+    max: (a, ...rest) => rest.map(toInt64).reduce(bigMax, toInt64(a!)),
+    biggest: (a, ...rest) => rest.map(toInt64).reduce(bigMax, toInt64(a!)),
+    min: (a, ...rest) => rest.map(toInt64).reduce(bigMin, toInt64(a!)),
     // shopspring/decimal, as sprig: exact decimal arithmetic on the floats' shortest forms.
     addf: (...args) => args.reduce<number>((s, a) => decimalOp(s, toFloat64(a), "+"), 0),
     add1f: (a) => toFloat64(a!) + 1,
@@ -781,6 +781,14 @@ function durationRound(v: GoValue): string {
   ];
   for (const [size, unit] of steps) if (sec >= size) return `${Math.floor(sec / size)}${unit}`;
   return "0s";
+}
+
+/** Math.max and Math.min take no bigints. */
+function bigMax(a: bigint, b: bigint): bigint {
+  return b > a ? b : a;
+}
+function bigMin(a: bigint, b: bigint): bigint {
+  return b < a ? b : a;
 }
 
 function seq(args: bigint[]): string {
