@@ -9,6 +9,7 @@ export {
   formatValue,
   type GoFunction,
   type GoValue,
+  goKind,
   goQuote,
   goTypeName,
   isTrue,

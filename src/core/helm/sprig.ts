@@ -12,7 +12,15 @@ import semver from "semver";
 import { sha256Hex } from "../util/sha256.ts";
 import { FuncError } from "./template/exec.ts";
 import { goQuote, sprintf } from "./template/fmt.ts";
-import { formatValue, type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
+import {
+  formatValue,
+  type GoFunction,
+  type GoValue,
+  goKind,
+  goTypeName,
+  isMap,
+  NO_VALUE,
+} from "./template/values.ts";
 
 const fail = (message: string): never => {
   throw new FuncError(message);
@@ -619,12 +627,12 @@ export function sprigFunctions(): Record<string, GoFunction> {
     clean: path(clean),
     isAbs: (p) => strval(p!).startsWith("/"),
     // Types
-    kindOf: (v) => kindOf(v ?? null),
-    kindIs: (k, v) => kindOf(v ?? null) === strval(k!),
-    typeOf: (v) => goTypeOf(v ?? null),
-    typeIs: (t, v) => goTypeOf(v ?? null) === strval(t!),
+    kindOf: (v) => goKind(v ?? null),
+    kindIs: (k, v) => goKind(v ?? null) === strval(k!),
+    typeOf: (v) => goTypeName(v ?? null),
+    typeIs: (t, v) => goTypeName(v ?? null) === strval(t!),
     typeIsLike: (t, v) => {
-      const name = goTypeOf(v ?? null);
+      const name = goTypeName(v ?? null);
       return name === strval(t!) || `*${name}` === strval(t!);
     },
     deepEqual: (a, b) => deepEqual(a!, b!),
@@ -843,40 +851,6 @@ function wrapText(s: string, width: number, sep: string): string {
     out.push(current);
   }
   return out.join(sep);
-}
-
-function kindOf(v: GoValue): string {
-  if (v === null || v === NO_VALUE) return "invalid";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "bigint":
-      return "int";
-    case "number":
-      return "float64";
-    case "string":
-      return "string";
-    case "function":
-      return "func";
-  }
-  return Array.isArray(v) ? "slice" : "map";
-}
-
-function goTypeOf(v: GoValue): string {
-  if (v === null || v === NO_VALUE) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "bigint":
-      return "int";
-    case "number":
-      return "float64";
-    case "string":
-      return "string";
-    case "function":
-      return "func";
-  }
-  return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
 }
 
 export function deepEqual(a: GoValue, b: GoValue): boolean {

@@ -17,7 +17,16 @@ import {
   TemplateError,
   type Templates,
 } from "./parse.ts";
-import { formatValue, type GoFunction, type GoValue, isMap, isTrue, NO_VALUE, ZERO } from "./values.ts";
+import {
+  formatValue,
+  type GoFunction,
+  type GoValue,
+  goTypeName,
+  isMap,
+  isTrue,
+  NO_VALUE,
+  ZERO,
+} from "./values.ts";
 
 export interface TemplateOptions {
   /** Extra functions (sprig, Helm's): they win over built-ins of the same name, as in Go. */
@@ -162,7 +171,7 @@ export class State {
 
   private range(dot: GoValue, node: Extract<Node, { type: "range" }>) {
     const mark = this.vars.length;
-    const value = unwrap(this.evalPipeline(dot, node.pipe));
+    const value = this.evalPipeline(dot, node.pipe);
     const one = (key: GoValue, elem: GoValue): boolean => {
       const inner = this.vars.length;
       // The declared (or assigned) variables take the element, or the key or index and the element.
@@ -250,10 +259,10 @@ export class State {
     const first = cmd.args[0]!;
     switch (first.type) {
       case "field":
-        return this.evalFieldChain(dot, dot, first.names, cmd.args, final, first);
+        return this.evalFieldChain(dot, first.names, cmd.args, final, first);
       case "chain": {
         const base = this.evalArg(dot, first.node);
-        return this.evalFieldChain(dot, base, first.names, cmd.args, final, first);
+        return this.evalFieldChain(base, first.names, cmd.args, final, first);
       }
       case "identifier":
         return this.evalFunction(dot, first.name, cmd, final);
@@ -266,7 +275,7 @@ export class State {
           this.notAFunction(cmd.args, final);
           return value;
         }
-        return this.evalFieldChain(dot, value, first.names.slice(1), cmd.args, final, first);
+        return this.evalFieldChain(value, first.names.slice(1), cmd.args, final, first);
       }
     }
     this.notAFunction(cmd.args, final);
@@ -290,7 +299,6 @@ export class State {
   }
 
   private evalFieldChain(
-    dot: GoValue,
     receiver: GoValue,
     names: readonly string[],
     args: readonly Arg[],
@@ -301,19 +309,13 @@ export class State {
     let value = receiver;
     for (let i = 0; i < names.length; i++) {
       const last = i === names.length - 1;
-      value = this.field(value, names[i]!, last ? args : [], last ? final : undefined, dot);
+      value = this.field(value, names[i]!, last ? args : [], last ? final : undefined);
     }
     return value;
   }
 
-  private field(
-    receiver: GoValue,
-    name: string,
-    args: readonly Arg[],
-    final: GoValue | undefined,
-    dot: GoValue,
-  ): GoValue {
-    const r = unwrap(receiver);
+  private field(receiver: GoValue, name: string, args: readonly Arg[], final: GoValue | undefined): GoValue {
+    const r = receiver;
     if (isMap(r)) {
       if (args.length > 1 || final !== undefined) this.error(`${name} is not a method but has arguments`);
       if (Object.hasOwn(r, name)) return r[name]!;
@@ -326,7 +328,6 @@ export class State {
       if (this.options.missingKey === "error") return this.error(`nil data; no entry for key "${name}"`);
       return NO_VALUE;
     }
-    void dot;
     return this.error(`can't evaluate field ${name} in type ${goTypeName(r)}`);
   }
 
@@ -371,15 +372,15 @@ export class State {
       case "string":
         return arg.value;
       case "field":
-        return this.evalFieldChain(dot, dot, arg.names, [arg], undefined, arg);
+        return this.evalFieldChain(dot, arg.names, [arg], undefined, arg);
       case "variable": {
         const value = this.variable(arg.names[0]!);
         return arg.names.length === 1
           ? value
-          : this.evalFieldChain(dot, value, arg.names.slice(1), [arg], undefined, arg);
+          : this.evalFieldChain(value, arg.names.slice(1), [arg], undefined, arg);
       }
       case "chain":
-        return this.evalFieldChain(dot, this.evalArg(dot, arg.node), arg.names, [arg], undefined, arg);
+        return this.evalFieldChain(this.evalArg(dot, arg.node), arg.names, [arg], undefined, arg);
       case "pipe":
         return this.evalPipeline(dot, arg.pipe);
       case "identifier": {
@@ -394,10 +395,6 @@ export class State {
 /** A failure inside a function ("error calling X: …"). */
 export class FuncError extends Error {
   override readonly name = "FuncError";
-}
-
-function unwrap(v: GoValue): GoValue {
-  return v;
 }
 
 function describeArg(a: Arg): string {
@@ -423,23 +420,6 @@ function describeArg(a: Arg): string {
     case "pipe":
       return "(pipeline)";
   }
-}
-
-export function goTypeName(v: GoValue): string {
-  if (v === null || v === NO_VALUE) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "bigint":
-      return "int";
-    case "number":
-      return "float64";
-    case "string":
-      return "string";
-    case "function":
-      return "func";
-  }
-  return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
 }
 
 export { TemplateError };

@@ -4,7 +4,7 @@
  * %% — with flags (- + # 0 space), width and precision, and Go's complaints for a wrong verb
  * (`%!d(string=x)`), a missing argument (`%!s(MISSING)`) and extra ones (`%!(EXTRA int=1)`).
  */
-import { formatFloat, formatValue, type GoValue, NO_VALUE } from "./values.ts";
+import { formatFloat, formatValue, type GoValue, goTypeName } from "./values.ts";
 
 export function sprint(args: readonly GoValue[]): string {
   let out = "";
@@ -17,23 +17,6 @@ export function sprint(args: readonly GoValue[]): string {
 
 export function sprintln(args: readonly GoValue[]): string {
   return `${args.map((a) => formatValue(a)).join(" ")}\n`;
-}
-
-function typeName(v: GoValue): string {
-  if (v === null || v === NO_VALUE) return "<nil>";
-  switch (typeof v) {
-    case "boolean":
-      return "bool";
-    case "bigint":
-      return "int";
-    case "number":
-      return "float64";
-    case "string":
-      return "string";
-    case "function":
-      return "func";
-  }
-  return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
 }
 
 interface Spec {
@@ -162,7 +145,7 @@ function goExp(s: string): string {
 }
 
 function bad(verb: string, v: GoValue): string {
-  return `%!${verb}(${typeName(v)}=${formatValue(v)})`;
+  return `%!${verb}(${goTypeName(v)}=${formatValue(v)})`;
 }
 
 function formatOne(v: GoValue, verb: string, spec: Spec): string {
@@ -217,7 +200,7 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
       if (typeof v === "number") return formatFloatVerb(v, verb, spec);
       return bad(verb, v);
     default:
-      return `%!${verb}(${typeName(v)}=${formatValue(v)})`;
+      return `%!${verb}(${goTypeName(v)}=${formatValue(v)})`;
   }
 }
 
@@ -278,7 +261,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
   if (argi < args.length)
     out += `%!(EXTRA ${args
       .slice(argi)
-      .map((a) => `${typeName(a)}=${formatValue(a)}`)
+      .map((a) => `${goTypeName(a)}=${formatValue(a)}`)
       .join(", ")})`;
   return out;
 }

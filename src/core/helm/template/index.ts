@@ -2,7 +2,17 @@
  * Go's text/template in TypeScript, as Helm uses it: parse, then execute over GoValues (see values.ts for
  * how Go's types map to JavaScript). Pure and synchronous.
  */
-export { FuncError, goTypeName, type TemplateOptions, TemplateSet } from "./exec.ts";
+export { FuncError, type TemplateOptions, TemplateSet } from "./exec.ts";
 export { goQuote, sprint, sprintf, sprintln } from "./fmt.ts";
 export { TemplateError } from "./parse.ts";
-export { formatFloat, formatValue, type GoFunction, type GoValue, isTrue, NO_VALUE, ZERO } from "./values.ts";
+export {
+  formatFloat,
+  formatValue,
+  type GoFunction,
+  type GoValue,
+  goKind,
+  goTypeName,
+  isTrue,
+  NO_VALUE,
+  ZERO,
+} from "./values.ts";

@@ -345,7 +345,7 @@ class Parser {
         case "range":
           return this.control("range", word.pos);
         case "define":
-          this.define(word.pos);
+          this.define();
           return undefined;
         case "block":
           return this.templateCall(word.pos, true);
@@ -403,9 +403,14 @@ class Parser {
     return unquote(item.val, (m) => this.fail(m, item.pos));
   }
 
-  private define(pos: number): void {
+  private define(): void {
     const name = this.templateName("define clause");
     this.expectRight("define clause");
+    this.definition(name);
+  }
+
+  /** The body of a `define` or `block` up to its `{{end}}`: a template of its own, with only `$` declared. */
+  private definition(name: string): void {
     const vars = this.vars;
     this.vars = ["$"];
     const list = this.itemList(new Set(["end"]));
@@ -413,7 +418,6 @@ class Parser {
     this.next();
     this.nextNonSpace();
     this.expectRight("end");
-    void pos;
     this.templates[name] = list;
   }
 
@@ -422,16 +426,7 @@ class Parser {
     let pipe: Pipe | undefined;
     if (this.peekNonSpace().type !== "right") pipe = this.pipeline(block ? "block" : "template", "right");
     else this.nextNonSpace();
-    if (block) {
-      const vars = this.vars;
-      this.vars = ["$"];
-      const list = this.itemList(new Set(["end"]));
-      this.vars = vars;
-      this.next();
-      this.nextNonSpace();
-      this.expectRight("end");
-      this.templates[name] = list;
-    }
+    if (block) this.definition(name);
     return pipe ? { type: "template", name, pipe, pos } : { type: "template", name, pos };
   }
 

@@ -97,3 +97,29 @@ export function formatValue(v: GoValue): string {
   const keys = Object.keys(v).sort();
   return `map[${keys.map((k) => `${k}:${formatValue(v[k]!)}`).join(" ")}]`;
 }
+
+/** reflect.Kind's name of a value (sprig's kindOf): "invalid" for nil, "slice", "map", "int", "float64" … */
+export function goKind(v: GoValue): string {
+  if (v === null || v === NO_VALUE) return "invalid";
+  if (Array.isArray(v)) return "slice";
+  if (isMap(v)) return "map";
+  return goTypeName(v);
+}
+
+/** The Go type a value stands for, as %T prints it. */
+export function goTypeName(v: GoValue): string {
+  if (v === null || v === NO_VALUE) return "<nil>";
+  switch (typeof v) {
+    case "boolean":
+      return "bool";
+    case "bigint":
+      return "int";
+    case "number":
+      return "float64";
+    case "string":
+      return "string";
+    case "function":
+      return "func";
+  }
+  return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
+}
