@@ -36,6 +36,7 @@ import {
 } from "../test/support/fs/corpus.ts";
 import { readTree } from "../test/support/fs/disk-tree.ts";
 import { type GoTemplateResults, runGoTemplateCorpus } from "../test/support/helm/go-template-corpus.ts";
+import { runHelmFuncsCorpus } from "../test/support/helm/helm-funcs-corpus.ts";
 import { runSprigCorpus } from "../test/support/helm/sprig-corpus.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
@@ -157,8 +158,18 @@ function main(): number {
       console.log(`  sprig CRASHED: ${(error as Error).stack ?? error}`);
       crashed = true;
     }
+    try {
+      const funcs = runHelmFuncsCorpus(shared.dir);
+      console.log(
+        `  Helm's own functions (TestFuncs, ${funcs.goOnly} Go-only cases left out): ${funcs.passed} of ${funcs.total}${funcs.unimplemented.length ? `; ${funcs.unimplemented.length} use TOML, not implemented yet` : ""}`,
+      );
+      for (const f of funcs.failed) console.log(`    ${f.template}: ${f.detail}`);
+    } catch (error) {
+      console.log(`  Helm's functions CRASHED: ${(error as Error).stack ?? error}`);
+      crashed = true;
+    }
     console.log(
-      "  Helm's engine, golden renders, flux-local renders, app-template tests: not implemented yet (issue 17)",
+      "  Helm's engine render cases, golden renders, flux-local renders, app-template tests: not implemented yet (issue 17)",
     );
   }
   console.log("");

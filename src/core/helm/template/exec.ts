@@ -61,6 +61,16 @@ export class TemplateSet {
     return this;
   }
 
+  /**
+   * Renders `text` as a template that sees this set's named templates (Helm's `tpl`): parsed into a copy,
+   * so its own `define`s stay its own.
+   */
+  render(text: string, data: GoValue): string {
+    const copy = new TemplateSet(this.options);
+    Object.assign(copy.templates, this.templates);
+    return copy.parse("tpl", text).execute("tpl", data);
+  }
+
   has(name: string): boolean {
     return name in this.templates;
   }

@@ -1,0 +1,185 @@
+/**
+ * Helm's own template functions (pkg/engine/funcs.go), over sprig's: toYaml / toYamlPretty / fromYaml /
+ * fromYamlArray and toJson / fromJson / fromJsonArray with Helm's behaviour (a value that cannot be
+ * converted gives "" or an `Error` entry, never a failed render; the `must…` variants fail), `include`
+ * (a named template's output as a string, at most 1000 deep), `tpl` (a string rendered as a template with
+ * the chart's named templates), `required`, and `lookup`, which is always empty as in `helm template`.
+ * Sprig's `env` and `expandenv` are removed, as Helm removes them. TOML is not here yet.
+ */
+import { parseAllDocuments, stringify } from "yaml";
+import { stringifyYaml } from "../yaml/stringify.ts";
+import { sprigFunctions, strval } from "./sprig.ts";
+import { FuncError, type TemplateSet } from "./template/exec.ts";
+import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
+
+const fail = (message: string): never => {
+  throw new FuncError(message);
+};
+
+/**
+ * Nested `include`s allowed ("rendering template has a nested reference name"). Helm allows 1000; each
+ * level costs this engine more stack than Go's, and no real chart nests more than a few dozen.
+ */
+export const MAX_INCLUDE_DEPTH = 250;
+
+/** A GoValue as plain JSON data (int64 and float64 both numbers), for the YAML and JSON writers. */
+function plain(v: GoValue, seen = new Set<object>()): unknown {
+  if (v === NO_VALUE) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "function") throw new Error("json: unsupported type: func");
+  if (Array.isArray(v) || isMap(v)) {
+    if (seen.has(v)) throw new Error("json: unsupported value: encountered a cycle");
+    seen.add(v);
+    const out = Array.isArray(v) ? v.map((x) => plain(x, seen)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, seen)]));
+    seen.delete(v);
+    return out;
+  }
+  return v;
+}
+
+/** JSON data as GoValues: numbers are float64, as encoding/json decodes them into interface{}. */
+function fromPlain(x: unknown): GoValue {
+  if (Array.isArray(x)) return x.map(fromPlain);
+  if (x !== null && typeof x === "object")
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromPlain(v)]));
+  return x as GoValue;
+}
+
+/** sigs.k8s.io/yaml.Marshal (toYaml), or go-yaml's encoder with a 2-space indent (toYamlPretty), without the final newline. */
+function toYaml(v: GoValue, pretty: boolean): string {
+  const data = plain(v);
+  const text = pretty ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 }) : stringifyYaml(data);
+  return text.replace(/\n$/, "");
+}
+
+/** sigs.k8s.io/yaml.Unmarshal: YAML to JSON, then encoding/json into `target`. */
+function yamlToJson(text: string): unknown {
+  const docs = parseAllDocuments(text, { version: "1.1", logLevel: "error" });
+  const doc = Array.isArray(docs) ? docs[0] : docs;
+  if (!doc) return null;
+  if (doc.errors.length) throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]!.message}`);
+  return doc.toJS({ maxAliasCount: 1000 }) ?? null;
+}
+
+const jsonKind = (x: unknown) => (Array.isArray(x) ? "array" : x !== null && typeof x === "object" ? "object" : typeof x === "string" ? "string" : typeof x === "number" ? "number" : typeof x === "boolean" ? "bool" : "null");
+
+export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction> {
+  const f: Record<string, GoFunction> = { ...sprigFunctions() };
+  delete f.env;
+  delete f.expandenv;
+  let depth = 0;
+  Object.assign(f, {
+    toYaml: (v) => {
+      try {
+        return toYaml(v ?? null, false);
+      } catch {
+        return "";
+      }
+    },
+    mustToYaml: (v) => {
+      try {
+        return toYaml(v ?? null, false);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    },
+    toYamlPretty: (v) => {
+      try {
+        return toYaml(v ?? null, true);
+      } catch {
+        return "";
+      }
+    },
+    fromYaml: (s) => {
+      try {
+        const data = yamlToJson(strval(s ?? ""));
+        if (data === null) return {};
+        if (jsonKind(data) !== "object")
+          return { Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}` };
+        return fromPlain(data);
+      } catch (error) {
+        return { Error: (error as Error).message };
+      }
+    },
+    fromYamlArray: (s) => {
+      try {
+        const data = yamlToJson(strval(s ?? ""));
+        if (data === null) return [];
+        if (!Array.isArray(data))
+          return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`];
+        return fromPlain(data);
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    },
+    toJson: (v) => {
+      try {
+        return jsonText(v ?? null);
+      } catch {
+        return "";
+      }
+    },
+    mustToJson: (v) => {
+      try {
+        return jsonText(v ?? null);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    },
+    fromJson: (s) => {
+      try {
+        const data = JSON.parse(strval(s ?? ""));
+        if (jsonKind(data) !== "object" && data !== null)
+          return { Error: `json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}` };
+        return data === null ? {} : fromPlain(data);
+      } catch (error) {
+        return { Error: (error as Error).message };
+      }
+    },
+    fromJsonArray: (s) => {
+      try {
+        const data = JSON.parse(strval(s ?? ""));
+        if (!Array.isArray(data) && data !== null)
+          return [`json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`];
+        return data === null ? [] : fromPlain(data);
+      } catch (error) {
+        return [(error as Error).message];
+      }
+    },
+    include: (name, data) => {
+      if (depth >= MAX_INCLUDE_DEPTH) return fail(`rendering template has a nested reference name: ${strval(name ?? "")}`);
+      depth++;
+      try {
+        return set().execute(strval(name ?? ""), data ?? null);
+      } finally {
+        depth--;
+      }
+    },
+    tpl: (text, data) => {
+      depth++;
+      try {
+        if (depth > MAX_INCLUDE_DEPTH) return fail("rendering template has a nested reference name: tpl");
+        return set().render(strval(text ?? ""), data ?? null);
+      } finally {
+        depth--;
+      }
+    },
+    required: (warn, v) => {
+      if (v === undefined || v === null || v === NO_VALUE || v === "") return fail(strval(warn ?? ""));
+      return v;
+    },
+    lookup: () => ({}),
+  } satisfies Record<string, GoFunction>);
+  return f;
+}
+
+/** encoding/json.Marshal: map keys sorted, and <, >, & escaped in strings. */
+function jsonText(v: GoValue): string {
+  const sorted = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(sorted)
+      : x !== null && typeof x === "object"
+        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])]))
+        : x;
+  return JSON.stringify(sorted(plain(v))).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

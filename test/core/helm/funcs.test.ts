@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { type GoValue, helmFunctions, TemplateSet } from "../../../src/core/helm/index.ts";
+
+function helmSet(): TemplateSet {
+  let set: TemplateSet | undefined;
+  set = new TemplateSet({ funcs: helmFunctions(() => set!) });
+  return set;
+}
+
+function render(text: string, data: GoValue = {}): string {
+  return helmSet().parse("t", text).execute("t", data);
+}
+
+describe("Helm's functions", () => {
+  it("includes named templates as strings, so they can be piped", () => {
+    const text =
+      '{{define "labels"}}app: {{.name}}\ntier: web{{end}}labels:{{include "labels" . | nindent 2}}';
+    expect(render(text, { name: "immich" })).toBe("labels:\n  app: immich\n  tier: web");
+  });
+
+  it("stops an include that includes itself", () => {
+    expect(() => render('{{define "loop"}}{{include "loop" .}}{{end}}{{include "loop" .}}')).toThrow(
+      /nested reference name/,
+    );
+  });
+
+  it("renders values as templates with tpl, seeing the chart's named templates", () => {
+    const data = { Values: { host: "{{ .Values.name }}.example.com", name: "media" } };
+    expect(
+      render('{{define "x"}}X{{end}}{{tpl .Values.host .}} {{tpl "{{include \\"x\\" .}}" .}}', data),
+    ).toBe("media.example.com X");
+  });
+
+  it("fails with the chart's message when a required value is missing or empty", () => {
+    expect(() => render('{{required "image.tag is required" .image}}', { image: "" })).toThrow(
+      /image.tag is required/,
+    );
+    expect(render('{{required "x" .image}}', { image: "nginx" })).toBe("nginx");
+  });
+
+  it("writes YAML and JSON as Helm does, and reads them back, reporting errors in the result", () => {
+    expect(render("{{toYaml .}}", { b: [1n, "x"], a: { c: true } })).toBe("a:\n  c: true\nb:\n- 1\n- x");
+    expect(render("{{toYamlPretty .}}", { b: [1n] })).toBe("b:\n  - 1");
+    expect(render('{{(fromYaml "a: 1\\nb: [x]").b}} {{fromYaml "- x"}}')).toBe(
+      "[x] map[Error:error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}]",
+    );
+    expect(render('{{toJson .}} {{(fromJson "{\\"n\\": 1000000}").n}}', { s: "<b>" })).toBe(
+      '{"s":"\\u003cb\\u003e"} 1e+06',
+    );
+  });
+
+  it("looks nothing up in a cluster (helm template)", () => {
+    expect(render('{{lookup "v1" "Secret" "default" "x"}}')).toBe("map[]");
+  });
+
+  it("removes env and expandenv, as Helm does", () => {
+    expect(() => render('{{env "HOME"}}')).toThrow(/function "env" not defined/);
+  });
+});

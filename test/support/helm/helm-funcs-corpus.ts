@@ -1,0 +1,93 @@
+/**
+ * Helm's TestFuncs cases (`../shared/corpus/helm/helm-golden/engine/engine_cases.json` → funcsCases: Helm
+ * v4.2.4's pkg/engine/funcs_test.go as data): each template executed with Helm's function map on its
+ * vars, the output compared byte for byte. Cases whose data is a Go-only value (a self-referencing map,
+ * integer map keys) are left out; cases using functions not implemented yet (TOML) are reported as such.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type GoValue, helmFunctions, TemplateSet } from "../../../src/core/helm/index.ts";
+
+export interface HelmFuncsResults {
+  passed: number;
+  failed: Array<{ template: string; detail: string }>;
+  unimplemented: Array<{ template: string; functions: string[] }>;
+  goOnly: number;
+  total: number;
+}
+
+function toGo(v: unknown): GoValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(toGo);
+  if (typeof v === "object")
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toGo(x)]));
+  return v as GoValue;
+}
+
+/** A GoValue as text with map keys sorted, to compare values whatever their key order. */
+function canonical(v: GoValue): string {
+  if (typeof v === "bigint") return `${v}`;
+  if (Array.isArray(v)) return `[${v.map(canonical).join(" ")}]`;
+  if (v !== null && typeof v === "object")
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${canonical((v as Record<string, GoValue>)[k]!)}`)
+      .join(" ")}]`;
+  return JSON.stringify(v);
+}
+
+export function runHelmFuncsCorpus(sharedDir: string): HelmFuncsResults {
+  const d = JSON.parse(
+    readFileSync(join(sharedDir, "corpus", "helm", "helm-golden", "engine", "engine_cases.json"), "utf8"),
+  );
+  const results: HelmFuncsResults = { passed: 0, failed: [], unimplemented: [], goOnly: 0, total: 0 };
+  for (const c of d.funcsCases as Array<{
+    template: string;
+    vars: unknown;
+    expected: string | null;
+    wantError: boolean;
+    checkOnly?: string;
+    varsAfter?: { key: string; expected: unknown };
+  }>) {
+    if (c.vars && typeof c.vars === "object" && "$goValue" in c.vars) {
+      results.goOnly++;
+      continue;
+    }
+    results.total++;
+    let set: TemplateSet | undefined;
+    const funcs = helmFunctions(() => set!);
+    const missing = [...c.template.matchAll(/\b([A-Za-z]\w*)\b/g)]
+      .map((m) => m[1]!)
+      .filter((w) => /Toml$/.test(w));
+    if (missing.length) {
+      results.unimplemented.push({ template: c.template, functions: [...new Set(missing)] });
+      continue;
+    }
+    let out = "";
+    let error: Error | undefined;
+    const vars = toGo(c.vars);
+    try {
+      set = new TemplateSet({ funcs }).parse("test", c.template);
+      out = set.execute("test", vars);
+    } catch (e) {
+      error = e as Error;
+    }
+    // merge's case checks what it did to its first argument, not the output.
+    const mutated = c.checkOnly === "varsMutation" && c.varsAfter;
+    const ok = c.wantError
+      ? error !== undefined
+      : error === undefined &&
+        (mutated
+          ? canonical((vars as Record<string, GoValue>)[c.varsAfter!.key]!) ===
+            canonical(toGo(c.varsAfter!.expected))
+          : out === c.expected);
+    if (ok) results.passed++;
+    else
+      results.failed.push({
+        template: c.template,
+        detail: `want ${JSON.stringify(c.expected)}${c.wantError ? " and an error" : ""}, got ${JSON.stringify(out)}${error ? ` (${error.message})` : ""}`,
+      });
+  }
+  return results;
+}
