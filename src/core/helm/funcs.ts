@@ -30,7 +30,9 @@ function plain(v: GoValue, seen = new Set<object>()): unknown {
   if (Array.isArray(v) || isMap(v)) {
     if (seen.has(v)) throw new Error("json: unsupported value: encountered a cycle");
     seen.add(v);
-    const out = Array.isArray(v) ? v.map((x) => plain(x, seen)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, seen)]));
+    const out = Array.isArray(v)
+      ? v.map((x) => plain(x, seen))
+      : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, seen)]));
     seen.delete(v);
     return out;
   }
@@ -48,7 +50,9 @@ function fromPlain(x: unknown): GoValue {
 /** sigs.k8s.io/yaml.Marshal (toYaml), or go-yaml's encoder with a 2-space indent (toYamlPretty), without the final newline. */
 function toYaml(v: GoValue, pretty: boolean): string {
   const data = plain(v);
-  const text = pretty ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 }) : stringifyYaml(data);
+  const text = pretty
+    ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 })
+    : stringifyYaml(data);
   return text.replace(/\n$/, "");
 }
 
@@ -61,7 +65,18 @@ function yamlToJson(text: string): unknown {
   return doc.toJS({ maxAliasCount: 1000 }) ?? null;
 }
 
-const jsonKind = (x: unknown) => (Array.isArray(x) ? "array" : x !== null && typeof x === "object" ? "object" : typeof x === "string" ? "string" : typeof x === "number" ? "number" : typeof x === "boolean" ? "bool" : "null");
+const jsonKind = (x: unknown) =>
+  Array.isArray(x)
+    ? "array"
+    : x !== null && typeof x === "object"
+      ? "object"
+      : typeof x === "string"
+        ? "string"
+        : typeof x === "number"
+          ? "number"
+          : typeof x === "boolean"
+            ? "bool"
+            : "null";
 
 export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction> {
   const f: Record<string, GoFunction> = { ...sprigFunctions() };
@@ -95,7 +110,9 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
         const data = yamlToJson(strval(s ?? ""));
         if (data === null) return {};
         if (jsonKind(data) !== "object")
-          return { Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}` };
+          return {
+            Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}`,
+          };
         return fromPlain(data);
       } catch (error) {
         return { Error: (error as Error).message };
@@ -106,7 +123,9 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
         const data = yamlToJson(strval(s ?? ""));
         if (data === null) return [];
         if (!Array.isArray(data))
-          return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`];
+          return [
+            `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`,
+          ];
         return fromPlain(data);
       } catch (error) {
         return [(error as Error).message];
@@ -130,7 +149,9 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
       try {
         const data = JSON.parse(strval(s ?? ""));
         if (jsonKind(data) !== "object" && data !== null)
-          return { Error: `json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}` };
+          return {
+            Error: `json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}`,
+          };
         return data === null ? {} : fromPlain(data);
       } catch (error) {
         return { Error: (error as Error).message };
@@ -147,7 +168,8 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
       }
     },
     include: (name, data) => {
-      if (depth >= MAX_INCLUDE_DEPTH) return fail(`rendering template has a nested reference name: ${strval(name ?? "")}`);
+      if (depth >= MAX_INCLUDE_DEPTH)
+        return fail(`rendering template has a nested reference name: ${strval(name ?? "")}`);
       depth++;
       try {
         return set().execute(strval(name ?? ""), data ?? null);
@@ -179,7 +201,14 @@ function jsonText(v: GoValue): string {
     Array.isArray(x)
       ? x.map(sorted)
       : x !== null && typeof x === "object"
-        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
+          )
         : x;
-  return JSON.stringify(sorted(plain(v))).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(sorted(plain(v))).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
