@@ -161,7 +161,7 @@ function main(): number {
     try {
       const funcs = runHelmFuncsCorpus(shared.dir);
       console.log(
-        `  Helm's own functions (TestFuncs, ${funcs.goOnly} Go-only cases left out): ${funcs.passed} of ${funcs.total}${funcs.unimplemented.length ? `; ${funcs.unimplemented.length} use TOML, not implemented yet` : ""}`,
+        `  Helm's own functions (TestFuncs, ${funcs.goOnly} Go-only cases left out): ${funcs.passed} of ${funcs.total} (${((100 * funcs.passed) / Math.max(1, funcs.total)).toFixed(1)}%)`,
       );
       for (const f of funcs.failed) console.log(`    ${f.template}: ${f.detail}`);
     } catch (error) {

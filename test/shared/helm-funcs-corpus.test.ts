@@ -13,16 +13,15 @@ describe.skipIf(!present)("Helm's TestFuncs cases (../shared/corpus/helm/helm-go
     ? runHelmFuncsCorpus(shared)
     : { passed: 0, failed: [], unimplemented: [], goOnly: 0, total: 0 };
 
-  it("reproduces every case whose functions are implemented, byte for byte", () => {
-    expect(r.failed).toEqual([]);
-    expect(r.passed).toBe(r.total - r.unimplemented.length);
-  });
-
-  it("leaves only the TOML functions not implemented yet", () => {
-    expect([...new Set(r.unimplemented.flatMap((u) => u.functions))].sort()).toEqual([
-      "fromToml",
-      "mustToToml",
-      "toToml",
+  it("reproduces every case byte for byte but a TOML parser's own error text", () => {
+    expect(r.total).toBe(24);
+    expect(r.passed).toBe(23);
+    // BurntSushi/toml's message is not smol-toml's; the error still comes back in the result, as in Helm.
+    expect(r.failed).toEqual([
+      {
+        template: "{{ fromToml . }}",
+        detail: expect.stringMatching(/^want "map\[Error:toml: line 1: .*got "map\[Error:[^\]]+\]"$/),
+      },
     ]);
   });
 });

@@ -4,8 +4,10 @@
  * converted gives "" or an `Error` entry, never a failed render; the `must…` variants fail), `include`
  * (a named template's output as a string, at most 1000 deep), `tpl` (a string rendered as a template with
  * the chart's named templates), `required`, and `lookup`, which is always empty as in `helm template`.
- * Sprig's `env` and `expandenv` are removed, as Helm removes them. TOML is not here yet.
+ * Sprig's `env` and `expandenv` are removed, as Helm removes them. toToml writes as BurntSushi/toml's
+ * encoder does; fromToml reads with smol-toml (integers as int64), so its error messages are smol-toml's.
  */
+import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments, stringify } from "yaml";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { sprigFunctions, strval } from "./sprig.ts";
@@ -191,8 +193,88 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
       return v;
     },
     lookup: () => ({}),
+    toToml: (v) => {
+      try {
+        return tomlText(v ?? null);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+    mustToToml: (v) => {
+      try {
+        return tomlText(v ?? null);
+      } catch (error) {
+        return fail((error as Error).message);
+      }
+    },
+    fromToml: (s) => {
+      try {
+        return fromToml(parseToml(strval(s ?? ""), { integersAsBigInt: true }));
+      } catch (error) {
+        return { Error: (error as Error).message.split("\n")[0]! };
+      }
+    },
   } satisfies Record<string, GoFunction>);
   return f;
+}
+
+/** TOML data as GoValues: integers int64 (bigint), floats float64, tables maps, dates as their text. */
+function fromToml(x: unknown): GoValue {
+  if (Array.isArray(x)) return x.map(fromToml);
+  if (x instanceof Date) return x.toISOString();
+  if (x !== null && typeof x === "object")
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromToml(v)]));
+  return x as GoValue;
+}
+
+const TOML_BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * BurntSushi/toml's encoder: keys sorted, a table's plain values first, then its tables (`[a.b]`,
+ * indented two spaces per level under their header) and arrays of tables (`[[a]]`).
+ */
+function tomlText(v: GoValue): string {
+  if (!isMap(v)) throw new Error("toml: top-level values must be Go maps or structs");
+  const key = (k: string) => (TOML_BARE_KEY.test(k) ? k : JSON.stringify(k));
+  const scalar = (x: GoValue): string => {
+    if (typeof x === "string") return JSON.stringify(x);
+    if (typeof x === "bigint" || typeof x === "boolean") return String(x);
+    if (typeof x === "number") return Number.isInteger(x) ? `${x}.0` : String(x);
+    if (Array.isArray(x)) return `[${x.map(scalar).join(", ")}]`;
+    if (isMap(x))
+      return `{${Object.keys(x)
+        .sort()
+        .map((k) => `${key(k)} = ${scalar(x[k]!)}`)
+        .join(", ")}}`;
+    throw new Error(`toml: cannot encode a value of type ${x === null ? "nil" : typeof x}`);
+  };
+  const isTable = (x: GoValue) => isMap(x);
+  const isTableArray = (x: GoValue) => Array.isArray(x) && x.length > 0 && x.every((e) => isMap(e));
+  let out = "";
+  const table = (m: Record<string, GoValue>, path: string[], indent: string) => {
+    const keys = Object.keys(m).sort();
+    for (const k of keys) {
+      const x = m[k]!;
+      if (x === null || x === NO_VALUE || isTable(x) || isTableArray(x)) continue;
+      out += `${indent}${key(k)} = ${scalar(x)}\n`;
+    }
+    for (const k of keys) {
+      const x = m[k]!;
+      const sub = [...path, key(k)];
+      const inner = "  ".repeat(sub.length - 1);
+      if (isTable(x)) {
+        out += `${out ? "\n" : ""}${inner}[${sub.join(".")}]\n`;
+        table(x as Record<string, GoValue>, sub, `${inner}  `);
+      } else if (isTableArray(x)) {
+        for (const e of x as Array<Record<string, GoValue>>) {
+          out += `${out ? "\n" : ""}${inner}[[${sub.join(".")}]]\n`;
+          table(e, sub, `${inner}  `);
+        }
+      }
+    }
+  };
+  table(v, [], "");
+  return out;
 }
 
 /** encoding/json.Marshal: map keys sorted, and <, >, & escaped in strings. */

@@ -57,3 +57,25 @@ describe("Helm's functions", () => {
     expect(() => render('{{env "HOME"}}')).toThrow(/function "env" not defined/);
   });
 });
+
+describe("Helm's TOML functions", () => {
+  it("writes TOML as BurntSushi/toml does: plain values first, then indented tables and arrays of tables", () => {
+    const data = {
+      name: "x",
+      port: 8080n,
+      ratio: 1.5,
+      server: { host: "h", tls: { on: true } },
+      hosts: [{ a: "1" }, { a: "2" }],
+    };
+    expect(render("{{toToml .}}", data)).toBe(
+      'name = "x"\nport = 8080\nratio = 1.5\n\n[[hosts]]\n  a = "1"\n\n[[hosts]]\n  a = "2"\n\n[server]\n  host = "h"\n\n  [server.tls]\n    on = true\n',
+    );
+  });
+
+  it("reads TOML with integers as int64 and errors in the result", () => {
+    expect(render('{{(fromToml "n = 1000000\\nf = 1.5").n}} {{(fromToml "n = 1000000\\nf = 1.5").f}}')).toBe(
+      "1000000 1.5",
+    );
+    expect(render('{{fromToml "one"}}')).toMatch(/^map\[Error:/);
+  });
+});

@@ -2,7 +2,7 @@
  * Helm's TestFuncs cases (`../shared/corpus/helm/helm-golden/engine/engine_cases.json` → funcsCases: Helm
  * v4.2.4's pkg/engine/funcs_test.go as data): each template executed with Helm's function map on its
  * vars, the output compared byte for byte. Cases whose data is a Go-only value (a self-referencing map,
- * integer map keys) are left out; cases using functions not implemented yet (TOML) are reported as such.
+ * integer map keys) are left out.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,13 +57,6 @@ export function runHelmFuncsCorpus(sharedDir: string): HelmFuncsResults {
     results.total++;
     let set: TemplateSet | undefined;
     const funcs = helmFunctions(() => set!);
-    const missing = [...c.template.matchAll(/\b([A-Za-z]\w*)\b/g)]
-      .map((m) => m[1]!)
-      .filter((w) => /Toml$/.test(w));
-    if (missing.length) {
-      results.unimplemented.push({ template: c.template, functions: [...new Set(missing)] });
-      continue;
-    }
     let out = "";
     let error: Error | undefined;
     const vars = toGo(c.vars);
