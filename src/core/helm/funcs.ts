@@ -10,6 +10,7 @@
 import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments, stringify } from "yaml";
 import { stringifyYaml } from "../yaml/stringify.ts";
+import { fromPlain, marshalJson, plain } from "./json.ts";
 import { sprigFunctions, strval } from "./sprig.ts";
 import { FuncError, type TemplateSet } from "./template/exec.ts";
 import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
@@ -23,31 +24,6 @@ const fail = (message: string): never => {
  * level costs this engine more stack than Go's, and no real chart nests more than a few dozen.
  */
 export const MAX_INCLUDE_DEPTH = 250;
-
-/** A GoValue as plain JSON data (int64 and float64 both numbers), for the YAML and JSON writers. */
-function plain(v: GoValue, seen = new Set<object>()): unknown {
-  if (v === NO_VALUE) return null;
-  if (typeof v === "bigint") return Number(v);
-  if (typeof v === "function") throw new Error("json: unsupported type: func");
-  if (Array.isArray(v) || isMap(v)) {
-    if (seen.has(v)) throw new Error("json: unsupported value: encountered a cycle");
-    seen.add(v);
-    const out = Array.isArray(v)
-      ? v.map((x) => plain(x, seen))
-      : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x, seen)]));
-    seen.delete(v);
-    return out;
-  }
-  return v;
-}
-
-/** JSON data as GoValues: numbers are float64, as encoding/json decodes them into interface{}. */
-function fromPlain(x: unknown): GoValue {
-  if (Array.isArray(x)) return x.map(fromPlain);
-  if (x !== null && typeof x === "object")
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromPlain(v)]));
-  return x as GoValue;
-}
 
 /** sigs.k8s.io/yaml.Marshal (toYaml), or go-yaml's encoder with a 2-space indent (toYamlPretty), without the final newline. */
 function toYaml(v: GoValue, pretty: boolean): string {
@@ -80,95 +56,73 @@ const jsonKind = (x: unknown) =>
             ? "bool"
             : "null";
 
+/**
+ * A writer as Helm exposes it: `name` gives the fallback on failure (toYaml: "", toToml: the error's
+ * text), `mustName` fails the render instead.
+ */
+function writers(
+  name: string,
+  write: (v: GoValue) => string,
+  onError: (message: string) => string,
+): Record<string, GoFunction> {
+  const run = (v: GoValue | undefined, failed: (message: string) => string) => {
+    try {
+      return write(v ?? null);
+    } catch (error) {
+      return failed((error as Error).message);
+    }
+  };
+  const must = `must${name[0]!.toUpperCase()}${name.slice(1)}`;
+  return { [name]: (v) => run(v, onError), [must]: (v) => run(v, fail) };
+}
+
+/**
+ * A reader as Helm exposes it: a map (or a list) of what `parse` reads, or — when the text does not
+ * parse or is of the other shape — the error in the result: `{Error: …}` for a map, `[…]` for a list.
+ */
+function reader(parse: (text: string) => unknown, shape: "map" | "array", prefix: string): GoFunction {
+  const goType = shape === "map" ? "map[string]interface {}" : "[]interface {}";
+  const error = (message: string): GoValue => (shape === "map" ? { Error: message } : [message]);
+  return (s) => {
+    let data: unknown;
+    try {
+      data = parse(strval(s ?? ""));
+    } catch (e) {
+      return error((e as Error).message);
+    }
+    if (data === null || data === undefined) return shape === "map" ? {} : [];
+    if (jsonKind(data) !== (shape === "map" ? "object" : "array"))
+      return error(`${prefix}json: cannot unmarshal ${jsonKind(data)} into Go value of type ${goType}`);
+    return fromPlain(data);
+  };
+}
+
 export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction> {
   const f: Record<string, GoFunction> = { ...sprigFunctions() };
   delete f.env;
   delete f.expandenv;
   let depth = 0;
   Object.assign(f, {
-    toYaml: (v) => {
-      try {
-        return toYaml(v ?? null, false);
-      } catch {
-        return "";
-      }
-    },
-    mustToYaml: (v) => {
-      try {
-        return toYaml(v ?? null, false);
-      } catch (error) {
-        return fail((error as Error).message);
-      }
-    },
-    toYamlPretty: (v) => {
-      try {
-        return toYaml(v ?? null, true);
-      } catch {
-        return "";
-      }
-    },
-    fromYaml: (s) => {
-      try {
-        const data = yamlToJson(strval(s ?? ""));
-        if (data === null) return {};
-        if (jsonKind(data) !== "object")
-          return {
-            Error: `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}`,
-          };
-        return fromPlain(data);
-      } catch (error) {
-        return { Error: (error as Error).message };
-      }
-    },
-    fromYamlArray: (s) => {
-      try {
-        const data = yamlToJson(strval(s ?? ""));
-        if (data === null) return [];
-        if (!Array.isArray(data))
-          return [
-            `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`,
-          ];
-        return fromPlain(data);
-      } catch (error) {
-        return [(error as Error).message];
-      }
-    },
-    toJson: (v) => {
-      try {
-        return jsonText(v ?? null);
-      } catch {
-        return "";
-      }
-    },
-    mustToJson: (v) => {
-      try {
-        return jsonText(v ?? null);
-      } catch (error) {
-        return fail((error as Error).message);
-      }
-    },
-    fromJson: (s) => {
-      try {
-        const data = JSON.parse(strval(s ?? ""));
-        if (jsonKind(data) !== "object" && data !== null)
-          return {
-            Error: `json: cannot unmarshal ${jsonKind(data)} into Go value of type map[string]interface {}`,
-          };
-        return data === null ? {} : fromPlain(data);
-      } catch (error) {
-        return { Error: (error as Error).message };
-      }
-    },
-    fromJsonArray: (s) => {
-      try {
-        const data = JSON.parse(strval(s ?? ""));
-        if (!Array.isArray(data) && data !== null)
-          return [`json: cannot unmarshal ${jsonKind(data)} into Go value of type []interface {}`];
-        return data === null ? [] : fromPlain(data);
-      } catch (error) {
-        return [(error as Error).message];
-      }
-    },
+    ...writers(
+      "toYaml",
+      (v) => toYaml(v, false),
+      () => "",
+    ),
+    toYamlPretty: writers(
+      "toYamlPretty",
+      (v) => toYaml(v, true),
+      () => "",
+    ).toYamlPretty!,
+    ...writers(
+      "toJson",
+      (v) => marshalJson(v),
+      () => "",
+    ),
+    ...writers("toToml", tomlText, (message) => message),
+    fromYaml: reader(yamlToJson, "map", "error unmarshaling JSON: while decoding JSON: "),
+    fromYamlArray: reader(yamlToJson, "array", "error unmarshaling JSON: while decoding JSON: "),
+    fromJson: reader((text) => JSON.parse(text), "map", ""),
+    fromJsonArray: reader((text) => JSON.parse(text), "array", ""),
     include: (name, data) => {
       if (depth >= MAX_INCLUDE_DEPTH)
         return fail(`rendering template has a nested reference name: ${strval(name ?? "")}`);
@@ -193,20 +147,6 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
       return v;
     },
     lookup: () => ({}),
-    toToml: (v) => {
-      try {
-        return tomlText(v ?? null);
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-    mustToToml: (v) => {
-      try {
-        return tomlText(v ?? null);
-      } catch (error) {
-        return fail((error as Error).message);
-      }
-    },
     fromToml: (s) => {
       try {
         return fromToml(parseToml(strval(s ?? ""), { integersAsBigInt: true }));
@@ -275,22 +215,4 @@ function tomlText(v: GoValue): string {
   };
   table(v, [], "");
   return out;
-}
-
-/** encoding/json.Marshal: map keys sorted, and <, >, & escaped in strings. */
-function jsonText(v: GoValue): string {
-  const sorted = (x: unknown): unknown =>
-    Array.isArray(x)
-      ? x.map(sorted)
-      : x !== null && typeof x === "object"
-        ? Object.fromEntries(
-            Object.keys(x)
-              .sort()
-              .map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
-          )
-        : x;
-  return JSON.stringify(sorted(plain(v))).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

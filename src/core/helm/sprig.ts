@@ -10,8 +10,9 @@ import { createHash } from "node:crypto";
 import { RE2JS } from "re2js";
 import semver from "semver";
 import { sha256Hex } from "../util/sha256.ts";
+import { fromPlain, marshalJson } from "./json.ts";
 import { FuncError } from "./template/exec.ts";
-import { goQuote, sprintf } from "./template/fmt.ts";
+import { goQuote } from "./template/fmt.ts";
 import {
   formatValue,
   type GoFunction,
@@ -263,29 +264,12 @@ function quoteAll(args: GoValue[], q: (s: string) => string): string {
     .join(" ");
 }
 
-function goJson(v: GoValue, indentBy = ""): string {
-  const conv = (x: GoValue): unknown => {
-    if (x === NO_VALUE) return null;
-    if (typeof x === "bigint") return Number(x);
-    if (Array.isArray(x)) return x.map(conv);
-    if (isMap(x))
-      return Object.fromEntries(
-        Object.keys(x)
-          .sort()
-          .map((k) => [k, conv(x[k]!)]),
-      );
-    return x;
-  };
-  const text = JSON.stringify(conv(v), null, indentBy || undefined) ?? "null";
-  // Go's encoding/json escapes <, > and & in strings.
-  return text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-function fromJsonValue(x: unknown): GoValue {
-  if (Array.isArray(x)) return x.map(fromJsonValue);
-  if (x !== null && typeof x === "object")
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, fromJsonValue(v)]));
-  return x as GoValue; // numbers stay float64, as encoding/json decodes them
+function jsonOrEmpty(v: GoValue, options: Parameters<typeof marshalJson>[1]): string {
+  try {
+    return marshalJson(v, options);
+  } catch {
+    return "";
+  }
 }
 
 function path(op: (p: string) => string): GoFunction {
@@ -420,7 +404,6 @@ export function sprigFunctions(): Record<string, GoFunction> {
       const items = strslice(v ?? null);
       return items.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     },
-    printf: (format, ...args) => sprintf(strval(format!), args),
     // Encodings and hashes
     b64enc: (s) => base64Encode(strval(s!)),
     b64dec: (s) => base64Decode(strval(s!)),
@@ -454,16 +437,13 @@ export function sprigFunctions(): Record<string, GoFunction> {
     urlJoin: (d) => urlJoin(dict(d!)),
     duration: (secs) => goDuration(toInt64(secs!) * 1_000_000_000n),
     durationRound: (d) => durationRound(d!),
-    toJson: (v) => goJson(v ?? null),
-    toRawJson: (v) =>
-      goJson(v ?? null)
-        .replace(/\\u003c/g, "<")
-        .replace(/\\u003e/g, ">")
-        .replace(/\\u0026/g, "&"),
-    toPrettyJson: (v) => goJson(v ?? null, "  "),
+    // json.Marshal's error is dropped, as sprig drops it: a value that cannot be written gives "".
+    toJson: (v) => jsonOrEmpty(v ?? null, {}),
+    toRawJson: (v) => jsonOrEmpty(v ?? null, { raw: true }),
+    toPrettyJson: (v) => jsonOrEmpty(v ?? null, { indent: "  " }),
     fromJson: (s) => {
       try {
-        return fromJsonValue(JSON.parse(strval(s!)));
+        return fromPlain(JSON.parse(strval(s!)));
       } catch {
         return {};
       }

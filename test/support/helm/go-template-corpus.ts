@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GoFunction, type GoValue, TemplateSet, ZERO } from "../../../src/core/helm/index.ts";
+import { toGo } from "./go-data.ts";
 
 interface ExecCase {
   name: string;
@@ -28,15 +29,6 @@ export interface GoTemplateResults {
   exec: CaseResult[];
   cmp: CaseResult[];
   missingKey: CaseResult[];
-}
-
-function toGo(v: unknown, goType?: string): GoValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "number") return goType === "float64" || !Number.isInteger(v) ? v : BigInt(v);
-  if (Array.isArray(v)) return v.map((x) => toGo(x));
-  if (typeof v === "object")
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toGo(x)]));
-  return v as GoValue;
 }
 
 const wrongType = (): never => {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GoValue, helmFunctions, TemplateSet } from "../../../src/core/helm/index.ts";
+import { canonical, toGo } from "./go-data.ts";
 
 export interface HelmFuncsResults {
   passed: number;
@@ -14,27 +15,6 @@ export interface HelmFuncsResults {
   unimplemented: Array<{ template: string; functions: string[] }>;
   goOnly: number;
   total: number;
-}
-
-function toGo(v: unknown): GoValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toGo);
-  if (typeof v === "object")
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toGo(x)]));
-  return v as GoValue;
-}
-
-/** A GoValue as text with map keys sorted, to compare values whatever their key order. */
-function canonical(v: GoValue): string {
-  if (typeof v === "bigint") return `${v}`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(" ")}]`;
-  if (v !== null && typeof v === "object")
-    return `map[${Object.keys(v)
-      .sort()
-      .map((k) => `${k}:${canonical((v as Record<string, GoValue>)[k]!)}`)
-      .join(" ")}]`;
-  return JSON.stringify(v);
 }
 
 export function runHelmFuncsCorpus(sharedDir: string): HelmFuncsResults {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GoValue, sprigFunctions, TemplateSet } from "../../../src/core/helm/index.ts";
+import { canonical, toGo } from "./go-data.ts";
 
 interface SprigCase {
   test: string;
@@ -28,27 +29,6 @@ export interface SprigResults {
   /** Cases using a function not implemented yet: the function names. */
   unimplemented: Array<{ test: string; functions: string[] }>;
   total: number;
-}
-
-function toGo(v: unknown): GoValue {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-  if (Array.isArray(v)) return v.map(toGo);
-  if (typeof v === "object")
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toGo(x)]));
-  return v as GoValue;
-}
-
-/** A GoValue as text with map keys sorted (what Go's %v prints), to compare values whatever their key order. */
-function canonical(v: GoValue): string {
-  if (typeof v === "bigint") return `${v}`;
-  if (Array.isArray(v)) return `[${v.map(canonical).join(" ")}]`;
-  if (v !== null && typeof v === "object")
-    return `map[${Object.keys(v)
-      .sort()
-      .map((k) => `${k}:${canonical((v as Record<string, GoValue>)[k]!)}`)
-      .join(" ")}]`;
-  return JSON.stringify(v);
 }
 
 export function runSprigCorpus(sharedDir: string): SprigResults {
