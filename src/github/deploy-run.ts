@@ -358,15 +358,20 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
   const gh = new CountingClient(client);
   const now = () => new Date((options.now ?? Date.now)()).toISOString();
   const outcome: EventOutcome = { applied: [], skipped: [], writes: 0, requests: 0 };
+  // One write to the branch's record per event at most: created by the first, the object's live state
+  // and the early events kept (each only when it changes something).
+  const at = now();
   const branch = await update<StoredBranch>(
     options.store,
     branchKey(job),
-    () => ({ kind: "branch", eventsSince: now(), commits: [], active: [] }),
-    () => undefined,
+    () => ({ kind: "branch", eventsSince: at, commits: [], active: [] }),
+    (b) => {
+      const live = withLive(b, job);
+      const early = withEarly(live ?? b, job, at);
+      return early ?? live;
+    },
   );
   if (!branch) return outcome;
-  await recordLive(job, branch, options);
-  await keepEarly(job, branch, options, now());
   outcome.issue = await failureIssue(gh, job, branch, options, now);
   if (branch.active.length === 0) {
     outcome.skipped.push("no deploy is being tracked");
@@ -406,68 +411,52 @@ async function apply(client: GitHubClient, job: EventJob, options: DeployOptions
 }
 
 /**
- * Keeps an event a deploy recorded later may need: a Kustomization's at a commit no deploy tracks yet, and
- * a HelmRelease's (its revision is a chart version, not a commit).
+ * The branch's record keeping an event a deploy recorded later may need — a Kustomization's at a commit no
+ * deploy tracks yet, a HelmRelease's (its revision is a chart version, not a commit) — or undefined.
  */
-async function keepEarly(
-  job: EventJob,
-  branch: StoredBranch,
-  options: DeployOptions,
-  now: string,
-): Promise<void> {
+function withEarly(b: StoredBranch, job: EventJob, now: string): StoredBranch | undefined {
   const { event } = job;
   const o = event.involvedObject;
-  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return;
+  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return undefined;
   if (o.kind === "Kustomization") {
     const revision = parseRevision(event.metadata?.revision ?? "");
     // At a commit no deploy tracks yet: its push may still be being analyzed.
-    if (revision.kind !== "git" || branch.active.some((a) => a.sha === revision.sha)) return;
+    if (revision.kind !== "git" || b.active.some((a) => a.sha === revision.sha)) return undefined;
   }
   const cutoff = Date.parse(now) - EARLY_MS;
-  await update<StoredBranch>(
-    options.store,
-    branchKey(job),
-    () => undefined,
-    (b) => ({
-      ...b,
-      early: [...(b.early ?? []), { event, ...(job.cluster ? { cluster: job.cluster } : {}) }]
-        .filter((e) => Date.parse(e.event.timestamp) >= cutoff)
-        .slice(-EARLY_KEEP),
-    }),
-  );
+  return {
+    ...b,
+    early: [...(b.early ?? []), { event, ...(job.cluster ? { cluster: job.cluster } : {}) }]
+      .filter((e) => Date.parse(e.event.timestamp) >= cutoff)
+      .slice(-EARLY_KEEP),
+  };
 }
 
-/** The object's last known state, written only when its state changes (a burst of progress is one write). */
-async function recordLive(job: EventJob, branch: StoredBranch, options: DeployOptions): Promise<void> {
+/**
+ * The branch's record with the object's last known state, or undefined when the event does not change
+ * that state (a burst of progress changes it once).
+ */
+function withLive(b: StoredBranch, job: EventJob): StoredBranch | undefined {
   const { event } = job;
   const o = event.involvedObject;
-  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return;
+  if (o.kind !== "Kustomization" && o.kind !== "HelmRelease") return undefined;
   const state = eventState(o.kind, event);
-  if (!state || state === "pending") return;
-  const cluster = branch.multiCluster ? (job.cluster ?? event.metadata?.cluster ?? "") : "";
+  if (!state || state === "pending") return undefined;
+  const cluster = b.multiCluster ? (job.cluster ?? event.metadata?.cluster ?? "") : "";
   const key = failureKey(cluster, o.kind, o.namespace ?? "", o.name);
-  const known = branch.live?.[key];
-  if (known && (known.state === state || Date.parse(known.since) > Date.parse(event.timestamp))) return;
+  const known = b.live?.[key];
+  if (known && (known.state === state || Date.parse(known.since) > Date.parse(event.timestamp)))
+    return undefined;
   const entry: LiveRecord = {
     state,
     since: event.timestamp,
     reason: event.reason,
     message: event.message.slice(0, 300),
   };
-  await update<StoredBranch>(
-    options.store,
-    branchKey(job),
-    () => undefined,
-    (b) => {
-      const current = b.live?.[key];
-      if (current && (current.state === state || Date.parse(current.since) > Date.parse(event.timestamp)))
-        return undefined;
-      const live = Object.entries({ ...b.live, [key]: entry })
-        .sort(([, a], [, c]) => Date.parse(c.since) - Date.parse(a.since))
-        .slice(0, LIVE_KEEP);
-      return { ...b, live: Object.fromEntries(live) };
-    },
-  );
+  const live = Object.entries({ ...b.live, [key]: entry })
+    .sort(([, x], [, y]) => Date.parse(y.since) - Date.parse(x.since))
+    .slice(0, LIVE_KEEP);
+  return { ...b, live: Object.fromEntries(live) };
 }
 
 /** The live section of the dashboard: each object's state, labelled as failure issues name them. */
