@@ -14,22 +14,18 @@ export const DEPLOY_COMMENT_MARKER = "<!-- flux-impact:deploy -->";
 
 const MESSAGE_MAX = 300;
 
+/**
+ * What only Flux's messages carry, masked after the shared credential masking (tokens, keys, URL
+ * passwords: secrets/mask.ts).
+ */
 const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   // `Invalid value: "…"` / `invalid value: '…'` — the API server quotes the value it refused.
   [/(invalid value:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|\S+)/gi, '$1"[redacted]"'],
-  [
-    /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-    "[private key redacted]",
-  ],
-  [/AGE-SECRET-KEY-1[0-9A-Z]+/g, "[age key redacted]"],
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g, "[token redacted]"],
   // `password=…`, `token: …` and the like in connection strings and logs.
   [
     /\b((?:password|passwd|secret|token|apikey|api_key)\s*[=:]\s*)(?!invalid value|\[|<redacted)("[^"]*"|'[^']*'|[^\s,;]+)/gi,
     "$1[redacted]",
   ],
-  // Credentials in URLs: https://user:pass@host.
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, "$1[redacted]@"],
 ];
 
 /** A Flux message safe to show: values the API server echoes and anything shaped like a credential masked. */
