@@ -12,7 +12,8 @@ import { parseAllDocuments, stringify } from "yaml";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { fromPlain, marshalJson, plain } from "./json.ts";
 import { sprigFunctions, strval } from "./sprig.ts";
-import { FuncError, type TemplateSet } from "./template/exec.ts";
+import { FuncError, TemplateError, TemplateParseError, TemplateSet } from "./template/exec.ts";
+import { goQuote } from "./template/fmt.ts";
 import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
 
 const fail = (message: string): never => {
@@ -32,6 +33,11 @@ function toYaml(v: GoValue, pretty: boolean): string {
     ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 })
     : stringifyYaml(data);
   return text.replace(/\n$/, "");
+}
+
+/** Helm's toYAML (toYaml, `.Files.AsConfig`): sigs.k8s.io/yaml.Marshal without the final newline. */
+export function toYamlText(v: GoValue): string {
+  return toYaml(v, false);
 }
 
 /** sigs.k8s.io/yaml.Unmarshal: YAML to JSON, then encoding/json into `target`. */
@@ -123,21 +129,34 @@ export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction
     fromYamlArray: reader(yamlToJson, "array", "error unmarshaling JSON: while decoding JSON: "),
     fromJson: reader((text) => JSON.parse(text), "map", ""),
     fromJsonArray: reader((text) => JSON.parse(text), "array", ""),
-    include: (name, data) => {
+    // `this` is the set running the call: inside `tpl`, its own copy, so the text's defines are found.
+    include: function (this: unknown, name: GoValue, data: GoValue) {
+      const current = this instanceof TemplateSet ? this : set();
       if (depth >= MAX_INCLUDE_DEPTH)
-        return fail(`rendering template has a nested reference name: ${strval(name ?? "")}`);
+        return fail(
+          `rendering template has a nested reference name: ${strval(name ?? "")}: unable to execute template`,
+        );
       depth++;
       try {
-        return set().execute(strval(name ?? ""), data ?? null);
+        return current.execute(strval(name ?? ""), data ?? null);
       } finally {
         depth--;
       }
     },
-    tpl: (text, data) => {
+    tpl: function (this: unknown, text: GoValue, data: GoValue) {
+      const current = this instanceof TemplateSet ? this : set();
+      const source = strval(text ?? "");
       depth++;
       try {
-        if (depth > MAX_INCLUDE_DEPTH) return fail("rendering template has a nested reference name: tpl");
-        return set().render(strval(text ?? ""), data ?? null);
+        if (depth > MAX_INCLUDE_DEPTH)
+          return fail("rendering template has a nested reference name: tpl: unable to execute template");
+        return current.render(source, data ?? null).replaceAll("<no value>", "");
+      } catch (error) {
+        if (error instanceof TemplateParseError)
+          return fail(`cannot parse template ${goQuote(source)}: ${error.message}`);
+        if (error instanceof TemplateError)
+          return fail(`error during tpl function execution for ${goQuote(source)}: ${error.message}`);
+        throw error;
       } finally {
         depth--;
       }

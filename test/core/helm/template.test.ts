@@ -135,11 +135,27 @@ describe("Go text/template: missing keys and errors", () => {
     expect(() => render("{{.a}}", {}, { missingKey: "error" })).toThrow(/map has no entry for key "a"/);
   });
 
-  it("refuses at parse time what Go refuses, with the position", () => {
-    expect(() => render("line1\n{{nope 1}}")).toThrow('template: t:2:2: function "nope" not defined');
+  it("refuses at parse time what Go refuses, with the line", () => {
+    expect(() => render("line1\n{{nope 1}}")).toThrow('template: t:2: function "nope" not defined');
     expect(() => render("{{$x}}")).toThrow(/undefined variable "\$x"/);
     expect(() => render("{{if true}}open")).toThrow(/unexpected EOF/);
     expect(() => render("{{break}}")).toThrow(/outside \{\{range\}\}/);
+  });
+
+  it("places an execution error as Go does: file, line, byte column and the node", () => {
+    expect(failure("a\n  {{index .tags 5}}", values).message).toBe(
+      'template: t:2:4: executing "t" at <index .tags 5>: error calling index: index out of range: 5',
+    );
+    // A field chain is placed at its second field, as Go places it.
+    expect(failure("é {{.tags.x}}", values).message).toBe(
+      'template: t:1:10: executing "t" at <.tags.x>: can\'t evaluate field x in type []interface {}',
+    );
+    // A define keeps its file's name and positions; the error names the template executing.
+    const set = new TemplateSet().parse("file.tpl", '{{define "inner"}}\n {{index . 3}}{{end}}');
+    set.parse("main", '{{template "inner" .tags}}');
+    expect(() => set.execute("main", values)).toThrow(
+      'template: file.tpl:2:3: executing "inner" at <index . 3>: error calling index: index out of range: 3',
+    );
   });
 
   it("keeps the output written before an execution error", () => {

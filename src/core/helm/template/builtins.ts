@@ -35,10 +35,8 @@ function eqOne(a: GoValue, b: GoValue): boolean {
   const ka = basicKind(a);
   const kb = basicKind(b);
   if (ka === "nil" || kb === "nil") {
-    if (ka === "nil" && kb === "nil") return true;
-    // Go: comparing nil with a non-nil basic value is an error; with a map/slice, a nil check.
-    if (ka === "other" || kb === "other") return false;
-    return fail("incompatible types for comparison");
+    // Go: both are no value after indirectInterface; different kinds with one invalid are unequal.
+    return ka === "nil" && kb === "nil";
   }
   if (ka === "other" || kb === "other") {
     if (ka === "other" && kb === "other") return fail("non-comparable types");

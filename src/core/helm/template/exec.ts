@@ -11,11 +11,15 @@ import { builtins } from "./builtins.ts";
 import {
   type Arg,
   type Command,
+  errorLocation,
   type Node,
   type Pipe,
   parseTemplate,
+  type Source,
   TemplateError,
+  TemplateParseError,
   type Templates,
+  type Tree,
 } from "./parse.ts";
 import {
   formatValue,
@@ -24,6 +28,7 @@ import {
   goTypeName,
   isMap,
   isTrue,
+  methodsOf,
   NO_VALUE,
   ZERO,
 } from "./values.ts";
@@ -37,6 +42,8 @@ export interface TemplateOptions {
   maxOutput?: number;
   /** Nested template calls allowed (Go: 100000; a recursion guard). */
   maxDepth?: number;
+  /** The set's own name (Go's template.New(name)), which "no template … associated with" errors name. */
+  name?: string;
 }
 
 class Break {}
@@ -68,7 +75,8 @@ export class TemplateSet {
   render(text: string, data: GoValue): string {
     const copy = new TemplateSet(this.options);
     Object.assign(copy.templates, this.templates);
-    return copy.parse("tpl", text).execute("tpl", data);
+    const name = this.options.name ?? "tpl";
+    return copy.parse(name, text).execute(name, data);
   }
 
   has(name: string): boolean {
@@ -77,11 +85,15 @@ export class TemplateSet {
 
   /** Executes the named template with `data` as dot; the output, or a TemplateError (with the output so far). */
   execute(name: string, data: GoValue): string {
-    const state = new State(this, name, this.options);
-    const list = this.templates[name];
-    if (!list) throw new TemplateError(`template: no template "${name}" associated with template "${name}"`);
+    const tree = this.templates[name];
+    if (!tree)
+      throw new TemplateError(
+        `template: no template "${name}" associated with template "${this.options.name ?? name}"`,
+      );
+    const state = new State(this, name, tree.source, this.options);
     try {
-      state.walkList(data, list);
+      // Execute(nil): reflect.ValueOf(nil) is no value at all, not a nil interface.
+      state.walkList(data === null ? NO_VALUE : data, tree.list);
     } catch (error) {
       if (error instanceof TemplateError) throw Object.assign(error, { output: state.out });
       throw error;
@@ -89,14 +101,14 @@ export class TemplateSet {
     return state.out;
   }
 
-  /** Calls a template from a running one (`template`, Helm's `include`). */
+  /** Calls a template from a running one (`{{template}}`). */
   run(state: State, name: string, data: GoValue): string {
-    const list = this.templates[name];
-    if (!list) state.error(`no such template "${name}"`);
-    const sub = new State(this, name, this.options, state.depth + 1);
-    if (sub.depth > (this.options.maxDepth ?? 1000))
+    const tree: Tree | undefined = this.templates[name];
+    if (!tree) return state.error(`template "${name}" not defined`);
+    if (state.depth + 1 > (this.options.maxDepth ?? 1000))
       state.error(`exceeded maximum template depth (${this.options.maxDepth ?? 1000})`);
-    sub.walkList(data, list!);
+    const sub = new State(this, name, tree.source, this.options, state.depth + 1);
+    sub.walkList(data, tree.list);
     return sub.out;
   }
 
@@ -110,21 +122,29 @@ interface Variable {
   value: GoValue;
 }
 
+type At = Exclude<Node, { type: "text" }> | Pipe | Command | Arg;
+
 export class State {
   out = "";
   private vars: Variable[] = [];
-  private at = "";
+  /** The node being executed, for errors (Go's state.at). */
+  private at: At | undefined;
 
   constructor(
     private readonly set: TemplateSet,
     readonly name: string,
+    private readonly source: Source,
     private readonly options: TemplateOptions,
     readonly depth = 0,
   ) {}
 
+  /** Go's state.errorf: `template: FILE:LINE:COL: executing "NAME" at <NODE>: message`. */
   error(message: string): never {
+    const at = this.at;
     throw new TemplateError(
-      `template: ${this.name}: executing "${this.name}"${this.at ? ` at <${this.at}>` : ""}: ${message}`,
+      at
+        ? `template: ${errorLocation(this.source, at.pos)}: executing "${this.name}" at <${nodeString(at)}>: ${message}`
+        : `template: ${this.name}: ${message}`,
     );
   }
 
@@ -140,6 +160,7 @@ export class State {
   }
 
   private walk(dot: GoValue, node: Node): void {
+    if (node.type !== "text") this.at = node;
     switch (node.type) {
       case "text":
         this.write(node.text);
@@ -237,6 +258,7 @@ export class State {
   }
 
   evalPipeline(dot: GoValue, pipe: Pipe): GoValue {
+    this.at = pipe;
     let value: GoValue | undefined;
     for (const cmd of pipe.cmds) {
       value = this.evalCommand(dot, cmd, value);
@@ -269,10 +291,10 @@ export class State {
     const first = cmd.args[0]!;
     switch (first.type) {
       case "field":
-        return this.evalFieldChain(dot, first.names, cmd.args, final, first);
+        return this.evalFieldChain(dot, first.names, cmd.args, final, first, dot);
       case "chain": {
         const base = this.evalArg(dot, first.node);
-        return this.evalFieldChain(base, first.names, cmd.args, final, first);
+        return this.evalFieldChain(base, first.names, cmd.args, final, first, dot);
       }
       case "identifier":
         return this.evalFunction(dot, first.name, cmd, final);
@@ -285,9 +307,10 @@ export class State {
           this.notAFunction(cmd.args, final);
           return value;
         }
-        return this.evalFieldChain(value, first.names.slice(1), cmd.args, final, first);
+        return this.evalFieldChain(value, first.names.slice(1), cmd.args, final, first, dot);
       }
     }
+    this.at = first;
     this.notAFunction(cmd.args, final);
     switch (first.type) {
       case "bool":
@@ -305,7 +328,7 @@ export class State {
 
   private notAFunction(args: readonly Arg[], final: GoValue | undefined) {
     if (args.length > 1 || final !== undefined)
-      this.error(`can't give argument to non-function ${describeArg(args[0]!)}`);
+      this.error(`can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
   private evalFieldChain(
@@ -314,18 +337,31 @@ export class State {
     args: readonly Arg[],
     final: GoValue | undefined,
     node: Arg,
+    dot: GoValue,
   ): GoValue {
-    this.at = describeArg(node);
+    this.at = node;
     let value = receiver;
     for (let i = 0; i < names.length; i++) {
       const last = i === names.length - 1;
-      value = this.field(value, names[i]!, last ? args : [], last ? final : undefined);
+      value = this.field(dot, value, names[i]!, last ? args : [], last ? final : undefined);
     }
     return value;
   }
 
-  private field(receiver: GoValue, name: string, args: readonly Arg[], final: GoValue | undefined): GoValue {
+  private field(
+    dot: GoValue,
+    receiver: GoValue,
+    name: string,
+    args: readonly Arg[],
+    final: GoValue | undefined,
+  ): GoValue {
     const r = receiver;
+    const method = methodsOf(r)?.[name];
+    if (method) {
+      const values = args.slice(1).map((a) => this.evalArg(dot, a));
+      if (final !== undefined) values.push(final);
+      return this.call(name, method, values);
+    }
     if (isMap(r)) {
       if (args.length > 1 || final !== undefined) this.error(`${name} is not a method but has arguments`);
       if (Object.hasOwn(r, name)) return r[name]!;
@@ -334,15 +370,18 @@ export class State {
       // missingkey=zero: the element type's zero value (nil for map[string]any); default: no value.
       return missing === "zero" ? (r[ZERO] ?? null) : NO_VALUE;
     }
-    if (r === null || r === NO_VALUE) {
+    // Go: an invalid value (no value) gives no value; a nil interface{} (a map's nil element, or
+    // missingkey=zero's zero) cannot be dug into, whatever the option.
+    if (r === NO_VALUE) {
       if (this.options.missingKey === "error") return this.error(`nil data; no entry for key "${name}"`);
       return NO_VALUE;
     }
+    if (r === null) return this.error(`nil pointer evaluating interface {}.${name}`);
     return this.error(`can't evaluate field ${name} in type ${goTypeName(r)}`);
   }
 
   private evalFunction(dot: GoValue, name: string, cmd: Command, final: GoValue | undefined): GoValue {
-    this.at = name;
+    this.at = cmd.args[0];
     const fn = this.set.func(name);
     if (!fn) return this.error(`"${name}" is not a defined function`);
     // and/or evaluate their arguments lazily (short-circuit), as Go 1.18+ does.
@@ -360,16 +399,27 @@ export class State {
     }
     const args = cmd.args.slice(1).map((a) => this.evalArg(dot, a));
     if (final !== undefined) args.push(final);
+    this.at = cmd;
+    return this.call(name, fn, args);
+  }
+
+  /** Calls a function or method; its failure (a nested template's too: `include`) is "error calling NAME: …". */
+  private call(name: string, fn: GoFunction, args: GoValue[]): GoValue {
+    const at = this.at;
     try {
-      return fn(...args);
+      // `this` is the set: Helm's include and tpl run in the set that calls them (tpl's copy, inside tpl).
+      return fn.apply(this.set, args);
     } catch (error) {
-      if (error instanceof TemplateError) throw error;
-      if (error instanceof FuncError) return this.error(`error calling ${name}: ${error.message}`);
+      if (error instanceof TemplateError || error instanceof FuncError) {
+        this.at = at;
+        return this.error(`error calling ${name}: ${error.message}`);
+      }
       throw error;
     }
   }
 
   evalArg(dot: GoValue, arg: Arg): GoValue {
+    this.at = arg;
     switch (arg.type) {
       case "dot":
         return dot;
@@ -382,15 +432,15 @@ export class State {
       case "string":
         return arg.value;
       case "field":
-        return this.evalFieldChain(dot, arg.names, [arg], undefined, arg);
+        return this.evalFieldChain(dot, arg.names, [arg], undefined, arg, dot);
       case "variable": {
         const value = this.variable(arg.names[0]!);
         return arg.names.length === 1
           ? value
-          : this.evalFieldChain(value, arg.names.slice(1), [arg], undefined, arg);
+          : this.evalFieldChain(value, arg.names.slice(1), [arg], undefined, arg, dot);
       }
       case "chain":
-        return this.evalFieldChain(this.evalArg(dot, arg.node), arg.names, [arg], undefined, arg);
+        return this.evalFieldChain(this.evalArg(dot, arg.node), arg.names, [arg], undefined, arg, dot);
       case "pipe":
         return this.evalPipeline(dot, arg.pipe);
       case "identifier": {
@@ -407,29 +457,52 @@ export class FuncError extends Error {
   override readonly name = "FuncError";
 }
 
-function describeArg(a: Arg): string {
-  switch (a.type) {
+/** A node as Go's parse.Node String() writes it: what an error's `at <…>` shows. */
+function nodeString(n: At): string {
+  if ("cmds" in n) return pipeString(n);
+  if ("args" in n) return commandString(n);
+  switch (n.type) {
     case "field":
-      return `.${a.names.join(".")}`;
+      return `.${n.names.join(".")}`;
     case "variable":
-      return a.names.join(".");
+      return n.names.join(".");
     case "chain":
-      return `(${describeArg(a.node)}).${a.names.join(".")}`;
+      return `${n.node.type === "pipe" ? `(${pipeString(n.node.pipe)})` : nodeString(n.node)}.${n.names.join(".")}`;
     case "identifier":
-      return a.name;
+      return n.name;
     case "dot":
       return ".";
     case "nil":
       return "nil";
     case "bool":
-      return String(a.value);
+      return String(n.value);
     case "number":
-      return a.text;
+      return n.text;
     case "string":
-      return JSON.stringify(a.value);
+      return n.quoted;
     case "pipe":
-      return "(pipeline)";
+      return `(${pipeString(n.pipe)})`;
+    case "action":
+      return `{{${pipeString(n.pipe)}}}`;
+    case "if":
+    case "with":
+    case "range":
+      return `{{${n.type} ${pipeString(n.pipe)}}}`;
+    case "template":
+      return `{{template ${JSON.stringify(n.name)}${n.pipe ? ` ${pipeString(n.pipe)}` : ""}}}`;
+    case "break":
+    case "continue":
+      return `{{${n.type}}}`;
   }
 }
 
-export { TemplateError };
+function pipeString(p: Pipe): string {
+  const decl = p.decl.length ? `${p.decl.join(", ")} ${p.isAssign ? "=" : ":="} ` : "";
+  return decl + p.cmds.map(commandString).join(" | ");
+}
+
+function commandString(c: Command): string {
+  return c.args.map((a) => (a.type === "pipe" ? `(${pipeString(a.pipe)})` : nodeString(a))).join(" ");
+}
+
+export { TemplateError, TemplateParseError };

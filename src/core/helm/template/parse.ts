@@ -7,7 +7,12 @@
  */
 
 export class TemplateError extends Error {
-  override readonly name = "TemplateError";
+  override readonly name: string = "TemplateError";
+}
+
+/** A template that does not parse (`template: NAME:LINE: …`). */
+export class TemplateParseError extends TemplateError {
+  override readonly name = "TemplateParseError";
 }
 
 type ItemType =
@@ -59,7 +64,7 @@ function lex(name: string, input: string, leftDelim = "{{", rightDelim = "}}"): 
   const items: Item[] = [];
   let pos = 0;
   const fail = (message: string, at: number) => {
-    throw new TemplateError(`template: ${name}:${lineOf(input, at)}: ${message}`);
+    throw new TemplateParseError(`template: ${name}:${lineNumber(input, at)}: ${message}`);
   };
   while (pos < input.length) {
     const next = input.indexOf(leftDelim, pos);
@@ -204,11 +209,28 @@ function lex(name: string, input: string, leftDelim = "{{", rightDelim = "}}"): 
   return items;
 }
 
+/** The line of a position, as Go's parse errors give it (`template: NAME:LINE: …`). */
+function lineNumber(input: string, pos: number): number {
+  let n = 1;
+  for (let i = input.indexOf("\n"); i >= 0 && i < pos; i = input.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** Go's position of a node: its line, and its byte offset in that line (0-based; UTF-8 bytes, as Go counts). */
 function lineOf(input: string, pos: number): string {
   const before = input.slice(0, pos);
   const line = before.split("\n").length;
-  const col = pos - (before.lastIndexOf("\n") + 1);
-  return `${line}:${col}`;
+  const start = before.lastIndexOf("\n") + 1;
+  return `${line}:${utf8Length(before.slice(start))}`;
+}
+
+function utf8Length(s: string): number {
+  return /^[\x00-\x7f]*$/.test(s) ? s.length : new TextEncoder().encode(s).length;
+}
+
+/** Where a node is, as Go's ErrorContext gives it: `PARSENAME:LINE:COL` of the file the node was parsed from. */
+export function errorLocation(source: Source, pos: number): string {
+  return `${source.name}:${lineOf(source.text, pos)}`;
 }
 
 // ---- The tree ----
@@ -242,11 +264,23 @@ export type Arg =
   | { type: "nil"; pos: number }
   | { type: "bool"; value: boolean; pos: number }
   | { type: "number"; text: string; int?: bigint; float?: number; pos: number }
-  | { type: "string"; value: string; pos: number }
+  | { type: "string"; value: string; quoted: string; pos: number }
   | { type: "pipe"; pipe: Pipe; pos: number };
 
+/** The text a tree was parsed from, and the name it was parsed as (a file; a `define` keeps its file's). */
+export interface Source {
+  name: string;
+  text: string;
+}
+
+/** A parsed template: its nodes and where they came from. */
+export interface Tree {
+  list: Node[];
+  source: Source;
+}
+
 export interface Templates {
-  [name: string]: Node[];
+  [name: string]: Tree;
 }
 
 export interface ParseOptions {
@@ -265,6 +299,7 @@ class Parser {
   private vars: string[] = ["$"];
   private rangeDepth = 0;
   private readonly templates: Templates = {};
+  private readonly source: Source;
 
   constructor(
     private readonly name: string,
@@ -273,10 +308,11 @@ class Parser {
   ) {
     // Spaces are kept: operands of a command are separated by them.
     this.items = lex(name, text);
+    this.source = { name, text };
   }
 
   private fail(message: string, pos = this.peek().pos): never {
-    throw new TemplateError(`template: ${this.name}:${lineOf(this.text, pos)}: ${message}`);
+    throw new TemplateParseError(`template: ${this.name}:${lineNumber(this.text, pos)}: ${message}`);
   }
 
   private peek(): Item {
@@ -300,7 +336,7 @@ class Parser {
     const list = this.itemList(new Set(["eof"]));
     // A file with only definitions does not replace a template defined elsewhere with an empty one.
     if (!(this.name in this.templates) || list.some((n) => n.type !== "text" || n.text.trim() !== ""))
-      this.templates[this.name] = list;
+      this.templates[this.name] = { list, source: this.source };
     return this.templates;
   }
 
@@ -418,7 +454,7 @@ class Parser {
     this.next();
     this.nextNonSpace();
     this.expectRight("end");
-    this.templates[name] = list;
+    this.templates[name] = { list, source: this.source };
   }
 
   private templateCall(pos: number, block: boolean): Node {
@@ -519,10 +555,13 @@ class Parser {
   private operand(): Arg {
     const term = this.term();
     if (this.peek().type === "field") {
+      // Go's chain takes the position of its first added field, and keeps it when it folds into a
+      // field or variable: `.Values.a.b` is at `.a`.
+      const pos = this.peek().pos;
       const names: string[] = [];
       while (this.peek().type === "field") names.push(this.next().val.slice(1));
       if (term.type === "field" || term.type === "variable")
-        return { ...term, names: [...term.names, ...names] };
+        return { ...term, names: [...term.names, ...names], pos };
       if (
         term.type === "bool" ||
         term.type === "string" ||
@@ -531,7 +570,7 @@ class Parser {
         term.type === "dot"
       )
         this.fail(`unexpected . after term ${JSON.stringify(describeArg(term))}`, term.pos);
-      return { type: "chain", node: term, names, pos: term.pos };
+      return { type: "chain", node: term, names, pos };
     }
     return term;
   }
@@ -559,7 +598,12 @@ class Parser {
         return this.number(item);
       case "string":
       case "rawString":
-        return { type: "string", value: unquote(item.val, (m) => this.fail(m, item.pos)), pos: item.pos };
+        return {
+          type: "string",
+          value: unquote(item.val, (m) => this.fail(m, item.pos)),
+          quoted: item.val,
+          pos: item.pos,
+        };
       case "leftParen": {
         const pipe = this.pipeline("parenthesized pipeline", "rightParen");
         return { type: "pipe", pipe, pos: item.pos };

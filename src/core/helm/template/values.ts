@@ -5,7 +5,9 @@
  *   interface), which prints as `<no value>`;
  * - a `bigint` is a Go integer (template constants, `len`, Go `int` data), a `number` a float64 — what
  *   Helm's values hold, since they come through JSON: `{{ .Values.n }}` of 1000000 prints `1e+06`;
- * - strings, booleans, arrays (slices) and plain objects (`map[string]…`, printed and ranged in key order).
+ * - strings, booleans, arrays (slices) and plain objects (`map[string]…`, printed and ranged in key order);
+ * - a `GoObject` is a value of a Go type that is neither a map nor a slice (sprig's time.Time,
+ *   *semver.Version): the template sees only its methods (`.Major`, `.Compare $v`).
  */
 export const NO_VALUE: unique symbol = Symbol("no value");
 export type GoValue =
@@ -16,8 +18,9 @@ export type GoValue =
   | number
   | string
   | GoValue[]
-  | { [key: string]: GoValue; [ZERO]?: GoValue }
-  | GoFunction;
+  | { [key: string]: GoValue; [ZERO]?: GoValue; [METHODS]?: Methods; [STRINGER]?: () => string }
+  | GoFunction
+  | GoObject;
 
 /**
  * The zero value of a typed map's elements (`map[string]int` → 0n), for a missing key: Go returns it
@@ -26,11 +29,45 @@ export type GoValue =
  */
 export const ZERO: unique symbol = Symbol("zero element");
 
+/**
+ * Methods of a value (`.Files.Get "a"`, `.Capabilities.APIVersions.Has "v1"`): a symbol-keyed property of
+ * a map or a slice, found before its keys as Go finds a method before a map key. Invisible to keys, ranges
+ * and JSON.
+ */
+export const METHODS: unique symbol = Symbol("methods");
+export type Methods = Record<string, GoFunction>;
+
+/** A value's String method (fmt.Stringer): what %v and an action print for it (`.Capabilities.KubeVersion`). */
+export const STRINGER: unique symbol = Symbol("stringer");
+
+/** The methods of a map or slice, if it has any. */
+export function methodsOf(v: GoValue): Methods | undefined {
+  return typeof v === "object" && v !== null ? (v as { [METHODS]?: Methods })[METHODS] : undefined;
+}
+
 /** A function the template may call; `this` is not used. */
 export type GoFunction = (...args: GoValue[]) => GoValue;
 
+/**
+ * A value of a Go type with methods that is neither a map nor a slice (time.Time, *semver.Version): its
+ * methods are found as a map's are (METHODS); a subclass gives its type for %T and kindOf, its String
+ * method (how fmt prints it) and its MarshalJSON as `toJSON` (JSON.stringify calls it). It is always true.
+ */
+export abstract class GoObject {
+  /** The Go type as %T prints it: "time.Time", "*semver.Version". */
+  abstract readonly goType: string;
+  /** Its reflect.Kind: "struct", "ptr". */
+  abstract readonly goKind: string;
+  /** Its exported methods, bound to it (a method without arguments reads like a field: `.Major`). */
+  abstract get [METHODS](): Methods;
+  /** Go's String method. */
+  abstract toString(): string;
+  /** Go's MarshalJSON, as JSON data. */
+  abstract toJSON(): unknown;
+}
+
 export function isMap(v: unknown): v is Record<string, GoValue> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof GoObject);
 }
 
 export function isNumber(v: unknown): v is bigint | number {
@@ -52,6 +89,7 @@ export function isTrue(v: GoValue): boolean {
     case "function":
       return true;
     default:
+      if (v instanceof GoObject) return true;
       return Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0;
   }
 }
@@ -93,6 +131,9 @@ export function formatValue(v: GoValue): string {
     case "function":
       return "<func>";
   }
+  if (v instanceof GoObject) return v.toString();
+  const stringer = (v as { [STRINGER]?: () => string })[STRINGER];
+  if (stringer) return stringer();
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(" ")}]`;
   const keys = Object.keys(v).sort();
   return `map[${keys.map((k) => `${k}:${formatValue(v[k]!)}`).join(" ")}]`;
@@ -102,6 +143,7 @@ export function formatValue(v: GoValue): string {
 export function goKind(v: GoValue): string {
   if (v === null || v === NO_VALUE) return "invalid";
   if (Array.isArray(v)) return "slice";
+  if (v instanceof GoObject) return v.goKind;
   if (isMap(v)) return "map";
   return goTypeName(v);
 }
@@ -121,5 +163,6 @@ export function goTypeName(v: GoValue): string {
     case "function":
       return "func";
   }
+  if (v instanceof GoObject) return v.goType;
   return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
 }
