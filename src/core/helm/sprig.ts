@@ -3,19 +3,31 @@
  * GoValues: lists are []interface{} (`list`, `append` never mutate theirs), dicts map[string]interface{}
  * (`set`, `unset`, `merge` mutate theirs, as in Go), `empty` is Go's zero-ness, integer arithmetic goes
  * through int64 (spf13/cast's conversions: floats truncate, strings parse), and regexes are RE2 (re2js).
- * Functions whose result is random or depends on the clock are not here: the Helm layer adds them as
- * deterministic stand-ins that mark the render as not comparable.
+ * Dates are sprig-time.ts (Go's time package in gotime.ts), derivePassword and AES sprig-crypto.ts, and
+ * `semver`'s Version sprig-semver.ts.
+ *
+ * The core reads no clock and draws no randomness of its own: `now`, and every function that falls back
+ * on it (`ago`, `date` of a non-time …), take the time from `SprigOptions.now`, random functions their
+ * bytes from `SprigOptions.randomBytes`, and each such result is reported to
+ * `SprigOptions.onNondeterministic`, so a renderer can mark its output as not comparable.
  */
 import { createHash } from "node:crypto";
 import { RE2JS } from "re2js";
 import semver from "semver";
 import { sha256Hex } from "../util/sha256.ts";
+import { GoTime, wrongType } from "./gotime.ts";
 import { fromPlain, marshalJson } from "./json.ts";
+import { mastermindsRange, satisfiesConstraint } from "./semver-range.ts";
+import { cryptoFunctions } from "./sprig-crypto.ts";
+import { randomFunctions } from "./sprig-random.ts";
+import { newVersion } from "./sprig-semver.ts";
+import { timeFunctions } from "./sprig-time.ts";
 import { FuncError } from "./template/exec.ts";
 import { goQuote } from "./template/fmt.ts";
 import {
   formatValue,
   type GoFunction,
+  GoObject,
   type GoValue,
   goKind,
   goTypeName,
@@ -44,6 +56,8 @@ export function isEmpty(v: GoValue): boolean {
     case "function":
       return false;
   }
+  // A struct is never empty to sprig, but for a zero time.Time; a pointer is not nil.
+  if (v instanceof GoObject) return v instanceof GoTime && v.isZero();
   return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
 }
 
@@ -291,7 +305,45 @@ function clean(p: string): string {
   return abs ? `/${joined}` : joined || ".";
 }
 
-export function sprigFunctions(): Record<string, GoFunction> {
+export interface SprigOptions {
+  /**
+   * The current time, for `now` and what falls back on it, as a time in Local (which is UTC: the core
+   * reads no environment). Default: the Unix epoch, 1970-01-01T00:00:00Z.
+   */
+  now?: () => Date;
+  /**
+   * `n` random bytes (Go's crypto/rand), for encryptAES's IV. Default: a fixed pseudo-random sequence
+   * (SHA-256 of a counter), the same for every function set.
+   */
+  randomBytes?: (n: number) => Uint8Array;
+  /**
+   * Called with the function's name each time a result depends on the clock or on randomness (`now`,
+   * `ago`, `date` of a non-time, `durationRound` of a time, encryptAES): the output is not comparable.
+   */
+  onNondeterministic?: (name: string) => void;
+}
+
+/** The default random source: SHA-256 of "sprig" and a counter, as many blocks as asked. */
+function fixedRandom(): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 32)
+      out.set(
+        createHash("sha256")
+          .update(`sprig ${counter++}`)
+          .digest()
+          .subarray(0, n - i),
+        i,
+      );
+    return out;
+  };
+}
+
+export function sprigFunctions(options: SprigOptions = {}): Record<string, GoFunction> {
+  const nondeterministic = options.onNondeterministic ?? (() => {});
+  const now = options.now ?? (() => new Date(0));
+  const randomBytes = options.randomBytes ?? fixedRandom();
   const f: Record<string, GoFunction> = {
     // Defaults and flow
     default: (d, given) => (given === undefined || isEmpty(given) ? d! : given),
@@ -421,22 +473,19 @@ export function sprigFunctions(): Record<string, GoFunction> {
       }
       return String(((b << 16) | a) >>> 0);
     },
-    genPrivateKey: (type) =>
-      ["rsa", "dsa", "ecdsa", "ed25519"].includes(strval(type!))
-        ? fail("genPrivateKey is not deterministic")
-        : `Unknown type ${strval(type!)}`,
     semverCompare: (constraint, version) => {
       const v = semver.parse(strval(version!).replace(/^v/, ""));
       if (!v) return fail(`Invalid Semantic Version`);
-      // Masterminds' constraints: `,` is AND, as a space is in npm's ranges.
-      const range = strval(constraint!).replace(/\s*,\s*/g, " ");
-      if (!semver.validRange(range)) return fail(`improper constraint: ${strval(constraint!)}`);
-      return semver.satisfies(v, range);
+      const range = mastermindsRange(strval(constraint!));
+      if (range === undefined) return fail(`improper constraint: ${strval(constraint!)}`);
+      return satisfiesConstraint(range, v.version) ?? false;
     },
+    semver: (v) => newVersion(typeof v === "string" ? v : wrongType("string", v)),
     urlParse: (u) => urlParse(strval(u!)),
     urlJoin: (d) => urlJoin(dict(d!)),
-    duration: (secs) => goDuration(toInt64(secs!) * 1_000_000_000n),
-    durationRound: (d) => durationRound(d!),
+    ...timeFunctions({ now: () => GoTime.fromDate(now()), nondeterministic }),
+    ...cryptoFunctions({ randomBytes, nondeterministic }),
+    ...randomFunctions({ randomBytes, nondeterministic }),
     // json.Marshal's error is dropped, as sprig drops it: a value that cannot be written gives "".
     toJson: (v) => jsonOrEmpty(v ?? null, {}),
     toRawJson: (v) => jsonOrEmpty(v ?? null, { raw: true }),
@@ -711,66 +760,6 @@ function decimalOp(a: number, b: number, op: "+" | "-" | "*"): number {
   return Number(`${op === "+" ? xn + yn : xn - yn}e-${scale}`);
 }
 
-/** Go's time.Duration.String of nanoseconds: 1h2m3.5s, 150ms, 0s. */
-function goDuration(ns: bigint): string {
-  if (ns === 0n) return "0s";
-  const neg = ns < 0n;
-  let n = neg ? -ns : ns;
-  let out: string;
-  if (n < 1_000_000_000n) {
-    const units: Array<[bigint, string]> = [
-      [1_000_000n, "ms"],
-      [1_000n, "µs"],
-      [1n, "ns"],
-    ];
-    const [size, unit] = units.find(([u]) => n >= u)!;
-    const whole = n / size;
-    const frac = (n % size)
-      .toString()
-      .padStart(size.toString().length - 1, "0")
-      .replace(/0+$/, "");
-    out = `${whole}${frac ? `.${frac}` : ""}${unit}`;
-  } else {
-    const h = n / 3_600_000_000_000n;
-    n %= 3_600_000_000_000n;
-    const m = n / 60_000_000_000n;
-    n %= 60_000_000_000n;
-    const sec = n / 1_000_000_000n;
-    const frac = (n % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
-    const secText = `${sec}${frac ? `.${frac}` : ""}s`;
-    out = h > 0n ? `${h}h${m}m${secText}` : m > 0n ? `${m}m${secText}` : secText;
-  }
-  return neg ? `-${out}` : out;
-}
-
-/** Go's time.ParseDuration, to nanoseconds. */
-function parseDuration(text: string): bigint | undefined {
-  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  const m = /^([+-]?)((?:\d+(?:\.\d*)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(text);
-  if (!m) return text === "0" ? 0n : undefined;
-  let total = 0;
-  for (const part of m[2]!.matchAll(/(\d+(?:\.\d*)?)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(part[1]) * units[part[2]!]!;
-  return BigInt(Math.round(total)) * (m[1] === "-" ? -1n : 1n);
-}
-
-/** sprig's durationRound: the largest unit only (y, mo, d, h, m, s). */
-function durationRound(v: GoValue): string {
-  const ns = typeof v === "string" ? parseDuration(v) : toInt64(v);
-  if (ns === undefined) return "0s";
-  const sec = Number(ns < 0n ? -ns : ns) / 1e9;
-  const steps: Array<[number, string]> = [
-    [365 * 86400, "y"],
-    [30 * 86400, "mo"],
-    [86400, "d"],
-    [3600, "h"],
-    [60, "m"],
-    [1, "s"],
-  ];
-  for (const [size, unit] of steps) if (sec >= size) return `${Math.floor(sec / size)}${unit}`;
-  return "0s";
-}
-
 /** Math.max and Math.min take no bigints. */
 function bigMax(a: bigint, b: bigint): bigint {
   return b > a ? b : a;
@@ -835,6 +824,8 @@ function wrapText(s: string, width: number, sep: string): string {
 
 export function deepEqual(a: GoValue, b: GoValue): boolean {
   if (a === b) return true;
+  if (a instanceof GoObject || b instanceof GoObject)
+    return a instanceof GoObject && b instanceof GoObject && a.goType === b.goType && String(a) === String(b);
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]!));
   if (isMap(a) && isMap(b)) {
