@@ -22,6 +22,9 @@ const ENTRY_POINTS = new Set([
   "src/core/helm/index.ts",
 ]);
 
+/** The adapters around the core: the I/O (src/core/README.md). */
+const ADAPTERS = ["src/cli", "src/github", "src/runtime", "src/charts"];
+
 const SOURCE = /\.(ts|mts|mjs)$/;
 /** `import … from "x"`, `export … from "x"`, `import "x"`, `import("x")`. */
 const SPECIFIERS = [
@@ -81,10 +84,15 @@ describe("the import graph", () => {
     expect(shown(core.filter((e) => ENTRY_POINTS.has(e.to)))).toEqual([]);
   });
 
+  it("every folder of src/ besides the core is one of the adapters these rules know", () => {
+    const folders = readdirSync(join(ROOT, "src"), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== "core")
+      .map((e) => `src/${e.name}`);
+    expect(folders.sort()).toEqual([...ADAPTERS].sort());
+  });
+
   it("adapters, netlify/, scripts/ and test/support/ reach the core only through its entry points", () => {
-    const outside = edges.filter((e) =>
-      under(e.from, "src/cli", "src/github", "src/runtime", "netlify", "scripts", "test/support"),
-    );
+    const outside = edges.filter((e) => under(e.from, ...ADAPTERS, "netlify", "scripts", "test/support"));
     expect(shown(outside.filter((e) => under(e.to, "src/core") && !ENTRY_POINTS.has(e.to)))).toEqual([]);
   });
 
