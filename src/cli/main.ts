@@ -5,11 +5,12 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AnalyzedRepository, analyzeRepository } from "../core/index.ts";
+import { type AnalyzedRepository, analyzeRepository, type RepoSnapshot } from "../core/index.ts";
 import { renderComment, reportConclusion } from "../core/report/index.ts";
 import { eventToken } from "../runtime/event-token.ts";
 import { ClusterError } from "./cluster.ts";
 import { buildCommand } from "./commands/build.ts";
+import { buildHelmReleaseCommand } from "./commands/build-helmrelease.ts";
 import { checkCommand } from "./commands/check.ts";
 import { computeDiff, diffCommand } from "./commands/diff.ts";
 import { graphCommand } from "./commands/graph.ts";
@@ -54,8 +55,16 @@ function run(argv: readonly string[], io: CliIo): number | Promise<number> {
       return staleCommand(args, values, io);
     case "graph":
       return graphCommand(analyze(oneDir(command, args), values), values.format ?? "text", io);
-    case "build":
-      return buildCommand(analyze(oneDir(command, args), values), values, io);
+    case "build": {
+      const dir = oneDir(command, args);
+      if (values.helmrelease) {
+        if (values.all || values.kustomization)
+          throw new UsageError("build takes one of --helmrelease, --kustomization or --all");
+        const snapshot = load(dir, values);
+        return buildHelmReleaseCommand(snapshot, analyzeSnapshot(snapshot, dir, values), values, io);
+      }
+      return buildCommand(analyze(dir, values), values, io);
+    }
     case "demo":
       return demo(io, values);
     case "status": {
@@ -89,7 +98,14 @@ function oneDir(command: string, args: string[]): string {
 }
 
 function analyze(dir: string, values: CliValues): AnalyzedRepository {
-  const snapshot = values.rev ? loadGitSnapshot(dir, values.rev) : loadDirectorySnapshot(dir);
+  return analyzeSnapshot(load(dir, values), dir, values);
+}
+
+function load(dir: string, values: CliValues): RepoSnapshot {
+  return values.rev ? loadGitSnapshot(dir, values.rev) : loadDirectorySnapshot(dir);
+}
+
+function analyzeSnapshot(snapshot: RepoSnapshot, dir: string, values: CliValues): AnalyzedRepository {
   return analyzeRepository(snapshot, { ...analyzeOptions(values), ...repositoryOption(dir, values.rev) });
 }
 

@@ -37,6 +37,9 @@ Commands:
                 --format text|json|mermaid (default text)
   build [DIR]   Print what a Flux Kustomization renders (what \`flux build ks\` would apply).
                 --kustomization NS/NAME   one Kustomization to stdout (Secret values shown as fingerprints)
+                --helmrelease NS/NAME     one HelmRelease's chart rendered as helm-controller renders it
+                                          (chart fetched over https, cached by digest under
+                                          ~/.cache/flux-impact/charts; Secret values as fingerprints)
                 --all --out OUTDIR        every Kustomization to OUTDIR/<namespace>/<name>.yaml
   demo          Run \`diff\` on the bundled example repository's two revisions.
   event-token OWNER/REPO
@@ -64,6 +67,7 @@ const OPTIONS = {
   days: { type: "string" },
   config: { type: "string" },
   kustomization: { type: "string" },
+  helmrelease: { type: "string" },
   all: { type: "boolean" },
   out: { type: "string" },
   "cluster-path": { type: "string", multiple: true },

@@ -48,6 +48,8 @@ export interface EngineOptions {
    * `{items: […]}` list, or `{}`. Without it `lookup` gives `{}`, as `helm template` does.
    */
   lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoValue;
+  /** Called with a function's name when its output changes from render to render (randAlphaNum, now). */
+  onNondeterministic?: (name: string) => void;
 }
 
 /** A failed render: Helm's message (`parse error at (…)`, `execution error at (…)`), and where, when known. */
@@ -155,7 +157,10 @@ export function renderTemplates(
   options: EngineOptions = {},
 ): Record<string, string> {
   let set: TemplateSet;
-  const funcs = helmFunctions(() => set);
+  const funcs = helmFunctions(
+    () => set,
+    options.onNondeterministic ? { onNondeterministic: options.onNondeterministic } : {},
+  );
   funcs.required = (warn, val) => {
     if (val === undefined || val === null || val === NO_VALUE || val === "") {
       if (options.lintMode) return "";

@@ -11,7 +11,7 @@ import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments, stringify } from "yaml";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { fromPlain, marshalJson, plain } from "./json.ts";
-import { sprigFunctions, strval } from "./sprig.ts";
+import { type SprigOptions, sprigFunctions, strval } from "./sprig.ts";
 import { FuncError, TemplateError, TemplateParseError, TemplateSet } from "./template/exec.ts";
 import { goQuote } from "./template/fmt.ts";
 import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
@@ -103,8 +103,11 @@ function reader(parse: (text: string) => unknown, shape: "map" | "array", prefix
   };
 }
 
-export function helmFunctions(set: () => TemplateSet): Record<string, GoFunction> {
-  const f: Record<string, GoFunction> = { ...sprigFunctions() };
+export function helmFunctions(
+  set: () => TemplateSet,
+  options: SprigOptions = {},
+): Record<string, GoFunction> {
+  const f: Record<string, GoFunction> = { ...sprigFunctions(options) };
   delete f.env;
   delete f.expandenv;
   let depth = 0;

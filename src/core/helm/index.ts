@@ -4,7 +4,7 @@
  */
 
 export { parseSetInto } from "../impact/helm-strvals.ts";
-export { mergeMaps } from "../impact/helm-values.ts";
+export { effectiveValues, mergeMaps } from "../impact/helm-values.ts";
 export {
   DEFAULT_API_VERSIONS,
   DEFAULT_KUBE_VERSION,
@@ -37,6 +37,18 @@ export {
   sortTemplates,
 } from "./engine.ts";
 export { helmFunctions, MAX_INCLUDE_DEPTH } from "./funcs.ts";
+export {
+  type ChartLocation,
+  chartFilesIn,
+  chartLocation,
+  type HelmReleaseRender,
+  HelmReleaseRenderError,
+  type RenderHelmReleaseOptions,
+  releaseName,
+  releaseNamespace,
+  renderedYaml,
+  renderHelmRelease,
+} from "./helm-release.ts";
 export { fromPlain } from "./json.ts";
 export {
   crdFiles,

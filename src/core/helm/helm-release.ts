@@ -1,0 +1,294 @@
+/**
+ * A Flux HelmRelease rendered as helm-controller renders it: where its chart comes from (a
+ * HelmRepository, an OCI registry, an OCIRepository, or a folder of this repository through a
+ * GitRepository the cluster's own Kustomizations build from), the release name and namespace
+ * helm-controller derives, `helm template` with the HelmRelease's effective values, then its
+ * post-renderers — the kustomize patches and images of `spec.postRenderers` (built with this engine's
+ * kustomize) and helm-controller's own origin labels. Pure: the adapter fetches the chart and hands
+ * over its files.
+ */
+import { createHash } from "node:crypto";
+import { buildFluxKustomization } from "../kustomize/flux-root.ts";
+import type { JsonObject } from "../kustomize/resource.ts";
+import type { HelmReleaseNode, RepositoryModel, SourceNode } from "../model.ts";
+import { createMemorySnapshot, type RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { stringifyYamlStream } from "../yaml/stringify.ts";
+import { defaultCapabilities } from "./capabilities.ts";
+import { type ChartFiles, ChartLoadError, loadChart } from "./chart.ts";
+import type { Values } from "./coalesce.ts";
+import type { Capabilities } from "./engine.ts";
+import { RenderError } from "./engine.ts";
+import { HelmTemplateError, helmTemplate } from "./release.ts";
+
+/** Where a HelmRelease's chart is, as the adapter fetches it. */
+export type ChartLocation =
+  | { type: "helm"; url: string; chart: string; version: string }
+  | { type: "oci"; url: string; chart: string; version: string }
+  | {
+      type: "oci-artifact";
+      url: string;
+      tag?: string;
+      semver?: string;
+      digest?: string;
+      semverFilter?: string;
+    }
+  /** A chart folder of this repository (the files are in the snapshot). */
+  | { type: "repository"; path: string }
+  /** Not reachable by this analysis: why. */
+  | { type: "unavailable"; reason: string };
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const obj = (v: unknown): JsonObject =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {};
+
+function findSource(
+  model: RepositoryModel,
+  hr: HelmReleaseNode,
+  kind: string,
+  name: string,
+  namespace?: string,
+) {
+  const ns = namespace || hr.namespace;
+  return model.sources.find((s: SourceNode) => s.kind === kind && s.name === name && s.namespace === ns);
+}
+
+/**
+ * The chart of a HelmRelease: chart.spec with its sourceRef (HelmRepository, GitRepository), or chartRef
+ * to an OCIRepository. A GitRepository counts as this repository when a Kustomization of the same
+ * cluster builds from it.
+ */
+export function chartLocation(model: RepositoryModel, hr: HelmReleaseNode): ChartLocation {
+  if (hr.chartRef) {
+    const ref = hr.chartRef;
+    if (ref.kind !== "OCIRepository")
+      return {
+        type: "unavailable",
+        reason: `its chartRef is a ${ref.kind}, which this analysis does not resolve`,
+      };
+    const src = findSource(model, hr, "OCIRepository", ref.name, ref.namespace);
+    if (!src)
+      return {
+        type: "unavailable",
+        reason: `OCIRepository ${ref.namespace || hr.namespace}/${ref.name} is not in this repository`,
+      };
+    const spec = obj(src.object.spec);
+    const url = str(spec.url);
+    if (!url)
+      return { type: "unavailable", reason: `OCIRepository ${src.namespace}/${src.name} has no spec.url` };
+    const r = obj(spec.ref);
+    const out: ChartLocation = { type: "oci-artifact", url };
+    if (str(r.digest)) out.digest = str(r.digest)!;
+    else if (str(r.semver)) {
+      out.semver = str(r.semver)!;
+      if (str(r.semverFilter)) out.semverFilter = str(r.semverFilter)!;
+    } else out.tag = str(r.tag) ?? "latest";
+    return out;
+  }
+  const chart = hr.chart;
+  if (!chart) return { type: "unavailable", reason: "it names no chart" };
+  const ref = chart.sourceRef;
+  const version = chart.version || "*";
+  if (ref.kind === "HelmRepository") {
+    const src = findSource(model, hr, "HelmRepository", ref.name, ref.namespace);
+    if (!src)
+      return {
+        type: "unavailable",
+        reason: `HelmRepository ${ref.namespace || hr.namespace}/${ref.name} is not in this repository`,
+      };
+    const spec = obj(src.object.spec);
+    const url = str(spec.url);
+    if (!url)
+      return { type: "unavailable", reason: `HelmRepository ${src.namespace}/${src.name} has no spec.url` };
+    if (spec.type === "oci" || url.startsWith("oci://"))
+      return { type: "oci", url, chart: chart.name, version };
+    return { type: "helm", url, chart: chart.name, version };
+  }
+  if (ref.kind === "GitRepository") {
+    const ns = ref.namespace || hr.namespace;
+    const own = model.kustomizations.some(
+      (k) =>
+        k.cluster === hr.cluster &&
+        k.status !== "external" &&
+        k.spec?.sourceRef.kind === "GitRepository" &&
+        k.spec.sourceRef.name === ref.name &&
+        (k.spec.sourceRef.namespace || k.namespace) === ns,
+    );
+    if (!own) return { type: "unavailable", reason: `GitRepository ${ns}/${ref.name} is another repository` };
+    const path = chart.name.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (path.split("/").includes(".."))
+      return { type: "unavailable", reason: `its chart path ${chart.name} leaves the repository` };
+    return { type: "repository", path };
+  }
+  return {
+    type: "unavailable",
+    reason: `its chart comes from a ${ref.kind}, which this analysis does not fetch`,
+  };
+}
+
+/** helm-controller's release name: spec.releaseName, or [targetNamespace-]name, shortened past 53 characters. */
+export function releaseName(hr: HelmReleaseNode): string {
+  const spec = obj(hr.object.spec);
+  const given = str(spec.releaseName);
+  if (given) return given;
+  const target = str(spec.targetNamespace);
+  const name = target ? `${target}-${hr.name}` : hr.name;
+  if (name.length <= 53) return name;
+  return `${name.slice(0, 40)}-${createHash("sha256").update(name).digest("hex").slice(0, 12)}`;
+}
+
+/** The namespace the release installs into: spec.targetNamespace, else the HelmRelease's. */
+export function releaseNamespace(hr: HelmReleaseNode): string {
+  return str(obj(hr.object.spec).targetNamespace) ?? hr.namespace;
+}
+
+export interface HelmReleaseRender {
+  /** The rendered objects, post-renderers applied, in helm template's order. */
+  objects: JsonObject[];
+  chart: { name: string; version: string };
+  /** Functions whose output changes from render to render (randAlphaNum, now…): the objects are not comparable. */
+  nondeterministic: string[];
+  /** Values a schema could not be checked for, and why. */
+  notes: string[];
+}
+
+/** Why a HelmRelease did not render: Helm's message, and the template line when Helm names one. */
+export class HelmReleaseRenderError extends Error {
+  override readonly name = "HelmReleaseRenderError";
+  constructor(
+    message: string,
+    readonly template?: { path: string; line?: number },
+  ) {
+    super(message);
+  }
+}
+
+export interface RenderHelmReleaseOptions {
+  capabilities?: Capabilities;
+  /** Output bound of one template (characters). */
+  maxOutput?: number;
+}
+
+const ORIGIN_NAME = "helm.toolkit.fluxcd.io/name";
+const ORIGIN_NAMESPACE = "helm.toolkit.fluxcd.io/namespace";
+
+/**
+ * `helm template` of the HelmRelease's chart with its effective values (already merged from valuesFrom
+ * and spec.values), then its post-renderers. Throws HelmReleaseRenderError when Helm would fail.
+ */
+export function renderHelmRelease(
+  hr: HelmReleaseNode,
+  values: Values,
+  files: ChartFiles,
+  options: RenderHelmReleaseOptions = {},
+): HelmReleaseRender {
+  const spec = obj(hr.object.spec);
+  const nondeterministic = new Set<string>();
+  let result: ReturnType<typeof helmTemplate>;
+  let chartName = "";
+  let chartVersion = "";
+  try {
+    const chart = loadChart(files);
+    chartName = chart.metadata.name;
+    chartVersion = chart.metadata.version;
+    const install = obj(spec.install);
+    const upgrade = obj(spec.upgrade);
+    result = helmTemplate(chart, values, {
+      releaseName: releaseName(hr),
+      namespace: releaseNamespace(hr),
+      capabilities: options.capabilities ?? defaultCapabilities(),
+      // helm-controller installs CRDs from crds/ by default (policy Create); they are part of the release.
+      includeCrds: install.crds !== "Skip",
+      skipTests: true,
+      skipSchemaValidation:
+        install.disableSchemaValidation === true || upgrade.disableSchemaValidation === true,
+      engine: {
+        onNondeterministic: (name) => nondeterministic.add(name),
+        ...(options.maxOutput ? { maxOutput: options.maxOutput } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof RenderError)
+      throw new HelmReleaseRenderError(
+        error.message,
+        error.location
+          ? { path: error.location.template, ...(error.location.line ? { line: error.location.line } : {}) }
+          : undefined,
+      );
+    if (error instanceof HelmTemplateError || error instanceof ChartLoadError)
+      throw new HelmReleaseRenderError(error.message);
+    throw error;
+  }
+  // Documents of comments only hold no object (kyaml skips them too).
+  const documents = result.manifests
+    .filter((m) => m.kind !== "" || m.apiVersion !== "")
+    .map((m) => m.content);
+  const objects = postRender(hr, documents, spec);
+  return {
+    objects,
+    chart: { name: chartName, version: chartVersion },
+    nondeterministic: [...nondeterministic].sort(),
+    notes: [],
+  };
+}
+
+/** The kustomize post-renderers of spec.postRenderers, then helm-controller's origin labels. */
+function postRender(hr: HelmReleaseNode, documents: string[], spec: JsonObject): JsonObject[] {
+  const text = documents.join("\n---\n");
+  const renderers = Array.isArray(spec.postRenderers) ? spec.postRenderers : [];
+  const kustomize = renderers.map((r) => obj(obj(r).kustomize)).filter((k) => Object.keys(k).length > 0);
+  const snapshot = createMemorySnapshot({ "release/manifest.yaml": text || "{}\n" });
+  const patches = kustomize.flatMap((k) =>
+    (Array.isArray(k.patches) ? k.patches : []).map((p) => {
+      const o = obj(p);
+      return {
+        patch: typeof o.patch === "string" ? o.patch : "",
+        ...(o.target ? { target: obj(o.target) as never } : {}),
+      };
+    }),
+  );
+  const images = kustomize.flatMap((k) =>
+    Array.isArray(k.images) ? k.images.map((i) => obj(i) as never) : [],
+  );
+  const built = buildFluxKustomization(snapshot, { dir: "release", patches, images });
+  const failure = built.ctx.diagnostics.find((d) => d.severity === "error");
+  if (failure) throw new HelmReleaseRenderError(`post-renderer: ${failure.message}`);
+  const objects = built.resources.map((r) => r.obj as JsonObject).filter((o) => Object.keys(o).length > 0);
+  for (const o of objects) {
+    const metadata = obj(o.metadata);
+    const labels = obj(metadata.labels);
+    labels[ORIGIN_NAME] = hr.name;
+    labels[ORIGIN_NAMESPACE] = hr.namespace;
+    metadata.labels = labels;
+    o.metadata = metadata;
+  }
+  return objects;
+}
+
+/** The rendered objects as YAML (what `build --helmrelease` prints). */
+export function renderedYaml(objects: readonly JsonObject[]): string {
+  return stringifyYamlStream(objects as JsonObject[]);
+}
+
+/**
+ * A chart folder of the repository as the loader takes it; its `charts/*.tgz` subchart archives come back
+ * as bytes, for the adapter to unpack (unpacking is asynchronous, outside the core).
+ */
+export function chartFilesIn(
+  snapshot: RepoSnapshot,
+  path: string,
+): { files: ChartFiles; archives: Record<string, Uint8Array> } | undefined {
+  const prefix = path === "" ? "" : `${path}/`;
+  if (!snapshot.isFile(`${prefix}Chart.yaml`)) return undefined;
+  const files: Record<string, string> = {};
+  const archives: Record<string, Uint8Array> = {};
+  const decoder = new TextDecoder();
+  for (const file of snapshot.files()) {
+    if (!file.startsWith(prefix)) continue;
+    const rel = file.slice(prefix.length);
+    const bytes = snapshot.read(file);
+    if (!bytes) continue;
+    if (/^charts\/[^/]+\.tgz$/.test(rel)) archives[rel] = bytes;
+    else files[rel] = decoder.decode(bytes);
+  }
+  return { files: { files, fromDirectory: true }, archives };
+}

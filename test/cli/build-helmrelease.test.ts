@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.ts";
+import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "flux-impact-hr-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+function repo(name: string, files: Record<string, string>): string {
+  const root = join(tmp, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+const CLUSTER = {
+  "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1m, url: https://github.com/example/home-ops, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+`,
+  "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+`,
+  "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.2.0\n",
+  "charts/web/values.yaml": "replicas: 1\nimage: {repository: nginx, tag: '1.27'}\nhost: ''\n",
+  "charts/web/templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+`,
+  "charts/web/templates/secret.yaml": `apiVersion: v1
+kind: Secret
+metadata: {name: {{ .Release.Name }}-auth}
+stringData: {password: {{ .Values.password | default "hunter2-default" | quote }}}
+`,
+  "charts/web/templates/ingress.yaml": `{{- if .Values.host }}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: {{ .Release.Name }}}
+spec:
+  rules:
+    - host: {{ required "host must be set when ingress is on" .Values.ingressHost }}
+{{- end }}
+`,
+};
+
+const release = (values: string, extra = "") => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: default}
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: ./charts/web
+      sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+  values:
+${values}
+${extra}`;
+
+describe("flux-impact build --helmrelease", () => {
+  it("renders a chart of the repository with the HelmRelease's values and post-renderers, Secret values fingerprinted", async () => {
+    const root = repo("local", {
+      ...CLUSTER,
+      "apps/web.yaml": release(
+        "    replicas: 3\n    image: {tag: '1.28'}",
+        "  postRenderers:\n    - kustomize:\n        patches:\n          - target: {kind: Deployment}\n            patch: |\n              - op: add\n                path: /metadata/annotations\n                value: {patched: 'yes'}\n",
+      ),
+    });
+    const { code, stdout, stderr } = await cli("build", root, "--helmrelease", "default/web");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const objects = readYamlDocuments(stdout, "out.yaml").documents.map(
+      (d) => d.value as Record<string, any>,
+    );
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Secret/web-auth", "Deployment/web"]);
+    const deploy = objects[1]!;
+    expect(deploy.spec.replicas).toBe(3);
+    expect(deploy.spec.template.spec.containers[0].image).toBe("nginx:1.28");
+    expect(deploy.metadata.annotations).toEqual({ patched: "yes" });
+    // helm-controller's origin labels.
+    expect(deploy.metadata.labels).toEqual({
+      "helm.toolkit.fluxcd.io/name": "web",
+      "helm.toolkit.fluxcd.io/namespace": "default",
+    });
+    expect(stdout).not.toContain("hunter2-default");
+  });
+
+  it("reports a template that fails on the HelmRelease's file, with Helm's message and the template line", async () => {
+    const root = repo("failing", { ...CLUSTER, "apps/web.yaml": release("    host: web.example.com") });
+    const { code, stdout, stderr } = await cli("build", root, "--helmrelease", "default/web");
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      "error helm-render-failed apps/web.yaml:1: default/web does not render: execution error at (web/templates/ingress.yaml:7:15): host must be set when ingress is on\n",
+    );
+  });
+
+  it("refuses to fetch a chart from a plain-http or private address, and says so", async () => {
+    const root = repo("remote", {
+      ...CLUSTER,
+      "apps/web.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: internal, namespace: flux-system}
+spec: {interval: 1h, url: http://127.0.0.1:8080/charts}
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: web, namespace: default}
+spec:
+  interval: 1h
+  chart:
+    spec: {chart: web, version: 1.x, sourceRef: {kind: HelmRepository, name: internal, namespace: flux-system}}
+`,
+    });
+    const { code, stderr } = await cli("build", root, "--helmrelease", "default/web");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^flux-impact: default\/web's chart could not be fetched: .*https/);
+  });
+
+  it("names a chart it cannot reach instead of guessing", async () => {
+    const root = repo("external", {
+      ...CLUSTER,
+      "apps/web.yaml": release("    replicas: 2").replace(
+        "name: flux-system, namespace: flux-system}",
+        "name: charts, namespace: flux-system}",
+      ),
+    });
+    const { code, stderr } = await cli("build", root, "--helmrelease", "default/web");
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "flux-impact: default/web's chart cannot be rendered: GitRepository flux-system/charts is another repository\n",
+    );
+    await expect(cli("build", root, "--helmrelease", "default/nope")).resolves.toMatchObject({ code: 2 });
+  });
+});
