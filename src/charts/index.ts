@@ -4,6 +4,7 @@
  */
 
 export { type ResolveHost, refusedAddress, refusedHostname } from "./address.ts";
+export { type ArchiveLimits, ChartArchiveError, readChartDirectory, unpackChartArchive } from "./archive.ts";
 export { type ChartCache, defaultChartCacheDir, directoryChartCache, memoryChartCache } from "./cache.ts";
 export { ChartFetchError, type ChartFetchReason } from "./errors.ts";
 export {
@@ -15,3 +16,4 @@ export {
   type FetchedChart,
 } from "./fetcher.ts";
 export { FLUX_CONTENT_LAYER, HELM_CHART_LAYER, HELM_CONFIG } from "./oci.ts";
+export { type SupplyOptions, supplyCharts } from "./supply.ts";

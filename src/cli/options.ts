@@ -18,6 +18,9 @@ Commands:
                 what waits on them, what Flux deletes. BASE and HEAD are directories, or git
                 revisions of the repository at --repo (default: the current directory).
                 --format markdown|json (default markdown: the pull-request comment)
+                --render-charts   also render the changed HelmReleases' charts at both revisions
+                            (fetched over https from public addresses, cached by digest under
+                            ~/.cache/flux-impact/charts) and show what they install, object by object
                 --cluster   also a server-side apply dry run of every object the change modifies
                             against the live cluster (read-only; field manager kustomize-controller):
                             refusals (schema, admission policies, immutable fields) become errors on
@@ -75,6 +78,7 @@ const OPTIONS = {
   rev: { type: "string" },
   repo: { type: "string" },
   cluster: { type: "boolean" },
+  "render-charts": { type: "boolean" },
   kubeconfig: { type: "string" },
   context: { type: "string" },
   help: { type: "boolean", short: "h" },

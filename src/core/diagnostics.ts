@@ -86,6 +86,18 @@ export const DIAGNOSTIC_CODES = {
     "A Flux Kustomization spec.path, or a cluster path given by --cluster-path or the configuration, that does not exist in the source.",
   ],
   "flux-source-not-found": ["error", "A sourceRef to a source that no build defines."],
+  "helm-render-failed": [
+    "error",
+    "A HelmRelease's chart does not render with its values (required, fail, schema, or a template error).",
+  ],
+  "helm-chart-version-not-bumped": [
+    "warning",
+    "A HelmRelease's chart folder changed without a new Chart.yaml version: Flux builds no new chart (reconcileStrategy ChartVersion).",
+  ],
+  "helm-render-unavailable": [
+    "notice",
+    "What a changed HelmRelease installs is not shown: its chart could not be fetched or rendered here.",
+  ],
   "flux-source-external": [
     "notice",
     "A Kustomization whose source is not this repository is not analyzed (named, never built from this tree).",

@@ -17,6 +17,14 @@ export { type DependencyGraph, downstreamOf, upstreamOf } from "./graph/dependen
 /** The change between two analyzed revisions alone (the conformance diff times it separately). */
 export { analyzeChange } from "./impact/analyze-change.ts";
 export { changedFilesBetween } from "./impact/changed-files.ts";
+export {
+  applyHelmRenders,
+  type ChartNeed,
+  type ChartSupply,
+  type HelmRenderOptions,
+  helmChartNeeds,
+  MAX_RENDERED_RELEASES,
+} from "./impact/helm-render.ts";
 /** The impact report: changed files, affected Kustomizations and HelmReleases, object diffs, findings. */
 export type * from "./impact/types.ts";
 /** A parsed YAML file, and parsed files by path as a base analysis carries them. */

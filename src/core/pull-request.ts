@@ -269,9 +269,14 @@ export function analyzePullRequest(input: PullRequestInput): PullRequestAnalysis
       reuse: { from: base, changedFiles, session: given ? input.head.session : input.base.session },
     });
     const failures: Diagnostic[] = [];
+    const text = (snapshot: RepoSnapshot) => (path: string) => {
+      const r = snapshot.readText(path);
+      return r.ok ? r.text : undefined;
+    };
     const report = analyzeChange(base, head, changedFiles, {
       strip: { labels: config.diff.stripLabels, annotations: config.diff.stripAnnotations },
       failures,
+      readText: { base: text(input.base), head: text(input.head) },
     });
     const baseChecks =
       given?.checks ??

@@ -6,7 +6,9 @@ import { runCli } from "../../src/cli/main.ts";
 import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "flux-impact-hr-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  if (!process.env.KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
+});
 
 async function cli(...argv: string[]) {
   let stdout = "";
@@ -157,5 +159,89 @@ spec:
       "flux-impact: default/web's chart cannot be rendered: GitRepository flux-system/charts is another repository\n",
     );
     await expect(cli("build", root, "--helmrelease", "default/nope")).resolves.toMatchObject({ code: 2 });
+  });
+});
+
+describe("flux-impact diff --render-charts", () => {
+  const base = () => ({ ...CLUSTER, "apps/web.yaml": release("    replicas: 2") });
+
+  it("shows what a chart change installs, object by object, and the images the rendered workloads run", async () => {
+    const b = repo("diff-base", base());
+    const h = repo("diff-head", {
+      ...base(),
+      "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 2.0.0\n",
+      "charts/web/values.yaml": "replicas: 1\nimage: {repository: nginx, tag: '1.29'}\nhost: ''\n",
+    });
+    const { code, stdout, stderr } = await cli("diff", b, h, "--render-charts");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("#### What the changed HelmReleases install (charts rendered)");
+    expect(stdout).toContain("**HelmRelease `default/web`** — 1 object");
+    expect(stdout).toContain("-      - image: nginx:1.27\n+      - image: nginx:1.29\n");
+    expect(stdout).toContain("renders 1 changed object");
+    expect(stdout).not.toContain("Changed files no Kustomization reads");
+    const json = await cli("diff", b, h, "--render-charts", "--format", "json");
+    const hr = JSON.parse(json.stdout).helmreleases[0];
+    expect(hr.rendered.status).toBe("rendered");
+    expect(hr.rendered.objects.map((o: { ref: string }) => o.ref)).toEqual(["Deployment web"]);
+    expect(hr.images).toEqual({ from: ["nginx:1.27"], to: ["nginx:1.29"] });
+  });
+
+  it("fails the change when the chart no longer renders with the HelmRelease's values", async () => {
+    const b = repo("fail-base", base());
+    const h = repo("fail-head", {
+      ...base(),
+      "apps/web.yaml": release("    replicas: 2\n    host: web.example.com"),
+    });
+    const { code, stdout } = await cli("diff", b, h, "--render-charts");
+    expect(code).toBe(1);
+    expect(stdout).toContain("helm-render-failed");
+    expect(stdout).toContain("host must be set when ingress is on");
+  });
+
+  it("says when a chart cannot be rendered, instead of showing no change", async () => {
+    const other = (values: string) =>
+      release(values).replace(
+        "name: flux-system, namespace: flux-system}",
+        "name: charts, namespace: flux-system}",
+      );
+    const b = repo("other-base", { ...CLUSTER, "apps/web.yaml": other("    replicas: 2") });
+    const h = repo("other-head", { ...CLUSTER, "apps/web.yaml": other("    replicas: 3") });
+    const { code, stdout } = await cli("diff", b, h, "--render-charts");
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "**HelmRelease `default/web`** — ❔ not shown: GitRepository flux-system/charts is another repository",
+    );
+  });
+});
+
+describe("a chart folder of the repository", () => {
+  it("warns when its files change without a new version, which Flux would not install", async () => {
+    const b = repo("bump-base", { ...CLUSTER, "apps/web.yaml": release("    replicas: 2") });
+    const h = repo("bump-head", {
+      ...CLUSTER,
+      "apps/web.yaml": release("    replicas: 2"),
+      "charts/web/values.yaml": "replicas: 1\nimage: {repository: nginx, tag: '1.29'}\nhost: ''\n",
+    });
+    const { stdout } = await cli("diff", b, h);
+    expect(stdout).toContain("helm-chart-version-not-bumped");
+    expect(stdout).toContain("Bump the version, or set reconcileStrategy: Revision.");
+    const revision = (text: string) =>
+      text.replace(
+        "      chart: ./charts/web\n",
+        "      chart: ./charts/web\n      reconcileStrategy: Revision\n",
+      );
+    const rb = repo("rev-base", { ...CLUSTER, "apps/web.yaml": revision(release("    replicas: 2")) });
+    const rh = repo("rev-head", {
+      ...CLUSTER,
+      "apps/web.yaml": revision(release("    replicas: 2")),
+      "charts/web/values.yaml": "replicas: 1\nimage: {repository: nginx, tag: '1.29'}\nhost: ''\n",
+    });
+    const r = await cli("diff", rb, rh, "--format", "json");
+    const json = JSON.parse(r.stdout);
+    expect(json.helmreleases.map((x: { name: string; change: string }) => `${x.name} ${x.change}`)).toEqual([
+      "web modified",
+    ]);
+    expect(r.stdout).not.toContain("helm-chart-version-not-bumped");
   });
 });

@@ -5,14 +5,25 @@
  * cache, so unchanged files are parsed once. Exit 1 when the policy fails the change.
  */
 import { existsSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { resolve } from "node:path";
+import {
+  createChartFetcher,
+  defaultChartCacheDir,
+  directoryChartCache,
+  supplyCharts,
+} from "../../charts/index.ts";
+import type { AppConfig } from "../../core/config/index.ts";
 import {
   AnalysisSession,
   type AnalyzedRepository,
   analyzePullRequest,
+  applyHelmRenders,
   type ChangedFile,
   changedFilesBetween,
+  helmChartNeeds,
   type ImpactReport,
+  policyOf,
   type RepoSnapshot,
   type RevisionInfo,
 } from "../../core/index.ts";
@@ -30,6 +41,8 @@ export interface DiffResult {
   head: RevisionInfo;
   /** The models of both revisions (what --cluster dry-runs). */
   models: { base: AnalyzedRepository; head: AnalyzedRepository };
+  snapshots: { base: RepoSnapshot; head: RepoSnapshot };
+  config: AppConfig;
 }
 
 export function computeDiff(baseArg: string, headArg: string, values: CliValues): DiffResult {
@@ -72,7 +85,27 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
     base: { ref: baseArg },
     head: { ref: headArg },
     models: { base: baseModel, head: headModel },
+    snapshots: { base, head },
+    config,
   };
+}
+
+/**
+ * `--render-charts`: the changed HelmReleases' charts fetched (https, public addresses, cached by digest
+ * under ~/.cache/flux-impact/charts) and rendered at both revisions, their object diffs added.
+ */
+async function renderCharts(diff: DiffResult): Promise<void> {
+  const analysis = { base: diff.models.base, head: diff.models.head, report: diff.report };
+  const needs = helmChartNeeds(analysis);
+  const fetcher = createChartFetcher({
+    cache: directoryChartCache(defaultChartCacheDir(process.env, homedir())),
+  });
+  try {
+    const supply = await supplyCharts(needs, { fetcher, snapshots: diff.snapshots });
+    applyHelmRenders(analysis, supply, { policy: policyOf(diff.config) });
+  } finally {
+    await fetcher.close();
+  }
 }
 
 export function diffCommand(args: string[], values: CliValues, io: CliIo): number | Promise<number> {
@@ -81,6 +114,11 @@ export function diffCommand(args: string[], values: CliValues, io: CliIo): numbe
   if (format !== "json" && format !== "markdown")
     throw new UsageError(`--format must be markdown or json (got "${format}")`);
   const diff = computeDiff(args[0]!, args[1]!, values);
+  if (values["render-charts"]) return renderCharts(diff).then(() => printDiff(diff, values, format, io));
+  return printDiff(diff, values, format, io);
+}
+
+function printDiff(diff: DiffResult, values: CliValues, format: string, io: CliIo): number | Promise<number> {
   const { report, base, head } = diff;
   const failed = reportConclusion(report) === "failure";
   if (!values.cluster) {

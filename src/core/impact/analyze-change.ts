@@ -8,9 +8,10 @@
  *   5. findings in head, introduced vs already on base.
  */
 import type { AnalyzedRepository, ClusterModel } from "../analyze.ts";
-import { analysisFailed, type Diagnostic } from "../diagnostics.ts";
+import { analysisFailed, type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { buildDependencyGraph } from "../graph/dependency-graph.ts";
 import { sourceExists } from "../graph/references.ts";
+import { chartLocation } from "../helm/helm-release.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceRef } from "../model.ts";
 import { ByteBudget, MiB } from "../util/budget.ts";
 import { chainsFor, impactGraph } from "./chains.ts";
@@ -28,6 +29,7 @@ import type {
   ImpactReport,
   KustomizationImpact,
   NotAnalyzed,
+  Reason,
 } from "./types.ts";
 
 type SourceFinder = ReturnType<typeof sourceFinder>;
@@ -85,6 +87,53 @@ export interface ChangeOptions {
    * reported as unknown, the rest of the comparison goes on). The caller adds them to the findings.
    */
   failures?: Diagnostic[];
+  /**
+   * The files of base and head (UTF-8 text, or undefined): for HelmReleases whose chart is a folder of the
+   * repository, whose version the comparison reads from Chart.yaml.
+   */
+  readText?: { base: (path: string) => string | undefined; head: (path: string) => string | undefined };
+}
+
+/**
+ * The change a HelmRelease's chart folder in this repository makes, as helm-controller sees it: with
+ * reconcileStrategy ChartVersion (the default) a new chart only when Chart.yaml's version changes — files
+ * changed without it are a finding, since Flux installs nothing new; with Revision, any changed file.
+ */
+function localChartChange(
+  base: AnalyzedRepository,
+  b: HelmReleaseNode | undefined,
+  head: AnalyzedRepository,
+  h: HelmReleaseNode | undefined,
+  changedFiles: readonly ChangedFile[],
+  options: ChangeOptions,
+): { reasons: Reason[]; chart?: { from?: string; to?: string }; notBumped?: string[] } | undefined {
+  if (!b || !h) return undefined;
+  const bl = chartLocation(base, b);
+  const hl = chartLocation(head, h);
+  if (bl.type !== "repository" || hl.type !== "repository" || bl.path !== hl.path) return undefined;
+  const prefix = hl.path === "" ? "" : `${hl.path}/`;
+  const touched = changedFiles.filter(
+    (c) => c.path.startsWith(prefix) || (c.previousPath !== undefined && c.previousPath.startsWith(prefix)),
+  );
+  if (touched.length === 0) return undefined;
+  const spec = h.object.spec as { chart?: { spec?: { reconcileStrategy?: unknown } } } | undefined;
+  const strategy = spec?.chart?.spec?.reconcileStrategy === "Revision" ? "Revision" : "ChartVersion";
+  const versionOf = (read: ((path: string) => string | undefined) | undefined) => {
+    const text = read?.(`${prefix}Chart.yaml`);
+    const m = text === undefined ? undefined : /^version:\s*["']?([^"'\s#]+)/m.exec(text);
+    return m?.[1];
+  };
+  const from = versionOf(options.readText?.base);
+  const to = versionOf(options.readText?.head);
+  const files: Reason[] = touched.map((c) => ({ kind: "file", file: c.path, status: c.status }));
+  const chart = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+  if (strategy === "Revision") return { reasons: files, ...(from !== to ? { chart } : {}) };
+  if (from !== undefined && to !== undefined && from === to)
+    return { reasons: [], notBumped: touched.map((c) => c.path) };
+  return {
+    reasons: [{ kind: "chart-source", source: `chart folder ${hl.path}/` }],
+    chart,
+  };
 }
 
 /**
@@ -346,12 +395,31 @@ function analyzeClusterChange(
     const node = (h ?? b)!;
     const graph = h ? head.graphs.helmReleases : base.graphs.helmReleases;
     try {
-      if (b && h && helmReleaseInputsEqual(base, b, head, h, sources)) continue;
+      const local = localChartChange(base, b, head, h, changedFiles, options);
+      if (local?.notBumped && h) {
+        options.failures?.push(
+          diagnostic(
+            "helm-chart-version-not-bumped",
+            `The chart of HelmRelease ${key} changed (${local.notBumped.slice(0, 3).join(", ")}${local.notBumped.length > 3 ? " …" : ""}) but its Chart.yaml version did not: with reconcileStrategy ChartVersion (the default) Flux builds no new chart and installs nothing of this change. Bump the version, or set reconcileStrategy: Revision.`,
+            { ...(h.definedIn ?? {}), ref: `HelmRelease/${key}` },
+          ),
+        );
+      }
+      const localChanged = local !== undefined && local.reasons.length > 0;
+      if (b && h && !localChanged && helmReleaseInputsEqual(base, b, head, h, sources)) continue;
       const d = diffHelmRelease(
         b ? { model: base, hr: b } : undefined,
         h ? { model: head, hr: h } : undefined,
         valuesBudget,
       );
+      if (localChanged) {
+        if (d.change === "unchanged") {
+          d.change = "modified";
+          d.reasons = [];
+        }
+        d.reasons.push(...local.reasons);
+        if (local.chart && !d.chart) d.chart = local.chart;
+      }
       if (d.change === "unchanged") continue;
       const impact: HelmReleaseImpact = {
         namespace: node.namespace,
@@ -453,9 +521,26 @@ function analyzeClusterChange(
   for (const k of [...base.kustomizations, ...head.kustomizations])
     for (const f of k.build?.reads ?? []) owned.add(f);
   const reasonFiles = new Set(kustomizations.flatMap((k) => k.files));
+  // A chart folder of this repository that a HelmRelease installs from is read by it.
+  const chartFolders = new Set<string>();
+  for (const [model, list] of [
+    [base, base.helmReleases],
+    [head, head.helmReleases],
+  ] as const)
+    for (const hr of list) {
+      const location = chartLocation(model, hr);
+      if (location.type === "repository") chartFolders.add(location.path === "" ? "" : `${location.path}/`);
+    }
+  const inChart = (path: string | undefined) =>
+    path !== undefined && [...chartFolders].some((prefix) => path.startsWith(prefix));
   const unownedFiles = changedFiles
     .filter(
-      (c) => !owned.has(c.path) && !(c.previousPath && owned.has(c.previousPath)) && !reasonFiles.has(c.path),
+      (c) =>
+        !owned.has(c.path) &&
+        !(c.previousPath && owned.has(c.previousPath)) &&
+        !reasonFiles.has(c.path) &&
+        !inChart(c.path) &&
+        !inChart(c.previousPath),
     )
     .map((c) => c.path);
   // A change Flux will not apply is not shown as applied.

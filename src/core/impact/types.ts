@@ -126,6 +126,18 @@ export interface HelmReleaseImpact {
   missingDependencies: string[];
   inCycle: boolean;
   definedIn?: { file: string; line: number };
+  /**
+   * What the HelmRelease installs, rendered from its chart at base and head (set when the adapter supplied
+   * charts): the object diffs; or why it is not shown (a chart not reachable, a template that fails).
+   */
+  rendered?: {
+    status: "rendered" | "unavailable" | "failed";
+    objects: ObjectDiff[];
+    /** Why not rendered, or Helm's message. */
+    message?: string;
+    /** Functions whose output changes on every install (randAlphaNum, genCA): placeholders in the diff. */
+    nondeterministic?: string[];
+  };
 }
 
 export interface Deletion {

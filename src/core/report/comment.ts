@@ -15,7 +15,7 @@ import { COMMENT_MARKER } from "./markers.ts";
 import { affectedBlocks } from "./sections/affected.ts";
 import { chainBlocks } from "./sections/chains.ts";
 import { plural, type RenderContext } from "./sections/common.ts";
-import { diffBlocks } from "./sections/diffs.ts";
+import { diffBlocks, helmDiffBlocks } from "./sections/diffs.ts";
 import { findingBlocks } from "./sections/findings.ts";
 import { footerBlocks } from "./sections/footer.ts";
 import { graphBlocks } from "./sections/graph.ts";
@@ -43,6 +43,7 @@ interface GroupWording {
 /** The droppable groups in the order the budget drops them, and what their notes call a block. */
 const GROUPS: readonly GroupWording[] = [
   { id: "diffs", order: "largest", one: "object diff", many: "object diffs" },
+  { id: "hdiffs", order: "largest", one: "rendered HelmRelease diff", many: "rendered HelmRelease diffs" },
   { id: "chains", order: "last", one: "dependsOn chain", many: "dependsOn chains" },
   { id: "graph", order: "last", one: "dependency graph", many: "dependency graphs" },
   {
@@ -116,6 +117,7 @@ export function renderComment(report: ImpactReport, options: CommentOptions): st
     { text: `${COMMENT_MARKER}\n`, essential: true },
     ...mainSectionBlocks(ctx, true),
     ...diffBlocks(report.kustomizations),
+    ...helmDiffBlocks(report.helmReleases),
     ...footerBlocks(ctx),
   ];
   const max = options.maxChars ?? COMMENT_MAX_CHARS;

@@ -62,6 +62,13 @@ export interface ImpactJson {
     missingDependencies: string[];
     inCycle: boolean;
     definedIn: { file: string; line: number } | null;
+    /** The chart rendered at base and head: object diffs, or why not (null when charts were not rendered). */
+    rendered: {
+      status: "rendered" | "unavailable" | "failed";
+      message: string | null;
+      nondeterministic: string[];
+      objects: Array<{ ref: string; change: ChangeKind; added: number; removed: number; diff: string }>;
+    } | null;
   }>;
   deletions: Array<{
     cluster: string | null;
@@ -174,6 +181,20 @@ export function impactJson(report: ImpactReport): ImpactJson {
       missingDependencies: [...h.missingDependencies],
       inCycle: h.inCycle,
       definedIn: h.definedIn ? { ...h.definedIn } : null,
+      rendered: h.rendered
+        ? {
+            status: h.rendered.status,
+            message: h.rendered.message ?? null,
+            nondeterministic: [...(h.rendered.nondeterministic ?? [])],
+            objects: h.rendered.objects.map((o) => ({
+              ref: o.ref.display,
+              change: o.change,
+              added: o.added,
+              removed: o.removed,
+              diff: o.diff,
+            })),
+          }
+        : null,
     })),
     deletions: report.deletions.map((d) => ({
       cluster: d.cluster ?? null,

@@ -89,6 +89,7 @@ describe("core/report/impact-json impactJson", () => {
         ],
         images: { from: ["ghcr.io/stefanprodan/podinfo:6.7.0"], to: ["ghcr.io/stefanprodan/podinfo:6.8.0"] },
         dependsOnChanged: false,
+        rendered: null,
         suspend: null,
         dependents: [],
         upstream: ["db/postgres"],

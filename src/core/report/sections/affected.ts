@@ -467,6 +467,13 @@ function helmReleaseWhy(h: HelmReleaseImpact): string[] {
   if (h.dependsOnChange) items.push(dependsOnShort(h.dependsOnChange));
   else if (h.dependsOnChanged) items.push(`${code("dependsOn", true)} changed`);
   if (h.suspend) items.push(`${code("suspend", true)} ${h.suspend.from} → ${h.suspend.to}`);
+  if (h.rendered?.status === "rendered" && h.rendered.objects.length > 0) {
+    const added = h.rendered.objects.reduce((n, o) => n + o.added, 0);
+    const removed = h.rendered.objects.reduce((n, o) => n + o.removed, 0);
+    items.push(`renders ${plural(h.rendered.objects.length, "changed object")} (+${added} −${removed})`);
+  } else if (h.rendered?.status === "rendered") items.push("rendered objects unchanged");
+  else if (h.rendered?.status === "failed") items.push("⛔ **does not render**");
+  else if (h.rendered?.status === "unavailable") items.push("❔ render not shown");
   const shown = h.values.length > 0 || h.images.from.length + h.images.to.length > 0 || h.chart || h.chartRef;
   for (const r of h.reasons) {
     if (r.kind === "parent" || (r.kind === "definition" && items.length > 0)) continue;

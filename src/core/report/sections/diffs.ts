@@ -6,7 +6,7 @@
  * boundary past DIFF_MAX with a note; whole diffs are budget blocks (group "diffs", largest dropped
  * first), and a Kustomization's label stays while one of its diffs does.
  */
-import type { KustomizationImpact, ObjectDiff } from "../../impact/types.ts";
+import type { HelmReleaseImpact, KustomizationImpact, ObjectDiff } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
 import { clip, htmlInline, mdFence } from "../markdown.ts";
 import { code, plural } from "./common.ts";
@@ -45,6 +45,54 @@ export function diffBlocks(kustomizations: readonly KustomizationImpact[], headi
     for (const o of k.objects) blocks.push({ text: objectDiffBlock(o), group: "diffs", tags: [tag] });
   });
   if (wrap) blocks.push({ text: "</details>\n\n", needs: ["diffs"] });
+  return blocks;
+}
+
+/**
+ * The rendered charts of changed HelmReleases, as Kustomizations' diffs are shown: a HelmRelease whose
+ * chart could not be rendered says why (never an empty list that would read as "nothing changes"), and
+ * one whose chart calls random or time functions says those values are placeholders.
+ */
+export function helmDiffBlocks(helmReleases: readonly HelmReleaseImpact[]): Block[] {
+  const withRender = helmReleases.filter((h) => h.rendered);
+  if (withRender.length === 0) return [];
+  // What could not be rendered is said whatever the budget: its lines are not droppable, and keep the heading.
+  const anyNote = withRender.some((h) => h.rendered!.status !== "rendered");
+  const header = (text: string): Block => (anyNote ? { text } : { text, needs: ["hdiffs"] });
+  const blocks: Block[] = [header("#### What the changed HelmReleases install (charts rendered)\n\n")];
+  const wrap = withRender.length > DIFFS_LISTED_MAX;
+  if (wrap)
+    blocks.push(header(`<details><summary>${plural(withRender.length, "HelmRelease")}</summary>\n\n`));
+  withRender.forEach((h, i) => {
+    const tag = `hdiffs:${i}`;
+    const r = h.rendered!;
+    const label = `**HelmRelease ${code(h.key)}**`;
+    if (r.status !== "rendered") {
+      const what =
+        r.status === "failed"
+          ? `⛔ does not render: ${code(clip(r.message ?? "", 600))}`
+          : `❔ not shown: ${htmlInline(clip(r.message ?? "", 600))}`;
+      blocks.push({ text: `${label} — ${what}\n\n` });
+      return;
+    }
+    const placeholders = r.nondeterministic?.length
+      ? ` _(the chart calls ${r.nondeterministic.map((n) => code(n)).join(", ")}: those values change on every install and are placeholders here)_`
+      : "";
+    if (r.objects.length === 0) {
+      blocks.push({
+        text: `${label} — the rendered objects do not change${placeholders}\n\n`,
+        group: "hdiffs",
+        tags: [tag],
+      });
+      return;
+    }
+    blocks.push({
+      text: `${label} — ${plural(r.objects.length, "object")}${placeholders}\n\n`,
+      needs: [tag],
+    });
+    for (const o of r.objects) blocks.push({ text: objectDiffBlock(o), group: "hdiffs", tags: [tag] });
+  });
+  if (wrap) blocks.push(header("</details>\n\n"));
   return blocks;
 }
 

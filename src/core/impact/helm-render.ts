@@ -1,0 +1,211 @@
+/**
+ * What a pull request's changed HelmReleases install, rendered: for each HelmRelease the change adds,
+ * modifies or removes, its chart at base and at head (`helmChartNeeds` says which charts the adapter must
+ * supply — fetched, or read from the repository), rendered as helm-controller renders it with each side's
+ * effective values, and the two sets of objects diffed as Kustomization outputs are. Added to the report:
+ * the rendered object diffs and the images the rendered workloads run; a head that does not render is an
+ * error on the HelmRelease's file; a chart this analysis cannot reach is said, never shown as "no change".
+ */
+
+import { applyPolicy, type Policy, policyConclusion } from "../checks/policy.ts";
+import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import type { ChartFiles } from "../helm/chart.ts";
+import type { Capabilities } from "../helm/engine.ts";
+import {
+  type ChartLocation,
+  chartLocation,
+  HelmReleaseRenderError,
+  renderHelmRelease,
+} from "../helm/helm-release.ts";
+import type { JsonObject } from "../kustomize/resource.ts";
+import type { HelmReleaseNode, RepositoryModel } from "../model.ts";
+import { effectiveValues } from "./helm-values.ts";
+import { imagesIn } from "./images.ts";
+import { diffObjectSets } from "./object-diff.ts";
+import type { HelmReleaseImpact, ImpactReport } from "./types.ts";
+
+/** HelmReleases rendered per pull request, at most: each costs up to two chart downloads and renders. */
+export const MAX_RENDERED_RELEASES = 25;
+
+export type FetchableLocation = Exclude<ChartLocation, { type: "unavailable" }>;
+
+/** A chart the adapter must supply: fetched (remote), or read from that side's snapshot (repository). */
+export interface ChartNeed {
+  id: string;
+  side: "base" | "head";
+  location: FetchableLocation;
+}
+
+/** What the adapter got for each need: the chart's files, or why not. */
+export type ChartSupply = ReadonlyMap<string, ChartFiles | { error: string }>;
+
+interface Analysis {
+  base: RepositoryModel;
+  head: RepositoryModel;
+  report: ImpactReport;
+}
+
+function sideNode(model: RepositoryModel, hr: HelmReleaseImpact): HelmReleaseNode | undefined {
+  return model.helmReleases.find(
+    (h) => h.key === hr.key && (hr.cluster === undefined || h.cluster === hr.cluster),
+  );
+}
+
+/** The id of a chart: a remote chart is the same for both sides; a repository folder is per side. */
+function needId(side: "base" | "head", location: FetchableLocation): string {
+  return location.type === "repository" ? `${side}:repository:${location.path}` : JSON.stringify(location);
+}
+
+function candidates(report: ImpactReport): HelmReleaseImpact[] {
+  return report.helmReleases.slice(0, MAX_RENDERED_RELEASES);
+}
+
+/** The charts the changed HelmReleases need, each once. */
+export function helmChartNeeds(analysis: Analysis): ChartNeed[] {
+  const needs = new Map<string, ChartNeed>();
+  for (const hr of candidates(analysis.report)) {
+    for (const side of ["base", "head"] as const) {
+      if ((side === "base" && hr.change === "added") || (side === "head" && hr.change === "removed"))
+        continue;
+      const node = sideNode(analysis[side], hr);
+      if (!node) continue;
+      const location = chartLocation(analysis[side], node);
+      if (location.type === "unavailable") continue;
+      const id = needId(side, location);
+      if (!needs.has(id)) needs.set(id, { id, side, location });
+    }
+  }
+  return [...needs.values()];
+}
+
+export interface HelmRenderOptions {
+  capabilities?: Capabilities;
+  policy?: Policy;
+}
+
+type Side =
+  | { objects: JsonObject[]; nondeterministic: string[] }
+  | { unavailable: string }
+  | { failed: HelmReleaseRenderError };
+
+function renderSide(
+  model: RepositoryModel,
+  hr: HelmReleaseImpact,
+  side: "base" | "head",
+  supply: ChartSupply,
+  options: HelmRenderOptions,
+): Side {
+  const node = sideNode(model, hr);
+  if (!node) return { unavailable: `the HelmRelease is not in the ${side} revision's model` };
+  const location = chartLocation(model, node);
+  if (location.type === "unavailable") return { unavailable: location.reason };
+  const files = supply.get(needId(side, location));
+  if (!files) return { unavailable: "its chart was not fetched" };
+  if ("error" in files) return { unavailable: files.error };
+  let values: JsonObject;
+  try {
+    values = effectiveValues(model, node).values;
+  } catch (error) {
+    return { unavailable: `its values are unknown: ${(error as Error).message}` };
+  }
+  try {
+    const r = renderHelmRelease(
+      node,
+      values,
+      files,
+      options.capabilities ? { capabilities: options.capabilities } : {},
+    );
+    return { objects: r.objects, nondeterministic: r.nondeterministic };
+  } catch (error) {
+    if (error instanceof HelmReleaseRenderError) return { failed: error };
+    // The engine's own failure (a bug, a stack overflow): what the chart renders is unknown.
+    return { unavailable: `the Helm engine failed (${(error as Error).name}) while rendering it` };
+  }
+}
+
+/**
+ * Renders the changed HelmReleases with the supplied charts and adds what they install to the report:
+ * `rendered` on each, the rendered images, findings for templates that fail (and the conclusion again).
+ */
+export function applyHelmRenders(
+  analysis: Analysis,
+  supply: ChartSupply,
+  options: HelmRenderOptions = {},
+): void {
+  const { report } = analysis;
+  const introduced: Diagnostic[] = [];
+  const existing: Diagnostic[] = [];
+  const rendered = new Set(candidates(report));
+  for (const hr of report.helmReleases) {
+    if (!rendered.has(hr)) {
+      hr.rendered = {
+        status: "unavailable",
+        objects: [],
+        message: `more than ${MAX_RENDERED_RELEASES} HelmReleases changed, and only the first ${MAX_RENDERED_RELEASES} are rendered`,
+      };
+      continue;
+    }
+    const base =
+      hr.change === "added"
+        ? { objects: [], nondeterministic: [] }
+        : renderSide(analysis.base, hr, "base", supply, options);
+    const head =
+      hr.change === "removed"
+        ? { objects: [], nondeterministic: [] }
+        : renderSide(analysis.head, hr, "head", supply, options);
+    const where = hr.definedIn ? { file: hr.definedIn.file, line: hr.definedIn.line } : {};
+    if ("failed" in head) {
+      const message = `HelmRelease ${hr.key} does not render: ${head.failed.message}`;
+      const d = diagnostic("helm-render-failed", message, { ...where, ref: `HelmRelease/${hr.key}` });
+      // A chart that failed the same way at base: the change did not cause it.
+      if ("failed" in base && base.failed.message === head.failed.message) existing.push(d);
+      else introduced.push(d);
+      hr.rendered = { status: "failed", objects: [], message: head.failed.message };
+      continue;
+    }
+    const missing =
+      "unavailable" in head
+        ? head.unavailable
+        : "unavailable" in base
+          ? base.unavailable
+          : "failed" in base
+            ? `it did not render at base (${base.failed.message})`
+            : undefined;
+    if (missing !== undefined) {
+      hr.rendered = { status: "unavailable", objects: [], message: missing };
+      introduced.push(
+        diagnostic(
+          "helm-render-unavailable",
+          `What HelmRelease ${hr.key} installs is not shown: ${missing}.`,
+          {
+            ...where,
+            ref: `HelmRelease/${hr.key}`,
+          },
+        ),
+      );
+      continue;
+    }
+    const b = base as { objects: JsonObject[]; nondeterministic: string[] };
+    const h = head as { objects: JsonObject[]; nondeterministic: string[] };
+    const { diffs } = diffObjectSets(b.objects, h.objects);
+    const nondeterministic = [...new Set([...b.nondeterministic, ...h.nondeterministic])].sort();
+    hr.rendered = {
+      status: "rendered",
+      objects: diffs,
+      ...(nondeterministic.length ? { nondeterministic } : {}),
+    };
+    const from = new Set(imagesIn(b.objects as never));
+    const to = new Set(imagesIn(h.objects as never));
+    hr.images = {
+      from: [...from].filter((i) => !to.has(i)).sort(),
+      to: [...to].filter((i) => !from.has(i)).sort(),
+    };
+  }
+  if (introduced.length || existing.length) {
+    const policy = options.policy;
+    report.findings.introduced.push(...(policy ? applyPolicy(introduced, policy) : introduced));
+    report.findings.existing.push(...(policy ? applyPolicy(existing, policy) : existing));
+    if (policy)
+      report.conclusion = policyConclusion(report.findings.introduced, report.findings.existing, policy);
+  }
+}
