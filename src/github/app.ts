@@ -11,7 +11,7 @@ import { runBranchCheck } from "./branch-run.ts";
 import { type DeployStore, startDeploy } from "./deploy-run.ts";
 import { CountingClient, call } from "./jobs.ts";
 import { runMaintenance } from "./maintenance.ts";
-import { CHECK_NAME, runPullRequestAnalysis } from "./pull-request-run.ts";
+import { CHECK_NAME, type ChartRendering, runPullRequestAnalysis } from "./pull-request-run.ts";
 import type { TarballLimits } from "./tarball.ts";
 import { runWorkflowRun } from "./workflow-run.ts";
 
@@ -31,6 +31,8 @@ export interface AppOptions {
   baseCache?: BaseAnalysisCache;
   /** Where deploys are tracked (deploy-run.ts); without one, pushes record no deploy. */
   deployStore?: DeployStore;
+  /** Render changed HelmReleases' charts in pull requests (pull-request-run.ts); off without it. */
+  charts?: ChartRendering;
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -40,7 +42,11 @@ export function createApp(options: AppOptions = {}) {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.headLagMs !== undefined ? { headLagMs: options.headLagMs } : {}),
     };
-    const pullRequests = { ...limits, ...(options.baseCache ? { baseCache: options.baseCache } : {}) };
+    const pullRequests = {
+      ...limits,
+      ...(options.baseCache ? { baseCache: options.baseCache } : {}),
+      ...(options.charts ? { charts: options.charts } : {}),
+    };
     app.on(
       [
         "pull_request.opened",

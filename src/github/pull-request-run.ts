@@ -11,14 +11,19 @@
  * job-start.ts): the PR cannot loosen its own gate.
  */
 
+import { type ChartFetcher, supplyCharts } from "../charts/index.ts";
 import type { AppConfig } from "../core/config/index.ts";
 import type { AnalyzeOptions, ChangedFile, RepoSnapshot } from "../core/index.ts";
 import {
   AnalysisSession,
   analyzeBase,
   analyzePullRequest,
+  applyHelmRenders,
   type BaseAnalysis,
   type EarlierBase,
+  helmChartNeeds,
+  type PullRequestAnalysis,
+  policyOf,
 } from "../core/index.ts";
 import { carryCiSection } from "../core/maintenance/index.ts";
 import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.ts";
@@ -77,6 +82,17 @@ export interface RunOptions {
   log?: { info(msg: string): void; warn(msg: string): void };
   /** Base analyses of earlier pull requests against the same commit (base-cache.ts); none by default. */
   baseCache?: BaseAnalysisCache;
+  /**
+   * Render changed HelmReleases' charts: a fetcher per job (the runtime gives one with its Blobs cache).
+   * Without it, HelmReleases show their spec changes only.
+   */
+  charts?: ChartRendering;
+}
+
+/** How the App gets charts: a fetcher for one job, and the wall time all its fetches may take. */
+export interface ChartRendering {
+  fetcher: () => ChartFetcher;
+  deadlineMs?: number;
 }
 
 export type RunOutcome =
@@ -293,7 +309,7 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
     const missing = await exportIgnored(gh, job, head, listed);
     const analyzeOptions = { repository: analyzedRepository(job, job.baseRef) };
     const baseAnalysis = await cachedBase(gh, options, job, mergeBase, config, analyzeOptions, base);
-    const { report } = analyzePullRequest({
+    const analysis = analyzePullRequest({
       base,
       head,
       config,
@@ -302,6 +318,8 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       changedFiles: listed.entries.map(changedFileOf),
       ...(missing.length ? { extraHeadFiles: missing } : {}),
     });
+    const { report } = analysis;
+    if (options.charts) await renderCharts(analysis, { base, head }, config, options.charts);
     const revisions = {
       base: { ref: mergeBase },
       head: { ref: job.headSha, blobUrl: `https://github.com/${job.owner}/${job.repo}/blob/${job.headSha}` },
@@ -353,6 +371,32 @@ async function analyze(client: GitHubClient, job: PullRequestJob, options: RunOp
       return { kind: "failed", message: safeMessage(error), requests: gh.count };
     }
     return failed(gh, job, checkRunId, error, options, config.onAnalysisError);
+  }
+}
+
+/**
+ * The changed HelmReleases' charts, fetched (https, public addresses, cached by digest) or read from the
+ * snapshots, rendered into the report. A chart that cannot be had is named in the report for its
+ * HelmRelease; it never fails the job.
+ */
+async function renderCharts(
+  analysis: PullRequestAnalysis,
+  snapshots: { base: RepoSnapshot; head: RepoSnapshot },
+  config: AppConfig,
+  charts: ChartRendering,
+): Promise<void> {
+  const needs = helmChartNeeds(analysis);
+  if (needs.length === 0) return;
+  const fetcher = charts.fetcher();
+  try {
+    const supply = await supplyCharts(needs, {
+      fetcher,
+      snapshots,
+      ...(charts.deadlineMs !== undefined ? { deadlineMs: charts.deadlineMs } : {}),
+    });
+    applyHelmRenders(analysis, supply, { policy: policyOf(config) });
+  } finally {
+    await fetcher.close();
   }
 }
 

@@ -20,6 +20,7 @@ import { createReceiver, type ForwardedDelivery } from "./receiver.ts";
 export const WORKER_PATH = "/.netlify/functions/github-worker-background";
 const STORE = "flux-impact-deliveries";
 const BASE_CACHE_STORE = "flux-impact-base-analyses";
+const CHART_CACHE_STORE = "flux-impact-charts";
 const DEPLOY_STORE = "flux-impact-deploys";
 
 function blobs(name: string, env: Record<string, string | undefined>) {
@@ -129,13 +130,30 @@ export function workerHandler(env: Record<string, string | undefined> = process.
           ? new BaseAnalysisCache(new BlobsBytesStore(blobs(BASE_CACHE_STORE, env)), deploy)
           : undefined;
       const deployStore = deployStoreOf(env);
+      // Charts of changed HelmReleases, rendered in the comment: fetched over https from public addresses
+      // (src/charts), cached by digest in Blobs. FLUX_IMPACT_HELM_RENDER=off leaves HelmReleases at their spec.
+      const charts =
+        env.FLUX_IMPACT_HELM_RENDER !== "off"
+          ? await (async () => {
+              const [{ createChartFetcher }, { blobsChartCache }] = await Promise.all([
+                import("../charts/index.ts"),
+                import("./chart-cache.ts"),
+              ]);
+              const cache = blobsChartCache(new BlobsBytesStore(blobs(CHART_CACHE_STORE, env)));
+              return { fetcher: () => createChartFetcher({ cache }), deadlineMs: 60_000 };
+            })()
+          : undefined;
       return createWorker({
         repositories: parseRepositories(env.FLUX_IMPACT_REPOSITORIES),
         secrets: webhookSecrets(env),
         ledger: ledgerOf(env),
         log,
         app: async () => {
-          const probot = await appProbot(runtimeEnv, { deployStore, ...(baseCache ? { baseCache } : {}) });
+          const probot = await appProbot(runtimeEnv, {
+            deployStore,
+            ...(baseCache ? { baseCache } : {}),
+            ...(charts ? { charts } : {}),
+          });
           return withFluxEvents(probot, deployStore, log);
         },
       });

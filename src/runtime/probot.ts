@@ -9,7 +9,7 @@ import type { RuntimeEnv } from "./env.ts";
 
 let instance: Promise<Probot> | undefined;
 
-export type AppProbotOptions = Pick<AppOptions, "baseCache" | "deployStore">;
+export type AppProbotOptions = Pick<AppOptions, "baseCache" | "deployStore" | "charts">;
 
 /** `options` apply to the instance the first call creates. */
 export function appProbot(env: RuntimeEnv, options: AppProbotOptions = {}): Promise<Probot> {

@@ -96,6 +96,9 @@ export async function runEndToEnd(
     BLOBS_SITE_ID: "e2e-site",
     BLOBS_TOKEN: blobsToken,
     FLUX_EVENTS_SECRET: FLUX_SECRET,
+    // The example's charts live on public registries this machine cannot reach; chart rendering in the
+    // App is tested against loopback servers (test/github/pull-request-charts.test.ts).
+    FLUX_IMPACT_HELM_RENDER: "off",
   };
   const quiet = console.log;
   const logged: string[] = [];
