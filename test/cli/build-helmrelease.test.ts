@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: rendered objects are read as untyped YAML here.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";

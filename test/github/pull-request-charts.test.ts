@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: webhook payloads and request bodies are untyped JSON here.
 /**
  * The App renders changed HelmReleases' charts into its comment when the runtime gives it a chart fetcher
  * (src/runtime/netlify.ts does, with a Blobs cache). GitHub is nock, as in app.test.ts; the fetcher is a

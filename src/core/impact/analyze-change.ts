@@ -113,7 +113,7 @@ function localChartChange(
   if (bl.type !== "repository" || hl.type !== "repository" || bl.path !== hl.path) return undefined;
   const prefix = hl.path === "" ? "" : `${hl.path}/`;
   const touched = changedFiles.filter(
-    (c) => c.path.startsWith(prefix) || (c.previousPath !== undefined && c.previousPath.startsWith(prefix)),
+    (c) => c.path.startsWith(prefix) || c.previousPath?.startsWith(prefix) === true,
   );
   if (touched.length === 0) return undefined;
   const spec = h.object.spec as { chart?: { spec?: { reconcileStrategy?: unknown } } } | undefined;
