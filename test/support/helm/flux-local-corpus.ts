@@ -4,6 +4,15 @@
  * flux-local filtered out dropped (CustomResourceDefinition, and Secret unless kept), and the objects
  * compared with the recorded ones order-independently, without kyaml's index annotations (the YAML
  * formatting is kyaml's, not Helm's, so objects are compared, not bytes).
+ *
+ * The user values are the ones flux-local passed: it reads each HelmRelease from the output of
+ * `flux build ks` of the Flux Kustomization that holds it (flux_local/git_repo.py, build_kustomization:
+ * `cmd.filter_resources(kinds).objects()` then `HelmRelease.parse_doc`), so its spec.values are the built
+ * ones — overlay patches applied and postBuild variables substituted — and writes them to the `--values`
+ * file (flux_local/helm.py, Helm.template). A case whose HelmRelease comes from flux-local's test data
+ * (`../shared/corpus/flux-local/testdata`) and has no valuesFrom is rendered with the spec.values of that
+ * HelmRelease as this engine builds its cluster; a case with valuesFrom keeps the case's values file (the
+ * values after flux-local's own valuesFrom expansion, Secrets replaced by placeholders).
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -12,9 +21,14 @@ import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { readChartDirectory } from "../../../src/charts/archive.ts";
 import { defaultCapabilities, helmTemplate, loadChart, readValues } from "../../../src/core/helm/index.ts";
+import { analyzeRepository, createMemorySnapshot, type RepositoryModel } from "../../../src/core/index.ts";
+import { FLUX_LOCAL_PREFIX } from "../fs/corpus.ts";
+import { readTree } from "../fs/disk-tree.ts";
 
 interface FluxLocalCase {
   id: string;
+  /** The HelmRelease in flux-local's repository (`file` is `tests/testdata/<cluster>/...` for the test data). */
+  helmRelease?: { file: string; name: string; namespace: string };
   chart: { dir: string };
   release: { name: string; namespace: string };
   values: string | null;
@@ -48,6 +62,43 @@ function objectsOf(text: string): unknown[] {
     });
 }
 
+/**
+ * The spec.values flux-local rendered a test-data HelmRelease with: those of the HelmRelease as its Flux
+ * Kustomization builds it (patches, postBuild substitution). Undefined when the case is not from the test
+ * data, the HelmRelease is not found, or it has valuesFrom (flux-local's expansion is in the case's file).
+ */
+function builtValues(
+  c: FluxLocalCase,
+  testdata: string,
+  models: Map<string, RepositoryModel>,
+): { values: Record<string, unknown> } | undefined {
+  const cluster = c.helmRelease?.file.startsWith(FLUX_LOCAL_PREFIX)
+    ? c.helmRelease.file.slice(FLUX_LOCAL_PREFIX.length).split("/")[0]
+    : undefined;
+  if (!cluster || !existsSync(testdata)) return undefined;
+  let model = models.get(cluster);
+  if (!model) {
+    const tree = readTree(testdata, FLUX_LOCAL_PREFIX);
+    model = analyzeRepository(createMemorySnapshot(tree.files, { symlinks: tree.symlinks }), {
+      searchRoot: `${FLUX_LOCAL_PREFIX}${cluster}`,
+    });
+    models.set(cluster, model);
+  }
+  const found = model.helmReleases.filter(
+    (h) => h.name === c.helmRelease?.name && h.namespace === c.helmRelease?.namespace,
+  );
+  const hr = found.length === 1 ? found[0] : undefined;
+  if (!hr || hr.valuesFrom.length > 0) return undefined;
+  const spec = hr.object.spec as { values?: unknown } | undefined;
+  const values = spec?.values;
+  return {
+    values:
+      values !== null && typeof values === "object" && !Array.isArray(values)
+        ? (values as Record<string, unknown>)
+        : {},
+  };
+}
+
 const describe = (o: unknown) => {
   const x = o as { kind?: string; metadata?: { name?: string } };
   return `${x.kind}/${x.metadata?.name}`;
@@ -55,6 +106,8 @@ const describe = (o: unknown) => {
 
 export async function runFluxLocalRenders(sharedDir: string): Promise<FluxLocalRenderResults> {
   const root = join(sharedDir, "corpus", "helm", "flux-local-renders");
+  const testdata = join(sharedDir, "corpus", "flux-local", "testdata");
+  const models = new Map<string, RepositoryModel>();
   const results: FluxLocalRenderResults = { passed: 0, total: 0, failed: [] };
   for (const id of readdirSync(root).sort()) {
     const caseFile = join(root, id, "case.json");
@@ -66,7 +119,9 @@ export async function runFluxLocalRenders(sharedDir: string): Promise<FluxLocalR
     const all = (name: string) => flags.flatMap((f, i) => (f === name ? [flags[i + 1]!] : []));
     try {
       const chart = loadChart(await readChartDirectory(join(root, id, c.chart.dir)));
-      const values = c.values ? readValues(readFileSync(join(root, id, c.values), "utf8"), c.values) : {};
+      const values =
+        builtValues(c, testdata, models)?.values ??
+        (c.values ? readValues(readFileSync(join(root, id, c.values), "utf8"), c.values) : {});
       const result = helmTemplate(chart, values, {
         releaseName: c.release.name,
         namespace: c.release.namespace,
