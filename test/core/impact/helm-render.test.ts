@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../../src/core/config/index.ts";
+import type { ChartFiles } from "../../../src/core/helm/index.ts";
+import {
+  analyzePullRequest,
+  applyHelmRenders,
+  type ChartSupply,
+  createMemorySnapshot,
+  helmChartNeeds,
+  policyOf,
+} from "../../../src/core/index.ts";
+
+const CLUSTER = {
+  "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 1m, url: https://github.com/example/home-ops, ref: {branch: main}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: flux-system, namespace: flux-system}
+spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+`,
+  "apps/repo.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata: {name: charts, namespace: flux-system}
+spec: {interval: 1h, url: https://charts.example.com}
+`,
+};
+
+const hr = (name: string, version: string, values = "replicas: 1") => `---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${name}, namespace: default}
+spec:
+  interval: 1h
+  chart:
+    spec: {chart: app, version: "${version}", sourceRef: {kind: HelmRepository, name: charts, namespace: flux-system}}
+  values: {${values}}
+`;
+
+/** The remote chart `app` at a version: a Deployment, a required value from 2.0, a random password from 3.0. */
+function chartFiles(version: string): ChartFiles {
+  const major = Number(version.split(".")[0]);
+  const required =
+    major >= 2 ? '  paused: {{ required "paused is required from 2.0" .Values.paused }}\n' : "";
+  const secret =
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: pw}\nstringData: {pw: {{ randAlphaNum 8 | quote }}}\n";
+  return {
+    files: {
+      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n`,
+      "values.yaml": "replicas: 1\n",
+      "templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: {{ .Release.Name }}}
+spec:
+  replicas: {{ .Values.replicas }}
+  template: {spec: {containers: [{name: app, image: "example/app:${version}"}]}}
+${required}`,
+      ...(major >= 3 ? { "templates/secret.yaml": secret } : {}),
+    },
+  };
+}
+
+function run(
+  baseApps: string,
+  headApps: string,
+  supplyFor: (version: string) => ChartFiles | { error: string } = chartFiles,
+) {
+  const analysis = analyzePullRequest({
+    base: createMemorySnapshot({ ...CLUSTER, "apps/hr.yaml": baseApps }),
+    head: createMemorySnapshot({ ...CLUSTER, "apps/hr.yaml": headApps }),
+  });
+  const needs = helmChartNeeds(analysis);
+  const supply = new Map(
+    needs.map((n) => [
+      n.id,
+      n.location.type === "helm" ? supplyFor(n.location.version) : { error: "not a remote chart" },
+    ]),
+  );
+  applyHelmRenders(analysis, supply as ChartSupply, { policy: policyOf(DEFAULT_CONFIG) });
+  return { analysis, needs };
+}
+
+describe("impact/helm-render", () => {
+  it("asks for each chart once, and adds the rendered object diffs and the rendered images", () => {
+    const { analysis, needs } = run(hr("a", "1.0.0") + hr("b", "1.0.0"), hr("a", "1.1.0") + hr("b", "1.1.0"));
+    expect(needs.map((n) => n.location)).toEqual([
+      { type: "helm", url: "https://charts.example.com", chart: "app", version: "1.0.0" },
+      { type: "helm", url: "https://charts.example.com", chart: "app", version: "1.1.0" },
+    ]);
+    const a = analysis.report.helmReleases.find((h) => h.name === "a")!;
+    expect(a.rendered?.status).toBe("rendered");
+    expect(a.rendered?.objects.map((o) => `${o.ref.display} ${o.change}`)).toEqual(["Deployment a modified"]);
+    expect(a.images).toEqual({ from: ["example/app:1.0.0"], to: ["example/app:1.1.0"] });
+    expect(analysis.report.conclusion).toBe("success");
+  });
+
+  it("fails the change when the new chart no longer renders with the values, on the HelmRelease's line", () => {
+    const { analysis } = run(hr("a", "1.0.0"), hr("a", "2.0.0"));
+    const a = analysis.report.helmReleases[0]!;
+    expect(a.rendered).toMatchObject({ status: "failed" });
+    expect(
+      analysis.report.findings.introduced.map((d) => [d.code, d.severity, d.file, d.line, d.message]),
+    ).toEqual([
+      [
+        "helm-render-failed",
+        "error",
+        "apps/hr.yaml",
+        2,
+        "HelmRelease default/a does not render: execution error at (app/templates/deploy.yaml:7:13): paused is required from 2.0",
+      ],
+    ]);
+    expect(analysis.report.conclusion).toBe("failure");
+  });
+
+  it("does not blame the change for a chart that failed the same way before it", () => {
+    const { analysis } = run(hr("a", "2.0.0"), hr("a", "2.0.0", "replicas: 2"));
+    expect(analysis.report.findings.introduced.map((d) => d.code)).toEqual([]);
+    expect(analysis.report.findings.existing.map((d) => d.code)).toEqual(["helm-render-failed"]);
+  });
+
+  it("says what it could not render, and marks random functions as placeholders without a spurious diff", () => {
+    const missing = run(hr("a", "1.0.0"), hr("a", "1.1.0"), () => ({
+      error: "its chart could not be fetched: 404",
+    }));
+    expect(missing.analysis.report.helmReleases[0]!.rendered).toEqual({
+      status: "unavailable",
+      objects: [],
+      message: "its chart could not be fetched: 404",
+    });
+    expect(missing.analysis.report.findings.introduced.map((d) => [d.code, d.severity])).toEqual([
+      ["helm-render-unavailable", "notice"],
+    ]);
+    const random = run(hr("a", "3.0.0", "paused: false"), hr("a", "3.0.0", "paused: false, replicas: 2"));
+    const r = random.analysis.report.helmReleases[0]!.rendered!;
+    expect(r.nondeterministic).toEqual(["randAlphaNum"]);
+    expect(r.objects.map((o) => o.ref.display)).toEqual(["Deployment a"]);
+  });
+});
