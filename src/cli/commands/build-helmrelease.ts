@@ -80,6 +80,7 @@ export async function buildHelmReleaseCommand(
   try {
     const rendered = renderHelmRelease(hr, effective.values, files);
     io.stdout(renderedYaml(rendered.objects.map((o) => redactObject(o))));
+    for (const note of rendered.notes) io.stderr(`note: ${note}\n`);
     if (rendered.nondeterministic.length)
       io.stderr(
         `note: the chart calls ${rendered.nondeterministic.join(", ")}: those values change on every install and are placeholders here\n`,

@@ -227,7 +227,9 @@ export function renderHelmRelease(
     objects,
     chart: { name: chartName, version: chartVersion },
     nondeterministic: [...nondeterministic].sort(),
-    notes: [],
+    notes: result.schemaNotChecked.map(
+      (s) => `the values of chart ${s.chart} were not checked against its schema: ${s.reason}`,
+    ),
   };
 }
 

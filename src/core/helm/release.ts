@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { type Chart, ChartLoadError, chartFullPath } from "./chart.ts";
 import { coalesceValues, isCompatibleRange, processDependencies, type Values } from "./coalesce.ts";
 import { type Capabilities, type EngineOptions, RenderError, renderChart, renderValues } from "./engine.ts";
-import { validateValuesSchemas } from "./schema.ts";
+import { type SchemaSkip, validateValuesSchemas } from "./schema.ts";
 
 export interface HelmTemplateOptions {
   releaseName: string;
@@ -48,6 +48,8 @@ export interface HelmTemplateResult {
   release: string;
   /** The hooks, tests included unless skipped. */
   hooks: ReleaseManifest[];
+  /** values.schema.json files not checked (a `$ref` this engine does not fetch), and why. */
+  schemaNotChecked: SchemaSkip[];
   /** The documents, in output order: CRDs (when included), the manifests, then hooks. */
   manifests: ReleaseManifest[];
   notes: string;
@@ -222,8 +224,9 @@ export function helmTemplate(chart: Chart, values: Values, options: HelmTemplate
       `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${kube}`,
     );
   const coalesced = coalesceValues(chart, values);
+  const schemaNotChecked: SchemaSkip[] = [];
   if (!options.skipSchemaValidation) {
-    const problems = validateValuesSchemas(chart, coalesced);
+    const problems = validateValuesSchemas(chart, coalesced, schemaNotChecked);
     if (problems)
       throw new HelmTemplateError(
         `values don't meet the specifications of the schema(s) in the following chart(s):\n${problems}`,
@@ -274,7 +277,7 @@ export function helmTemplate(chart: Chart, values: Values, options: HelmTemplate
   const hooks = sorted.hooks.filter((h) => !(options.skipTests && isTestHook(h)));
   for (const h of hooks) output += `---\n# Source: ${h.path}\n${h.content}\n`;
   const manifests = [...crds, ...sorted.manifests, ...hooks];
-  const base = { release: releaseManifest, hooks: sorted.hooks, notes };
+  const base = { release: releaseManifest, hooks: sorted.hooks, notes, schemaNotChecked };
   if (options.showOnly?.length) return { ...showOnly(output, options.showOnly, manifests), ...base };
   return { output, manifests, ...base };
 }

@@ -190,3 +190,36 @@ describe("helm template", () => {
     ).toThrow(/chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1\./);
   });
 });
+
+describe("values.schema.json references", () => {
+  const schema = (ref: string) =>
+    JSON.stringify({
+      $id: "https://example.com/charts/app/values.schema.json",
+      type: "object",
+      properties: { replicas: { $ref: ref } },
+    });
+
+  it("reads a $ref from the chart's own files, where Helm would fetch it from the schema's URL", () => {
+    const c = chart({
+      "values.schema.json": schema("schemas/defs.json#/count"),
+      "schemas/defs.json": JSON.stringify({ count: { type: "integer", minimum: 1 } }),
+      "templates/cm.yaml": "kind: ConfigMap\n",
+    });
+    expect(() => render(c, { replicas: 0 })).toThrow(/app:\n- at '\/replicas'/);
+    expect(render(c, { replicas: 2 }).schemaNotChecked).toEqual([]);
+  });
+
+  it("leaves a schema whose $ref it cannot read unchecked, and says so instead of failing", () => {
+    const c = chart({
+      "values.schema.json": schema("other.json#/count"),
+      "templates/cm.yaml": "kind: ConfigMap\n",
+    });
+    expect(render(c, { replicas: "x" }).schemaNotChecked).toEqual([
+      {
+        chart: "app",
+        reason:
+          "its values.schema.json refers to other.json#/count, which is not in the chart and is not fetched",
+      },
+    ]);
+  });
+});
