@@ -8,7 +8,7 @@
  * encoder does; fromToml reads with smol-toml (integers as int64), so its error messages are smol-toml's.
  */
 import { parse as parseToml } from "smol-toml";
-import { parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments, stringify, visit } from "yaml";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { fromPlain, marshalJson, plain } from "./json.ts";
 import { type SprigOptions, sprigFunctions, strval } from "./sprig.ts";
@@ -27,8 +27,16 @@ const fail = (message: string): never => {
 export const MAX_INCLUDE_DEPTH = 250;
 
 /** sigs.k8s.io/yaml.Marshal (toYaml), or go-yaml's encoder with a 2-space indent (toYamlPretty), without the final newline. */
+/**
+ * Characters yaml.v2's reader refuses ("control characters are not allowed") that encoding/json leaves
+ * as they are: sigs.k8s.io/yaml.Marshal writes JSON and reads it back with yaml.v2, so toYaml fails on them.
+ */
+const YAML_V2_REFUSED = /[\u007f\u0080-\u0084\u0086-\u009f\ufffe\uffff]/;
+
 function toYaml(v: GoValue, pretty: boolean): string {
   const data = plain(v);
+  if (!pretty && YAML_V2_REFUSED.test(JSON.stringify(data) ?? ""))
+    throw new Error("yaml: control characters are not allowed");
   const text = pretty
     ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 })
     : stringifyYaml(data);
@@ -46,6 +54,21 @@ function yamlToJson(text: string): unknown {
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return null;
   if (doc.errors.length) throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]!.message}`);
+  // A `|` or `>` block that ends the input without a line break keeps none in go-yaml (clip chomping
+  // keeps the final break only when there is one); the JavaScript reader adds it.
+  if (!text.endsWith("\n"))
+    visit(doc, {
+      Scalar(_key, node) {
+        if (
+          (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED") ||
+          node.range?.[1] !== text.length
+        )
+          return;
+        const header = /^[|>][0-9]?([+-]?)/.exec(text.slice(node.range[0]));
+        if (header && header[1] === "" && typeof node.value === "string")
+          node.value = node.value.replace(/\n$/, "");
+      },
+    });
   return doc.toJS({ maxAliasCount: 1000 }) ?? null;
 }
 

@@ -116,6 +116,8 @@ function list(v: GoValue, fn: string): GoValue[] {
 
 function dict(v: GoValue): Dict {
   if (isMap(v)) return v;
+  // text/template passes nil to a map parameter as a nil map: read as empty (`merge $d nil`, `hasKey nil "k"`).
+  if (v === null || v === NO_VALUE) return {};
   return fail(
     `wrong type for value; expected map[string]interface {}; got ${v === null ? "<nil>" : typeof v}`,
   );

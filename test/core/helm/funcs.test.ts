@@ -49,6 +49,16 @@ describe("Helm's functions", () => {
     );
   });
 
+  it("reads and writes YAML with go-yaml's edges, which bjw-s's library meets", () => {
+    // sigs.k8s.io/yaml reads its JSON back with yaml.v2, which refuses DEL and C1 controls: toYaml gives "".
+    expect(render('[{{ dict "a" (printf "x%cy" 127) | toYaml }}]')).toBe("[]");
+    // A block at the very end of the input, without a line break, keeps none.
+    expect(render('{{ $x := "a: |\\n  x\\n  y" | fromYaml }}{{ $x.a | quote }}')).toBe('"x\\ny"');
+    expect(render('{{ $x := "a: |\\n  x\\n  y\\n" | fromYaml }}{{ $x.a | quote }}')).toBe('"x\\ny\\n"');
+    // nil passed to a map parameter is a nil map, as text/template passes it.
+    expect(render('{{ $v := default nil .missing }}{{ merge (dict "a" 1) $v | toJson }}')).toBe('{"a":1}');
+  });
+
   it("looks nothing up in a cluster (helm template)", () => {
     expect(render('{{lookup "v1" "Secret" "default" "x"}}')).toBe("map[]");
   });
