@@ -41,6 +41,7 @@ import { type GoTemplateResults, runGoTemplateCorpus } from "../test/support/hel
 import { runGoldenCorpus } from "../test/support/helm/golden-corpus.ts";
 import { runHelmFuncsCorpus } from "../test/support/helm/helm-funcs-corpus.ts";
 import { runSprigCorpus } from "../test/support/helm/sprig-corpus.ts";
+import { runUnittestCorpus } from "../test/support/helm/unittest-corpus.ts";
 
 const analyze: Analyzer = (snapshot, options) => analyzeRepository(snapshot, options);
 
@@ -201,6 +202,20 @@ async function main(): Promise<number> {
       for (const f of fl.failed) console.log(`    ${f.id}: ${f.detail.slice(0, 300)}`);
     } catch (error) {
       console.log(`  flux-local renders CRASHED: ${(error as Error).stack ?? error}`);
+      crashed = true;
+    }
+    try {
+      const ut = await runUnittestCorpus(shared.dir);
+      const pct = (100 * ut.passedAssertions) / Math.max(1, ut.totalAssertions);
+      console.log(
+        `  bjw-s common's helm-unittest suites, as helm-unittest 0.8.2 evaluates them (${ut.suites} suites): ${ut.passedAssertions} of ${ut.totalAssertions} assertions (${pct.toFixed(1)}%), ${ut.passedTests} of ${ut.totalTests} tests — ${pct >= 95 ? "OK" : "MISSED"} (target >= 95% of the assertions)`,
+      );
+      for (const f of ut.failed)
+        console.log(`    ${f.suite} › ${f.test} › ${f.assertion}: ${f.detail.slice(0, 300)}`);
+      for (const f of ut.unsupported)
+        console.log(`    ${f.suite} › ${f.test} › ${f.assertion}: not evaluated: ${f.detail.slice(0, 300)}`);
+    } catch (error) {
+      console.log(`  helm-unittest suites CRASHED: ${(error as Error).stack ?? error}`);
       crashed = true;
     }
   }
