@@ -12,7 +12,7 @@ import { helmFunctions, toYamlText } from "./funcs.ts";
 import { fromPlain } from "./json.ts";
 import { strval } from "./sprig.ts";
 import { FuncError, TemplateSet } from "./template/exec.ts";
-import { TemplateError } from "./template/parse.ts";
+import { TemplateError, type Templates } from "./template/parse.ts";
 import { type GoValue, METHODS, type Methods, NO_VALUE, STRINGER } from "./template/values.ts";
 
 export interface Capabilities {
@@ -63,6 +63,14 @@ export class RenderError extends Error {
     super(message);
   }
 }
+
+/**
+ * Chart templates already parsed, by path and text: a pull request renders a chart at base and head, and
+ * the App's instance renders the same chart versions for pull request after pull request. The function
+ * names a template may call are Helm's, the same for every render, so a parse stays valid.
+ */
+const PARSED = new Map<string, Templates>();
+const MAX_PARSED = 5000;
 
 const WARN_START = "HELM_ERR_START";
 const WARN_END = "HELM_ERR_END";
@@ -186,7 +194,15 @@ export function renderTemplates(
   const keys = sortTemplates(templates.keys());
   for (const key of keys) {
     try {
-      set.parse(key, templates.get(key)!.text);
+      const text = templates.get(key)!.text;
+      const cacheKey = `${key}\u0000${text}`;
+      let parsed = PARSED.get(cacheKey);
+      if (!parsed) {
+        parsed = set.parseOnly(key, text);
+        if (PARSED.size >= MAX_PARSED) PARSED.clear();
+        PARSED.set(cacheKey, parsed);
+      }
+      set.add(parsed);
     } catch (error) {
       if (error instanceof TemplateError) throw parseError(key, error);
       throw error;

@@ -8,7 +8,9 @@
  * encoder does; fromToml reads with smol-toml (integers as int64), so its error messages are smol-toml's.
  */
 import { parse as parseToml } from "smol-toml";
-import { parseAllDocuments, stringify, visit } from "yaml";
+import { stringify } from "yaml";
+import { readYamlDocuments } from "../yaml/read-documents.ts";
+import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { fromPlain, marshalJson, plain } from "./json.ts";
 import { type SprigOptions, sprigFunctions, strval } from "./sprig.ts";
@@ -48,28 +50,16 @@ export function toYamlText(v: GoValue): string {
   return toYaml(v, false);
 }
 
-/** sigs.k8s.io/yaml.Unmarshal: YAML to JSON, then encoding/json into `target`. */
+/**
+ * sigs.k8s.io/yaml.Unmarshal: go-yaml v2's reading (YAML 1.1 scalars, its clipping of a block that ends
+ * the input), as the analysis reads Helm values (yaml/read-documents.ts, with its fast path for plain
+ * text: bjw-s's library reads back what it writes many times per render).
+ */
 function yamlToJson(text: string): unknown {
-  const docs = parseAllDocuments(text, { version: "1.1", logLevel: "error" });
-  const doc = Array.isArray(docs) ? docs[0] : docs;
-  if (!doc) return null;
-  if (doc.errors.length) throw new Error(`error converting YAML to JSON: yaml: ${doc.errors[0]!.message}`);
-  // A `|` or `>` block that ends the input without a line break keeps none in go-yaml (clip chomping
-  // keeps the final break only when there is one); the JavaScript reader adds it.
-  if (!text.endsWith("\n"))
-    visit(doc, {
-      Scalar(_key, node) {
-        if (
-          (node.type !== "BLOCK_LITERAL" && node.type !== "BLOCK_FOLDED") ||
-          node.range?.[1] !== text.length
-        )
-          return;
-        const header = /^[|>][0-9]?([+-]?)/.exec(text.slice(node.range[0]));
-        if (header && header[1] === "" && typeof node.value === "string")
-          node.value = node.value.replace(/\n$/, "");
-      },
-    });
-  return doc.toJS({ maxAliasCount: 1000 }) ?? null;
+  const read = readYamlDocuments(text, "fromYaml", { tags: YAML11_TAGS });
+  if (!read.ok)
+    throw new Error(`error converting YAML to JSON: yaml: ${read.diagnostics[0]?.message ?? "invalid YAML"}`);
+  return read.documents[0]?.value ?? null;
 }
 
 const jsonKind = (x: unknown) =>

@@ -46,6 +46,9 @@ export interface TemplateOptions {
   name?: string;
 }
 
+/** `tpl` texts kept parsed per template set, at most. */
+const MAX_PARSED = 4096;
+
 class Break {}
 class Continue {}
 const BREAK = new Break();
@@ -53,18 +56,43 @@ const CONTINUE = new Continue();
 
 /** A set of parsed templates sharing functions, like a Go *template.Template and its associated ones. */
 export class TemplateSet {
-  readonly templates: Templates = {};
+  readonly templates: Templates;
   private readonly funcs: Record<string, GoFunction>;
   private readonly names: Set<string>;
+  /** Parsed `tpl` texts, shared by a set and the copies `render` makes (charts tpl the same values often). */
+  private readonly parsed: Map<string, Templates>;
 
-  constructor(private readonly options: TemplateOptions = {}) {
+  constructor(
+    private readonly options: TemplateOptions = {},
+    parent?: TemplateSet,
+  ) {
+    if (parent) {
+      // A copy for `render`: the parent's functions, and its templates seen through (own definitions win).
+      this.funcs = parent.funcs;
+      this.names = parent.names;
+      this.parsed = parent.parsed;
+      this.templates = Object.create(parent.templates) as Templates;
+      return;
+    }
     this.funcs = { ...builtins(this), ...options.funcs };
     this.names = new Set(Object.keys(this.funcs));
+    this.parsed = new Map();
+    this.templates = {};
   }
 
   /** Parses `text` as `name` (its `define`s and `block`s are added; a later definition replaces an earlier). */
   parse(name: string, text: string): this {
-    Object.assign(this.templates, parseTemplate(name, text, { funcs: this.names }));
+    return this.add(this.parseOnly(name, text));
+  }
+
+  /** Parses `text` as `name` for this set's functions, without adding it (for a caller's cache). */
+  parseOnly(name: string, text: string): Templates {
+    return parseTemplate(name, text, { funcs: this.names });
+  }
+
+  /** Adds parsed templates (parseOnly's), as parse would. */
+  add(templates: Templates): this {
+    Object.assign(this.templates, templates);
     return this;
   }
 
@@ -73,10 +101,16 @@ export class TemplateSet {
    * so its own `define`s stay its own.
    */
   render(text: string, data: GoValue): string {
-    const copy = new TemplateSet(this.options);
-    Object.assign(copy.templates, this.templates);
+    const copy = new TemplateSet(this.options, this);
     const name = this.options.name ?? "tpl";
-    return copy.parse(name, text).execute(name, data);
+    let parsed = this.parsed.get(text);
+    if (!parsed) {
+      parsed = parseTemplate(name, text, { funcs: this.names });
+      if (this.parsed.size >= MAX_PARSED) this.parsed.clear();
+      this.parsed.set(text, parsed);
+    }
+    Object.assign(copy.templates, parsed);
+    return copy.execute(name, data);
   }
 
   has(name: string): boolean {
