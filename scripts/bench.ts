@@ -14,8 +14,10 @@
  *   4. the full check of each real corpus repository (test/support/bench/check-section.ts): rules and
  *      secret scan on an analyzed model, the secret scan alone, and analysis + checks;
  *   5. the secret scan's throughput over real repositories and each rule on 1 MB adversarial inputs
- *      (test/support/bench/secret-scan.ts).
- * `npm run bench -- SECTION…` runs only those sections (real, synthetic, pull-request, check, secrets).
+ *      (test/support/bench/secret-scan.ts);
+ *   6. Helm (test/support/bench/helm-section.ts): app-template rendered for one HelmRelease, and a chart
+ *      bump end to end with the chart served by a loopback registry.
+ * `npm run bench -- SECTION…` runs only those sections (real, synthetic, pull-request, check, secrets, helm).
  * Targets are printed next to the figures. Exits 0 unless something crashes.
  */
 import { spawnSync } from "node:child_process";
@@ -26,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import { analyzeRepository, createMemorySnapshot } from "../src/core/index.ts";
 import { checkSection } from "../test/support/bench/check-section.ts";
 import { diffSection } from "../test/support/bench/diff-section.ts";
+import { helmSection } from "../test/support/bench/helm-section.ts";
 import { analysisOptions, repeatEngine, timeKubectl } from "../test/support/bench/measure.ts";
 import { secretScanSection } from "../test/support/bench/secret-scan.ts";
 import {
@@ -211,15 +214,16 @@ function synthetic(repoRoot: string): void {
   console.log("  process (cold JIT; peak RSS includes the Node runtime and tsx).");
 }
 
-const SECTIONS: Record<string, (repoRoot: string) => void> = {
+const SECTIONS: Record<string, (repoRoot: string) => void | Promise<void>> = {
   real: realRepos,
   synthetic,
   "pull-request": diffSection,
   check: checkSection,
   secrets: secretScanSection,
+  helm: helmSection,
 };
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   // `npm run bench -- pull-request check`: only those sections.
   const unknown = argv.filter((a) => !(a in SECTIONS));
@@ -229,10 +233,10 @@ function main(argv: readonly string[]): number {
   }
   const t0 = performance.now();
   for (const [name, run] of Object.entries(SECTIONS))
-    if (argv.length === 0 || argv.includes(name)) run(repoRoot);
+    if (argv.length === 0 || argv.includes(name)) await run(repoRoot);
   console.log("");
   console.log(`bench finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
