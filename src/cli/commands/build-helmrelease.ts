@@ -19,6 +19,7 @@ import {
   chartLocation,
   effectiveValues,
   HelmReleaseRenderError,
+  LimitError,
   renderedYaml,
   renderHelmRelease,
 } from "../../core/helm/index.ts";
@@ -87,6 +88,12 @@ export async function buildHelmReleaseCommand(
       );
     return 0;
   } catch (error) {
+    if (error instanceof LimitError) {
+      io.stderr(
+        `flux-impact: ${hr.key} is not rendered: it goes past this engine's bounds: ${error.message}\n`,
+      );
+      return 1;
+    }
     if (!(error instanceof HelmReleaseRenderError)) throw error;
     const where = hr.definedIn
       ? ` ${hr.definedIn.file}${hr.definedIn.line ? `:${hr.definedIn.line}` : ""}`

@@ -11,7 +11,7 @@ import { type Chart, chartFullPath, isLibraryChart } from "./chart.ts";
 import { helmFunctions, toYamlText } from "./funcs.ts";
 import { fromPlain } from "./json.ts";
 import { strval } from "./sprig.ts";
-import { FuncError, TemplateSet } from "./template/exec.ts";
+import { FuncError, LimitError, TemplateSet } from "./template/exec.ts";
 import { TemplateError, type Templates } from "./template/parse.ts";
 import { type GoValue, METHODS, type Methods, NO_VALUE, STRINGER } from "./template/values.ts";
 
@@ -36,8 +36,10 @@ export interface EngineOptions {
   strict?: boolean;
   /** Lint mode: `required` and `fail` do not abort. */
   lintMode?: boolean;
-  /** Output bound per template (characters). */
+  /** Output bound per template (characters; default 32 MiB). Past it, a LimitError. */
   maxOutput?: number;
+  /** Steps all templates of the render may take together (default 20 million). Past it, a LimitError. */
+  maxSteps?: number;
   /**
    * How errors that are not `required`/`fail` read: Helm 3 gives Go's one-line chain, Helm 4 a trace of
    * one `FILE:L:C / executing "NAME" at <NODE>: / message` block per nested template.
@@ -189,7 +191,8 @@ export function renderTemplates(
     funcs,
     missingKey: options.strict ? "error" : "zero",
     name: "gotpl",
-    ...(options.maxOutput ? { maxOutput: options.maxOutput } : {}),
+    maxOutput: options.maxOutput ?? 32 * 1024 * 1024,
+    budget: { steps: options.maxSteps ?? 20_000_000 },
   });
   const keys = sortTemplates(templates.keys());
   for (const key of keys) {
@@ -218,7 +221,8 @@ export function renderTemplates(
       text = set.execute(key, r.vals);
     } catch (error) {
       if (error instanceof TemplateError) throw execError(key, error, options.errorStyle ?? "helm3");
-      if (error instanceof RangeError) throw new RenderError(`rendering template failed: ${error.message}`);
+      // JavaScript's stack, deeper than this engine's include bound lets it go: this engine's limit.
+      if (error instanceof RangeError) throw new LimitError(`rendering template failed: ${error.message}`);
       throw error;
     }
     out[key] = text.replaceAll("<no value>", "");

@@ -14,7 +14,7 @@ import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { stringifyYaml } from "../yaml/stringify.ts";
 import { fromPlain, marshalJson, plain } from "./json.ts";
 import { type SprigOptions, sprigFunctions, strval } from "./sprig.ts";
-import { FuncError, TemplateError, TemplateParseError, TemplateSet } from "./template/exec.ts";
+import { FuncError, LimitError, TemplateError, TemplateParseError, TemplateSet } from "./template/exec.ts";
 import { goQuote } from "./template/fmt.ts";
 import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
 
@@ -148,8 +148,10 @@ export function helmFunctions(
     // `this` is the set running the call: inside `tpl`, its own copy, so the text's defines are found.
     include: function (this: unknown, name: GoValue, data: GoValue) {
       const current = this instanceof TemplateSet ? this : set();
+      // Helm stops a name included 1000 times over; this engine's stack stops sooner, and cannot tell an
+      // endless recursion from a deep one: a bound of this engine, not Helm's error.
       if (depth >= MAX_INCLUDE_DEPTH)
-        return fail(
+        throw new LimitError(
           `rendering template has a nested reference name: ${strval(name ?? "")}: unable to execute template`,
         );
       depth++;
@@ -165,7 +167,9 @@ export function helmFunctions(
       depth++;
       try {
         if (depth > MAX_INCLUDE_DEPTH)
-          return fail("rendering template has a nested reference name: tpl: unable to execute template");
+          throw new LimitError(
+            "rendering template has a nested reference name: tpl: unable to execute template",
+          );
         return current.render(source, data ?? null).replaceAll("<no value>", "");
       } catch (error) {
         if (error instanceof TemplateParseError)

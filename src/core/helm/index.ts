@@ -80,6 +80,7 @@ export {
   goQuote,
   goTypeName,
   isTrue,
+  LimitError,
   NO_VALUE,
   sprint,
   sprintf,

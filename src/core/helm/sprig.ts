@@ -22,7 +22,7 @@ import { cryptoFunctions } from "./sprig-crypto.ts";
 import { randomFunctions } from "./sprig-random.ts";
 import { newVersion } from "./sprig-semver.ts";
 import { timeFunctions } from "./sprig-time.ts";
-import { FuncError } from "./template/exec.ts";
+import { FuncError, LimitError } from "./template/exec.ts";
 import { goQuote } from "./template/fmt.ts";
 import {
   formatValue,
@@ -212,9 +212,15 @@ function indent(n: GoValue, s: GoValue): string {
   return pad + strval(s).replace(/\n/g, `\n${pad}`);
 }
 
+/** Elements `until` may make, and characters `repeat` may: this engine's bounds (Go has none). */
+const MAX_UNTIL = 1_000_000;
+const MAX_REPEAT = 32 * 1024 * 1024;
+
 function until(start: bigint, stop: bigint, step: bigint): GoValue[] {
   const out: GoValue[] = [];
   if (step === 0n) return out;
+  const count = (stop - start) / step;
+  if (count > BigInt(MAX_UNTIL)) throw new LimitError(`until: more than ${MAX_UNTIL} elements`);
   if (step > 0n) for (let i = start; i < stop; i += step) out.push(i);
   else for (let i = start; i > stop; i += step) out.push(i);
   return out;
@@ -376,7 +382,13 @@ export function sprigFunctions(options: SprigOptions = {}): Record<string, GoFun
     lower: (s) => strval(s!).toLowerCase(),
     title: (s) => title(strval(s!)),
     untitle: (s) => strval(s!).replace(/(^|\s)(\p{L})/gu, (_, sp: string, c: string) => sp + c.toLowerCase()),
-    repeat: (n, s) => strval(s!).repeat(Math.max(0, Number(toInt64(n!)))),
+    repeat: (n, s) => {
+      const count = Math.max(0, Number(toInt64(n!)));
+      const text = strval(s!);
+      if (count * text.length > MAX_REPEAT)
+        throw new LimitError(`repeat: more than ${MAX_REPEAT} characters`);
+      return text.repeat(count);
+    },
     substr: (start, end, s) => {
       const str = strval(s!);
       let a = Number(toInt64(start!));

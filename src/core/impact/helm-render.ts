@@ -17,6 +17,7 @@ import {
   HelmReleaseRenderError,
   renderHelmRelease,
 } from "../helm/helm-release.ts";
+import { LimitError } from "../helm/template/exec.ts";
 import type { JsonObject } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel } from "../model.ts";
 import { effectiveValues } from "./helm-values.ts";
@@ -118,6 +119,8 @@ function renderSide(
     return { objects: r.objects, nondeterministic: r.nondeterministic };
   } catch (error) {
     if (error instanceof HelmReleaseRenderError) return { failed: error };
+    if (error instanceof LimitError)
+      return { unavailable: `rendering it goes past this engine's bounds: ${error.message}` };
     // The engine's own failure (a bug, a stack overflow): what the chart renders is unknown.
     return { unavailable: `the Helm engine failed (${(error as Error).name}) while rendering it` };
   }

@@ -5,6 +5,7 @@ import {
   defaultCapabilities,
   HelmTemplateError,
   helmTemplate,
+  LimitError,
   loadChart,
   type RenderError,
 } from "../../../src/core/helm/index.ts";
@@ -221,5 +222,23 @@ describe("values.schema.json references", () => {
           "its values.schema.json refers to other.json#/count, which is not in the chart and is not fetched",
       },
     ]);
+  });
+});
+
+describe("this engine's bounds", () => {
+  it("stops a template that would run for hours, or make gigantic values, with a LimitError", () => {
+    const loop = chart({
+      "templates/cm.yaml": "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}",
+    });
+    expect(() => render(loop, {}, { engine: { maxSteps: 100_000 } })).toThrow(LimitError);
+    const big = chart({ "templates/cm.yaml": "{{ len (until 2000000) }}" });
+    expect(() => render(big)).toThrow(new LimitError("until: more than 1000000 elements"));
+    const wide = chart({ "templates/cm.yaml": '{{ repeat 100000000 "xx" }}' });
+    expect(() => render(wide)).toThrow(LimitError);
+    const deep = chart({
+      "templates/_h.tpl": '{{ define "r" }}{{ include "r" . }}{{ end }}',
+      "templates/cm.yaml": '{{ include "r" . }}',
+    });
+    expect(() => render(deep)).toThrow(LimitError);
   });
 });

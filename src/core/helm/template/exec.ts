@@ -44,6 +44,16 @@ export interface TemplateOptions {
   maxDepth?: number;
   /** The set's own name (Go's template.New(name)), which "no template … associated with" errors name. */
   name?: string;
+  /**
+   * Steps (actions, commands) all executions of this set may take together, shared with `tpl` copies: a
+   * bound Go does not have, so a template that would run for hours stops with a LimitError instead.
+   */
+  budget?: { steps: number };
+}
+
+/** An execution stopped by this engine's own bounds (steps, output), not by the template: not Helm's error. */
+export class LimitError extends Error {
+  override readonly name = "LimitError";
 }
 
 /** `tpl` texts kept parsed per template set, at most. */
@@ -185,7 +195,7 @@ export class State {
   private write(text: string) {
     this.out += text;
     if (this.options.maxOutput !== undefined && this.out.length > this.options.maxOutput)
-      this.error(`output over ${this.options.maxOutput} characters`);
+      throw new LimitError(`a template's output is over ${this.options.maxOutput} characters`);
   }
 
   walkList(dot: GoValue, list: readonly Node[]): void {
@@ -195,6 +205,7 @@ export class State {
 
   private walk(dot: GoValue, node: Node): void {
     if (node.type !== "text") this.at = node;
+    this.step();
     switch (node.type) {
       case "text":
         this.write(node.text);
@@ -321,7 +332,14 @@ export class State {
     return this.error(`undefined variable: ${name}`);
   }
 
+  private step(): void {
+    const budget = this.options.budget;
+    if (budget && --budget.steps < 0)
+      throw new LimitError("the templates take more steps than this engine allows");
+  }
+
   private evalCommand(dot: GoValue, cmd: Command, final: GoValue | undefined): GoValue {
+    this.step();
     const first = cmd.args[0]!;
     switch (first.type) {
       case "field":

@@ -2,7 +2,7 @@
  * Go's text/template in TypeScript, as Helm uses it: parse, then execute over GoValues (see values.ts for
  * how Go's types map to JavaScript). Pure and synchronous.
  */
-export { FuncError, type TemplateOptions, TemplateSet } from "./exec.ts";
+export { FuncError, LimitError, type TemplateOptions, TemplateSet } from "./exec.ts";
 export { goQuote, sprint, sprintf, sprintln } from "./fmt.ts";
 export { TemplateError } from "./parse.ts";
 export {
