@@ -131,5 +131,7 @@ describe("github/app pull_request with charts", () => {
     );
     expect(checkRun.conclusion).toBe("failure"); // the example's own errors; rendering adds notices only
     expect(JSON.stringify(checkRun.output.annotations)).toContain("helm-render-unavailable");
+    // The check run's text carries the rendered diffs too.
+    expect(checkRun.output.text).toContain("-  chart: 0.8.5\n+  chart: 0.9.0\n");
   });
 });

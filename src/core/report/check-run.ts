@@ -15,7 +15,7 @@ import { detailBlocks, dropGroups, leadBlocks } from "./comment.ts";
 import { type Conclusion, reportConclusion } from "./conclusion.ts";
 import { clip, plainText } from "./markdown.ts";
 import { plural, type RenderContext } from "./sections/common.ts";
-import { diffBlocks } from "./sections/diffs.ts";
+import { diffBlocks, helmDiffBlocks } from "./sections/diffs.ts";
 import { footerBlocks } from "./sections/footer.ts";
 import { verdictExtras, verdictText } from "./sections/summary.ts";
 
@@ -102,7 +102,11 @@ export function renderCheckRun(
     "_The report is too large to show here._",
   );
 
-  const detail = [...detailBlocks(ctx), ...diffBlocks(report.kustomizations)];
+  const detail = [
+    ...detailBlocks(ctx),
+    ...diffBlocks(report.kustomizations),
+    ...helmDiffBlocks(report.helmReleases),
+  ];
   const text =
     detail.length === 0
       ? "No rendered object changed.\n"
