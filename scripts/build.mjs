@@ -27,7 +27,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist");
 
 /** What the core imports (src/core/README.md): bundled into the CLI's engine. */
-const CLI_BUNDLED = ["yaml", "js-yaml", "zod", "ignore", "re2js", "diff"];
+const CLI_BUNDLED = [
+  "yaml",
+  "js-yaml",
+  "zod",
+  "ignore",
+  "re2js",
+  "diff",
+  // Helm's rendering and chart unpacking.
+  "semver",
+  "smol-toml",
+  "picomatch",
+  "@cfworker/json-schema",
+  "ipaddr.js",
+  "modern-tar",
+];
 
 const common = {
   absWorkingDir: root,

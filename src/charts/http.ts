@@ -6,7 +6,8 @@
  * byte over it). Nothing is sent but the headers the caller gives: no cookies, no credentials from the
  * environment, no proxy settings.
  */
-import { Agent, type Dispatcher, fetch as undiciFetch } from "undici";
+import { createRequire } from "node:module";
+import type { Dispatcher } from "undici";
 import type { HostGuard } from "./address.ts";
 import { ChartFetchError, displayUrl } from "./errors.ts";
 
@@ -57,6 +58,9 @@ function codeOf(error: unknown): string | undefined {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Every connection's address comes from the guard's pins: never from a second DNS answer.
+  // undici is loaded when a client is made, not with the CLI: it costs ~100 ms to load, and most commands
+  // fetch nothing.
+  const { Agent, fetch: undiciFetch } = createRequire(import.meta.url)("undici") as typeof import("undici");
   const agent = new Agent({
     connect: { lookup: options.guard.lookup as never },
     keepAliveTimeout: 4_000,
