@@ -13,6 +13,7 @@
  * resolved again each time (the index or the tag list), then reuse the cached archive.
  */
 import { RE2JS } from "re2js";
+import type { ChartLocation } from "../core/helm/index.ts";
 import { createHostGuard, type ResolveHost } from "./address.ts";
 import { type ChartCache, memoryChartCache } from "./cache.ts";
 import { sha256Hex } from "./digest.ts";
@@ -30,32 +31,11 @@ import {
 } from "./oci.ts";
 import { isExactVersion, selectVersion } from "./versions.ts";
 
-export type ChartSource =
-  /**
-   * A HelmRepository (https): `url` the repository, `version` exact or a semver constraint (`4.x`,
-   * `>=1.2.0`; `*` or empty: the latest stable version).
-   */
-  | { type: "helm"; url: string; chart: string; version: string }
-  /**
-   * A HelmRepository of `type: oci`: `url` `oci://host/path`, the artifact `host/path/chart`; `version`
-   * exact or a constraint, resolved against the tag list (Helm writes a version's `+` as `_` in its tag).
-   */
-  | { type: "oci"; url: string; chart: string; version: string }
-  /**
-   * An OCIRepository (`HelmRelease.spec.chartRef`): `url` `oci://host/path/chart` and its `ref` —
-   * `digest` over `semver` over `tag`, `latest` when none is given, as Flux resolves it. `semverFilter`:
-   * `ref.semverFilter`, a Go regular expression the tags must match. `layerMediaType`:
-   * `spec.layerSelector.mediaType`; without it the Helm chart layer, or else the first layer, is taken.
-   */
-  | {
-      type: "oci-artifact";
-      url: string;
-      tag?: string;
-      semver?: string;
-      digest?: string;
-      semverFilter?: string;
-      layerMediaType?: string;
-    };
+/**
+ * What the fetcher fetches: the core's remote chart locations (chartLocation, src/core/helm), whose
+ * comments say what each field means.
+ */
+export type ChartSource = Exclude<ChartLocation, { type: "repository" | "unavailable" }>;
 
 export interface FetchedChart {
   /** The chart archive (gzip'd tar) as published. */

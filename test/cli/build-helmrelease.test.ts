@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
 import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
+import { FLUX_CLUSTER } from "../support/fixtures/flux-cluster.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "flux-impact-hr-"));
 afterAll(() => {
@@ -28,21 +29,7 @@ function repo(name: string, files: Record<string, string>): string {
 }
 
 const CLUSTER = {
-  "clusters/prod/flux-system/gotk-sync.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 1m, url: https://github.com/example/home-ops, ref: {branch: main}}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: flux-system, namespace: flux-system}
-spec: {interval: 10m, path: ./clusters/prod, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`,
-  "clusters/prod/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: apps, namespace: flux-system}
-spec: {interval: 10m, path: ./apps, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-`,
+  ...FLUX_CLUSTER,
   "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.2.0\n",
   "charts/web/values.yaml": "replicas: 1\nimage: {repository: nginx, tag: '1.27'}\nhost: ''\n",
   "charts/web/templates/deploy.yaml": `apiVersion: apps/v1

@@ -351,15 +351,14 @@ export function capabilitiesValue(c: Capabilities): GoValue {
 /** `.Files`: name → content, with Get, GetBytes, Glob, Lines, AsConfig and AsSecrets (pkg/engine/files.go). */
 function filesValue(entries: Array<[string, string]>): GoValue {
   const files: Record<string, GoValue> = Object.fromEntries(entries);
+  const get = (name: GoValue | undefined): GoValue => {
+    const v = files[strval(name ?? "")];
+    return typeof v === "string" ? v : "";
+  };
   const methods: Methods = {
-    Get: (name) => {
-      const v = files[strval(name ?? "")];
-      return typeof v === "string" ? v : "";
-    },
-    GetBytes: (name) => {
-      const v = files[strval(name ?? "")];
-      return typeof v === "string" ? v : "";
-    },
+    Get: get,
+    // A file's bytes are its text here (GoValues have no []byte): what %s and b64enc make of them alike.
+    GetBytes: get,
     Glob: (pattern) => {
       const match = picomatch(strval(pattern ?? ""), { dot: true });
       return filesValue(entries.filter(([n]) => match(n)));

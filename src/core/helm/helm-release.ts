@@ -22,8 +22,22 @@ import { HelmTemplateError, helmTemplate } from "./release.ts";
 
 /** Where a HelmRelease's chart is, as the adapter fetches it. */
 export type ChartLocation =
+  /**
+   * A HelmRepository (https): `url` the repository, `version` exact or a semver constraint (`4.x`,
+   * `>=1.2.0`; `*` or empty: the latest stable version).
+   */
   | { type: "helm"; url: string; chart: string; version: string }
+  /**
+   * A HelmRepository of `type: oci`: `url` `oci://host/path`, the artifact `host/path/chart`; `version`
+   * exact or a constraint, resolved against the tag list (Helm writes a version's `+` as `_` in its tag).
+   */
   | { type: "oci"; url: string; chart: string; version: string }
+  /**
+   * An OCIRepository (`HelmRelease.spec.chartRef`): `url` `oci://host/path/chart` and its `ref` —
+   * `digest` over `semver` over `tag`, `latest` when none is given, as Flux resolves it. `semverFilter`:
+   * `ref.semverFilter`, a Go regular expression the tags must match. `layerMediaType`:
+   * `spec.layerSelector.mediaType`; without it the Helm chart layer, or else the first layer, is taken.
+   */
   | {
       type: "oci-artifact";
       url: string;
@@ -31,6 +45,7 @@ export type ChartLocation =
       semver?: string;
       digest?: string;
       semverFilter?: string;
+      layerMediaType?: string;
     }
   /** A chart folder of this repository (the files are in the snapshot). */
   | { type: "repository"; path: string }
@@ -82,6 +97,8 @@ export function chartLocation(model: RepositoryModel, hr: HelmReleaseNode): Char
       out.semver = str(r.semver)!;
       if (str(r.semverFilter)) out.semverFilter = str(r.semverFilter)!;
     } else out.tag = str(r.tag) ?? "latest";
+    const layer = str(obj(spec.layerSelector).mediaType);
+    if (layer) out.layerMediaType = layer;
     return out;
   }
   const chart = hr.chart;
