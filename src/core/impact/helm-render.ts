@@ -167,13 +167,7 @@ export function applyHelmRenders(
       continue;
     }
     const missing =
-      "unavailable" in head
-        ? head.unavailable
-        : "unavailable" in base
-          ? base.unavailable
-          : "failed" in base
-            ? `it did not render at base (${base.failed.message})`
-            : undefined;
+      "unavailable" in head ? head.unavailable : "unavailable" in base ? base.unavailable : undefined;
     if (missing !== undefined) {
       hr.rendered = { status: "unavailable", objects: [], message: missing };
       introduced.push(
@@ -188,13 +182,20 @@ export function applyHelmRenders(
       );
       continue;
     }
-    const b = base as { objects: JsonObject[]; nondeterministic: string[] };
+    // A chart that failed at base and renders at head: the change fixes it, and installs all it renders.
+    const fixed = "failed" in base;
+    const b = fixed
+      ? { objects: [], nondeterministic: [] }
+      : (base as { objects: JsonObject[]; nondeterministic: string[] });
     const h = head as { objects: JsonObject[]; nondeterministic: string[] };
     const { diffs } = diffObjectSets(b.objects, h.objects);
     const nondeterministic = [...new Set([...b.nondeterministic, ...h.nondeterministic])].sort();
     hr.rendered = {
       status: "rendered",
       objects: diffs,
+      ...(fixed
+        ? { message: `it did not render before this change: ${(base as { failed: Error }).failed.message}` }
+        : {}),
       ...(nondeterministic.length ? { nondeterministic } : {}),
     };
     const from = new Set(imagesIn(b.objects as never));

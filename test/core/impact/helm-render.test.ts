@@ -130,3 +130,14 @@ describe("impact/helm-render", () => {
     expect(r.objects.map((o) => o.ref.display)).toEqual(["Deployment a"]);
   });
 });
+
+describe("impact/helm-render: a fix", () => {
+  it("shows what a chart that did not render before the change installs now", () => {
+    const { analysis } = run(hr("a", "2.0.0"), hr("a", "2.0.0", "paused: true"));
+    const a = analysis.report.helmReleases[0]!;
+    expect(a.rendered?.status).toBe("rendered");
+    expect(a.rendered?.message).toMatch(/^it did not render before this change: execution error at/);
+    expect(a.rendered?.objects.map((o) => `${o.ref.display} ${o.change}`)).toEqual(["Deployment a added"]);
+    expect(analysis.report.findings.introduced.map((d) => d.code)).toEqual([]);
+  });
+});
