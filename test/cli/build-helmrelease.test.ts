@@ -233,3 +233,54 @@ describe("a chart folder of the repository", () => {
     expect(r.stdout).not.toContain("helm-chart-version-not-bumped");
   });
 });
+
+describe("build --helmrelease: the rest of helm-controller's chart options", () => {
+  it("takes the chart's values from chart.spec.valuesFiles, and the deprecated post-renderer patches", async () => {
+    const root = repo("values-files", {
+      ...CLUSTER,
+      "charts/web/values-prod.yaml": "replicas: 5\n",
+      "apps/web.yaml": release("    image: {tag: '1.28'}")
+        .replace(
+          "      chart: ./charts/web\n",
+          "      chart: ./charts/web\n      valuesFiles: [./charts/web/values.yaml, ./charts/web/values-prod.yaml]\n",
+        )
+        .concat(`  postRenderers:
+    - kustomize:
+        patchesStrategicMerge:
+          - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {minReadySeconds: 7}}
+        patchesJson6902:
+          - target: {kind: Deployment, name: web}
+            patch: [{op: add, path: /metadata/annotations, value: {json6902: "yes"}}]
+`),
+    });
+    const { code, stdout, stderr } = await cli("build", root, "--helmrelease", "default/web");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const deploy = readYamlDocuments(stdout, "out.yaml").documents.map(
+      (d) => d.value as Record<string, any>,
+    )[1]!;
+    expect(deploy.spec.replicas).toBe(5);
+    expect(deploy.spec.minReadySeconds).toBe(7);
+    expect(deploy.metadata.annotations).toEqual({ json6902: "yes" });
+    expect(deploy.spec.template.spec.containers[0].image).toBe("nginx:1.28");
+  });
+
+  it("fails on a values file the chart lacks, unless told to ignore it", async () => {
+    const spec = (extra: string) =>
+      release("    replicas: 2\n    image: {repository: nginx, tag: '1.27'}").replace(
+        "      chart: ./charts/web\n",
+        `      chart: ./charts/web\n      valuesFiles: [values-missing.yaml]\n${extra}`,
+      );
+    const failing = repo("values-missing", { ...CLUSTER, "apps/web.yaml": spec("") });
+    const r = await cli("build", failing, "--helmrelease", "default/web");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "values file values-missing.yaml is not in the chart (chart.spec.valuesFiles)",
+    );
+    const ignoring = repo("values-ignored", {
+      ...CLUSTER,
+      "apps/web.yaml": spec("      ignoreMissingValuesFiles: true\n"),
+    });
+    expect((await cli("build", ignoring, "--helmrelease", "default/web")).code).toBe(0);
+  });
+});

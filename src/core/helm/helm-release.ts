@@ -8,13 +8,14 @@
  * over its files.
  */
 import { createHash } from "node:crypto";
+import { mergeMaps } from "../impact/helm-values.ts";
 import { buildFluxKustomization } from "../kustomize/flux-root.ts";
 import type { JsonObject } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel, SourceNode } from "../model.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { stringifyYamlStream } from "../yaml/stringify.ts";
 import { defaultCapabilities } from "./capabilities.ts";
-import { type ChartFiles, ChartLoadError, loadChart } from "./chart.ts";
+import { type Chart, type ChartFiles, ChartLoadError, loadChart, readValues } from "./chart.ts";
 import type { Values } from "./coalesce.ts";
 import type { Capabilities } from "./engine.ts";
 import { RenderError } from "./engine.ts";
@@ -207,6 +208,7 @@ export function renderHelmRelease(
     const chart = loadChart(files);
     chartName = chart.metadata.name;
     chartVersion = chart.metadata.version;
+    applyValuesFiles(chart, files, obj(obj(spec.chart).spec));
     const install = obj(spec.install);
     const upgrade = obj(spec.upgrade);
     result = helmTemplate(chart, values, {
@@ -250,21 +252,52 @@ export function renderHelmRelease(
   };
 }
 
+/**
+ * chart.spec.valuesFiles: the chart's values are those files merged in order, the last winning — and
+ * values.yaml only when listed (source-controller packages the chart with them). A file the chart lacks
+ * fails, unless ignoreMissingValuesFiles. Paths are the chart's, or the repository's for a chart folder.
+ */
+function applyValuesFiles(chart: Chart, files: ChartFiles, chartSpec: JsonObject): void {
+  const list = Array.isArray(chartSpec.valuesFiles) ? chartSpec.valuesFiles.map(String) : [];
+  if (list.length === 0) return;
+  const chartPath =
+    typeof chartSpec.chart === "string" ? chartSpec.chart.replace(/^\.\//, "").replace(/\/+$/, "") : "";
+  let merged: JsonObject = {};
+  for (const entry of list) {
+    let path = entry.replace(/^\.\//, "");
+    if (chartPath && path.startsWith(`${chartPath}/`)) path = path.slice(chartPath.length + 1);
+    const text = files.files[path];
+    if (text === undefined) {
+      if (chartSpec.ignoreMissingValuesFiles === true) continue;
+      throw new HelmReleaseRenderError(`values file ${entry} is not in the chart (chart.spec.valuesFiles)`);
+    }
+    merged = mergeMaps(merged, readValues(text, path) as JsonObject);
+  }
+  chart.values = merged;
+}
+
 /** The kustomize post-renderers of spec.postRenderers, then helm-controller's origin labels. */
 function postRender(hr: HelmReleaseNode, documents: string[], spec: JsonObject): JsonObject[] {
+  if (documents.length === 0) return [];
   const text = documents.join("\n---\n");
   const renderers = Array.isArray(spec.postRenderers) ? spec.postRenderers : [];
   const kustomize = renderers.map((r) => obj(obj(r).kustomize)).filter((k) => Object.keys(k).length > 0);
-  const snapshot = createMemorySnapshot({ "release/manifest.yaml": text || "{}\n" });
-  const patches = kustomize.flatMap((k) =>
-    (Array.isArray(k.patches) ? k.patches : []).map((p) => {
+  const snapshot = createMemorySnapshot({ "release/manifest.yaml": text });
+  const target = (o: JsonObject) => (o.target ? { target: obj(o.target) as never } : {});
+  const patches = kustomize.flatMap((k) => [
+    ...(Array.isArray(k.patches) ? k.patches : []).map((p) => {
       const o = obj(p);
-      return {
-        patch: typeof o.patch === "string" ? o.patch : "",
-        ...(o.target ? { target: obj(o.target) as never } : {}),
-      };
+      return { patch: typeof o.patch === "string" ? o.patch : "", ...target(o) };
     }),
-  );
+    // The deprecated forms helm-controller still takes: strategic merge objects, and JSON 6902 operations.
+    ...(Array.isArray(k.patchesStrategicMerge) ? k.patchesStrategicMerge : []).map((p) => ({
+      patch: JSON.stringify(p),
+    })),
+    ...(Array.isArray(k.patchesJson6902) ? k.patchesJson6902 : []).map((p) => {
+      const o = obj(p);
+      return { patch: JSON.stringify(o.patch ?? []), ...target(o) };
+    }),
+  ]);
   const images = kustomize.flatMap((k) =>
     Array.isArray(k.images) ? k.images.map((i) => obj(i) as never) : [],
   );
