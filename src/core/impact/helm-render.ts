@@ -20,7 +20,7 @@ import {
 import { LimitError } from "../helm/template/exec.ts";
 import type { JsonObject } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel } from "../model.ts";
-import { effectiveValues } from "./helm-values.ts";
+import { type EffectiveValues, effectiveValues } from "./helm-values.ts";
 import { imagesIn } from "./images.ts";
 import { diffObjectSets } from "./object-diff.ts";
 import type { HelmReleaseImpact, ImpactReport } from "./types.ts";
@@ -104,8 +104,11 @@ function renderSide(
   if (!files) return { unavailable: "its chart was not fetched" };
   if ("error" in files) return { unavailable: files.error };
   let values: JsonObject;
+  let unseen: string | undefined;
   try {
-    values = effectiveValues(model, node).values;
+    const effective = effectiveValues(model, node);
+    values = effective.values;
+    unseen = unseenValues(effective);
   } catch (error) {
     return { unavailable: `its values are unknown: ${(error as Error).message}` };
   }
@@ -118,12 +121,31 @@ function renderSide(
     );
     return { objects: r.objects, nondeterministic: r.nondeterministic };
   } catch (error) {
-    if (error instanceof HelmReleaseRenderError) return { failed: error };
+    if (error instanceof HelmReleaseRenderError) {
+      // With values this analysis cannot see (Secrets, SOPS, sources outside the repository) standing in as
+      // placeholders, a failure may be the placeholders': not an error, said as unknown.
+      if (unseen)
+        return {
+          unavailable: `it does not render with the values this analysis sees (${error.message}), but ${unseen}, so it may render in the cluster`,
+        };
+      return { failed: error };
+    }
     if (error instanceof LimitError)
       return { unavailable: `rendering it goes past this engine's bounds: ${error.message}` };
     // The engine's own failure (a bug, a stack overflow): what the chart renders is unknown.
     return { unavailable: `the Helm engine failed (${(error as Error).name}) while rendering it` };
   }
+}
+
+/** Why some of a HelmRelease's values are not what the cluster has, or undefined when all are seen. */
+function unseenValues(effective: EffectiveValues): string | undefined {
+  if (effective.secretPaths.size > 0)
+    return "some of its values come from Secrets or SOPS and are placeholders here";
+  const missing = effective.sources.find((s) => !s.found || s.opaque || s.error);
+  if (missing) return `its values from ${missing.kind} ${missing.name} are not readable here`;
+  if (JSON.stringify(effective.values).includes("..PLACEHOLDER_"))
+    return "some of its values are variables this analysis cannot resolve";
+  return undefined;
 }
 
 /**

@@ -141,3 +141,37 @@ describe("impact/helm-render: a fix", () => {
     expect(analysis.report.findings.introduced.map((d) => d.code)).toEqual([]);
   });
 });
+
+describe("impact/helm-render: values it cannot see", () => {
+  it("does not call a chart broken when the failure may come from a Secret's placeholder", () => {
+    const fromSecret = (version: string) =>
+      `${hr("a", version).replace("  values: {replicas: 1}\n", "  valuesFrom: [{kind: Secret, name: a-values}]\n")}---
+apiVersion: v1
+kind: Secret
+metadata: {name: a-values, namespace: default}
+stringData: {values.yaml: "paused: false"}
+`;
+    const { analysis } = run(fromSecret("1.0.0"), fromSecret("2.0.0"));
+    const a = analysis.report.helmReleases[0]!;
+    // paused comes from the Secret: a fingerprint here, which `required` accepts; the render goes through.
+    expect(a.rendered?.status).toBe("rendered");
+    const unknown = run(
+      hr("a", "1.0.0").replace(
+        "  values: {replicas: 1}\n",
+        "  valuesFrom: [{kind: Secret, name: elsewhere}]\n",
+      ),
+      hr("a", "2.0.0").replace(
+        "  values: {replicas: 1}\n",
+        "  valuesFrom: [{kind: Secret, name: elsewhere}]\n",
+      ),
+    );
+    const b = unknown.analysis.report.helmReleases[0]!;
+    expect(b.rendered?.status).toBe("unavailable");
+    expect(b.rendered?.message).toMatch(
+      /^it does not render with the values this analysis sees \(.*paused is required from 2\.0\), but its values from Secret elsewhere are not readable here, so it may render in the cluster$/,
+    );
+    expect(unknown.analysis.report.findings.introduced.map((d) => [d.code, d.severity])).toEqual([
+      ["helm-render-unavailable", "notice"],
+    ]);
+  });
+});
