@@ -59,7 +59,12 @@ export function helmDiffBlocks(helmReleases: readonly HelmReleaseImpact[]): Bloc
   // What could not be rendered is said whatever the budget: its lines are not droppable, and keep the heading.
   const anyNote = withRender.some((h) => h.rendered!.status !== "rendered");
   const header = (text: string): Block => (anyNote ? { text } : { text, needs: ["hdiffs"] });
-  const blocks: Block[] = [header("#### What the changed HelmReleases install (charts rendered)\n\n")];
+  const blocks: Block[] = [
+    header(
+      "#### What the changed HelmReleases install (charts rendered)\n\n" +
+        "<sub>Rendered as helm-controller renders them, with `helm template`'s view of the cluster: default API versions, no `lookup` results.</sub>\n\n",
+    ),
+  ];
   const wrap = withRender.length > DIFFS_LISTED_MAX;
   if (wrap)
     blocks.push(header(`<details><summary>${plural(withRender.length, "HelmRelease")}</summary>\n\n`));
