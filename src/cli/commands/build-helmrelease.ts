@@ -5,14 +5,8 @@
  * post-renderers — printed as YAML with Secret values fingerprinted. Charts are cached by digest under
  * the user's cache folder, so a second run fetches nothing.
  */
-import { homedir } from "node:os";
 import { unpackChartArchive } from "../../charts/archive.ts";
-import {
-  ChartFetchError,
-  createChartFetcher,
-  defaultChartCacheDir,
-  directoryChartCache,
-} from "../../charts/index.ts";
+import { ChartFetchError } from "../../charts/index.ts";
 import {
   type ChartFiles,
   chartFilesIn,
@@ -25,6 +19,7 @@ import {
 } from "../../core/helm/index.ts";
 import type { AnalyzedRepository, RepoSnapshot } from "../../core/index.ts";
 import { redactObject } from "../../core/secrets/index.ts";
+import { cliChartFetcher } from "../charts.ts";
 import { type CliIo, type CliValues, UsageError } from "../options.ts";
 
 export async function buildHelmReleaseCommand(
@@ -57,9 +52,7 @@ export async function buildHelmReleaseCommand(
         archives[path] = await unpackChartArchive(bytes);
       files = Object.keys(archives).length ? { ...found.files, archives } : found.files;
     } else {
-      const fetcher = createChartFetcher({
-        cache: directoryChartCache(defaultChartCacheDir(process.env, homedir())),
-      });
+      const fetcher = cliChartFetcher();
       try {
         const fetched = await fetcher.fetchChart(location);
         io.stderr(

@@ -5,14 +5,8 @@
  * cache, so unchanged files are parsed once. Exit 1 when the policy fails the change.
  */
 import { existsSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { resolve } from "node:path";
-import {
-  createChartFetcher,
-  defaultChartCacheDir,
-  directoryChartCache,
-  supplyCharts,
-} from "../../charts/index.ts";
+import { supplyCharts } from "../../charts/index.ts";
 import type { AppConfig } from "../../core/config/index.ts";
 import {
   AnalysisSession,
@@ -28,6 +22,7 @@ import {
   type RevisionInfo,
 } from "../../core/index.ts";
 import { impactJson, renderComment, reportConclusion } from "../../core/report/index.ts";
+import { cliChartFetcher } from "../charts.ts";
 import { clusterDryRun, clusterJson, renderClusterSection } from "../cluster-diff.ts";
 import { loadConfig } from "../config.ts";
 import { loadDirectorySnapshot, loadGitSnapshot } from "../fs-snapshot.ts";
@@ -97,9 +92,7 @@ export function computeDiff(baseArg: string, headArg: string, values: CliValues)
 async function renderCharts(diff: DiffResult): Promise<void> {
   const analysis = { base: diff.models.base, head: diff.models.head, report: diff.report };
   const needs = helmChartNeeds(analysis);
-  const fetcher = createChartFetcher({
-    cache: directoryChartCache(defaultChartCacheDir(process.env, homedir())),
-  });
+  const fetcher = cliChartFetcher();
   try {
     const supply = await supplyCharts(needs, { fetcher, snapshots: diff.snapshots });
     applyHelmRenders(analysis, supply, { policy: policyOf(diff.config) });
