@@ -1,30 +1,23 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: rendered objects are read as untyped YAML here.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
 import { readYamlDocuments } from "../../src/core/yaml/read-documents.ts";
+import { runCliCaptured } from "../support/cli/run.ts";
 import { FLUX_CLUSTER } from "../support/fixtures/flux-cluster.ts";
+import { writeTree } from "../support/fs/disk-tree.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "flux-impact-hr-"));
 afterAll(() => {
   if (!process.env.KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 function repo(name: string, files: Record<string, string>): string {
   const root = join(tmp, name);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  writeTree(root, new Map(Object.entries(files)));
   return root;
 }
 

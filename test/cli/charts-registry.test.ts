@@ -5,12 +5,13 @@
  * Plain http to 127.0.0.1 is allowed by the CLI's test-only variable; without it the same run is refused.
  * Skipped, with the reason, where the registry binary is missing.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
+import { runCliCaptured } from "../support/cli/run.ts";
 import { FLUX_CLUSTER } from "../support/fixtures/flux-cluster.ts";
+import { writeTree } from "../support/fs/disk-tree.ts";
 import { chartArchive } from "../support/helm-repo/chart-archive.ts";
 import { chartArtifact } from "../support/oci/artifact.ts";
 import { findRegistryBinary, type RegistryProcess, startRegistry } from "../support/oci/registry.ts";
@@ -27,12 +28,7 @@ const saved = {
   LOOPBACK: process.env.FLUX_IMPACT_TEST_LOOPBACK_CHARTS,
 };
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 function repo(name: string, host: string, tag: string): string {
   const root = join(tmp, name);
@@ -56,10 +52,7 @@ spec:
   values: {replicas: 3}
 `,
   };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  writeTree(root, new Map(Object.entries(files)));
   return root;
 }
 

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
+import { runCliCaptured } from "../support/cli/run.ts";
 import { fluxObject, KubernetesApiDouble, status } from "../support/k8s/api-double.ts";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "homelab");
@@ -12,12 +12,7 @@ let server: string;
 let tmp: string;
 let kubeconfig: string;
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "flux-impact-cluster-"));
