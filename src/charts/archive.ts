@@ -1,15 +1,13 @@
 /**
- * Chart archives (`.tgz`) and chart folders made the core's ChartFiles: gunzip (node:zlib) and tar
- * (modern-tar) under limits — total unpacked bytes, entry count, path length — with the archive's top
- * folder removed as Helm's loader removes it, unsafe names (absolute, `..`) refused as Helm refuses
- * them, and `charts/*.tgz` subchart archives unpacked the same way, nested at most a few levels deep.
+ * Chart archives (`.tgz`) and chart folders made the core's ChartFiles: the archive read by the same
+ * hardened reader as the App's repository tarballs (src/github/tarball.ts) under limits — total unpacked
+ * bytes and entries across nested archives — with the top folder removed as Helm's loader removes it,
+ * and `charts/*.tgz` subchart archives unpacked the same way, nested at most a few levels deep.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
-import { unpackTar } from "modern-tar";
 import type { ChartFiles } from "../core/helm/index.ts";
+import { TarballError, treeFromTarball } from "../github/tarball.ts";
 
 export interface ArchiveLimits {
   /** Unpacked bytes, all nested archives together (Helm: 100 MiB per file … we bound the whole). */
@@ -28,7 +26,6 @@ export class ChartArchiveError extends Error {
   override readonly name = "ChartArchiveError";
 }
 
-const gunzipAsync = promisify(gunzip);
 const decoder = new TextDecoder();
 
 interface Budget {
@@ -52,42 +49,31 @@ async function unpack(
 ): Promise<ChartFiles> {
   if (depth > limits.maxDepth)
     throw new ChartArchiveError(`chart archives nested more than ${limits.maxDepth} deep`);
-  let tar: Uint8Array;
+  let tree: Awaited<ReturnType<typeof treeFromTarball>>;
   try {
-    tar = await gunzipAsync(bytes, { maxOutputLength: Math.max(1, limits.maxBytes - budget.bytes) });
+    // The App's hardened reader of GitHub's tarballs: streaming gunzip and tar under limits, the top folder
+    // removed (as Helm's loader removes it), unsafe names, links and devices left out.
+    tree = await treeFromTarball(bytes, {
+      compressedBytes: limits.maxBytes,
+      uncompressedBytes: Math.max(1, limits.maxBytes - budget.bytes),
+      files: Math.max(1, limits.maxEntries - budget.entries),
+      pathLength: 4096,
+    });
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ERR_BUFFER_TOO_LARGE")
-      throw new ChartArchiveError(`chart archive larger than ${limits.maxBytes} bytes unpacked`);
-    throw new ChartArchiveError(`not a gzip chart archive: ${(error as Error).message}`);
+    if (!(error instanceof TarballError)) throw error;
+    throw new ChartArchiveError(
+      error.problem === "too-large"
+        ? `chart archive larger than ${limits.maxBytes} bytes unpacked`
+        : error.problem === "too-many-files"
+          ? `chart archive has more than ${limits.maxEntries} entries`
+          : "not a gzip tar chart archive",
+    );
   }
-  budget.bytes += tar.length;
-  if (budget.bytes > limits.maxBytes)
-    throw new ChartArchiveError(`chart archive larger than ${limits.maxBytes} bytes unpacked`);
-  let entries: Awaited<ReturnType<typeof unpackTar>>;
-  try {
-    entries = await unpackTar(tar);
-  } catch (error) {
-    throw new ChartArchiveError(`not a tar chart archive: ${(error as Error).message}`);
-  }
+  budget.bytes += tree.bytes;
+  budget.entries += tree.files.size + tree.rejected.length;
   const files: Record<string, string> = {};
   const nested: Array<[string, Uint8Array]> = [];
-  for (const entry of entries) {
-    budget.entries++;
-    if (budget.entries > limits.maxEntries)
-      throw new ChartArchiveError(`chart archive has more than ${limits.maxEntries} entries`);
-    const type = entry.header.type ?? "file";
-    if (type === "directory") continue;
-    if (type !== "file") continue; // links, devices: Helm's loader reads regular files only
-    const name = entry.header.name.replace(/\\/g, "/");
-    if (name.startsWith("/") || name.split("/").includes("..") || name.length > 4096)
-      throw new ChartArchiveError(
-        `chart archive entry ${JSON.stringify(name)} is not a relative path inside the chart`,
-      );
-    const parts = name.split("/").filter((p) => p !== "" && p !== ".");
-    if (parts.length < 2) continue; // Helm: files at the top level of the archive are not the chart's
-    const path = parts.slice(1).join("/");
-    const data = entry.data ?? new Uint8Array();
+  for (const [path, data] of tree.files) {
     if (/^charts\/[^/]+\.tgz$/.test(path)) nested.push([path, data]);
     else files[path] = decoder.decode(data);
   }
