@@ -6,7 +6,8 @@
  * `charts/*.tgz` arrive already unpacked in `archives`, under their archive path.
  */
 import ignore from "ignore";
-import { parseAllDocuments } from "yaml";
+import { readYamlDocuments } from "../yaml/read-documents.ts";
+import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 
 /** A chart's files, relative to the chart's folder (its archive's top folder removed). */
 export interface ChartFiles {
@@ -134,12 +135,12 @@ export function loadChart(input: ChartFiles): Chart {
   return chart;
 }
 
+/** Helm's reading of a YAML file (sigs.k8s.io/yaml): the first document, YAML 1.1, a repeated key's last value. */
 function readYaml(text: string, file: string): unknown {
-  const docs = parseAllDocuments(text, { version: "1.1", logLevel: "error", uniqueKeys: false });
-  const doc = Array.isArray(docs) ? docs[0] : undefined;
-  if (!doc) return null;
-  if (doc.errors.length) throw new ChartLoadError(`cannot load ${file}: ${doc.errors[0]!.message}`);
-  return doc.toJS({ maxAliasCount: 1000 }) ?? null;
+  const read = readYamlDocuments(text, file, { tags: YAML11_TAGS, duplicateKeys: "last-wins" });
+  if (!read.ok)
+    throw new ChartLoadError(`cannot load ${file}: ${read.diagnostics[0]?.message ?? "invalid YAML"}`);
+  return read.documents[0]?.value ?? null;
 }
 
 /** values.yaml (or a values file): a map; an empty file is an empty map. */
@@ -148,18 +149,7 @@ export function readValues(text: string, file: string): Record<string, unknown> 
   if (data === null) return {};
   if (typeof data !== "object" || Array.isArray(data))
     throw new ChartLoadError(`cannot load ${file}: not a map of values`);
-  return jsonShape(data) as Record<string, unknown>;
-}
-
-/** sigs.k8s.io/yaml's YAML → JSON: keys become strings, dates their text. */
-function jsonShape(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(jsonShape);
-  if (x instanceof Date) return x.toISOString().replace(".000Z", "Z");
-  if (x instanceof Map) return Object.fromEntries([...x].map(([k, v]) => [String(k), jsonShape(v)]));
-  if (x !== null && typeof x === "object")
-    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, jsonShape(v)]));
-  if (typeof x === "bigint") return Number(x);
-  return x;
+  return data as Record<string, unknown>;
 }
 
 const str = (v: unknown): string | undefined =>

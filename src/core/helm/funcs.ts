@@ -56,7 +56,7 @@ export function toYamlText(v: GoValue): string {
  * text: bjw-s's library reads back what it writes many times per render).
  */
 function yamlToJson(text: string): unknown {
-  const read = readYamlDocuments(text, "fromYaml", { tags: YAML11_TAGS });
+  const read = readYamlDocuments(text, "fromYaml", { tags: YAML11_TAGS, duplicateKeys: "last-wins" });
   if (!read.ok)
     throw new Error(`error converting YAML to JSON: yaml: ${read.diagnostics[0]?.message ?? "invalid YAML"}`);
   return read.documents[0]?.value ?? null;

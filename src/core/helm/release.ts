@@ -8,7 +8,8 @@
  * byte: `---\n# Source: PATH\nDOCUMENT\n` per document, each document trimmed.
  */
 import picomatch from "picomatch";
-import { parseAllDocuments } from "yaml";
+import { readYamlDocuments } from "../yaml/read-documents.ts";
+import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 import { type Chart, ChartLoadError, chartFullPath } from "./chart.ts";
 import { coalesceValues, isCompatibleRange, processDependencies, type Values } from "./coalesce.ts";
 import { type Capabilities, type EngineOptions, RenderError, renderChart, renderValues } from "./engine.ts";
@@ -149,13 +150,12 @@ interface Head {
 }
 
 function readHead(doc: string, path: string): Head {
-  const parsed = parseAllDocuments(doc, { version: "1.1", logLevel: "error", uniqueKeys: false });
-  const first = Array.isArray(parsed) ? parsed[0] : undefined;
-  if (first?.errors.length)
+  const read = readYamlDocuments(doc, path, { tags: YAML11_TAGS, duplicateKeys: "last-wins" });
+  if (!read.ok)
     throw new HelmTemplateError(
-      `YAML parse error on ${path}: error converting YAML to JSON: yaml: ${first.errors[0]!.message}`,
+      `YAML parse error on ${path}: error converting YAML to JSON: yaml: ${read.diagnostics[0]?.message ?? "invalid YAML"}`,
     );
-  const data = (first?.toJS({ maxAliasCount: 1000 }) ?? null) as Record<string, unknown> | null;
+  const data = (read.documents[0]?.value ?? null) as Record<string, unknown> | null;
   if (data !== null && (typeof data !== "object" || Array.isArray(data)))
     throw new HelmTemplateError(
       `YAML parse error on ${path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(data) ? "array" : typeof data === "string" ? "string" : "number"} into Go value of type releaseutil.SimpleHead`,

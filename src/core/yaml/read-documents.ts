@@ -73,6 +73,11 @@ export interface ReadOptions {
   limits?: Partial<YamlLimits>;
   /** Scalar typing; kustomize's reading by default. */
   tags?: (tags: Tags) => Tags;
+  /**
+   * A key repeated in one map is read, the last one winning, instead of being an error: Helm's reading
+   * (sigs.k8s.io/yaml's non-strict Unmarshal) of values files, rendered manifests and fromYaml.
+   */
+  duplicateKeys?: "error" | "last-wins";
 }
 
 export function readYamlDocuments(text: string, file: string, options: ReadOptions = {}): ReadResult {
@@ -139,7 +144,8 @@ export function readFully(
     }
     const contents = doc.contents as Node | null;
     const walk = walkDocument(contents);
-    const errors = [...doc.errors, ...walk.duplicates];
+    const errors =
+      options.duplicateKeys === "last-wins" ? [...doc.errors] : [...doc.errors, ...walk.duplicates];
     if (errors.length > 0) {
       ok = false;
       for (const e of errors) {

@@ -57,6 +57,8 @@ describe("loading a chart", () => {
     expect(c.files.map((f) => f.name)).toEqual([".helmignore"]);
     // `on`, `yes` and `n` are booleans in YAML 1.1 (keys too, made strings as JSON makes them); 010 is octal.
     expect(c.values).toEqual({ true: true, false: 8, m: 1000 });
+    // A key given twice is not an error for Helm: the last one wins.
+    expect(chart({ "values.yaml": "a: 1\na: 2\n" }).values).toEqual({ a: 2 });
   });
 
   it("refuses a chart without Chart.yaml, or with an invalid type, with Helm's message", () => {

@@ -55,6 +55,8 @@ describe("Helm's functions", () => {
     // A block at the very end of the input, without a line break, keeps none.
     expect(render('{{ $x := "a: |\\n  x\\n  y" | fromYaml }}{{ $x.a | quote }}')).toBe('"x\\ny"');
     expect(render('{{ $x := "a: |\\n  x\\n  y\\n" | fromYaml }}{{ $x.a | quote }}')).toBe('"x\\ny\\n"');
+    // A repeated key is read, the last one winning, as sigs.k8s.io/yaml's non-strict Unmarshal reads it.
+    expect(render('{{ (fromYaml "a: 1\\na: 2").a }}')).toBe("2");
     // nil passed to a map parameter is a nil map, as text/template passes it.
     expect(render('{{ $v := default nil .missing }}{{ merge (dict "a" 1) $v | toJson }}')).toBe('{"a":1}');
   });
