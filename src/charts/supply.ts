@@ -8,7 +8,8 @@
 
 import { type ChartFiles, chartFilesIn } from "../core/helm/index.ts";
 import type { ChartNeed, ChartSupply, RepoSnapshot } from "../core/index.ts";
-import { unpackChartArchive } from "./archive.ts";
+import { ChartArchiveError, unpackChartArchive } from "./archive.ts";
+import { ChartFetchError } from "./errors.ts";
 import type { ChartFetcher } from "./fetcher.ts";
 
 export interface SupplyOptions {
@@ -49,8 +50,7 @@ export async function supplyCharts(
       const fetched = await options.fetcher.fetchChart(need.location);
       out.set(need.id, await unpackChartArchive(fetched.bytes));
     } catch (error) {
-      const name = (error as Error).name;
-      if (name !== "ChartFetchError" && name !== "ChartArchiveError") throw error;
+      if (!(error instanceof ChartFetchError) && !(error instanceof ChartArchiveError)) throw error;
       out.set(need.id, { error: `its chart could not be fetched: ${(error as Error).message}` });
     }
   };

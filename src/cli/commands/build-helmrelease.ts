@@ -5,7 +5,7 @@
  * post-renderers — printed as YAML with Secret values fingerprinted. Charts are cached by digest under
  * the user's cache folder, so a second run fetches nothing.
  */
-import { unpackChartArchive } from "../../charts/archive.ts";
+import { ChartArchiveError, unpackChartArchive } from "../../charts/archive.ts";
 import { ChartFetchError } from "../../charts/index.ts";
 import {
   type ChartFiles,
@@ -64,7 +64,7 @@ export async function buildHelmReleaseCommand(
       }
     }
   } catch (error) {
-    if (error instanceof ChartFetchError || (error as Error).name === "ChartArchiveError") {
+    if (error instanceof ChartFetchError || error instanceof ChartArchiveError) {
       io.stderr(`flux-impact: ${hr.key}'s chart could not be fetched: ${(error as Error).message}\n`);
       return 1;
     }

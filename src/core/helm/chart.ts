@@ -6,6 +6,7 @@
  * `charts/*.tgz` arrive already unpacked in `archives`, under their archive path.
  */
 import ignore from "ignore";
+import { parseDocument } from "yaml";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
 import { YAML11_TAGS } from "../yaml/scalar-schemas.ts";
 
@@ -95,7 +96,7 @@ export function loadChart(input: ChartFiles): Chart {
     if (name === "values.yaml") chart.values = readValues(data, "values.yaml");
     else if (name === "values.schema.json") chart.schema = data;
     else if (name === "requirements.yaml") {
-      const req = readYaml(data, "requirements.yaml") as { dependencies?: unknown };
+      const req = readMetadataYaml(data, "requirements.yaml") as { dependencies?: unknown };
       if (Array.isArray(req?.dependencies))
         metadata.dependencies = req.dependencies.map((d) => readDependency(d, "requirements.yaml"));
       if (metadata.apiVersion === "v1") chart.files.push({ name, data });
@@ -152,11 +153,28 @@ export function readValues(text: string, file: string): Record<string, unknown> 
   return data as Record<string, unknown>;
 }
 
+/** A string field: absent for a YAML null (`~`, `null`, nothing), as Go leaves such a field empty. */
 const str = (v: unknown): string | undefined =>
-  v === undefined || v === null ? undefined : typeof v === "string" ? v : String(v);
+  v === undefined || v === null || v === "~" || /^(?:null|Null|NULL)$/.test(String(v))
+    ? undefined
+    : typeof v === "string"
+      ? v
+      : String(v);
 
-function readMetadata(text: string, file: string): ChartMetadata {
-  const raw = readYaml(text, file);
+/**
+ * Chart.yaml (and requirements.yaml) as Helm reads it into chart.Metadata: sigs.k8s.io/yaml keeps a
+ * scalar's own text for a string field, so `appVersion: 1.10` is "1.10", not the number 1.1. Read with
+ * every scalar a string (YAML's failsafe schema); the two boolean fields are converted where they are used.
+ */
+function readMetadataYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { schema: "failsafe", logLevel: "error", uniqueKeys: false });
+  if (doc.errors.length) throw new ChartLoadError(`cannot load ${file}: ${doc.errors[0]!.message}`);
+  return doc.toJS({ maxAliasCount: 100 }) ?? null;
+}
+
+/** Chart.yaml's metadata, as Helm's loader reads and validates it. */
+export function readMetadata(text: string, file: string): ChartMetadata {
+  const raw = readMetadataYaml(text, file);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw))
     throw new ChartLoadError(`cannot load ${file}: not a map`);
   const m = raw as Record<string, unknown>;
@@ -186,7 +204,7 @@ function readMetadata(text: string, file: string): ChartMetadata {
     metadata.annotations = Object.fromEntries(
       Object.entries(m.annotations as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
     );
-  if (typeof m.deprecated === "boolean") metadata.deprecated = m.deprecated;
+  if (m.deprecated === "true" || m.deprecated === "false") metadata.deprecated = m.deprecated === "true";
   if (Array.isArray(m.dependencies))
     metadata.dependencies = m.dependencies.map((d) => readDependency(d, file));
   validateMetadata(metadata);

@@ -7,12 +7,12 @@
  * kustomize) and helm-controller's own origin labels. Pure: the adapter fetches the chart and hands
  * over its files.
  */
-import { createHash } from "node:crypto";
 import { mergeMaps } from "../impact/helm-values.ts";
 import { buildFluxKustomization } from "../kustomize/flux-root.ts";
 import type { JsonObject } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel, SourceNode } from "../model.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../snapshot/repo-snapshot.ts";
+import { sha256Hex } from "../util/sha256.ts";
 import { stringifyYamlStream } from "../yaml/stringify.ts";
 import { defaultCapabilities } from "./capabilities.ts";
 import { type Chart, type ChartFiles, ChartLoadError, loadChart, readValues } from "./chart.ts";
@@ -151,7 +151,7 @@ export function releaseName(hr: HelmReleaseNode): string {
   const target = str(spec.targetNamespace);
   const name = target ? `${target}-${hr.name}` : hr.name;
   if (name.length <= 53) return name;
-  return `${name.slice(0, 40)}-${createHash("sha256").update(name).digest("hex").slice(0, 12)}`;
+  return `${name.slice(0, 40)}-${sha256Hex(new TextEncoder().encode(name)).slice(0, 12)}`;
 }
 
 /** The namespace the release installs into: spec.targetNamespace, else the HelmRelease's. */

@@ -11,6 +11,7 @@ import type { AnalyzedRepository, ClusterModel } from "../analyze.ts";
 import { analysisFailed, type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { buildDependencyGraph } from "../graph/dependency-graph.ts";
 import { sourceExists } from "../graph/references.ts";
+import { readMetadata } from "../helm/chart.ts";
 import { chartLocation } from "../helm/helm-release.ts";
 import type { HelmReleaseNode, KustomizationNode, SourceRef } from "../model.ts";
 import { ByteBudget, MiB } from "../util/budget.ts";
@@ -120,8 +121,12 @@ function localChartChange(
   const strategy = spec?.chart?.spec?.reconcileStrategy === "Revision" ? "Revision" : "ChartVersion";
   const versionOf = (read: ((path: string) => string | undefined) | undefined) => {
     const text = read?.(`${prefix}Chart.yaml`);
-    const m = text === undefined ? undefined : /^version:\s*["']?([^"'\s#]+)/m.exec(text);
-    return m?.[1];
+    if (text === undefined) return undefined;
+    try {
+      return readMetadata(text, `${prefix}Chart.yaml`).version || undefined;
+    } catch {
+      return undefined; // a Chart.yaml that does not parse: its version is unknown
+    }
   };
   const from = versionOf(options.readText?.base);
   const to = versionOf(options.readText?.head);

@@ -244,3 +244,14 @@ describe("this engine's bounds", () => {
     expect(() => render(deep)).toThrow(LimitError);
   });
 });
+
+describe("Chart.yaml's string fields", () => {
+  it("keep their text, as sigs.k8s.io/yaml does for a Go string field", () => {
+    const c = chart({
+      "Chart.yaml":
+        "apiVersion: v2\nname: app\nversion: 1.0.0\nappVersion: 1.10\ndescription: ~\ndeprecated: true\n",
+    });
+    expect(c.metadata).toMatchObject({ appVersion: "1.10", deprecated: true });
+    expect(c.metadata.description).toBeUndefined();
+  });
+});
