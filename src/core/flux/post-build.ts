@@ -552,9 +552,16 @@ function decodeBase64(text: string): string | undefined {
   return new TextDecoder().decode(bytes);
 }
 
+const PLACEHOLDER_PREFIX = "..PLACEHOLDER_";
+
 /** The stand-in for a value that is not known offline (flux-local's convention, stable across revisions). */
 export function placeholder(name: string): string {
-  return `..PLACEHOLDER_${name}..`;
+  return `${PLACEHOLDER_PREFIX}${name}..`;
+}
+
+/** Whether a text holds a placeholder: a value somewhere in it is not known offline. */
+export function holdsPlaceholder(text: string): boolean {
+  return text.includes(PLACEHOLDER_PREFIX);
 }
 
 function containsDollar(root: JsonValue): boolean {

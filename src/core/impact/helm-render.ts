@@ -9,6 +9,7 @@
 
 import { applyPolicy, type Policy, policyConclusion } from "../checks/policy.ts";
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { holdsPlaceholder } from "../flux/post-build.ts";
 import type { ChartFiles } from "../helm/chart.ts";
 import type { Capabilities } from "../helm/engine.ts";
 import {
@@ -143,7 +144,7 @@ function unseenValues(effective: EffectiveValues): string | undefined {
     return "some of its values come from Secrets or SOPS and are placeholders here";
   const missing = effective.sources.find((s) => !s.found || s.opaque || s.error);
   if (missing) return `its values from ${missing.kind} ${missing.name} are not readable here`;
-  if (JSON.stringify(effective.values).includes("..PLACEHOLDER_"))
+  if (holdsPlaceholder(JSON.stringify(effective.values)))
     return "some of its values are variables this analysis cannot resolve";
   return undefined;
 }
