@@ -6,6 +6,7 @@
  * data; a `null` set by the user deletes the chart's default, as in Helm.
  */
 
+import { cloneJson, type JsonObject, type JsonValue, setOwn } from "../kustomize/resource.ts";
 import type { Chart, ChartDependency } from "./chart.ts";
 import { satisfiesConstraint } from "./semver-range.ts";
 
@@ -13,11 +14,10 @@ export type Values = Record<string, unknown>;
 
 const isTable = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function deepCopy<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(deepCopy) as T;
-  if (isTable(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepCopy(x)])) as T;
-  return v;
-}
+const deepCopy = <T>(v: T): T => cloneJson(v) as T;
+/** A key from the values as an own property, "__proto__" included (never a prototype). */
+const set = (target: Values, key: string, value: unknown) =>
+  setOwn(target as JsonObject, key, value as JsonValue);
 
 /**
  * Which Helm's rules: 3 (what Flux's helm-controller runs, the default) keeps `null`s in a chart's own
@@ -43,12 +43,12 @@ function coalesce(chart: Chart, dest: Values, prefix: string, merge: boolean, ma
 function coalesceDeps(chart: Chart, dest: Values, prefix: string, merge: boolean, major: HelmMajor): Values {
   for (const sub of chart.dependencies) {
     const name = sub.metadata.name;
-    if (!(name in dest)) dest[name] = {};
+    if (!Object.hasOwn(dest, name)) set(dest, name, {});
     else if (!isTable(dest[name])) throw new Error(`type mismatch on ${name}: %!t(${typeof dest[name]})`);
     const dv = dest[name] as Values;
     const subPrefix = prefix ? `${prefix}.${chart.metadata.name}` : chart.metadata.name;
     coalesceGlobals(dv, dest);
-    dest[name] = coalesce(sub, dv, subPrefix, merge, major);
+    set(dest, name, coalesce(sub, dv, subPrefix, merge, major));
   }
   return dest;
 }
@@ -62,12 +62,12 @@ function coalesceGlobals(dest: Values, src: Values): void {
     if (isTable(val)) {
       const vv = { ...val };
       const destv = dg[key];
-      if (destv === undefined) dg[key] = vv;
+      if (destv === undefined) set(dg, key, vv);
       else if (isTable(destv)) {
         coalesceTables(vv, destv, true);
-        dg[key] = vv;
+        set(dg, key, vv);
       }
-    } else if (!isTable(dg[key]) || !(key in dg)) dg[key] = val;
+    } else if (!isTable(dg[key]) || !Object.hasOwn(dg, key)) set(dg, key, val);
   }
   dest.global = dg;
 }
@@ -75,7 +75,7 @@ function coalesceGlobals(dest: Values, src: Values): void {
 function coalesceChartValues(chart: Chart, v: Values, merge: boolean, major: HelmMajor): void {
   const vc = deepCopy(chart.values ?? {});
   for (const [key, val] of Object.entries(vc)) {
-    if (key in v) {
+    if (Object.hasOwn(v, key)) {
       const value = v[key];
       if (value === null && !merge) delete v[key];
       else if (isTable(value)) {
@@ -90,7 +90,7 @@ function coalesceChartValues(chart: Chart, v: Values, merge: boolean, major: Hel
         if (val === null) continue;
         if (isTable(val)) cleanNilValues(val);
       }
-      v[key] = val;
+      set(v, key, val);
     }
   }
 }
@@ -98,12 +98,12 @@ function coalesceChartValues(chart: Chart, v: Values, merge: boolean, major: Hel
 /** coalesceTablesFullKey: `src` under `dst` (dst wins), recursively; a `null` in dst deletes the key. */
 export function coalesceTables(dst: Values, src: Values, merge = false): Values {
   const srcOriginalNonNil = new Set(Object.keys(src).filter((k) => src[k] !== null));
-  for (const [key, val] of Object.entries(dst)) if (val === null) src[key] = null;
+  for (const [key, val] of Object.entries(dst)) if (val === null) set(src, key, null);
   for (const [key, val] of Object.entries(src)) {
-    const has = key in dst;
+    const has = Object.hasOwn(dst, key);
     const dv = dst[key];
     if (has && !merge && dv === null && srcOriginalNonNil.has(key)) delete dst[key];
-    else if (!has) dst[key] = val;
+    else if (!has) set(dst, key, val);
     else if (isTable(val)) {
       if (isTable(dv)) coalesceTables(dv, val, merge);
     }
@@ -123,7 +123,7 @@ function pathValue(values: Values, path: string): unknown {
   const parts = path.split(".");
   let cur: unknown = values;
   for (const p of parts) {
-    if (!isTable(cur) || !(p in cur)) return undefined;
+    if (!isTable(cur) || !Object.hasOwn(cur, p)) return undefined;
     cur = cur[p];
   }
   return cur;

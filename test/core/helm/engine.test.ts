@@ -255,3 +255,14 @@ describe("Chart.yaml's string fields", () => {
     expect(c.metadata.description).toBeUndefined();
   });
 });
+
+describe("values whose keys are JavaScript's own names", () => {
+  it("coalesce as plain keys: __proto__, constructor and toString are values like any other", () => {
+    const c = chart({ "values.yaml": "constructor: chart\ntoString: {a: 1}\n" });
+    const out = coalesceValues(c, JSON.parse('{"__proto__": {"x": 1}, "toString": {"b": 2}}'));
+    expect(Object.keys(out).sort()).toEqual(["__proto__", "constructor", "toString"]);
+    expect(out.constructor).toBe("chart");
+    expect(out.toString).toEqual({ a: 1, b: 2 });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+});
