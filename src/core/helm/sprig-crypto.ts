@@ -3,7 +3,8 @@
  * salted with the user, HMAC-SHA256 of the site and counter, then a template of the password type) and
  * encryptAES / decryptAES (AES-256-CBC, the key the password's bytes zero-padded or cut to 32, PKCS#7
  * padding, the IV before the ciphertext, standard base64), as crypto.go has them. encryptAES's IV comes
- * from the caller's random source and its result is reported as nondeterministic.
+ * from the caller's random source and its result is reported as nondeterministic. buildCustomCert (a given
+ * certificate and key, checked and returned as a certificate object) is here too.
  */
 import { createCipheriv, createDecipheriv, createHmac, scryptSync } from "node:crypto";
 import { wrongType } from "./gotime.ts";
@@ -135,6 +136,7 @@ export function cryptoFunctions(random: Randomness): Record<string, GoFunction> 
       const cipher = createCipheriv("aes-256-cbc", key, iv);
       return Buffer.concat([iv, cipher.update(utf8(text)), cipher.final()]).toString("base64");
     },
+    buildCustomCert: (b64cert, b64key) => buildCustomCert(str(b64cert), str(b64key)),
     decryptAES: (password, crypt64) => {
       const text = str(crypt64);
       const key = aesKey(str(password));
@@ -153,4 +155,74 @@ export function cryptoFunctions(random: Randomness): Record<string, GoFunction> 
       return plain.subarray(0, end).toString("utf8");
     },
   };
+}
+
+/**
+ * sprig's buildCustomCertificate: both arguments base64 of PEM; the certificate and key returned as given
+ * (`.Cert`, `.Key`), with its errors for what cannot be decoded. The DER inside is checked for its outer
+ * structure only (one ASN.1 SEQUENCE filling the block), not parsed as x509 does: a chart whose certificate
+ * is damaged inside still renders here, and a valid one is never refused.
+ */
+function buildCustomCert(b64cert: string, b64key: string): GoValue {
+  const decode = (s: string, what: string) => {
+    try {
+      return base64Std(s);
+    } catch {
+      throw new FuncError(`unable to decode base64 ${what}`);
+    }
+  };
+  const cert = decode(b64cert, "certificate");
+  const key = decode(b64key, "private key");
+  const block = pemDecode(cert.toString("latin1"));
+  if (!block) throw new FuncError("unable to decode certificate");
+  if (!isDerSequence(block.bytes))
+    throw new FuncError("error parsing certificate: decodedCert.Bytes: x509: malformed certificate");
+  const keyProblem = privateKeyProblem(key.toString("latin1"));
+  if (keyProblem) throw new FuncError(`error parsing private key: ${keyProblem}`);
+  return { Cert: cert.toString("utf8"), Key: key.toString("utf8") };
+}
+
+/** sprig's parsePrivateKeyPEM, as far as block types and the outer structure go; undefined when it passes. */
+function privateKeyProblem(text: string): string | undefined {
+  const block = pemDecode(text);
+  if (!block) return "no PEM data in input";
+  if (block.type === "PRIVATE KEY")
+    return isDerSequence(block.bytes) ? undefined : "decoding PEM as PKCS#8: x509: malformed private key";
+  if (!block.type.endsWith(" PRIVATE KEY")) return `no private key data in PEM block of type ${block.type}`;
+  const kind = block.type.slice(0, -" PRIVATE KEY".length);
+  const parsing: Record<string, string> = {
+    RSA: "parsing RSA private key from PEM: x509: malformed private key",
+    EC: "parsing EC private key from PEM: x509: malformed private key",
+    DSA: "parsing DSA private key from PEM: asn1: syntax error: data truncated",
+  };
+  const problem = parsing[kind];
+  if (problem === undefined) return `invalid private key type ${block.type}`;
+  return isDerSequence(block.bytes) ? undefined : problem;
+}
+
+/** Go's pem.Decode, for the first block: its type and bytes, or undefined when there is none. */
+function pemDecode(text: string): { type: string; bytes: Buffer } | undefined {
+  const m = /(?:^|\n)-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n([\s\S]*?)(?:^|\n)-----END \1-----/.exec(text);
+  if (!m) return undefined;
+  // Headers ("Proc-Type: …") end at the first empty line; what remains is base64 with whitespace.
+  const lines = m[2]!.split(/\r?\n/);
+  const headerEnd = lines[0]?.includes(":") ? lines.indexOf("") : -1;
+  const body = lines
+    .slice(headerEnd + 1)
+    .join("")
+    .replace(/[ \t\r]/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) return undefined;
+  return { type: m[1]!, bytes: Buffer.from(body, "base64") };
+}
+
+/** True when `der` is one ASN.1 SEQUENCE with a definite length that fills it exactly. */
+function isDerSequence(der: Uint8Array): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first === der.length;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return false;
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + der[2 + i]!;
+  return 2 + n + length === der.length;
 }

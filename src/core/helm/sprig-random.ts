@@ -1,7 +1,8 @@
 /**
  * Sprig's random functions and generated keys and certificates: random strings (randAlphaNum, randAlpha,
  * randNumeric, randAscii, randBytes), randInt, uuidv4, shuffle, and genPrivateKey, genCA,
- * genSelfSignedCert, genSignedCert, htpasswd and bcrypt. Helm renders them differently every time, so
+ * genSelfSignedCert, genSignedCert, htpasswd and bcrypt, and getHostByName (a DNS lookup where Helm runs).
+ * Helm renders them differently every time, so
  * a rendered diff of their output means nothing: here they draw on the function set's random source (a
  * fixed sequence by default, so two renders agree), report themselves as not deterministic, and the keys
  * and certificates are placeholders of the right shape — PEM blocks whose body says what they stand for —
@@ -103,6 +104,11 @@ export function randomFunctions(random: Randomness): Record<string, GoFunction> 
     genSignedCert: (cn) => certificate("genSignedCert", `a certificate for ${String(cn ?? "")}`),
     genSignedCertWithKey: (cn) =>
       certificate("genSignedCertWithKey", `a certificate for ${String(cn ?? "")}`),
+    // What the name resolves to where Helm runs: a documentation address (RFC 5737) stands for it.
+    getHostByName: () => {
+      random.nondeterministic("getHostByName");
+      return "192.0.2.1";
+    },
     htpasswd: (user) => {
       random.nondeterministic("htpasswd");
       return `${String(user ?? "")}:$2a$10$${Buffer.from(random.randomBytes(40)).toString("base64").slice(0, 53)}`;

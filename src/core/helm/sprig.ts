@@ -42,6 +42,47 @@ const fail = (message: string): never => {
 type Dict = Record<string, GoValue>;
 
 /** Go's zero-ness, as sprig's `empty` decides it. */
+/** strings.Trim: `s` without the leading and trailing characters (code points) that are in `cut`. */
+function trimAll(cut: string, s: string): string {
+  const set = new Set(cut);
+  const chars = [...s];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && set.has(chars[start]!)) start++;
+  while (end > start && set.has(chars[end - 1]!)) end--;
+  return chars.slice(start, end).join("");
+}
+
+/**
+ * goutils.SwapCase: upper and title case to lower; lower case to title case at the start of a word (after
+ * white space or at the start) and to upper case elsewhere; other characters kept. Go maps one rune to one
+ * rune: a character whose JavaScript mapping is longer (ß → SS) is kept, and İ lowers to i.
+ */
+function swapCase(s: string): string {
+  let out = "";
+  let space = true;
+  for (const ch of s) {
+    if (/\p{Lu}|\p{Lt}/u.test(ch)) {
+      out += ch === "İ" ? "i" : oneRune(ch.toLowerCase(), ch);
+      space = false;
+    } else if (/\p{Ll}/u.test(ch)) {
+      out += space ? (TITLE_CASE[ch] ?? oneRune(ch.toUpperCase(), ch)) : oneRune(ch.toUpperCase(), ch);
+      space = false;
+    } else {
+      out += ch;
+      space = /\p{White_Space}/u.test(ch);
+    }
+  }
+  return out;
+}
+
+/** The four lower-case digraphs whose title case is not their upper case. */
+const TITLE_CASE: Record<string, string> = { ǆ: "ǅ", ǉ: "ǈ", ǌ: "ǋ", ǳ: "ǲ" };
+
+function oneRune(mapped: string, original: string): string {
+  return [...mapped].length === 1 ? mapped : original;
+}
+
 export function isEmpty(v: GoValue): boolean {
   if (v === null || v === NO_VALUE || v === undefined) return true;
   switch (typeof v) {
@@ -365,13 +406,11 @@ export function sprigFunctions(options: SprigOptions = {}): Record<string, GoFun
     toString: (...a: GoValue[]) => strval(a[0] ?? null),
     toStrings: (v) => strslice(v ?? null),
     trim: (s) => strval(s!).trim(),
-    trimAll: (cut, s) => {
-      const c = strval(cut!);
-      let t = strval(s!);
-      while (t && c.includes(t[0]!)) t = t.slice(1);
-      while (t && c.includes(t[t.length - 1]!)) t = t.slice(0, -1);
-      return t;
-    },
+    trimAll: (cut, s) => trimAll(strval(cut!), strval(s!)),
+    // sprig's older name, arguments in the same order.
+    trimall: (cut, s) => trimAll(strval(cut!), strval(s!)),
+    swapcase: (s) => swapCase(strval(s!)),
+    hello: () => "Hello!",
     trimPrefix: (p, s) =>
       strval(s!).startsWith(strval(p!)) ? strval(s!).slice(strval(p!).length) : strval(s!),
     trimSuffix: (p, s) =>
@@ -655,6 +694,13 @@ export function sprigFunctions(options: SprigOptions = {}): Record<string, GoFun
     int64: (a) => toInt64(a!),
     float64: (a) => toFloat64(a!),
     atoi: (s) => toInt64(typeof s === "string" ? s : "0"),
+    // An octal number's value (fmt.Sprint of the argument), 0 when it is not one.
+    toDecimal: (v) => {
+      const m = /^([+-]?)([0-7]+)$/.exec(strval(v ?? null));
+      if (!m) return 0n;
+      const n = BigInt(`0o${m[2]}`) * (m[1] === "-" ? -1n : 1n);
+      return n > 0x7fffffffffffffffn || n < -0x8000000000000000n ? 0n : n;
+    },
     // Paths (slash-separated, as Helm's charts use them)
     base: path((p) => (p === "" ? "." : p.replace(/\/+$/, "").split("/").pop() || "/")),
     dir: path((p) => {

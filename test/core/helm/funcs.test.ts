@@ -11,7 +11,43 @@ function render(text: string, data: GoValue = {}): string {
   return helmSet().parse("t", text).execute("t", data);
 }
 
+/**
+ * Every function a chart may call under Helm 3.21 (helm-controller's Helm): sprig v3.3.0's genericMap
+ * without env and expandenv, which Helm deletes, and Helm's own (pkg/engine/funcs.go).
+ */
+const HELM3_FUNCTIONS = [
+  "abbrev abbrevboth add add1 add1f addf adler32sum ago all any append atoi b32dec b32enc b64dec b64enc ",
+  "base bcrypt biggest buildCustomCert camelcase cat ceil chunk clean coalesce compact concat contains ",
+  "date dateInZone dateModify date_in_zone date_modify decryptAES deepCopy deepEqual default ",
+  "derivePassword dict dig dir div divf duration durationRound empty encryptAES ext fail first float64 ",
+  "floor fromJson fromJsonArray fromToml fromYaml fromYamlArray genCA genCAWithKey genPrivateKey ",
+  "genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey get getHostByName has ",
+  "hasKey hasPrefix hasSuffix hello htmlDate htmlDateInZone htpasswd include indent initial initials ",
+  "int int64 isAbs join kebabcase keys kindIs kindOf last list lookup lower max maxf merge ",
+  "mergeOverwrite min minf mod mul mulf mustAppend mustChunk mustCompact mustDateModify mustDeepCopy ",
+  "mustFirst mustFromJson mustHas mustInitial mustLast mustMerge mustMergeOverwrite mustPrepend ",
+  "mustRegexFind mustRegexFindAll mustRegexMatch mustRegexReplaceAll mustRegexReplaceAllLiteral ",
+  "mustRegexSplit mustRest mustReverse mustSlice mustToDate mustToJson mustToPrettyJson mustToRawJson ",
+  "mustUniq mustWithout must_date_modify nindent nospace now omit osBase osClean osDir osExt osIsAbs ",
+  "pick pluck plural prepend quote randAlpha randAlphaNum randAscii randBytes randInt randNumeric ",
+  "regexFind regexFindAll regexMatch regexQuoteMeta regexReplaceAll regexReplaceAllLiteral regexSplit ",
+  "repeat replace required rest reverse round semver semverCompare seq set sha1sum sha256sum sha512sum ",
+  "shuffle slice snakecase sortAlpha split splitList splitn squote sub subf substr swapcase ternary ",
+  "title toDate toDecimal toJson toPrettyJson toRawJson toString toStrings toToml toYaml toYamlPretty ",
+  "tpl trim trimAll trimPrefix trimSuffix trimall trunc tuple typeIs typeIsLike typeOf uniq unixEpoch ",
+  "unset until untilStep untitle upper urlJoin urlParse uuidv4 values without wrap wrapWith",
+]
+  .join("")
+  .split(" ");
+
 describe("Helm's functions", () => {
+  it("defines every function Helm 3 gives charts, so none fails as 'not defined'", () => {
+    expect(HELM3_FUNCTIONS).toHaveLength(218);
+    const defined = helmFunctions(() => helmSet());
+    expect(HELM3_FUNCTIONS.filter((name) => !(name in defined))).toEqual([]);
+    expect("env" in defined || "expandenv" in defined).toBe(false);
+  });
+
   it("includes named templates as strings, so they can be piped", () => {
     const text =
       '{{define "labels"}}app: {{.name}}\ntier: web{{end}}labels:{{include "labels" . | nindent 2}}';

@@ -44,6 +44,21 @@ describe("sprig: strings", () => {
     ).toBe("AB Hello World first_name first-name HttpServer");
   });
 
+  it("has sprig's older and smaller string functions, which real charts still call", () => {
+    // goutils.SwapCase's own test, then a word start, a digraph's title case and Go's one-rune mappings.
+    expect(render('{{ swapcase "This Is A.Test" }}|{{ "hello wORLD ǆx ß" | swapcase }}')).toBe(
+      "tHIS iS a.tEST|HELLO World ǅX ß",
+    );
+    expect(render('{{ "$$5.00$" | trimall "$" }}|{{ trimall "ab" "abXba" }}|{{ trimAll "é" "éxé" }}')).toBe(
+      "5.00|X|x",
+    );
+    expect(
+      render(
+        '{{ toDecimal "0777" }} {{ toDecimal 777 }} {{ toDecimal "8" }} {{ toDecimal "-10" }} {{ hello }}',
+      ),
+    ).toBe("511 511 0 -8 Hello!");
+  });
+
   it("replaces with RE2 regular expressions and Go's $1 references", () => {
     expect(
       render(
@@ -233,6 +248,41 @@ describe("sprig: derivePassword, AES and semver", () => {
       render('{{ "héllo, two blocks and more" | encryptAES "k" | decryptAES "k" }}|{{ encryptAES "k" "" }}'),
     ).toBe("héllo, two blocks and more|");
     expect(() => render('{{ decryptAES "k" "abc" }}')).toThrow("illegal base64 data at input byte 0");
+  });
+
+  it("builds a certificate object from a given certificate and key, with sprig's errors", () => {
+    // Structure only: a DER SEQUENCE is what a certificate and a key are at the outside.
+    const block = (type: string, der: number[]) =>
+      `-----BEGIN ${type}-----\n${Buffer.from(der).toString("base64")}\n-----END ${type}-----\n`;
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    const cert = block("CERTIFICATE", [0x30, 0x03, 0x02, 0x01, 0x00]);
+    const key = block("RSA PRIVATE KEY", [0x30, 0x03, 0x02, 0x01, 0x01]);
+    const build = (c: string, k: string) =>
+      render("{{ $c := buildCustomCert .c .k }}{{ $c.Cert }}{{ $c.Key }}", { c, k });
+    expect(build(b64(cert), b64(key))).toBe(cert + key);
+    expect(build(b64(cert), b64(block("PRIVATE KEY", [0x30, 0x00])))).toContain("BEGIN PRIVATE KEY");
+    expect(() => build("not base64!", b64(key))).toThrow("unable to decode base64 certificate");
+    expect(() => build(b64(cert), "%%")).toThrow("unable to decode base64 private key");
+    expect(() => build(b64("no pem here"), b64(key))).toThrow("unable to decode certificate");
+    expect(() => build(b64(block("CERTIFICATE", [0x30, 0x05, 0x02])), b64(key))).toThrow(
+      "error parsing certificate: decodedCert.Bytes: x509: malformed certificate",
+    );
+    expect(() => build(b64(cert), b64(cert))).toThrow(
+      "error parsing private key: no private key data in PEM block of type CERTIFICATE",
+    );
+    expect(() => build(b64(cert), b64(block("FOO PRIVATE KEY", [0x30, 0x00])))).toThrow(
+      "error parsing private key: invalid private key type FOO PRIVATE KEY",
+    );
+  });
+
+  it("stands a documentation address in for getHostByName, and says the value is not known", () => {
+    const marks: string[] = [];
+    const funcs = sprigFunctions({ onNondeterministic: (name) => marks.push(name) });
+    const out = new TemplateSet({ funcs })
+      .parse("t", '{{ getHostByName "db.example.com" }}')
+      .execute("t", {});
+    expect(out).toBe("192.0.2.1");
+    expect(marks).toEqual(["getHostByName"]);
   });
 
   it("parses versions as Masterminds/semver does, with their methods", () => {
