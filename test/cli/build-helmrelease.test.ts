@@ -180,6 +180,36 @@ describe("flux-impact diff --render-charts", () => {
     expect(stdout).toContain("host must be set when ingress is on");
   });
 
+  it("says which rendered values are not the cluster's: random ones, and what lookup reads", async () => {
+    const clusterRead = (version: string) => ({
+      "charts/web/Chart.yaml": `apiVersion: v2\nname: web\nversion: ${version}\n`,
+      "charts/web/templates/kept.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kept}
+data:
+  token: {{ randAlphaNum 12 | quote }}
+  old: {{ (lookup "v1" "Secret" .Release.Namespace "web").data | default dict | toJson | quote }}
+`,
+    });
+    const b = repo("lookup-base", { ...base(), ...clusterRead("1.2.0") });
+    const h = repo("lookup-head", {
+      ...base(),
+      ...clusterRead("1.3.0"),
+      "apps/web.yaml": release("    replicas: 2"),
+    });
+    const built = await cli("build", h, "--helmrelease", "default/web");
+    expect(built.code).toBe(0);
+    expect(built.stderr).toBe(
+      "note: the chart calls randAlphaNum: those values change on every install and are placeholders here\n" +
+        "note: the chart reads the cluster with lookup, which this render sees empty, as helm template does; helm-controller reads the real cluster\n",
+    );
+    const { code, stdout } = await cli("diff", b, h, "--render-charts");
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "_(the chart calls `randAlphaNum`: those values change on every install and are placeholders here; the chart reads the cluster with `lookup`, which this render sees empty, as `helm template` does)_",
+    );
+  });
+
   it("says when a chart cannot be rendered, instead of showing no change", async () => {
     const other = (values: string) =>
       release(values).replace(

@@ -75,10 +75,7 @@ export async function buildHelmReleaseCommand(
     const rendered = renderHelmRelease(hr, effective.values, files);
     io.stdout(renderedYaml(rendered.objects.map((o) => redactObject(o))));
     for (const note of rendered.notes) io.stderr(`note: ${note}\n`);
-    if (rendered.nondeterministic.length)
-      io.stderr(
-        `note: the chart calls ${rendered.nondeterministic.join(", ")}: those values change on every install and are placeholders here\n`,
-      );
+    for (const note of clusterNotes(rendered.nondeterministic)) io.stderr(`note: ${note}\n`);
     return 0;
   } catch (error) {
     if (error instanceof LimitError) {
@@ -92,6 +89,24 @@ export async function buildHelmReleaseCommand(
       ? ` ${hr.definedIn.file}${hr.definedIn.line ? `:${hr.definedIn.line}` : ""}`
       : "";
     io.stderr(`error helm-render-failed${where}: ${hr.key} does not render: ${error.message}\n`);
+    for (const note of clusterNotes(error.nondeterministic)) io.stderr(`note: ${note}\n`);
     return 1;
   }
+}
+
+/** What of a render is not the cluster's (HelmReleaseRender.nondeterministic), as notes. */
+function clusterNotes(calls: readonly string[]): string[] {
+  const random = calls.filter((n) => n !== "lookup");
+  return [
+    ...(random.length
+      ? [
+          `the chart calls ${random.join(", ")}: those values change on every install and are placeholders here`,
+        ]
+      : []),
+    ...(calls.includes("lookup")
+      ? [
+          "the chart reads the cluster with lookup, which this render sees empty, as helm template does; helm-controller reads the real cluster",
+        ]
+      : []),
+  ];
 }

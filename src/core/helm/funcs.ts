@@ -3,7 +3,8 @@
  * fromYamlArray and toJson / fromJson / fromJsonArray with Helm's behaviour (a value that cannot be
  * converted gives "" or an `Error` entry, never a failed render; the `must…` variants fail), `include`
  * (a named template's output as a string, at most 1000 deep), `tpl` (a string rendered as a template with
- * the chart's named templates), `required`, and `lookup`, which is always empty as in `helm template`.
+ * the chart's named templates), `required`, and `lookup`, which is always empty as in `helm template`
+ * and is reported to `onNondeterministic` as "lookup": helm-controller reads the cluster there.
  * Sprig's `env` and `expandenv` are removed, as Helm removes them. toToml writes as BurntSushi/toml's
  * encoder does; fromToml reads with smol-toml (integers as int64), so its error messages are smol-toml's.
  */
@@ -185,7 +186,10 @@ export function helmFunctions(
       if (v === undefined || v === null || v === NO_VALUE || v === "") return fail(strval(warn ?? ""));
       return v;
     },
-    lookup: () => ({}),
+    lookup: () => {
+      options.onNondeterministic?.("lookup");
+      return {};
+    },
     fromToml: (s) => {
       try {
         return fromToml(parseToml(strval(s ?? ""), { integersAsBigInt: true }));

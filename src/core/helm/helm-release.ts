@@ -163,7 +163,10 @@ export interface HelmReleaseRender {
   /** The rendered objects, post-renderers applied, in helm template's order. */
   objects: JsonObject[];
   chart: { name: string; version: string };
-  /** Functions whose output changes from render to render (randAlphaNum, now…): the objects are not comparable. */
+  /**
+   * Functions whose output is not the cluster's: it changes from render to render (randAlphaNum, now…), or
+   * it reads the cluster ("lookup", empty here as in `helm template`). The objects are not comparable.
+   */
   nondeterministic: string[];
   /** Values a schema could not be checked for, and why. */
   notes: string[];
@@ -175,6 +178,8 @@ export class HelmReleaseRenderError extends Error {
   constructor(
     message: string,
     readonly template?: { path: string; line?: number },
+    /** HelmReleaseRender.nondeterministic: what the render had called when it failed. */
+    readonly nondeterministic: readonly string[] = [],
   ) {
     super(message);
   }
@@ -226,15 +231,17 @@ export function renderHelmRelease(
       },
     });
   } catch (error) {
+    const called = [...nondeterministic].sort();
     if (error instanceof RenderError)
       throw new HelmReleaseRenderError(
         error.message,
         error.location
           ? { path: error.location.template, ...(error.location.line ? { line: error.location.line } : {}) }
           : undefined,
+        called,
       );
     if (error instanceof HelmTemplateError || error instanceof ChartLoadError)
-      throw new HelmReleaseRenderError(error.message);
+      throw new HelmReleaseRenderError(error.message, undefined, called);
     throw error;
   }
   // Documents of comments only hold no object (kyaml skips them too).

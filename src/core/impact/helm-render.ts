@@ -129,6 +129,11 @@ function renderSide(
         return {
           unavailable: `it does not render with the values this analysis sees (${error.message}), but ${unseen}, so it may render in the cluster`,
         };
+      // Rendered against no cluster, as `helm template` does; helm-controller's lookup reads the real one.
+      if (error.nondeterministic.includes("lookup"))
+        return {
+          unavailable: `it does not render against an empty cluster (${error.message}), but its templates read the cluster with lookup, so it may render where helm-controller runs it`,
+        };
       return { failed: error };
     }
     if (error instanceof LimitError)

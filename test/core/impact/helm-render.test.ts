@@ -131,6 +131,38 @@ describe("impact/helm-render", () => {
   });
 });
 
+describe("impact/helm-render: what lookup reads", () => {
+  /** Version 4.0 reads an existing Secret's key with lookup, as charts that keep a generated password do. */
+  const withLookup = (version: string): ChartFiles => {
+    const files = chartFiles(version);
+    if (!version.startsWith("4.")) return files;
+    const reuse = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kept}
+data: {pw: {{ (lookup "v1" "Secret" .Release.Namespace "pw").data.pw | quote }}}
+`;
+    return { ...files, files: { ...files.files, "templates/reuse.yaml": reuse } };
+  };
+
+  it("does not call a chart broken when it fails only against an empty cluster", () => {
+    const { analysis } = run(
+      hr("a", "3.0.0", "paused: false"),
+      hr("a", "4.0.0", "paused: false"),
+      withLookup,
+    );
+    const a = analysis.report.helmReleases[0]!;
+    expect(a.rendered?.status).toBe("unavailable");
+    expect(a.rendered?.message).toContain("nil pointer evaluating interface {}.pw");
+    expect(a.rendered?.message).toContain(
+      "its templates read the cluster with lookup, so it may render where helm-controller runs it",
+    );
+    expect(analysis.report.findings.introduced.map((d) => [d.code, d.severity])).toEqual([
+      ["helm-render-unavailable", "notice"],
+    ]);
+    expect(analysis.report.conclusion).not.toBe("failure");
+  });
+});
+
 describe("impact/helm-render: a fix", () => {
   it("shows what a chart that did not render before the change installs now", () => {
     const { analysis } = run(hr("a", "2.0.0"), hr("a", "2.0.0", "paused: true"));

@@ -80,9 +80,7 @@ export function helmDiffBlocks(helmReleases: readonly HelmReleaseImpact[]): Bloc
       blocks.push({ text: `${label} — ${what}\n\n` });
       return;
     }
-    const placeholders = r.nondeterministic?.length
-      ? ` _(the chart calls ${r.nondeterministic.map((n) => code(n)).join(", ")}: those values change on every install and are placeholders here)_`
-      : "";
+    const placeholders = notComparable(r.nondeterministic ?? []);
     if (r.objects.length === 0) {
       blocks.push({
         text: `${label} — the rendered objects do not change${placeholders}\n\n`,
@@ -124,4 +122,20 @@ function cutDiff(diff: string): { text: string; omitted: number } {
   while (n < lines.length && size + lines[n]!.length + 1 <= DIFF_MAX) size += lines[n++]!.length + 1;
   if (n === 0) return { text: `${clip(lines[0]!, DIFF_MAX)}\n`, omitted: lines.length - 1 };
   return { text: `${lines.slice(0, n).join("\n")}\n`, omitted: lines.length - n };
+}
+
+/** What of a render is not the cluster's: random values, and what `lookup` would read. "" when nothing. */
+function notComparable(calls: readonly string[]): string {
+  const random = calls.filter((n) => n !== "lookup");
+  const notes = [
+    ...(random.length
+      ? [
+          `the chart calls ${random.map((n) => code(n)).join(", ")}: those values change on every install and are placeholders here`,
+        ]
+      : []),
+    ...(calls.includes("lookup")
+      ? ["the chart reads the cluster with `lookup`, which this render sees empty, as `helm template` does"]
+      : []),
+  ];
+  return notes.length ? ` _(${notes.join("; ")})_` : "";
 }
