@@ -89,7 +89,10 @@ export async function buildHelmReleaseCommand(
       ? ` ${hr.definedIn.file}${hr.definedIn.line ? `:${hr.definedIn.line}` : ""}`
       : "";
     io.stderr(`error helm-render-failed${where}: ${hr.key} does not render: ${error.message}\n`);
-    for (const note of clusterNotes(error.nondeterministic)) io.stderr(`note: ${note}\n`);
+    if (error.clusterReads.length > 0)
+      io.stderr(
+        `note: this render uses helm template's view of the cluster, and the chart reads the cluster (${error.clusterReads.join(", ")}): helm-controller may render it\n`,
+      );
     return 1;
   }
 }

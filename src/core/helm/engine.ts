@@ -52,6 +52,11 @@ export interface EngineOptions {
   lookup?: (apiVersion: string, kind: string, namespace: string, name: string) => GoValue;
   /** Called with a function's name when its output changes from render to render (randAlphaNum, now). */
   onNondeterministic?: (name: string) => void;
+  /**
+   * Called with an API version `.Capabilities.APIVersions.Has` answered false for: a cluster may have it
+   * (a CRD's group) where these capabilities do not.
+   */
+  onCapabilityMiss?: (apiVersion: string) => void;
 }
 
 /** A failed render: Helm's message (`parse error at (…)`, `execution error at (…)`), and where, when known. */
@@ -86,6 +91,7 @@ export function renderValues(
   values: Record<string, unknown>,
   release: ReleaseOptions,
   capabilities: Capabilities,
+  onCapabilityMiss?: (apiVersion: string) => void,
 ): Record<string, GoValue> {
   return {
     Values: fromPlain(values),
@@ -97,7 +103,7 @@ export function renderValues(
       Revision: BigInt(release.revision ?? 1),
       Service: "Helm",
     },
-    Capabilities: capabilitiesValue(capabilities),
+    Capabilities: capabilitiesValue(capabilities, onCapabilityMiss),
   };
 }
 
@@ -322,7 +328,7 @@ export function chartMetadataValue(chart: Chart, root: boolean): GoValue {
 }
 
 /** `.Capabilities`: KubeVersion (prints as its Version), APIVersions with Has, HelmVersion. */
-export function capabilitiesValue(c: Capabilities): GoValue {
+export function capabilitiesValue(c: Capabilities, onMiss?: (apiVersion: string) => void): GoValue {
   const m = /^v?(\d+)\.(\d+)/.exec(c.kubeVersion);
   const kube = {
     Version: c.kubeVersion,
@@ -334,7 +340,14 @@ export function capabilitiesValue(c: Capabilities): GoValue {
   const versions = [...c.apiVersions];
   const set = new Set(versions);
   const apiVersions = Object.assign(versions as GoValue[], {
-    [METHODS]: { Has: (v: GoValue) => set.has(strval(v ?? "")) } satisfies Methods,
+    [METHODS]: {
+      Has: (v: GoValue) => {
+        const version = strval(v ?? "");
+        if (set.has(version)) return true;
+        onMiss?.(version);
+        return false;
+      },
+    } satisfies Methods,
   });
   return {
     KubeVersion: kube,

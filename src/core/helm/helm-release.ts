@@ -19,7 +19,7 @@ import { type Chart, type ChartFiles, ChartLoadError, loadChart, readValues } fr
 import type { Values } from "./coalesce.ts";
 import type { Capabilities } from "./engine.ts";
 import { RenderError } from "./engine.ts";
-import { HelmTemplateError, helmTemplate } from "./release.ts";
+import { HelmTemplateError, helmTemplate, KubeVersionError } from "./release.ts";
 
 /** Where a HelmRelease's chart is, as the adapter fetches it. */
 export type ChartLocation =
@@ -178,8 +178,12 @@ export class HelmReleaseRenderError extends Error {
   constructor(
     message: string,
     readonly template?: { path: string; line?: number },
-    /** HelmReleaseRender.nondeterministic: what the render had called when it failed. */
-    readonly nondeterministic: readonly string[] = [],
+    /**
+     * What the render had read of the cluster when it failed, where helm-controller sees the real cluster
+     * and `helm template` (this render) its defaults: `lookup`, API versions `.Capabilities.APIVersions.Has`
+     * did not find, the chart's kubeVersion range. Empty when the failure is the chart's and values' alone.
+     */
+    readonly clusterReads: readonly string[] = [],
   ) {
     super(message);
   }
@@ -206,6 +210,7 @@ export function renderHelmRelease(
 ): HelmReleaseRender {
   const spec = obj(hr.object.spec);
   const nondeterministic = new Set<string>();
+  const missing = new Set<string>();
   let result: ReturnType<typeof helmTemplate>;
   let chartName = "";
   let chartVersion = "";
@@ -227,11 +232,16 @@ export function renderHelmRelease(
         install.disableSchemaValidation === true || upgrade.disableSchemaValidation === true,
       engine: {
         onNondeterministic: (name) => nondeterministic.add(name),
+        onCapabilityMiss: (apiVersion) => missing.add(apiVersion),
         ...(options.maxOutput ? { maxOutput: options.maxOutput } : {}),
       },
     });
   } catch (error) {
-    const called = [...nondeterministic].sort();
+    const called = [
+      ...(nondeterministic.has("lookup") ? ["lookup"] : []),
+      ...[...missing].sort().map((v) => `.Capabilities.APIVersions.Has "${v}"`),
+      ...(error instanceof KubeVersionError ? ["the chart's kubeVersion range"] : []),
+    ];
     if (error instanceof RenderError)
       throw new HelmReleaseRenderError(
         error.message,

@@ -58,7 +58,7 @@ export interface HelmTemplateResult {
 
 /** A failure `helm template` reports (`Error: …`), other than a template's own (RenderError). */
 export class HelmTemplateError extends Error {
-  override readonly name = "HelmTemplateError";
+  override readonly name: string = "HelmTemplateError";
   constructor(
     message: string,
     /** The rendered files, when the failure is a document that does not parse (`--debug` prints them). */
@@ -67,6 +67,9 @@ export class HelmTemplateError extends Error {
     super(message);
   }
 }
+
+/** The chart's `kubeVersion` range does not take the capabilities' Kubernetes version. */
+export class KubeVersionError extends HelmTemplateError {}
 
 const HOOK_EVENTS = new Set([
   "pre-install",
@@ -220,7 +223,7 @@ export function helmTemplate(chart: Chart, values: Values, options: HelmTemplate
   processDependencies(chart, values);
   const kube = options.capabilities.kubeVersion;
   if (chart.metadata.kubeVersion && !isCompatibleRange(chart.metadata.kubeVersion, kube))
-    throw new HelmTemplateError(
+    throw new KubeVersionError(
       `chart requires kubeVersion: ${chart.metadata.kubeVersion} which is incompatible with Kubernetes ${kube}`,
     );
   const coalesced = coalesceValues(chart, values);
@@ -236,6 +239,7 @@ export function helmTemplate(chart: Chart, values: Values, options: HelmTemplate
     coalesced,
     { name: options.releaseName, namespace: options.namespace, isUpgrade: options.isUpgrade ?? false },
     options.capabilities,
+    options.engine?.onCapabilityMiss,
   );
   const files = renderChart(chart, top, options.engine);
   let notes = "";

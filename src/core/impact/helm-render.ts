@@ -129,10 +129,11 @@ function renderSide(
         return {
           unavailable: `it does not render with the values this analysis sees (${error.message}), but ${unseen}, so it may render in the cluster`,
         };
-      // Rendered against no cluster, as `helm template` does; helm-controller's lookup reads the real one.
-      if (error.nondeterministic.includes("lookup"))
+      // Rendered with helm template's view of the cluster (no objects, default API versions, Kubernetes
+      // v1.34); helm-controller renders with the real one.
+      if (error.clusterReads.length > 0)
         return {
-          unavailable: `it does not render against an empty cluster (${error.message}), but its templates read the cluster with lookup, so it may render where helm-controller runs it`,
+          unavailable: `it does not render with helm template's view of the cluster (${error.message}), but it reads the cluster (${error.clusterReads.join(", ")}), so it may render where helm-controller runs it`,
         };
       return { failed: error };
     }

@@ -154,12 +154,40 @@ data: {pw: {{ (lookup "v1" "Secret" .Release.Namespace "pw").data.pw | quote }}}
     expect(a.rendered?.status).toBe("unavailable");
     expect(a.rendered?.message).toContain("nil pointer evaluating interface {}.pw");
     expect(a.rendered?.message).toContain(
-      "its templates read the cluster with lookup, so it may render where helm-controller runs it",
+      "but it reads the cluster (lookup), so it may render where helm-controller runs it",
     );
     expect(analysis.report.findings.introduced.map((d) => [d.code, d.severity])).toEqual([
       ["helm-render-unavailable", "notice"],
     ]);
     expect(analysis.report.conclusion).not.toBe("failure");
+  });
+});
+
+describe("impact/helm-render: the cluster's version and API groups", () => {
+  /** Version 5.0 needs an older Kubernetes; version 6.0 refuses to render without the Prometheus operator. */
+  const forCluster = (version: string): ChartFiles => {
+    const files = chartFiles("1.0.0");
+    const chart = { ...files.files, "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n` };
+    if (version === "5.0.0") chart["Chart.yaml"] += 'kubeVersion: ">=1.25.0-0 <1.31.0-0"\n';
+    if (version === "6.0.0")
+      chart["templates/monitor.yaml"] =
+        '{{- if not (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}{{ fail "this chart needs the Prometheus operator" }}{{ end }}\n';
+    return { ...files, files: chart };
+  };
+
+  it("does not call a chart broken for a Kubernetes version or a CRD the cluster may have", () => {
+    for (const [version, reads] of [
+      ["5.0.0", "the chart's kubeVersion range"],
+      ["6.0.0", '.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"'],
+    ] as const) {
+      const { analysis } = run(hr("a", "1.0.0"), hr("a", version), forCluster);
+      const a = analysis.report.helmReleases[0]!;
+      expect(a.rendered?.status).toBe("unavailable");
+      expect(a.rendered?.message).toContain(`but it reads the cluster (${reads})`);
+      expect(analysis.report.findings.introduced.map((d) => [d.code, d.severity])).toEqual([
+        ["helm-render-unavailable", "notice"],
+      ]);
+    }
   });
 });
 
