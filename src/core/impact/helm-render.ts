@@ -8,7 +8,7 @@
  */
 
 import { applyPolicy, type Policy, policyConclusion } from "../checks/policy.ts";
-import { type Diagnostic, diagnostic } from "../diagnostics.ts";
+import { analysisFailed, type Diagnostic, diagnostic, EngineLimit } from "../diagnostics.ts";
 import { holdsPlaceholder } from "../flux/post-build.ts";
 import type { ChartFiles } from "../helm/chart.ts";
 import type { Capabilities } from "../helm/engine.ts";
@@ -88,7 +88,9 @@ export interface HelmRenderOptions {
 type Side =
   | { objects: JsonObject[]; nondeterministic: string[] }
   | { unavailable: string }
-  | { failed: HelmReleaseRenderError };
+  | { failed: HelmReleaseRenderError }
+  /** The engine stopped at a bound or failed: what the chart installs is unknown, and not checked. */
+  | { stopped: Error };
 
 function renderSide(
   model: RepositoryModel,
@@ -111,7 +113,7 @@ function renderSide(
     values = effective.values;
     unseen = unseenValues(effective);
   } catch (error) {
-    return { unavailable: `its values are unknown: ${(error as Error).message}` };
+    return { stopped: error as Error };
   }
   try {
     const r = renderHelmRelease(
@@ -137,10 +139,8 @@ function renderSide(
         };
       return { failed: error };
     }
-    if (error instanceof LimitError)
-      return { unavailable: `rendering it goes past this engine's bounds: ${error.message}` };
-    // The engine's own failure (a bug, a stack overflow): what the chart renders is unknown.
-    return { unavailable: `the Helm engine failed (${(error as Error).name}) while rendering it` };
+    // Past a bound, or the engine's own failure (a bug): what the chart renders is unknown.
+    return { stopped: error instanceof LimitError ? new EngineLimit(error.message) : (error as Error) };
   }
 }
 
@@ -195,8 +195,29 @@ export function applyHelmRenders(
       hr.rendered = { status: "failed", objects: [], message: head.failed.message };
       continue;
     }
+    if ("stopped" in head) {
+      // Fails closed: a change whose chart this engine cannot check does not pass as if it could.
+      const d = analysisFailed(
+        `rendering the chart of HelmRelease ${hr.key}`,
+        head.stopped,
+        { ...where, ref: `HelmRelease/${hr.key}` },
+        "what it installs is not checked",
+      );
+      const before =
+        "stopped" in base &&
+        analysisFailed("", base.stopped).message === analysisFailed("", head.stopped).message;
+      (before ? existing : introduced).push(d);
+      hr.rendered = { status: "unavailable", objects: [], message: d.message };
+      continue;
+    }
     const missing =
-      "unavailable" in head ? head.unavailable : "unavailable" in base ? base.unavailable : undefined;
+      "unavailable" in head
+        ? head.unavailable
+        : "unavailable" in base
+          ? base.unavailable
+          : "stopped" in base
+            ? analysisFailed("rendering it before this change", base.stopped).message
+            : undefined;
     if (missing !== undefined) {
       hr.rendered = { status: "unavailable", objects: [], message: missing };
       introduced.push(

@@ -167,7 +167,10 @@ describe("impact/helm-render: the cluster's version and API groups", () => {
   /** Version 5.0 needs an older Kubernetes; version 6.0 refuses to render without the Prometheus operator. */
   const forCluster = (version: string): ChartFiles => {
     const files = chartFiles("1.0.0");
-    const chart = { ...files.files, "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n` };
+    const chart: Record<string, string> = {
+      ...files.files,
+      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n`,
+    };
     if (version === "5.0.0") chart["Chart.yaml"] += 'kubeVersion: ">=1.25.0-0 <1.31.0-0"\n';
     if (version === "6.0.0")
       chart["templates/monitor.yaml"] =
@@ -188,6 +191,40 @@ describe("impact/helm-render: the cluster's version and API groups", () => {
         ["helm-render-unavailable", "notice"],
       ]);
     }
+  });
+});
+
+describe("impact/helm-render: fails closed", () => {
+  /** Version 7.0 loops past the engine's bounds, as a hostile chart folder in a pull request may. */
+  const bounded = (version: string): ChartFiles => {
+    const files = chartFiles("1.0.0");
+    const chart: Record<string, string> = {
+      ...files.files,
+      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n`,
+    };
+    if (version === "7.0.0") chart["templates/loop.yaml"] = "{{ range until 2000000 }}x{{ end }}\n";
+    return { ...files, files: chart };
+  };
+
+  it("does not pass a chart it stopped rendering at a bound, and says so on the HelmRelease", () => {
+    const { analysis } = run(hr("a", "1.0.0"), hr("a", "7.0.0"), bounded);
+    const a = analysis.report.helmReleases[0]!;
+    expect(a.rendered?.status).toBe("unavailable");
+    expect(analysis.report.findings.introduced.map((d) => [d.code, d.severity, d.file, d.message])).toEqual([
+      [
+        "analysis-failed",
+        "error",
+        "apps/hr.yaml",
+        expect.stringMatching(
+          /^The engine stopped at one of its limits \(.*until.*\) while rendering the chart of HelmRelease default\/a; what it installs is not checked\.$/,
+        ),
+      ],
+    ]);
+    expect(analysis.report.conclusion).toBe("failure");
+    // The same bound at base: not this change's doing.
+    const again = run(hr("a", "7.0.0"), hr("a", "7.0.0", "replicas: 2"), bounded).analysis;
+    expect(again.report.findings.introduced.map((d) => d.code)).toEqual([]);
+    expect(again.report.findings.existing.map((d) => d.code)).toEqual(["analysis-failed"]);
   });
 });
 
