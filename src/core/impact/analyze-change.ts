@@ -109,6 +109,15 @@ function localChartChange(
   options: ChangeOptions,
 ): { reasons: Reason[]; chart?: { from?: string; to?: string }; notBumped?: string[] } | undefined {
   if (!b || !h) return undefined;
+  // Only a chart.spec from a GitRepository can be a folder of this repository (chartLocation); asked for
+  // every HelmRelease of the change, the locations would be looked up for nothing (690 on the 10× repository).
+  if (
+    b.chartRef ||
+    h.chartRef ||
+    b.chart?.sourceRef.kind !== "GitRepository" ||
+    h.chart?.sourceRef.kind !== "GitRepository"
+  )
+    return undefined;
   const bl = chartLocation(base, b);
   const hl = chartLocation(head, h);
   if (bl.type !== "repository" || hl.type !== "repository" || bl.path !== hl.path) return undefined;
