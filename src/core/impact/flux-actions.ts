@@ -48,12 +48,15 @@ export function deletions(
     if (next && !next.build) continue; // not rendered in head (external, path missing): nothing to compare
     // A build head reused from base applies the very same objects.
     if (next?.build && sameObjects(ks.build.objects, next.build.objects)) continue;
-    const { keys: stillApplied, stems: generatedInHead } = headApplied();
     const kept = new Set((next?.build?.objects ?? []).map((o) => objectKey(o.object)));
+    const lost = ks.build.objects.filter(({ object }) => !kept.has(objectKey(object)));
+    // A Kustomization that still applies every object it did (an edited value): nothing leaves it.
+    if (lost.length === 0) continue;
+    const { keys: stillApplied, stems: generatedInHead } = headApplied();
     const action = next ? (next.spec.prune ? "deleted" : "orphaned") : removalAction(ks, baseKs);
-    for (const { object } of ks.build.objects) {
+    for (const { object } of lost) {
       const key = objectKey(object);
-      if (kept.has(key) || stillApplied.has(key)) continue;
+      if (stillApplied.has(key)) continue;
       // A generated ConfigMap/Secret whose content hash changed: Flux prunes the old name, but it is
       // replaced by the new one (its diff shows the change), not deleted.
       const stem = hashStem(object);
