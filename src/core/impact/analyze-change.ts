@@ -535,18 +535,26 @@ function analyzeClusterChange(
   for (const k of [...base.kustomizations, ...head.kustomizations])
     for (const f of k.build?.reads ?? []) owned.add(f);
   const reasonFiles = new Set(kustomizations.flatMap((k) => k.files));
-  // A chart folder of this repository that a HelmRelease installs from is read by it.
-  const chartFolders = new Set<string>();
-  for (const [model, list] of [
-    [base, base.helmReleases],
-    [head, head.helmReleases],
-  ] as const)
-    for (const hr of list) {
-      const location = chartLocation(model, hr);
-      if (location.type === "repository") chartFolders.add(location.path === "" ? "" : `${location.path}/`);
-    }
+  // A chart folder of this repository that a HelmRelease installs from is read by it. Looked up only
+  // when a changed file is read by nothing else, and only for charts from a GitRepository (localChartChange).
+  let chartFolders: string[] | undefined;
+  const folders = () => {
+    if (chartFolders) return chartFolders;
+    const found = new Set<string>();
+    for (const [model, list] of [
+      [base, base.helmReleases],
+      [head, head.helmReleases],
+    ] as const)
+      for (const hr of list) {
+        if (hr.chartRef || hr.chart?.sourceRef.kind !== "GitRepository") continue;
+        const location = chartLocation(model, hr);
+        if (location.type === "repository") found.add(location.path === "" ? "" : `${location.path}/`);
+      }
+    chartFolders = [...found];
+    return chartFolders;
+  };
   const inChart = (path: string | undefined) =>
-    path !== undefined && [...chartFolders].some((prefix) => path.startsWith(prefix));
+    path !== undefined && folders().some((prefix) => path.startsWith(prefix));
   const unownedFiles = changedFiles
     .filter(
       (c) =>
