@@ -13,7 +13,6 @@
  */
 import { createHash } from "node:crypto";
 import { RE2JS } from "re2js";
-import semver from "semver";
 import { sha256Hex } from "../util/sha256.ts";
 import { GoTime, wrongType } from "./gotime.ts";
 import { fromPlain, marshalJson } from "./json.ts";
@@ -526,12 +525,12 @@ export function sprigFunctions(options: SprigOptions = {}): Record<string, GoFun
       }
       return String(((b << 16) | a) >>> 0);
     },
+    // sprig: the constraint, then the version as Masterminds/semver reads it (a missing minor or patch is
+    // 0, leading zeros and a "v" are taken, spaces are not).
     semverCompare: (constraint, version) => {
-      const v = semver.parse(strval(version!).replace(/^v/, ""));
-      if (!v) return fail(`Invalid Semantic Version`);
       const range = mastermindsRange(strval(constraint!));
       if (range === undefined) return fail(`improper constraint: ${strval(constraint!)}`);
-      return satisfiesConstraint(range, v.version) ?? false;
+      return satisfiesConstraint(range, newVersion(strval(version!)).toString()) ?? false;
     },
     semver: (v) => newVersion(typeof v === "string" ? v : wrongType("string", v)),
     urlParse: (u) => urlParse(strval(u!)),

@@ -122,6 +122,19 @@ describe("sprig: numbers and encodings", () => {
       ),
     ).toBe("true false true");
   });
+
+  it("reads the version as Masterminds/semver does: partial, leading zeros and a v, but no spaces", () => {
+    // traefik's chart checks its Helm version so: "v3.6" is 3.6.0, not an error that stops the render.
+    expect(
+      render(
+        '{{semverCompare "<v3.6.0-0" "v3.6"}} {{semverCompare ">=1.2" "1"}} {{semverCompare ">=1.0.0" "1.02.3"}} {{semverCompare "<v3.19.3-0" "v3.99"}}',
+      ),
+    ).toBe("false false true false");
+    expect(() => render('{{semverCompare ">=1.0.0" " 1.2.3"}}')).toThrow(
+      "error calling semverCompare: invalid semantic version",
+    );
+    expect(() => render('{{semverCompare "nope" "1.2.3"}}')).toThrow("improper constraint: nope");
+  });
 });
 
 describe("sprig: dates, as Go's time package formats and parses them", () => {
