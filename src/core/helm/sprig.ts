@@ -177,16 +177,22 @@ function deepCopy(v: GoValue): GoValue {
 }
 
 /**
- * mergo.Merge (and WithOverride): nested dicts merge; another value fills a key `dst` lacks or holds nil,
- * or, overwriting, replaces it unless the new one is nil. A map element is empty to mergo only when nil
- * (an interface holding false or "" is not), and values are assigned as they are: a dict merged in is
- * shared, not copied (sprig issue 188).
+ * mergo v1.0.1's deepMerge of maps, as sprig's merge (mergo.Merge) and mergeOverwrite (WithOverride) run
+ * it: nested dicts merge; a nil value of `src` is skipped, or assigned when overwriting; any other value
+ * fills a key `dst` lacks or holds an empty value — mergo's isEmptyValue looks through the interface, so
+ * nil, "", false, 0 and an empty list or dict are all empty (the reason `true` always wins a merge,
+ * helm#5238) — or, overwriting, replaces it. Values are assigned as they are: a dict merged in is shared,
+ * not copied (sprig issue 188).
  */
 function mergeInto(dst: Dict, src: Dict, overwrite: boolean): Dict {
   for (const [k, v] of Object.entries(src)) {
+    if (v === null) {
+      if (overwrite) dst[k] = null;
+      continue;
+    }
     const cur = dst[k];
     if (isMap(cur) && isMap(v)) mergeInto(cur, v, overwrite);
-    else if (!Object.hasOwn(dst, k) || cur === null || (overwrite && v !== null)) dst[k] = v;
+    else if (overwrite || !Object.hasOwn(dst, k) || isEmpty(cur!)) dst[k] = v;
   }
   return dst;
 }

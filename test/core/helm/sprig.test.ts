@@ -90,6 +90,21 @@ describe("sprig: lists and dicts", () => {
     );
   });
 
+  it("fills empty values in a merge, as mergo does: true always wins over false", () => {
+    // opentelemetry-demo's jaeger image tag: merge .imageRoot (dict "tag" .Chart.AppVersion) with tag: "".
+    expect(
+      render(
+        '{{ merge (dict "tag" "" "on" false "n" 0 "l" list "m" dict) (dict "tag" "1.2.3" "on" true "n" 5 "l" (list 1) "m" (dict "k" 1)) | toJson }}',
+      ),
+    ).toBe('{"l":[1],"m":{"k":1},"n":5,"on":true,"tag":"1.2.3"}');
+    expect(render('{{ merge (dict "on" true) (dict "on" false) | toJson }}')).toBe('{"on":true}');
+    // A nil in the source: merge skips it, mergeOverwrite assigns it; mergeOverwrite assigns "" too.
+    expect(render('{{ merge (dict "a" "x") (dict "a" "y" "b" nil) | toJson }}')).toBe('{"a":"x"}');
+    expect(render('{{ mergeOverwrite (dict "a" "x" "b" 1) (dict "a" "" "b" nil) | toJson }}')).toBe(
+      '{"a":"","b":null}',
+    );
+  });
+
   it("digs, picks and omits", () => {
     const d = { a: { b: { c: "deep" } }, x: 1n, y: 2n };
     expect(
