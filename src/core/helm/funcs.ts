@@ -40,9 +40,11 @@ function toYaml(v: GoValue, pretty: boolean): string {
   const data = plain(v);
   if (!pretty && YAML_V2_REFUSED.test(JSON.stringify(data) ?? ""))
     throw new Error("yaml: control characters are not allowed");
-  const text = pretty
-    ? stringify(data, { indentSeq: true, sortMapEntries: true, lineWidth: 0 })
-    : stringifyYaml(data);
+  const write = (d: unknown) =>
+    pretty ? stringify(d, { indentSeq: true, sortMapEntries: true, lineWidth: 0 }) : stringifyYaml(d);
+  // go-yaml indents a top-level scalar's block as it would a map value's (its emitter starts at indent
+  // -1 and raises it to 2): written as the value of a one-letter key, less the key.
+  const text = typeof data === "string" ? write({ k: data }).slice("k: ".length) : write(data);
   return text.replace(/\n$/, "");
 }
 

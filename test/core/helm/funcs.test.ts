@@ -85,6 +85,21 @@ describe("Helm's functions", () => {
     );
   });
 
+  it("indents a string's block as go-yaml does, so it nests under a key (argo-cd's argocd-cm)", () => {
+    const data = { cm: { "resource.customizations": "x: 1\ny:\n  - 2\n" } };
+    expect(
+      render("data:{{- range $k, $v := .cm }}\n  {{ $k }}: {{ $v | toYaml | nindent 4 }}{{- end }}", data),
+    ).toBe("data:\n  resource.customizations: \n    |\n      x: 1\n      y:\n        - 2");
+    expect(render('{{ "x: 1\\ny:\\n  - 2\\n" | toYamlPretty | quote }}')).toBe(
+      '"|\\n  x: 1\\n  y:\\n    - 2"',
+    );
+    // A leading space needs the indentation indicator of that depth; plain and quoted strings stay one line.
+    expect(render('{{ " lead\\nx\\n" | toYaml | quote }}')).toBe('"|2\\n   lead\\n  x"');
+    expect(render('{{ "abc" | toYaml }}|{{ "" | toYaml }}|{{ "yes" | toYaml }}|{{ "a: b" | toYaml }}')).toBe(
+      'abc|""|"yes"|\'a: b\'',
+    );
+  });
+
   it("reads and writes YAML with go-yaml's edges, which bjw-s's library meets", () => {
     // sigs.k8s.io/yaml reads its JSON back with yaml.v2, which refuses DEL and C1 controls: toYaml gives "".
     expect(render('[{{ dict "a" (printf "x%cy" 127) | toYaml }}]')).toBe("[]");
