@@ -48,6 +48,10 @@ describe("Go text/template: output and whitespace", () => {
     ).toBe(' 3.14|ab  |0007|ff|"a\\"b"|[a b]|true');
     expect(render('{{printf "%d %s" "x"}}')).toBe("%!d(string=x) %!s(MISSING)");
     expect(render('{{printf "%d" 1 2}}')).toBe("1%!(EXTRA int=2)");
+    // A nil argument: fmt's badVerb names neither type nor value (prometheus-pgbouncer-exporter's defaults).
+    expect(render('{{printf "%s:%d" .host 5432}} {{printf "%d" nil}}', { host: null })).toBe(
+      "%!s(<nil>):5432 %!d(<nil>)",
+    );
     expect(render('{{printf "%g %e %.3g" 1234567.0 0.000123 3.14159}}')).toBe(
       "1.234567e+06 1.230000e-04 3.14",
     );

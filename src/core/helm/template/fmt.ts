@@ -144,7 +144,9 @@ function goExp(s: string): string {
   return s.replace(/e([+-])(\d)$/, "e$10$2");
 }
 
+/** fmt's badVerb: the verb, and the argument's type and value — or only `<nil>` for a nil argument. */
 function bad(verb: string, v: GoValue): string {
+  if (v === null) return `%!${verb}(<nil>)`;
   return `%!${verb}(${goTypeName(v)}=${formatValue(v)})`;
 }
 
@@ -200,7 +202,7 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
       if (typeof v === "number") return formatFloatVerb(v, verb, spec);
       return bad(verb, v);
     default:
-      return `%!${verb}(${goTypeName(v)}=${formatValue(v)})`;
+      return bad(verb, v);
   }
 }
 
