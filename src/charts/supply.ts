@@ -6,7 +6,7 @@
  * fetches at a time, and nothing starts after `deadlineMs`.
  */
 
-import { type ChartFiles, chartFilesIn } from "../core/helm/index.ts";
+import { type ChartFiles, chartFilesIn, unresolvedDependencies } from "../core/helm/index.ts";
 import type { ChartNeed, ChartSupply, RepoSnapshot } from "../core/index.ts";
 import { ChartArchiveError, unpackChartArchive } from "./archive.ts";
 import { ChartFetchError } from "./errors.ts";
@@ -39,6 +39,10 @@ export async function supplyCharts(
         const found = chartFilesIn(options.snapshots[need.side], need.location.path);
         if (!found) {
           out.set(need.id, { error: `the chart folder ${need.location.path}/ has no Chart.yaml` });
+          return;
+        }
+        if (found.unresolved.length > 0) {
+          out.set(need.id, { error: unresolvedDependencies(need.location.path, found.unresolved) });
           return;
         }
         const archives: Record<string, ChartFiles> = {};

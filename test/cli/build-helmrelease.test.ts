@@ -94,6 +94,36 @@ describe("flux-impact build --helmrelease", () => {
     expect(stdout).not.toContain("hunter2-default");
   });
 
+  it("builds a chart folder's file:// dependencies from the repository, and names the ones it cannot", async () => {
+    const withDeps = (dependencies: string) => ({
+      ...CLUSTER,
+      "charts/web/Chart.yaml": `apiVersion: v2\nname: web\nversion: 1.2.0\ndependencies:\n${dependencies}`,
+      "charts/web/templates/cm.yaml":
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ include "lib.name" . }}}\n',
+      "charts/lib/Chart.yaml": "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n",
+      "charts/lib/templates/_name.tpl": '{{ define "lib.name" }}{{ .Release.Name }}-from-lib{{ end }}',
+      "apps/web.yaml": release("    replicas: 1"),
+    });
+    const local = repo(
+      "deps-local",
+      withDeps("  - {name: lib, version: 0.1.0, repository: file://../lib}\n"),
+    );
+    const built = await cli("build", local, "--helmrelease", "default/web");
+    expect(built.stderr).toBe("");
+    expect(built.stdout).toContain("name: web-from-lib");
+    const remote = repo(
+      "deps-remote",
+      withDeps(
+        "  - {name: lib, version: 0.1.0, repository: file://../lib}\n  - {name: redis, version: 20.x, repository: https://charts.bitnami.com/bitnami}\n",
+      ),
+    );
+    const refused = await cli("build", remote, "--helmrelease", "default/web");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      "flux-impact: default/web's chart cannot be rendered: its chart folder charts/web/ depends on redis (https://charts.bitnami.com/bitnami), which source-controller fetches when it builds the chart and this analysis does not\n",
+    );
+  });
+
   it("reports a template that fails on the HelmRelease's file, with Helm's message and the template line", async () => {
     const root = repo("failing", { ...CLUSTER, "apps/web.yaml": release("    host: web.example.com") });
     const { code, stdout, stderr } = await cli("build", root, "--helmrelease", "default/web");

@@ -16,6 +16,7 @@ import {
   LimitError,
   renderedYaml,
   renderHelmRelease,
+  unresolvedDependencies,
 } from "../../core/helm/index.ts";
 import type { AnalyzedRepository, RepoSnapshot } from "../../core/index.ts";
 import { redactObject } from "../../core/secrets/index.ts";
@@ -45,6 +46,12 @@ export async function buildHelmReleaseCommand(
       const found = chartFilesIn(snapshot, location.path);
       if (!found) {
         io.stderr(`flux-impact: ${hr.key}'s chart folder ${location.path}/ has no Chart.yaml\n`);
+        return 1;
+      }
+      if (found.unresolved.length > 0) {
+        io.stderr(
+          `flux-impact: ${hr.key}'s chart cannot be rendered: ${unresolvedDependencies(location.path, found.unresolved)}\n`,
+        );
         return 1;
       }
       const archives: Record<string, ChartFiles> = {};

@@ -117,8 +117,19 @@ export function loadChart(input: ChartFiles): Chart {
     } else chart.files.push({ name, data });
   }
   for (const [archive, files] of Object.entries(input.archives ?? {})) {
-    if (!archive.startsWith("charts/") || archive.slice(7).includes("/")) continue;
-    subcharts.set(archive.slice(7), files);
+    if (!archive.startsWith("charts/")) continue;
+    const rest = archive.slice("charts/".length);
+    const slash = rest.indexOf("/");
+    if (slash < 0) {
+      subcharts.set(rest, files);
+      continue;
+    }
+    // An archive inside a subchart folder (charts/NAME/charts/X.tgz): that subchart's.
+    const entry = subcharts.get(rest.slice(0, slash)) ?? { files: {} };
+    subcharts.set(rest.slice(0, slash), {
+      ...entry,
+      archives: { ...entry.archives, [rest.slice(slash + 1)]: files },
+    });
   }
   for (const name of [...subcharts.keys()].sort()) {
     if (name.startsWith("_") || name.startsWith(".")) continue;

@@ -11,11 +11,20 @@ import { mergeMaps } from "../impact/helm-values.ts";
 import { buildFluxKustomization } from "../kustomize/flux-root.ts";
 import type { JsonObject } from "../kustomize/resource.ts";
 import type { HelmReleaseNode, RepositoryModel, SourceNode } from "../model.ts";
+import { resolvePath } from "../snapshot/paths.ts";
 import { createMemorySnapshot, type RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { sha256Hex } from "../util/sha256.ts";
 import { stringifyYamlStream } from "../yaml/stringify.ts";
 import { defaultCapabilities } from "./capabilities.ts";
-import { type Chart, type ChartFiles, ChartLoadError, loadChart, readValues } from "./chart.ts";
+import {
+  type Chart,
+  type ChartFiles,
+  ChartLoadError,
+  type ChartMetadata,
+  loadChart,
+  readMetadata,
+  readValues,
+} from "./chart.ts";
 import type { Values } from "./coalesce.ts";
 import type { Capabilities } from "./engine.ts";
 import { RenderError } from "./engine.ts";
@@ -339,25 +348,81 @@ export function renderedYaml(objects: readonly JsonObject[]): string {
 }
 
 /**
- * A chart folder of the repository as the loader takes it; its `charts/*.tgz` subchart archives come back
- * as bytes, for the adapter to unpack (unpacking is asynchronous, outside the core).
+ * A chart folder of the repository as the loader takes it, with the dependencies source-controller would
+ * add when it builds the chart (helm/chart/builder_local.go): a `file://` dependency is that folder of the
+ * repository, read from the snapshot as a subchart. Its `charts/*.tgz` subchart archives come back as
+ * bytes, for the adapter to unpack (unpacking is asynchronous, outside the core). `unresolved` names each
+ * dependency neither in `charts/` nor a folder here: source-controller fetches it from its repository.
  */
 export function chartFilesIn(
   snapshot: RepoSnapshot,
   path: string,
-): { files: ChartFiles; archives: Record<string, Uint8Array> } | undefined {
-  const prefix = path === "" ? "" : `${path}/`;
-  if (!snapshot.isFile(`${prefix}Chart.yaml`)) return undefined;
+): { files: ChartFiles; archives: Record<string, Uint8Array>; unresolved: string[] } | undefined {
   const files: Record<string, string> = {};
   const archives: Record<string, Uint8Array> = {};
+  const unresolved: string[] = [];
+  if (!addChartFolder(snapshot, path, "", files, archives, unresolved, 0)) return undefined;
+  return { files: { files, fromDirectory: true }, archives, unresolved };
+}
+
+/** Why a chart folder with dependencies chartFilesIn could not resolve is not rendered. */
+export function unresolvedDependencies(path: string, unresolved: readonly string[]): string {
+  return `its chart folder ${path}/ depends on ${unresolved.join(", ")}, which source-controller fetches when it builds the chart and this analysis does not`;
+}
+
+/** A chart in a nested `charts/` deeper than this is not followed (a `file://` loop). */
+const MAX_LOCAL_DEPENDENCY_DEPTH = 10;
+
+function addChartFolder(
+  snapshot: RepoSnapshot,
+  path: string,
+  into: string,
+  files: Record<string, string>,
+  archives: Record<string, Uint8Array>,
+  unresolved: string[],
+  depth: number,
+): boolean {
+  const prefix = path === "" ? "" : `${path}/`;
+  if (!snapshot.isFile(`${prefix}Chart.yaml`)) return false;
   const decoder = new TextDecoder();
   for (const file of snapshot.files()) {
     if (!file.startsWith(prefix)) continue;
-    const rel = file.slice(prefix.length);
+    const rel = `${into}${file.slice(prefix.length)}`;
     const bytes = snapshot.read(file);
     if (!bytes) continue;
-    if (/^charts\/[^/]+\.tgz$/.test(rel)) archives[rel] = bytes;
+    if (/^charts\/[^/]+\.tgz$/.test(file.slice(prefix.length))) archives[rel] = bytes;
     else files[rel] = decoder.decode(bytes);
   }
-  return { files: { files, fromDirectory: true }, archives };
+  let dependencies: ChartMetadata["dependencies"];
+  try {
+    dependencies = readMetadata(files[`${into}Chart.yaml`] ?? "", `${prefix}Chart.yaml`).dependencies;
+  } catch {
+    return true; // the loader reports a Chart.yaml that does not read
+  }
+  for (const dep of dependencies ?? []) {
+    const present =
+      Object.hasOwn(files, `${into}charts/${dep.name}/Chart.yaml`) ||
+      Object.keys(archives).some((a) => a.startsWith(`${into}charts/${dep.name}-`) && a.endsWith(".tgz"));
+    if (present) continue;
+    const repository = dep.repository ?? "";
+    const local = repository.startsWith("file://")
+      ? resolvePath(path, repository.slice("file://".length))
+      : undefined;
+    if (
+      local?.ok &&
+      depth < MAX_LOCAL_DEPENDENCY_DEPTH &&
+      addChartFolder(
+        snapshot,
+        local.path,
+        `${into}charts/${dep.name}/`,
+        files,
+        archives,
+        unresolved,
+        depth + 1,
+      )
+    )
+      continue;
+    unresolved.push(`${dep.name}${repository ? ` (${repository})` : ""}`);
+  }
+  return true;
 }

@@ -48,6 +48,7 @@ export {
   releaseNamespace,
   renderedYaml,
   renderHelmRelease,
+  unresolvedDependencies,
 } from "./helm-release.ts";
 export { fromPlain } from "./json.ts";
 export {
