@@ -1,7 +1,8 @@
 /**
  * values.schema.json, as Helm checks it (ValidateAgainstSchema): the chart's coalesced values against its
  * schema, then each subchart's values against the subchart's. @cfworker/json-schema interprets the
- * schema (no code generation; drafts 4, 7, 2019-09 and 2020-12, the chart's `$schema` deciding). Helm
+ * schema (no code generation; drafts 4, 7, 2019-09 and 2020-12, the chart's `$schema` deciding, 2020-12
+ * without one, and `format` asserted for drafts 4 to 7 only, as Helm 3.21's validator does). Helm
  * fetches `$ref`s to http(s) URLs; this engine fetches nothing: a `$ref` is read from the chart's own
  * files when it holds the document, and otherwise the schema is reported as not checked, never as a
  * failure.
@@ -16,12 +17,69 @@ export interface SchemaSkip {
   reason: string;
 }
 
+/**
+ * The schema's draft as Helm 3.21's validator (santhosh-tekuri/jsonschema v6) takes it: its `$schema`, or
+ * the latest draft, 2020-12, for a schema that names none.
+ */
 function draftOf(schema: Schema): SchemaDraft {
   const s = schema.$schema ?? "";
   if (s.includes("draft-04")) return "4";
+  if (/draft-0[67]/.test(s)) return "7";
   if (s.includes("2019-09")) return "2019-09";
-  if (s.includes("2020-12")) return "2020-12";
-  return "7";
+  return "2020-12";
+}
+
+/** Keywords whose value is one subschema, a list of them, or a map of them (the rest are data). */
+const ONE_SUBSCHEMA = new Set([
+  "additionalProperties",
+  "additionalItems",
+  "items",
+  "contains",
+  "propertyNames",
+  "not",
+  "if",
+  "then",
+  "else",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+]);
+const SUBSCHEMA_LIST = new Set(["allOf", "anyOf", "oneOf", "prefixItems", "items"]);
+const SUBSCHEMA_MAP = new Set([
+  "properties",
+  "patternProperties",
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+]);
+
+/**
+ * The schema without its `format` keywords, for a draft whose `format` the validator does not assert:
+ * santhosh-tekuri/jsonschema asserts it for drafts 4 to 7 and, as Helm does not call AssertFormat, only
+ * annotates it from 2019-09 on — @cfworker/json-schema would assert it for every draft. A property named
+ * "format" is a key of `properties`, not a keyword, and stays.
+ */
+function withoutFormat(schema: unknown): unknown {
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === "format" && typeof v === "string") continue;
+    if (SUBSCHEMA_LIST.has(k) && Array.isArray(v)) out[k] = v.map(withoutFormat);
+    else if (ONE_SUBSCHEMA.has(k)) out[k] = withoutFormat(v);
+    else if (SUBSCHEMA_MAP.has(k) && v !== null && typeof v === "object" && !Array.isArray(v))
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, withoutFormat(sub)]));
+    else if (k === "dependencies" && v !== null && typeof v === "object" && !Array.isArray(v))
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([name, sub]) => [name, Array.isArray(sub) ? sub : withoutFormat(sub)]),
+      );
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** A schema document as validated: its formats dropped when its draft only annotates them. */
+function asValidated(schema: Schema): Schema {
+  const draft = draftOf(schema);
+  return draft === "4" || draft === "7" ? schema : (withoutFormat(schema) as Schema);
 }
 
 const STRUCTURAL = new Set([
@@ -53,7 +111,11 @@ function validateOne(values: Values, schemaText: string, chart: Chart, skipped: 
   const name = chart.metadata.name;
   let result: ReturnType<Validator["validate"]>;
   try {
-    const validator = new Validator(schema, typeof schema === "object" ? draftOf(schema) : "7", false);
+    const validator = new Validator(
+      typeof schema === "object" ? asValidated(schema) : schema,
+      typeof schema === "object" ? draftOf(schema) : "2020-12",
+      false,
+    );
     const base =
       typeof schema === "object" && typeof schema.$id === "string"
         ? schema.$id
@@ -62,7 +124,8 @@ function validateOne(values: Values, schemaText: string, chart: Chart, skipped: 
       if (!f.name.endsWith(".json")) continue;
       try {
         const id = new URL(f.name, base).href;
-        validator.addSchema(JSON.parse(f.data) as Schema, id);
+        const referred = JSON.parse(f.data) as Schema;
+        validator.addSchema(typeof referred === "object" ? asValidated(referred) : referred, id);
       } catch {
         // Not JSON, or not a schema: only a $ref to it would need it, and that $ref then stays unresolved.
       }

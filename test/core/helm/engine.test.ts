@@ -194,6 +194,29 @@ describe("helm template", () => {
   });
 });
 
+describe("values.schema.json drafts, as Helm 3.21's validator reads them", () => {
+  const withSchema = (schema: object) =>
+    chart({ "values.schema.json": JSON.stringify(schema), "templates/cm.yaml": "kind: ConfigMap\n" });
+  const url = { type: "object", properties: { url: { type: "string", format: "uri" } } };
+
+  it("only annotates format from draft 2019-09 on, and for a schema without $schema (2020-12)", () => {
+    // A chart's default `url: ""` with format uri renders in Helm; it was a false schema error here.
+    expect(() => render(withSchema(url), { url: "" })).not.toThrow();
+    expect(() =>
+      render(withSchema({ ...url, $schema: "https://json-schema.org/draft/2019-09/schema" }), { url: "" }),
+    ).not.toThrow();
+    // A property named "format" is not the keyword.
+    const named = { type: "object", properties: { format: { type: "string" } } };
+    expect(() => render(withSchema(named), { format: 1 })).toThrow(/- at '\/format'/);
+  });
+
+  it("asserts format for draft-07 schemas, as santhosh-tekuri/jsonschema does", () => {
+    const draft7 = { ...url, $schema: "http://json-schema.org/draft-07/schema#" };
+    expect(() => render(withSchema(draft7), { url: "not a uri" })).toThrow(/- at '\/url'/);
+    expect(() => render(withSchema(draft7), { url: "https://example.com/x" })).not.toThrow();
+  });
+});
+
 describe("values.schema.json references", () => {
   const schema = (ref: string) =>
     JSON.stringify({
