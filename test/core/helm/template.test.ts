@@ -144,6 +144,9 @@ describe("Go text/template: missing keys and errors", () => {
     expect(() => render("{{$x}}")).toThrow(/undefined variable "\$x"/);
     expect(() => render("{{if true}}open")).toThrow(/unexpected EOF/);
     expect(() => render("{{break}}")).toThrow(/outside \{\{range\}\}/);
+    // A pipe before the closing delimiter ends the pipeline, as in Go; a pipe where a command starts does not.
+    expect(render('{{ "a" | }}|{{ if true | }}yes{{ end }}|{{ (printf "x" | ) }}')).toBe("a|yes|x");
+    expect(() => render('{{ "a" | | upper }}')).toThrow(/unexpected .*\|.* in command/);
   });
 
   it("places an execution error as Go does: file, line, byte column and the node", () => {

@@ -499,14 +499,12 @@ class Parser {
         this.nextNonSpace();
         break;
       }
-      if (item.type === "eof" || item.type === "right" || item.type === "rightParen")
+      if (item.type === "eof" || item.type === "right" || item.type === "rightParen" || item.type === "pipe")
         this.fail(`unexpected ${describe(item)} in ${context}`, item.pos);
       cmds.push(this.command(end));
-      const sep = this.peekNonSpace();
-      if (sep.type === "pipe") {
-        this.nextNonSpace();
-        if (this.peekNonSpace().type === end) this.fail(`missing command`, sep.pos);
-      }
+      // Go's command() takes the "|" after a command, and the pipeline may end right after it:
+      // `{{ if .enabled | }}` parses (bjw-s common 1.5's _ports.tpl has one).
+      if (this.peekNonSpace().type === "pipe") this.nextNonSpace();
     }
     if (cmds.length === 0) this.fail(`missing value for ${context}`, start);
     if (!isAssign) for (const v of decl) this.vars.push(v);
