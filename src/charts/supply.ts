@@ -7,7 +7,7 @@
  */
 
 import { type ChartFiles, chartFilesIn, unresolvedDependencies } from "../core/helm/index.ts";
-import type { ChartNeed, ChartSupply, RepoSnapshot } from "../core/index.ts";
+import type { ChartNeed, ChartSupply, ChartUnavailable, RepoSnapshot } from "../core/index.ts";
 import { ChartArchiveError, unpackChartArchive } from "./archive.ts";
 import { ChartFetchError } from "./errors.ts";
 import type { ChartFetcher } from "./fetcher.ts";
@@ -25,7 +25,7 @@ export async function supplyCharts(
   needs: readonly ChartNeed[],
   options: SupplyOptions,
 ): Promise<ChartSupply> {
-  const out = new Map<string, ChartFiles | { error: string }>();
+  const out = new Map<string, ChartFiles | ChartUnavailable>();
   const now = options.now ?? Date.now;
   const deadline = now() + (options.deadlineMs ?? 60_000);
   const queue = [...needs];
@@ -55,7 +55,12 @@ export async function supplyCharts(
       out.set(need.id, await unpackChartArchive(fetched.bytes));
     } catch (error) {
       if (!(error instanceof ChartFetchError) && !(error instanceof ChartArchiveError)) throw error;
-      out.set(need.id, { error: `its chart could not be fetched: ${(error as Error).message}` });
+      // Past a size or unpacking bound: what the change points at cannot be checked (fails closed).
+      const limit = error instanceof ChartArchiveError || error.reason === "too-large";
+      out.set(need.id, {
+        error: `its chart could not be fetched: ${(error as Error).message}`,
+        ...(limit ? { limit: true } : {}),
+      });
     }
   };
   const workers = Array.from(

@@ -21,6 +21,7 @@ export {
   applyHelmRenders,
   type ChartNeed,
   type ChartSupply,
+  type ChartUnavailable,
   type HelmRenderOptions,
   helmChartNeeds,
   MAX_RENDERED_RELEASES,

@@ -39,7 +39,17 @@ export interface ChartNeed {
 }
 
 /** What the adapter got for each need: the chart's files, or why not. */
-export type ChartSupply = ReadonlyMap<string, ChartFiles | { error: string }>;
+export type ChartSupply = ReadonlyMap<string, ChartFiles | ChartUnavailable>;
+
+/**
+ * Why a chart was not supplied. `limit`: it went past one of the adapter's bounds (an archive or a body
+ * too large, too many entries): what the change points at cannot be checked, so the render fails closed,
+ * as one past the engine's own bounds does; any other reason (not found, the network) is said as unknown.
+ */
+export interface ChartUnavailable {
+  error: string;
+  limit?: boolean;
+}
 
 interface Analysis {
   base: RepositoryModel;
@@ -105,7 +115,8 @@ function renderSide(
   if (location.type === "unavailable") return { unavailable: location.reason };
   const files = supply.get(needId(side, location));
   if (!files) return { unavailable: "its chart was not fetched" };
-  if ("error" in files) return { unavailable: files.error };
+  if ("error" in files)
+    return files.limit ? { stopped: new EngineLimit(files.error) } : { unavailable: files.error };
   let values: JsonObject;
   let unseen: string | undefined;
   try {

@@ -5,6 +5,7 @@ import {
   analyzePullRequest,
   applyHelmRenders,
   type ChartSupply,
+  type ChartUnavailable,
   createMemorySnapshot,
   helmChartNeeds,
   policyOf,
@@ -57,7 +58,7 @@ ${required}`,
 function run(
   baseApps: string,
   headApps: string,
-  supplyFor: (version: string) => ChartFiles | { error: string } = chartFiles,
+  supplyFor: (version: string) => ChartFiles | ChartUnavailable = chartFiles,
 ) {
   const analysis = analyzePullRequest({
     base: createMemorySnapshot({ ...CLUSTER, "apps/hr.yaml": baseApps }),
@@ -221,6 +222,18 @@ describe("impact/helm-render: fails closed", () => {
       ],
     ]);
     expect(analysis.report.conclusion).toBe("failure");
+    // A chart the adapter stopped fetching or unpacking at a bound fails closed the same way.
+    const large = run(hr("a", "1.0.0"), hr("a", "1.1.0"), (version) =>
+      version === "1.1.0"
+        ? { error: "its chart could not be fetched: larger than 20 MiB", limit: true }
+        : chartFiles(version),
+    ).analysis;
+    expect(large.report.findings.introduced.map((d) => [d.code, d.message])).toEqual([
+      [
+        "analysis-failed",
+        "The engine stopped at one of its limits (its chart could not be fetched: larger than 20 MiB) while rendering the chart of HelmRelease default/a; what it installs is not checked.",
+      ],
+    ]);
     // The same bound at base: not this change's doing.
     const again = run(hr("a", "7.0.0"), hr("a", "7.0.0", "replicas: 2"), bounded).analysis;
     expect(again.report.findings.introduced.map((d) => d.code)).toEqual([]);
