@@ -17,7 +17,7 @@ import { fromPlain, marshalJson, plain } from "./json.ts";
 import { type SprigOptions, sprigFunctions, strval } from "./sprig.ts";
 import { FuncError, LimitError, TemplateError, TemplateParseError, TemplateSet } from "./template/exec.ts";
 import { goQuote } from "./template/fmt.ts";
-import { type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
+import { formatFloat, type GoFunction, type GoValue, isMap, NO_VALUE } from "./template/values.ts";
 
 const fail = (message: string): never => {
   throw new FuncError(message);
@@ -36,8 +36,53 @@ export const MAX_INCLUDE_DEPTH = 250;
  */
 const YAML_V2_REFUSED = /[\u007f\u0080-\u0084\u0086-\u009f\ufffe\uffff]/;
 
-function toYaml(v: GoValue, pretty: boolean): string {
+/**
+ * A number as go-yaml writes it, wrapped so the writers leave it alone (they would print JavaScript's
+ * text): a string they must double-quote, with its NUL escaped, which `unwrapNumbers` takes back out.
+ */
+const NUMBER_MARK = "\u0000#";
+const NUMBER_WRAPPED = /"\\0#(-?[0-9][0-9.e+-]*|-?\.inf|\.nan)\\0"/g;
+const wrapNumber = (text: string) => `${NUMBER_MARK}${text}\u0000`;
+const unwrapNumbers = (yaml: string) => yaml.replace(NUMBER_WRAPPED, "$1");
+
+const TWO_POW_64 = 2 ** 64;
+
+/**
+ * A number of a value toYaml writes, as Helm's writers print it, when that differs from JavaScript's
+ * text. toYaml (sigs.k8s.io/yaml) goes through encoding/json and go-yaml v2: an int64 stays its digits,
+ * and so does a whole float64 go-yaml v2 reads back as an int or a uint; any other float64 is
+ * strconv.FormatFloat(f, 'g', -1) (1e-05, 1.2345675e+06), and NaN or an infinity cannot be written.
+ * toYamlPretty (go-yaml v3 on the Go value) prints every float64 with 'g' (1e+06) and .nan / .inf.
+ */
+function goNumberText(n: number | bigint, pretty: boolean): string {
+  if (typeof n === "bigint") return n.toString();
+  if (!Number.isFinite(n)) {
+    if (!pretty) throw new Error(`json: unsupported value: ${formatFloat(n)}`);
+    return Number.isNaN(n) ? ".nan" : n > 0 ? ".inf" : "-.inf";
+  }
+  if (!pretty && Number.isInteger(n) && n >= -(2 ** 63) && n < TWO_POW_64) return BigInt(n).toString();
+  return formatFloat(n);
+}
+
+/** plain(v) for toYaml: numbers whose Go text is not JavaScript's wrapped (wrapNumber). */
+function yamlData(v: GoValue, pretty: boolean): unknown {
   const data = plain(v);
+  const visit = (x: unknown, original: GoValue): unknown => {
+    if (typeof original === "bigint" || typeof original === "number") {
+      const text = goNumberText(original, pretty);
+      return text === String(x) ? x : wrapNumber(text);
+    }
+    if (Array.isArray(x) && Array.isArray(original)) return x.map((item, i) => visit(item, original[i]!));
+    if (x !== null && typeof x === "object" && isMap(original))
+      for (const k of Object.keys(x))
+        (x as Record<string, unknown>)[k] = visit((x as Record<string, unknown>)[k], original[k]!);
+    return x;
+  };
+  return visit(data, v);
+}
+
+function toYaml(v: GoValue, pretty: boolean): string {
+  const data = yamlData(v, pretty);
   if (!pretty && YAML_V2_REFUSED.test(JSON.stringify(data) ?? ""))
     throw new Error("yaml: control characters are not allowed");
   const write = (d: unknown) =>
@@ -45,7 +90,7 @@ function toYaml(v: GoValue, pretty: boolean): string {
   // go-yaml indents a top-level scalar's block as it would a map value's (its emitter starts at indent
   // -1 and raises it to 2): written as the value of a one-letter key, less the key.
   const text = typeof data === "string" ? write({ k: data }).slice("k: ".length) : write(data);
-  return text.replace(/\n$/, "");
+  return unwrapNumbers(text).replace(/\n$/, "");
 }
 
 /** Helm's toYAML (toYaml, `.Files.AsConfig`): sigs.k8s.io/yaml.Marshal without the final newline. */

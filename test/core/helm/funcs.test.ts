@@ -100,6 +100,19 @@ describe("Helm's functions", () => {
     );
   });
 
+  it("writes numbers as Helm's writers do: through JSON and go-yaml v2, or go-yaml v3 for toYamlPretty", () => {
+    const m = { a: 0.00001, b: 1234567.5, c: 1e-7, big: 1000000, half: 0.5, i: 3n, huge: 1e20 };
+    expect(render("{{ toYaml . }}", m)).toBe(
+      "a: 1e-05\nb: 1.2345675e+06\nbig: 1000000\nc: 1e-07\nhalf: 0.5\nhuge: 1e+20\ni: 3",
+    );
+    expect(render("{{ toYamlPretty . }}", m)).toBe(
+      "a: 1e-05\nb: 1.2345675e+06\nbig: 1e+06\nc: 1e-07\nhalf: 0.5\nhuge: 1e+20\ni: 3",
+    );
+    // json.Marshal refuses NaN: toYaml gives "", mustToYaml fails.
+    expect(render("[{{ toYaml .n }}]", { n: Number.NaN })).toBe("[]");
+    expect(render("{{ toYamlPretty .n }}", { n: Number.POSITIVE_INFINITY })).toBe(".inf");
+  });
+
   it("reads and writes YAML with go-yaml's edges, which bjw-s's library meets", () => {
     // sigs.k8s.io/yaml reads its JSON back with yaml.v2, which refuses DEL and C1 controls: toYaml gives "".
     expect(render('[{{ dict "a" (printf "x%cy" 127) | toYaml }}]')).toBe("[]");
