@@ -48,6 +48,15 @@ describe("Go text/template: output and whitespace", () => {
     ).toBe(' 3.14|ab  |0007|ff|"a\\"b"|[a b]|true');
     expect(render('{{printf "%d %s" "x"}}')).toBe("%!d(string=x) %!s(MISSING)");
     expect(render('{{printf "%d" 1 2}}')).toBe("1%!(EXTRA int=2)");
+    // %T and explicit indexes: Kong's env helper tells maps from strings with printf "%T".
+    expect(
+      render('{{printf "%T|%T|%T" "x" .m nil}} {{printf "%[1]s-%[1]s" "x"}} {{printf "%[2]d %[1]d" 1 2}}', {
+        m: { a: 1n },
+      }),
+    ).toBe("string|map[string]interface {}|<nil> x-x 2 1");
+    expect(render('{{printf "%[3]s|%[1]5d|%d %d" "a" 1}}')).toBe(
+      "%!s(BADINDEX)|%!d(BADINDEX)|%!d(string=a) 1",
+    );
     // A nil argument: fmt's badVerb names neither type nor value (prometheus-pgbouncer-exporter's defaults).
     expect(render('{{printf "%s:%d" .host 5432}} {{printf "%d" nil}}', { host: null })).toBe(
       "%!s(<nil>):5432 %!d(<nil>)",

@@ -1,7 +1,8 @@
 /**
  * The part of Go's fmt the templates use: Sprint (spaces between operands when neither is a string),
- * Sprintln, and Sprintf with the verbs charts use — %v %s %d %q %x %X %o %b %c %U %e %E %f %F %g %G %t
- * %% — with flags (- + # 0 space), width and precision, and Go's complaints for a wrong verb
+ * Sprintln, and Sprintf with the verbs charts use — %v %T %s %d %q %x %X %o %b %c %U %e %E %f %F %g %G %t
+ * %% — with flags (- + # 0 space), width and precision, explicit argument indexes (%[1]s), and Go's
+ * complaints for a wrong verb
  * (`%!d(string=x)`), a missing argument (`%!s(MISSING)`) and extra ones (`%!(EXTRA int=1)`).
  */
 import { formatFloat, formatValue, type GoValue, goTypeName } from "./values.ts";
@@ -151,6 +152,11 @@ function bad(verb: string, v: GoValue): string {
 }
 
 function formatOne(v: GoValue, verb: string, spec: Spec): string {
+  // printArg: the type's name for %T (a nil argument's is <nil>), padded and cut as %s is.
+  if (verb === "T") {
+    const name = goTypeName(v);
+    return pad(spec.prec !== undefined ? name.slice(0, spec.prec) : name, spec);
+  }
   if (verb === "v") {
     if (typeof v === "bigint") return formatInt(v, "d", spec);
     if (typeof v === "number") return formatFloatVerb(v, "g", spec);
@@ -210,6 +216,30 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
   let out = "";
   let argi = 0;
   let i = 0;
+  // Go's doPrintf: an explicit index ("%[2]s") makes the call "reordered" (no EXTRA complaint), and a bad
+  // one ("%[9]s", "%[2]5d") prints BADINDEX for that verb.
+  let reordered = false;
+  let good = true;
+  /** `[n]` at i: the argument it names; undefined when there is none. */
+  const argNumber = (): boolean => {
+    if (format[i] !== "[") return false;
+    reordered = true;
+    const close = format.indexOf("]", i + 1);
+    const m = close < 0 ? null : /^[0-9]+$/.exec(format.slice(i + 1, close));
+    if (close < 0) {
+      i += 1;
+      good = false;
+      return false;
+    }
+    i = close + 1;
+    const index = m ? Number(m[0]) - 1 : -1;
+    if (!m || index < 0 || index >= args.length) {
+      good = false;
+      return Boolean(m);
+    }
+    argi = index;
+    return true;
+  };
   while (i < format.length) {
     const c = format[i]!;
     if (c !== "%") {
@@ -218,6 +248,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       continue;
     }
     i++;
+    good = true;
     const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false };
     for (; i < format.length; i++) {
       const f = format[i];
@@ -239,11 +270,20 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       i += m[0].length;
       return Number(m[0]);
     };
+    let afterIndex = argNumber();
+    const starWidth = format[i] === "*";
     spec.width = num();
-    if (format[i] === ".") {
+    if (afterIndex && !starWidth && spec.width !== undefined) good = false; // "%[3]2d"
+    if (starWidth) afterIndex = false;
+    if (format[i] === "." && i + 1 < format.length) {
       i++;
+      if (afterIndex) good = false; // "%[3].2d"
+      afterIndex = argNumber();
+      const starPrec = format[i] === "*";
       spec.prec = num() ?? 0;
+      if (starPrec) afterIndex = false;
     }
+    if (!afterIndex) argNumber();
     const verb = format[i];
     i++;
     if (verb === undefined) {
@@ -254,13 +294,17 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       out += "%";
       continue;
     }
+    if (!good) {
+      out += `%!${verb}(BADINDEX)`;
+      continue;
+    }
     if (argi >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
     }
     out += formatOne(args[argi++]!, verb, spec);
   }
-  if (argi < args.length)
+  if (!reordered && argi < args.length)
     out += `%!(EXTRA ${args
       .slice(argi)
       .map((a) => `${goTypeName(a)}=${formatValue(a)}`)
