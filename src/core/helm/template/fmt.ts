@@ -46,23 +46,26 @@ function canBackquote(s: string): boolean {
   return !/[`\u0000-\u0008\u000a-\u001f\u007f\ufeff]/.test(s);
 }
 
-/** Go's strconv.Quote. */
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** Go's strconv.Quote (`%q` of a string): what unicode.IsPrint refuses is escaped. */
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === "\\") out += `\\${ch}`;
+    else if (GO_PRINTABLE.test(ch)) out += ch;
+    else if (ch === "\x07") out += "\\a";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
     else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
     else if (ch === "\r") out += "\\r";
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c === 12) out += "\\f";
-    else if (c === 11) out += "\\v";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\v") out += "\\v";
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else if (c === 0xfffd && ch !== "\uFFFD") out += "\\ufffd";
-    else out += ch;
+    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += `\\U${c.toString(16).padStart(8, "0")}`;
   }
   return `${out}"`;
 }
