@@ -55,6 +55,19 @@ ${required}`,
   };
 }
 
+/** Chart 1.0.0's templates under another version, with more files and more Chart.yaml lines. */
+function chartAt(version: string, more: Record<string, string>, chartYaml = ""): ChartFiles {
+  const files = chartFiles("1.0.0");
+  return {
+    ...files,
+    files: {
+      ...files.files,
+      ...more,
+      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n${chartYaml}`,
+    },
+  };
+}
+
 function run(
   baseApps: string,
   headApps: string,
@@ -166,18 +179,18 @@ data: {pw: {{ (lookup "v1" "Secret" .Release.Namespace "pw").data.pw | quote }}}
 
 describe("impact/helm-render: the cluster's version and API groups", () => {
   /** Version 5.0 needs an older Kubernetes; version 6.0 refuses to render without the Prometheus operator. */
-  const forCluster = (version: string): ChartFiles => {
-    const files = chartFiles("1.0.0");
-    const chart: Record<string, string> = {
-      ...files.files,
-      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n`,
-    };
-    if (version === "5.0.0") chart["Chart.yaml"] += 'kubeVersion: ">=1.25.0-0 <1.31.0-0"\n';
-    if (version === "6.0.0")
-      chart["templates/monitor.yaml"] =
-        '{{- if not (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}{{ fail "this chart needs the Prometheus operator" }}{{ end }}\n';
-    return { ...files, files: chart };
-  };
+  const forCluster = (version: string): ChartFiles =>
+    version === "5.0.0"
+      ? chartAt(version, {}, 'kubeVersion: ">=1.25.0-0 <1.31.0-0"\n')
+      : chartAt(
+          version,
+          version === "6.0.0"
+            ? {
+                "templates/monitor.yaml":
+                  '{{- if not (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}{{ fail "this chart needs the Prometheus operator" }}{{ end }}\n',
+              }
+            : {},
+        );
 
   it("does not call a chart broken for a Kubernetes version or a CRD the cluster may have", () => {
     for (const [version, reads] of [
@@ -197,15 +210,11 @@ describe("impact/helm-render: the cluster's version and API groups", () => {
 
 describe("impact/helm-render: fails closed", () => {
   /** Version 7.0 loops past the engine's bounds, as a hostile chart folder in a pull request may. */
-  const bounded = (version: string): ChartFiles => {
-    const files = chartFiles("1.0.0");
-    const chart: Record<string, string> = {
-      ...files.files,
-      "Chart.yaml": `apiVersion: v2\nname: app\nversion: ${version}\n`,
-    };
-    if (version === "7.0.0") chart["templates/loop.yaml"] = "{{ range until 2000000 }}x{{ end }}\n";
-    return { ...files, files: chart };
-  };
+  const bounded = (version: string): ChartFiles =>
+    chartAt(
+      version,
+      version === "7.0.0" ? { "templates/loop.yaml": "{{ range until 2000000 }}x{{ end }}\n" } : {},
+    );
 
   it("does not pass a chart it stopped rendering at a bound, and says so on the HelmRelease", () => {
     const { analysis } = run(hr("a", "1.0.0"), hr("a", "7.0.0"), bounded);
