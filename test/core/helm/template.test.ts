@@ -57,6 +57,11 @@ describe("Go text/template: output and whitespace", () => {
     expect(render('{{printf "%[3]s|%[1]5d|%d %d" "a" 1}}')).toBe(
       "%!s(BADINDEX)|%!d(BADINDEX)|%!d(string=a) 1",
     );
+    // A missing value reaches a function as nil (exec.go validateType): linkerd-crds' created-by label.
+    const zero = (t: string) => render(t, { Values: {} }, { missingKey: "zero" });
+    expect(zero('{{ printf "%s" (.Values.image).version }}|{{ print (.Values.image).version }}')).toBe(
+      "%!s(<nil>)|<nil>",
+    );
     // A nil argument: fmt's badVerb names neither type nor value (prometheus-pgbouncer-exporter's defaults).
     expect(render('{{printf "%s:%d" .host 5432}} {{printf "%d" nil}}', { host: null })).toBe(
       "%!s(<nil>):5432 %!d(<nil>)",

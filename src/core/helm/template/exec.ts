@@ -412,7 +412,7 @@ export class State {
     if (method) {
       const values = args.slice(1).map((a) => this.evalArg(dot, a));
       if (final !== undefined) values.push(final);
-      return this.call(name, method, values);
+      return this.call(name, method, values.map(asArgument));
     }
     if (isMap(r)) {
       if (args.length > 1 || final !== undefined) this.error(`${name} is not a method but has arguments`);
@@ -452,7 +452,7 @@ export class State {
     const args = cmd.args.slice(1).map((a) => this.evalArg(dot, a));
     if (final !== undefined) args.push(final);
     this.at = cmd;
-    return this.call(name, fn, args);
+    return this.call(name, fn, REFLECT_VALUE_BUILTINS.has(name) ? args : args.map(asArgument));
   }
 
   /** Calls a function or method; its failure (a nested template's too: `include`) is "error calling NAME: …". */
@@ -558,3 +558,25 @@ function commandString(c: Command): string {
 }
 
 export { TemplateError, TemplateParseError };
+
+/**
+ * The builtins whose Go parameters are reflect.Value (index, len, slice, call, not and the comparisons):
+ * they take a missing value as it is. Every other function's parameters are interface{} or a concrete
+ * type, and exec.go's validateType makes a missing value nil before the call (`printf "%s"` of a missing
+ * field prints %!s(<nil>), `print` of it <nil>).
+ */
+const REFLECT_VALUE_BUILTINS = new Set([
+  "index",
+  "len",
+  "slice",
+  "call",
+  "not",
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+]);
+
+const asArgument = (v: GoValue): GoValue => (v === NO_VALUE ? null : v);
