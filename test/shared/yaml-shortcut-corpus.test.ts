@@ -28,14 +28,29 @@ function shape(result: ReturnType<typeof readFully>): string {
   );
 }
 
-/** The files where the shortcut and yaml's composer disagree (none), for both readings. */
-function disagreements(texts: Iterable<[string, string]>): string[] {
+/**
+ * The files where the shortcut and yaml's composer disagree (none), for both readings — except where they
+ * must: a quoted scalar continued on a line not indented past its key, which yaml refuses ("Missing
+ * closing quote") and go-yaml reads (read-documents.ts reads it as go-yaml does; counted in `quoted`).
+ */
+function disagreements(
+  texts: Iterable<[string, string]>,
+  quoted: { count: number } = { count: 0 },
+): string[] {
   const out: string[] = [];
   for (const [name, text] of texts)
     for (const tags of [KUSTOMIZE_TAGS, YAML11_TAGS]) {
-      const got = shape(readYamlDocuments(text, "f.yaml", { tags }));
-      const full = shape(readFully(text, "f.yaml", DEFAULT_YAML_LIMITS, { tags }));
-      if (got !== full) out.push(`${name}: ${JSON.stringify(text).slice(0, 300)}`);
+      const read = readYamlDocuments(text, "f.yaml", { tags });
+      const fully = readFully(text, "f.yaml", DEFAULT_YAML_LIMITS, { tags });
+      if (
+        read.ok &&
+        !fully.ok &&
+        fully.diagnostics.some((d) => /^Missing closing ["']quote/.test(d.message))
+      ) {
+        quoted.count++;
+        continue;
+      }
+      if (shape(read) !== shape(fully)) out.push(`${name}: ${JSON.stringify(text).slice(0, 300)}`);
     }
   return out;
 }
@@ -144,6 +159,10 @@ describe.skipIf(!present)("the YAML shortcut on the corpora (../shared/corpus)",
     const broken = mutated.filter(([, t]) => !readFully(t, "f.yaml", DEFAULT_YAML_LIMITS).ok).length;
     console.log(`yaml shortcut: ${mutated.length} mutations, ${broken} of them broken YAML`);
     expect(broken).toBeGreaterThan(500);
-    expect(disagreements(mutated)).toEqual([]);
+    const quoted = { count: 0 };
+    expect(disagreements(mutated, quoted)).toEqual([]);
+    console.log(
+      `yaml shortcut: ${quoted.count} readings of a quote continued at a lower indentation, as go-yaml reads it`,
+    );
   });
 });

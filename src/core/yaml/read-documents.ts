@@ -83,9 +83,21 @@ export interface ReadOptions {
 export function readYamlDocuments(text: string, file: string, options: ReadOptions = {}): ReadResult {
   const limits = { ...DEFAULT_YAML_LIMITS, ...options.limits };
   // Most files take the shortcut (simple-read.ts): the same result, several times faster.
-  const simple = readSimpleYaml(text, file, limits, options.tags ?? KUSTOMIZE_TAGS, aliasAllowance(text));
-  return simple ?? readFully(text, file, limits, options);
+  const tags = options.tags ?? KUSTOMIZE_TAGS;
+  const simple = readSimpleYaml(text, file, limits, tags, aliasAllowance(text));
+  if (simple) return simple;
+  const full = readFully(text, file, limits, options);
+  // A quoted scalar whose next line is not indented past its key: yaml refuses it ("Missing closing
+  // quote"), go-yaml (Helm, and kustomize's yaml.v3) never checks indentation inside quotes and folds the
+  // line break into a space, as js-yaml does once its "deficient indentation" warning is let through.
+  // openebs's snapshot CRDs have such descriptions.
+  if (!full.ok && full.diagnostics.some((d) => MISSING_QUOTE.test(d.message)))
+    return readSimpleYaml(text, file, limits, tags, aliasAllowance(text), DEFICIENT_INDENTATION) ?? full;
+  return full;
 }
+
+const MISSING_QUOTE = /^Missing closing ["']quote/;
+const DEFICIENT_INDENTATION = /^deficient indentation$/;
 
 /** readYamlDocuments with yaml's composer: every file the shortcut declines, and every diagnostic. */
 export function readFully(

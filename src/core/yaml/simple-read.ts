@@ -237,6 +237,8 @@ export function readSimpleYaml(
   tags: (tags: Tags) => Tags,
   /** What the documents may measure together when aliases expand them (read-documents.ts). */
   allowance: number,
+  /** js-yaml warnings that do not send the text to the full reader (read-documents.ts's quoted scalars). */
+  tolerated?: RegExp,
 ): ReadResult | undefined {
   const schema = SCHEMAS.get(tags);
   if (schema === undefined || needsFullReader(text) !== undefined) return undefined;
@@ -246,8 +248,8 @@ export function readSimpleYaml(
   try {
     values = loadAll(text, null, {
       schema,
-      onWarning: () => {
-        warned = true;
+      onWarning: (warning: { reason?: string }) => {
+        if (!tolerated?.test(warning.reason ?? "")) warned = true;
       },
       listener: (event, state) => {
         if (event === "open" && (state as { depth?: number }).depth === 1) lines.push(state.line + 1);

@@ -91,6 +91,25 @@ describe("core/yaml/read-documents", () => {
     ]);
   });
 
+  it("reads a quoted scalar whose next line is not indented past its key, as go-yaml does", () => {
+    // openebs's snapshot CRDs: go-yaml checks no indentation inside quotes and folds the break to a space.
+    const crd = "properties:\n  spec:\n    description: 'spec defines the\n    snapshot. Required.'\n";
+    const read = readYamlDocuments(crd, "crd.yaml");
+    expect(read.diagnostics).toEqual([]);
+    expect(read.documents[0]?.value).toEqual({
+      properties: { spec: { description: "spec defines the snapshot. Required." } },
+    });
+    expect(
+      readYamlDocuments('a:\n  b: "x\n  y"\n', "f.yaml", { tags: YAML11_TAGS }).documents[0]?.value,
+    ).toEqual({
+      a: { b: "x y" },
+    });
+    // A quote that never closes is still an error.
+    const open = readYamlDocuments("a: 1\nk: 'one\n", "open.yaml");
+    expect(open.ok).toBe(false);
+    expect(open.diagnostics.map((d) => d.code)).toEqual(["yaml-syntax"]);
+  });
+
   it("reports a syntax error with file and line instead of throwing", () => {
     const { ok, diagnostics } = readYamlDocuments("a: [1, 2\nb: c\n", "bad.yaml");
 
