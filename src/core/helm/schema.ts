@@ -9,6 +9,7 @@
  * from @cfworker/json-schema's output units (see "santhosh-tekuri/jsonschema v6's messages" below).
  */
 import {
+  deepCompareStrict,
   encodePointer,
   type OutputUnit,
   type Schema,
@@ -257,18 +258,6 @@ function jsonType(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
   return typeof v === "object" ? "object" : typeof v === "boolean" ? "boolean" : typeof v;
-}
-
-/** util.go `equals`: deep equality, numbers by value. */
-function jsonEquals(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && jsonEquals(a[k], b[k]));
-  }
-  return a === b;
 }
 
 /**
@@ -607,7 +596,7 @@ class HelmErrors {
       // util.go duplicates: the first i with an equal item before it, and the first such j.
       let pair: [number, number] | undefined;
       for (let i = 1; i < v.length && !pair; i++)
-        for (let j = 0; j < i && !pair; j++) if (jsonEquals(v[i], v[j])) pair = [j, i];
+        for (let j = 0; j < i && !pair; j++) if (deepCompareStrict(v[i], v[j])) pair = [j, i];
       if (pair) errors.push(this.leaf(at, `items at ${pair[0]} and ${pair[1]} are equal`));
     }
     const item = (schema: unknown, sp: string, i: number, tok: number) => {
