@@ -14,6 +14,7 @@ import {
   effectiveValues,
   HelmReleaseRenderError,
   LimitError,
+  notTheClusters,
   renderedYaml,
   renderHelmRelease,
   unresolvedDependencies,
@@ -82,7 +83,11 @@ export async function buildHelmReleaseCommand(
     const rendered = renderHelmRelease(hr, effective.values, files);
     io.stdout(renderedYaml(rendered.objects.map((o) => redactObject(o))));
     for (const note of rendered.notes) io.stderr(`note: ${note}\n`);
-    for (const note of clusterNotes(rendered.nondeterministic)) io.stderr(`note: ${note}\n`);
+    const notes = notTheClusters(rendered.nondeterministic);
+    // The terminal has no heading that says the render is helm template's: the lookup note says where it differs.
+    if (rendered.nondeterministic.includes("lookup"))
+      notes[notes.length - 1] += "; helm-controller reads the real cluster";
+    for (const note of notes) io.stderr(`note: ${note}\n`);
     return 0;
   } catch (error) {
     if (error instanceof LimitError) {
@@ -102,21 +107,4 @@ export async function buildHelmReleaseCommand(
       );
     return 1;
   }
-}
-
-/** What of a render is not the cluster's (HelmReleaseRender.nondeterministic), as notes. */
-function clusterNotes(calls: readonly string[]): string[] {
-  const random = calls.filter((n) => n !== "lookup");
-  return [
-    ...(random.length
-      ? [
-          `the chart calls ${random.join(", ")}: those values change on every install and are placeholders here`,
-        ]
-      : []),
-    ...(calls.includes("lookup")
-      ? [
-          "the chart reads the cluster with lookup, which this render sees empty, as helm template does; helm-controller reads the real cluster",
-        ]
-      : []),
-  ];
 }

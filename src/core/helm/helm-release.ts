@@ -181,6 +181,30 @@ export interface HelmReleaseRender {
   notes: string[];
 }
 
+/**
+ * What of a render is not the cluster's (HelmReleaseRender.nondeterministic), in words: the random
+ * functions' values, and what `lookup` read. `code` marks names (backticks in the comment, as is in a
+ * terminal).
+ */
+export function notTheClusters(
+  calls: readonly string[],
+  code: (name: string) => string = (n) => n,
+): string[] {
+  const random = calls.filter((n) => n !== "lookup");
+  return [
+    ...(random.length
+      ? [
+          `the chart calls ${random.map((n) => code(n)).join(", ")}: those values change on every install and are placeholders here`,
+        ]
+      : []),
+    ...(calls.includes("lookup")
+      ? [
+          `the chart reads the cluster with ${code("lookup")}, which this render sees empty, as ${code("helm template")} does`,
+        ]
+      : []),
+  ];
+}
+
 /** Why a HelmRelease did not render: Helm's message, and the template line when Helm names one. */
 export class HelmReleaseRenderError extends Error {
   override readonly name = "HelmReleaseRenderError";

@@ -43,6 +43,7 @@ export {
   chartLocation,
   type HelmReleaseRender,
   HelmReleaseRenderError,
+  notTheClusters,
   type RenderHelmReleaseOptions,
   releaseName,
   releaseNamespace,

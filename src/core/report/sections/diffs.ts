@@ -6,6 +6,7 @@
  * boundary past DIFF_MAX with a note; whole diffs are budget blocks (group "diffs", largest dropped
  * first), and a Kustomization's label stays while one of its diffs does.
  */
+import { notTheClusters } from "../../helm/helm-release.ts";
 import type { HelmReleaseImpact, KustomizationImpact, ObjectDiff } from "../../impact/types.ts";
 import type { Block } from "../budget.ts";
 import { clip, htmlInline, mdFence } from "../markdown.ts";
@@ -126,16 +127,6 @@ function cutDiff(diff: string): { text: string; omitted: number } {
 
 /** What of a render is not the cluster's: random values, and what `lookup` would read. "" when nothing. */
 function notComparable(calls: readonly string[]): string {
-  const random = calls.filter((n) => n !== "lookup");
-  const notes = [
-    ...(random.length
-      ? [
-          `the chart calls ${random.map((n) => code(n)).join(", ")}: those values change on every install and are placeholders here`,
-        ]
-      : []),
-    ...(calls.includes("lookup")
-      ? ["the chart reads the cluster with `lookup`, which this render sees empty, as `helm template` does"]
-      : []),
-  ];
+  const notes = notTheClusters(calls, (name) => code(name));
   return notes.length ? ` _(${notes.join("; ")})_` : "";
 }
