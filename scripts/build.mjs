@@ -80,6 +80,11 @@ const engine = await build({
   ...common,
   format: "cjs",
   entryPoints: { "cli-engine": "src/cli/main.ts" },
+  // Without comments and indentation the bundle is 1.5 MB instead of 2.1 and pure ASCII (esbuild escapes
+  // strings; only comments held other characters), which code-cache.ts reads without decoding UTF-8:
+  // `build` on an empty folder went from 239 to 221 ms (medians of 9). Names stay, and the source map
+  // still maps every position.
+  minifyWhitespace: true,
   outExtension: { ".js": ".cjs" },
   external: Object.keys(pkg.dependencies ?? {})
     .filter((d) => !CLI_BUNDLED.includes(d))
