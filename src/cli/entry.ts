@@ -6,6 +6,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadEngine } from "./engine.ts";
+import { type KnownRepositoryIdentity, startRepositoryIdentity } from "./git-identity.ts";
 import { type CliIo, parseCli, USAGE } from "./options.ts";
 
 export { engineFromCodeCache, loadEngine, writeEngineCodeCache } from "./engine.ts";
@@ -16,8 +17,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(USAGE);
     return help;
   }
+  // git answers which repository this is while the engine loads (about 100 ms) instead of after it.
+  const identity = repositoryIdentityAhead(argv);
   const { runCli } = await loadEngine();
-  return runCli(argv, io);
+  const repositoryIdentity = await identity;
+  return runCli(argv, repositoryIdentity ? { ...io, repositoryIdentity } : io);
+}
+
+/** The commands that analyze the one folder they are given (or the current one) at `--rev` or its tree. */
+const ONE_FOLDER_COMMANDS = new Set(["build", "check", "graph", "stale", "status"]);
+
+/**
+ * The repository identity a command will ask for (git-identity.ts repositoryOption), asked now; undefined
+ * for any other command and for arguments the engine will refuse. Where this reads the arguments other than
+ * as the command does, the command does not take the answer and asks git itself.
+ */
+export function repositoryIdentityAhead(
+  argv: readonly string[],
+): Promise<KnownRepositoryIdentity> | undefined {
+  try {
+    const { values, positionals } = parseCli(argv);
+    const [command, ...args] = positionals;
+    if (command === undefined || !ONE_FOLDER_COMMANDS.has(command) || args.length > 1) return undefined;
+    return startRepositoryIdentity(resolve(args[0] ?? "."), values.rev);
+  } catch {
+    return undefined;
+  }
 }
 
 /** runCli's answer when it would only print the usage; undefined otherwise (including usage errors). */

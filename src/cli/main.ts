@@ -54,22 +54,22 @@ function run(argv: readonly string[], io: CliIo): number | Promise<number> {
     case "stale":
       return staleCommand(args, values, io);
     case "graph":
-      return graphCommand(analyze(oneDir(command, args), values), values.format ?? "text", io);
+      return graphCommand(analyze(oneDir(command, args), values, io), values.format ?? "text", io);
     case "build": {
       const dir = oneDir(command, args);
       if (values.helmrelease) {
         if (values.all || values.kustomization)
           throw new UsageError("build takes one of --helmrelease, --kustomization or --all");
         const snapshot = load(dir, values);
-        return buildHelmReleaseCommand(snapshot, analyzeSnapshot(snapshot, dir, values), values, io);
+        return buildHelmReleaseCommand(snapshot, analyzeSnapshot(snapshot, dir, values, io), values, io);
       }
-      return buildCommand(analyze(dir, values), values, io);
+      return buildCommand(analyze(dir, values, io), values, io);
     }
     case "demo":
       return demo(io, values);
     case "status": {
       const dir = oneDir(command, args);
-      return statusCommand(dir, analyze(dir, values), values, io);
+      return statusCommand(dir, analyze(dir, values, io), values, io);
     }
     case "event-token":
       return eventTokenCommand(args, io);
@@ -97,16 +97,21 @@ function oneDir(command: string, args: string[]): string {
   return resolve(args[0] ?? ".");
 }
 
-function analyze(dir: string, values: CliValues): AnalyzedRepository {
-  return analyzeSnapshot(load(dir, values), dir, values);
+function analyze(dir: string, values: CliValues, io: CliIo): AnalyzedRepository {
+  return analyzeSnapshot(load(dir, values), dir, values, io);
 }
 
 function load(dir: string, values: CliValues): RepoSnapshot {
   return values.rev ? loadGitSnapshot(dir, values.rev) : loadDirectorySnapshot(dir);
 }
 
-function analyzeSnapshot(snapshot: RepoSnapshot, dir: string, values: CliValues): AnalyzedRepository {
-  return analyzeRepository(snapshot, { ...analyzeOptions(values), ...repositoryOption(dir, values.rev) });
+function analyzeSnapshot(
+  snapshot: RepoSnapshot,
+  dir: string,
+  values: CliValues,
+  io: CliIo,
+): AnalyzedRepository {
+  return analyzeRepository(snapshot, { ...analyzeOptions(values), ...repositoryOption(dir, values.rev, io) });
 }
 
 /** The bundled example's pull request, as the comment the GitHub App would post. Always exits 0. */

@@ -1,5 +1,6 @@
 /** Command-line option parsing shared by the commands, and the usage text. */
 import { parseArgs } from "node:util";
+import type { KnownRepositoryIdentity } from "./git-identity.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -8,6 +9,8 @@ export class UsageError extends Error {
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The repository's identity, asked of git before the engine loaded (entry.ts); else git is asked then. */
+  repositoryIdentity?: KnownRepositoryIdentity;
 }
 
 export const USAGE = `Usage: flux-impact <command> [options]

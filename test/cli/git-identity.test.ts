@@ -3,7 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gitRepositoryIdentity } from "../../src/cli/git-identity.ts";
+import {
+  gitRepositoryIdentity,
+  repositoryOption,
+  startRepositoryIdentity,
+} from "../../src/cli/git-identity.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "flux-impact-identity-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -37,5 +41,42 @@ describe("cli/git-identity", () => {
     mkdirSync(plain);
     expect(gitRepositoryIdentity(plain)).toBeUndefined();
     expect(gitRepositoryIdentity(join(tmp, "does-not-exist"))).toBeUndefined();
+  });
+
+  it("is the same when asked ahead, with git's processes side by side", async () => {
+    const plain = join(tmp, "plain-ahead");
+    mkdirSync(plain);
+    for (const [dir, rev] of [
+      [repo, undefined],
+      [repo, "main"],
+      [repo, "origin/release"],
+      [repo, "v1"],
+      [repo, "no-such-rev"],
+      [repo, "--all"],
+      [plain, undefined],
+      [join(tmp, "does-not-exist"), "main"],
+    ] as const) {
+      const ahead = await startRepositoryIdentity(dir, rev);
+      expect(ahead).toEqual({ dir, rev, identity: gitRepositoryIdentity(dir, rev) });
+    }
+  });
+
+  it("takes an answer asked ahead only for the same folder and revision", async () => {
+    const known = { dir: repo, rev: undefined, identity: { url: "https://example.org/asked-ahead.git" } };
+    expect(repositoryOption(repo, undefined, { repositoryIdentity: known })).toEqual({
+      repository: known.identity,
+    });
+    expect(repositoryOption(join(repo, "."), undefined, { repositoryIdentity: known })).toEqual({
+      repository: known.identity,
+    });
+    // Another revision or folder: git is asked.
+    expect(repositoryOption(repo, "v1", { repositoryIdentity: known })).toEqual({
+      repository: gitRepositoryIdentity(repo, "v1"),
+    });
+    expect(repositoryOption(join(tmp, "plain"), undefined, { repositoryIdentity: known })).toEqual({});
+    // An answer that git knows nothing is taken as it is.
+    expect(
+      repositoryOption(repo, undefined, { repositoryIdentity: { ...known, identity: undefined } }),
+    ).toEqual({});
   });
 });

@@ -36,7 +36,7 @@ export function checkCommand(
   const result = checkBranch({
     snapshot,
     config,
-    analyze: { ...analyzeOptions(values), ...repositoryOption(dir, values.rev) },
+    analyze: { ...analyzeOptions(values), ...repositoryOption(dir, values.rev, io) },
     disabledSince,
     now: opts.now ?? new Date().toISOString(),
   });

@@ -36,7 +36,7 @@ export function staleCommand(
     throw new UsageError(`--days must be a whole number of days (got "${values.days}")`);
   const model = analyzeRepository(snapshot, {
     ...analyzeOptions(values),
-    ...repositoryOption(dir, values.rev),
+    ...repositoryOption(dir, values.rev, io),
   });
   const history = gitDisabledSince(dir, values.rev ?? "HEAD");
   const services = serviceAges(
