@@ -82,6 +82,19 @@ describe("github/base-cache", () => {
     await store.set(key, gzipSync(serialize({ format: 0, model: {} })), 1);
     expect(await cache.load(key, log)).toBeUndefined();
 
+    // A stored entry whose gzip trailer is damaged: its size sizes the buffer it is inflated into (too
+    // small here, or too large to be believed), and zlib's own check refuses it.
+    await cache.save(key, analyzeBase(createMemorySnapshot(FILES)));
+    const good = store.entries.get(key)!.bytes;
+    for (const size of [1, 0xffffffff]) {
+      const damaged = Buffer.from(good);
+      damaged.writeUInt32LE(size, damaged.length - 4);
+      await store.set(key, damaged, 1);
+      expect(await cache.load(key, log)).toBeUndefined();
+    }
+    await store.set(key, good, 1);
+    expect(await cache.load(key, log)).toBeDefined();
+
     const failing: BytesStore = {
       get: async () => {
         throw new Error("store unavailable");
@@ -96,7 +109,7 @@ describe("github/base-cache", () => {
     expect(await broken.load(key, log)).toBeUndefined();
     await broken.save(key, analyzeBase(createMemorySnapshot(FILES)), log);
 
-    expect(log.lines).toHaveLength(4);
+    expect(log.lines).toHaveLength(6);
     expect(log.lines.every((l) => l.startsWith("warn base analysis cache:"))).toBe(true);
   });
 
