@@ -358,7 +358,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 function mergeConfig(level: Level, ra: Accumulator, config: TransformerConfig, at: YamlPath): void {
-  if (config === pristine) return;
+  if (config === pristine || config === ra.config) return;
+  // Every config holds the default one (it starts from it, and a merge only adds), sorted: merged into the
+  // default, it comes out as it went in, conflicts and all already reported when it was made.
+  if (ra.config === pristine) {
+    ra.config = config;
+    return;
+  }
   const errors: string[] = [];
   ra.config = mergeTransformerConfigs(ra.config, config, errors);
   for (const e of errors) level.ctx.report("kustomize-invalid-kustomization", e, levelLocation(level, at));

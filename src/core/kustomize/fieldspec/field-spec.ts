@@ -137,11 +137,42 @@ export function mergeFieldSpecs(
   list: readonly FieldSpec[],
   incoming: readonly FieldSpec[],
 ): { list: FieldSpec[]; error?: string } {
-  let result = [...list];
+  const merging = new FieldSpecMerge(list);
   for (const x of incoming) {
-    const merged = mergeFieldSpec(result, x);
-    if (merged.error !== undefined) return merged;
-    result = merged.list;
+    const error = merging.add(x);
+    if (error !== undefined) return { list: merging.list, error };
   }
-  return { list: result };
+  return { list: merging.list };
+}
+
+/**
+ * mergeFieldSpec applied to one list again and again, without copying it each time and with its entries
+ * found by path: the transformer configs merged at every level of a build hold hundreds of field specs,
+ * and merging them one at a time copied and scanned the whole list for each.
+ */
+export class FieldSpecMerge {
+  readonly list: FieldSpec[];
+  private readonly byPath = new Map<string, FieldSpec[]>();
+
+  constructor(list: readonly FieldSpec[]) {
+    this.list = [...list];
+    for (const s of this.list) this.index(s);
+  }
+
+  /** mergeFieldSpec: appends `x` unless an entry covers it; the error when that entry conflicts. */
+  add(x: FieldSpec): string | undefined {
+    const existing = this.byPath.get(x.path)?.find((s) => gvkMatches(s, x));
+    if (!existing) {
+      this.list.push(x);
+      this.index(x);
+      return undefined;
+    }
+    return existing.create !== x.create ? "conflicting fieldspecs" : undefined;
+  }
+
+  private index(s: FieldSpec): void {
+    const same = this.byPath.get(s.path);
+    if (same) same.push(s);
+    else this.byPath.set(s.path, [s]);
+  }
 }

@@ -23,7 +23,7 @@ import { NAME_REFERENCES } from "../fieldspec/builtin-name-references.ts";
 import {
   compareGvk,
   type FieldSpec,
-  mergeFieldSpecs,
+  FieldSpecMerge,
   type NameBackReference,
 } from "../fieldspec/field-spec.ts";
 import { jsonType, parseFieldSpecList, parseNameBackReferences } from "../fieldspec/parse-field-specs.ts";
@@ -141,13 +141,12 @@ function mergeLenient(
   context: string,
   errors: string[] | undefined,
 ): FieldSpec[] {
-  let result = [...list];
+  const merging = new FieldSpecMerge(list);
   for (const x of incoming) {
-    const merged = mergeFieldSpecs(result, [x]);
-    if (merged.error !== undefined) errors?.push(`${context}: ${merged.error}`);
-    result = merged.list;
+    const error = merging.add(x);
+    if (error !== undefined) errors?.push(`${context}: ${error}`);
   }
-  return result;
+  return merging.list;
 }
 
 const PREFIX = "error unmarshaling JSON: while decoding JSON: json: ";
