@@ -11,7 +11,7 @@
  */
 import { NODE_COST } from "../../util/budget.ts";
 import type { YamlPath } from "../../yaml/locate.ts";
-import { type Level, levelLocation, levelLocations } from "../context.ts";
+import { type Level, levelLocation, levelLocationsWhenRead } from "../context.ts";
 import type { GeneratorArgs, GeneratorOptions, KustomizationFile } from "../kustomization-file.ts";
 import { type JsonObject, newResource, type Resource, setOwn } from "../resource.ts";
 import { parseEnvFile } from "./env-file.ts";
@@ -35,10 +35,11 @@ interface Pair {
 export function runGenerators(level: Level, k: KustomizationFile): Resource[] {
   const out: Resource[] = [];
   const fields = ["configMapGenerator", "secretGenerator"] as const;
-  // Where each generated object comes from: one reading of the kustomization file for all of them.
+  // Where each generated object comes from: one reading of the kustomization file for all of them, once
+  // one is asked for.
   const entries = fields.flatMap((field) => (k[field] ?? []).map((_, i): YamlPath => [field, i]));
   if (entries.length === 0) return out;
-  const origins = levelLocations(level, entries);
+  const origins = levelLocationsWhenRead(level, entries);
   let entry = 0;
   for (const field of fields) {
     (k[field] ?? []).forEach((args, i) => {

@@ -61,6 +61,12 @@ describe("core/kustomize/generators/generate", () => {
         { behavior: "create", hashSuffix: true },
       ],
     ]);
+    // The lines are found when first read; a copy (the App's stored analysis, a report) holds them as values.
+    expect(structuredClone(generated.map((r) => r.origin)).map((o) => o.line)).toEqual([9, 11, 13, 2, 4, 7]);
+    expect(JSON.parse(JSON.stringify(generated[0]!.origin))).toEqual({
+      file: "app/kustomization.yaml",
+      line: 9,
+    });
     expect(hashed(generated)).toEqual([
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm-798k5k7g9f" }, data: { foo: "bar" } },
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "html-6tcbt66fg9" }, data: { a: "<b>&c" } },
