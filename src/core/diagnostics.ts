@@ -55,6 +55,10 @@ export const DIAGNOSTIC_CODES = {
     "warning",
     "A remote resource (URL or git repository) that is never fetched or rendered.",
   ],
+  "kustomize-plugin-not-rendered": [
+    "warning",
+    "A builtin kustomize plugin in transformers or generators that the engine does not render; what the build applies is unknown.",
+  ],
   "kustomize-duplicate-resource": ["error", "Two resources with the same id in one build."],
   "kustomize-resource-cycle": ["error", "A kustomization includes itself, directly or through others."],
   "kustomize-component-kind": [

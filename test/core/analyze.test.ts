@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeRepository } from "../../src/core/analyze.ts";
 import { createMemorySnapshot } from "../../src/core/snapshot/repo-snapshot.ts";
-import { files } from "../support/fixtures/text.ts";
+import { dedent, files } from "../support/fixtures/text.ts";
 
 const homelab = files({
   "clusters/prod/flux-system/gotk-sync.yaml": `
@@ -229,6 +229,30 @@ describe("core/analyze", () => {
       expect.objectContaining({ code: "kustomize-missing-path", file: "infra/kustomization.yaml", line: 1 }),
     );
     expect(model.kustomizations).toHaveLength(3);
+  });
+
+  it("names a build whose builtin plugin it does not render as unknown, without failing it", () => {
+    const plugin = {
+      ...homelab,
+      "infra/kustomization.yaml": dedent(`
+        resources: [repo.yaml]
+        transformers:
+          - |-
+            apiVersion: builtin
+            kind: PrefixSuffixTransformer
+            metadata: {name: p}
+            prefix: x-
+            fieldSpecs: [{path: metadata/name}]
+      `),
+    };
+
+    const model = analyzeRepository(createMemorySnapshot(plugin));
+
+    const infra = model.kustomizations.find((k) => k.key === "flux-system/infra")!;
+    expect(infra.build?.unknown).toBe("its kustomize build runs a builtin plugin the engine does not render");
+    expect(infra.build?.objects).toEqual([]);
+    const found = model.diagnostics.filter((d) => d.file === "infra/kustomization.yaml");
+    expect(found.map((d) => [d.code, d.severity])).toEqual([["kustomize-plugin-not-rendered", "warning"]]);
   });
 });
 

@@ -38,6 +38,7 @@ export interface RenderOptions {
 const UNKNOWN_CODES: ReadonlySet<DiagnosticCode> = new Set([
   "analysis-failed",
   "kustomize-budget-exceeded",
+  "kustomize-plugin-not-rendered",
   "postbuild-output-limit",
 ]);
 
@@ -48,6 +49,8 @@ function unknownReason(diagnostics: readonly Diagnostic[]): string | undefined {
   if (d.code === "analysis-failed") return "the engine failed while rendering it";
   if (d.code === "kustomize-budget-exceeded")
     return "its kustomize build went over the engine's render budget";
+  if (d.code === "kustomize-plugin-not-rendered")
+    return "its kustomize build runs a builtin plugin the engine does not render";
   return "its post-build substitution went over the engine's output limit";
 }
 

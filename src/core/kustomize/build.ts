@@ -31,6 +31,7 @@ import { applyImages } from "./transforms/images.ts";
 import { applyCommonLabels, applyLabels } from "./transforms/labels.ts";
 import { applyNameAffixes } from "./transforms/name-affixes.ts";
 import { applyNamespace } from "./transforms/namespace.ts";
+import { checkGeneratorPlugins, runTransformerPlugins } from "./transforms/plugins.ts";
 import { applyReplicas } from "./transforms/replicas.ts";
 import {
   defaultTransformerConfig,
@@ -107,6 +108,7 @@ function accumulateTarget(state: BuildState, level: Level, k: KustomizationFile,
   }
   reportUnsupported(level, k);
   const generated = runGenerators(level, k);
+  if (k.generators?.length) checkGeneratorPlugins(level, k.generators);
   if (state.origins) for (const r of generated) setGeneratorOrigin(state, level, r);
   for (const e of absorbGenerated(ra.resmap, generated)) {
     level.ctx.report("kustomize-generator-error", e, levelLocation(level));
@@ -140,6 +142,7 @@ function runTransformers(level: Level, k: KustomizationFile, ra: Accumulator): v
   if (k.replicas?.length) report("replicas", applyReplicas(resmap, k.replicas, config));
   if (k.images?.length) report("images", applyImages(resmap, k.images, config));
   if (k.replacements?.length) applyReplacements(level, resmap, k.replacements);
+  if (k.transformers?.length) runTransformerPlugins(level, k.transformers, resmap);
 }
 
 function accumulateResources(state: BuildState, level: Level, entries: string[], ra: Accumulator): void {
@@ -401,8 +404,6 @@ function reportUnsupported(level: Level, k: KustomizationFile): void {
       "helmChartInflationGenerator",
       "helmChartInflationGenerator is refused by Flux (it needs --enable-helm)",
     ],
-    ["generators", "generator plugins are not rendered (Flux only runs builtin plugins)"],
-    ["transformers", "transformer plugins are not rendered (Flux only runs builtin plugins)"],
     ["validators", "validator plugins are not rendered"],
     ["vars", "vars (deprecated) are not rendered; use replacements"],
   ];

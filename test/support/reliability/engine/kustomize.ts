@@ -234,7 +234,7 @@ export const kustomizeCases: CaseSpec[] = [
     group: "bad-input",
     name: "helmCharts, exec generators/transformers, a HelmRelease, a remote GitRepository",
     expected:
-      'kustomize-unsupported ("refused by Flux" / "not rendered") for helmCharts, generators and transformers; the remote-source Kustomization "not rendered" (flux-source-external); the HelmRelease shown by chart and values only (the project never templates charts); nothing executed or fetched',
+      'kustomize-unsupported for helmCharts ("refused by Flux") and for the exec generator and transformer (not builtin: "external plugins disabled"); the remote-source Kustomization "not rendered" (flux-source-external); the HelmRelease shown by chart and values only (the project never templates charts); nothing executed or fetched',
     run({ out }) {
       const c = new Checklist();
       const execFn =
@@ -271,8 +271,8 @@ ${fluxKustomization("remote", "deploy").replace("name: flux-system\n", "name: el
       const unsupported = messages(r, "kustomize-unsupported");
       for (const [what, pattern] of [
         ["helmCharts", /helmCharts/],
-        ["generators", /generator plugins/],
-        ["transformers", /transformer plugins/],
+        ["generators", /^generators: Exec .*external plugins disabled/],
+        ["transformers", /^transformers: Exec .*external plugins disabled/],
       ] as const) {
         const m = unsupported.find((x) => pattern.test(x));
         c.check(m !== undefined, `${what}: ${m ? quote(m, 90) : "not reported"}`);
