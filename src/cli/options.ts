@@ -47,6 +47,7 @@ Commands:
                                           (chart fetched over https, cached by digest under
                                           ~/.cache/flux-impact/charts; Secret values as fingerprints)
                 --all --out OUTDIR        every Kustomization to OUTDIR/<namespace>/<name>.yaml
+                                          (OUTDIR/<cluster>/… with several clusters)
   demo          Run \`diff\` on the bundled example repository's two revisions.
   event-token OWNER/REPO
                 The token a repository's clusters sign Flux events with (the Provider Secret's

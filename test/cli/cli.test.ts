@@ -159,6 +159,40 @@ describe("cli/main build", () => {
     expect(jellyfin).toContain("kind: HelmRelease");
   });
 
+  it("gives each cluster its own folder, so Kustomizations of the same name do not overwrite each other", () => {
+    const repo = join(tmp, "two-clusters");
+    const sync = (cluster: string) =>
+      "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\n" +
+      "spec:\n  interval: 1m\n  url: https://github.com/me/home\n  ref: {branch: main}\n---\n" +
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\n" +
+      `spec:\n  interval: 10m\n  path: ./clusters/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n---\n` +
+      "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\n" +
+      `spec:\n  interval: 10m\n  path: ./apps/${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    for (const cluster of ["main", "staging"]) {
+      mkdirSync(join(repo, "clusters", cluster, "flux-system"), { recursive: true });
+      mkdirSync(join(repo, "apps", cluster), { recursive: true });
+      writeFileSync(join(repo, "clusters", cluster, "flux-system", "gotk-sync.yaml"), sync(cluster));
+      writeFileSync(
+        join(repo, "apps", cluster, "cm.yaml"),
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  cluster: ${cluster}\n`,
+      );
+    }
+    const out = join(tmp, "two-clusters-out");
+
+    const { code, stderr } = cli("build", repo, "--all", "--out", out);
+
+    expect(code).toBe(0);
+    expect(stderr).toBe(`wrote 4 files under ${out}\n`);
+    expect(readFileSync(join(out, "main", "flux-system", "apps.yaml"), "utf8")).toContain("cluster: main");
+    expect(readFileSync(join(out, "staging", "flux-system", "apps.yaml"), "utf8")).toContain(
+      "cluster: staging",
+    );
+
+    const one = cli("build", repo, "--kustomization", "flux-system/apps");
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('"flux-system/apps" is in several clusters (main, staging)');
+  });
+
   it("never writes outside OUTDIR, whatever a Kustomization is named", () => {
     const repo = join(tmp, "climbing-names");
     mkdirSync(join(repo, "clusters"), { recursive: true });

@@ -15,12 +15,18 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
     if (!values.out) throw new UsageError("build --all needs --out OUTDIR");
     let written = 0;
     let refused = 0;
+    // Several clusters may each have a flux-system/cluster-apps: each cluster gets its own folder, so no
+    // file overwrites another's.
+    const perCluster = new Set(model.kustomizations.map((k) => k.cluster)).size > 1;
     for (const ks of model.kustomizations) {
       if (!ks.build) continue;
-      const file = outputFile(values.out, ks.namespace || "_", ks.name);
+      const file = outputFile(values.out, perCluster ? ks.cluster : undefined, ks.namespace || "_", ks.name);
       if (file === undefined) {
         // The names come from the repository: one such as `../../x` must not write outside OUTDIR.
-        io.stderr(`flux-impact: not written: ${JSON.stringify(ks.key)} is not a name Kubernetes accepts\n`);
+        const what = perCluster
+          ? `${ks.key} of cluster ${JSON.stringify(ks.cluster)}`
+          : JSON.stringify(ks.key);
+        io.stderr(`flux-impact: not written: ${what} is not a name Kubernetes accepts\n`);
         refused++;
         continue;
       }
@@ -33,7 +39,13 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
   }
   if (!values.kustomization)
     throw new UsageError("build needs --kustomization NS/NAME or --all --out OUTDIR");
-  const ks = model.kustomizations.find((k) => k.key === values.kustomization);
+  const matches = model.kustomizations.filter((k) => k.key === values.kustomization);
+  if (matches.length > 1) {
+    throw new UsageError(
+      `Flux Kustomization "${values.kustomization}" is in several clusters (${matches.map((k) => k.cluster).join(", ")}); choose one with --search-root or --cluster-path`,
+    );
+  }
+  const ks = matches[0];
   if (!ks) {
     const known = model.kustomizations.map((k) => k.key).join(", ") || "none";
     throw new UsageError(
@@ -50,12 +62,19 @@ export function buildCommand(model: AnalyzedRepository, values: CliValues, io: C
 }
 
 /**
- * OUTDIR/NAMESPACE/NAME.yaml, or undefined when a name is not one Kubernetes accepts (a DNS-1123
- * subdomain has no `/` and no `..`, nothing a path could climb out with).
+ * OUTDIR/[CLUSTER/]NAMESPACE/NAME.yaml, or undefined when a name is not one Kubernetes accepts (a DNS-1123
+ * subdomain has no `/` and no `..`, nothing a path could climb out with) or the cluster's name is not a
+ * plain folder name.
  */
-function outputFile(out: string, namespace: string, name: string): string | undefined {
+function outputFile(
+  out: string,
+  cluster: string | undefined,
+  namespace: string,
+  name: string,
+): string | undefined {
   if ((namespace !== "_" && !isDnsSubdomain(namespace)) || !isDnsSubdomain(name)) return undefined;
-  const file = resolve(out, namespace, `${name}.yaml`);
+  if (cluster !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(cluster)) return undefined;
+  const file = resolve(out, ...(cluster !== undefined ? [cluster] : []), namespace, `${name}.yaml`);
   const within = relative(resolve(out), file);
   return within.startsWith("..") ? undefined : file;
 }
