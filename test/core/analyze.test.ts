@@ -186,6 +186,34 @@ describe("core/analyze", () => {
     ]);
   });
 
+  it("takes a root whose GitRepository is another repository as that repository's, not this one's", () => {
+    // toboshii/home-ops: an upstream project's GitRepository, narrowed by its own ignore rules, beside the
+    // repository's own root. Its rules once hid the whole repository ("spec.path does not exist").
+    const root = (name: string, path: string, source: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
+      `spec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: ${source}\n`;
+    const git = (name: string, url: string, ignore = "") =>
+      `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
+      `spec:\n  interval: 1h\n  url: ${url}\n  ref: {branch: main}\n${ignore}`;
+    const snapshot = createMemorySnapshot({
+      "cluster/flux/crds.yaml": `${git("external-dns-source", "https://github.com/kubernetes-sigs/external-dns.git", "  ignore: |\n    /*\n    !/docs/crd.yaml\n")}---\n${root("external-dns-crds", "./docs", "external-dns-source")}`,
+      "cluster/flux/sync.yaml": `${git("home", "https://github.com/me/home-ops")}---\n${root("cluster", "./cluster/apps", "home")}`,
+      "cluster/apps/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\n",
+    });
+
+    for (const repository of [undefined, { url: "https://github.com/me/home-ops.git" }]) {
+      const model = analyzeRepository(snapshot, repository ? { repository } : {});
+
+      expect(model.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const byKey = new Map(model.kustomizations.map((k) => [k.key, k]));
+      expect(byKey.get("flux-system/cluster")?.build?.objects.map((o) => o.object.kind)).toEqual([
+        "ConfigMap",
+      ]);
+      expect(byKey.get("flux-system/external-dns-crds")?.build).toBeUndefined();
+    }
+  });
+
   it("without a declared entrypoint, takes root Kustomizations under clusters/<name>/ as one cluster each, and says it guessed", () => {
     const root = (name: string, path: string) =>
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec: {interval: 1h, path: ./${path}, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n`;

@@ -461,9 +461,21 @@ function rootsCluster(
   // sources its roots name (and the URL and ref their GitRepository declares) are "this repository".
   const resolvers = new Map<string, (ref: SourceRef) => SourceResolution>();
   const ignores = new Map<string, string>();
+  const gitRepositoryOf = (ref: { kind: string; name: string; namespace: string }) =>
+    raw.find(
+      (r) =>
+        r.kind === ref.kind &&
+        r.kind === "GitRepository" &&
+        getName(r.object) === ref.name &&
+        (getNamespace(r.object) || ref.namespace) === ref.namespace,
+    );
+  const urlOf = (repo: RawFluxObject | undefined) => {
+    const url = repo && isJsonObject(repo.object.spec) ? repo.object.spec.url : undefined;
+    return typeof url === "string" && url !== "" ? normalizeGitUrl(url) : undefined;
+  };
   for (const name of new Set(entries.map((o) => clusterOf(o.file)))) {
     const roots = entries.filter((o) => clusterOf(o.file) === name);
-    const selfRefs = roots.map((o) => {
+    const allRefs = roots.map((o) => {
       const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
       const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
       const namespace = getNamespace(o.object) || "flux-system";
@@ -473,14 +485,28 @@ function rootsCluster(
         namespace: String(ref.namespace ?? namespace),
       };
     });
-    const own = selfRefs[0]!;
-    const repo = raw.find(
-      (r) =>
-        r.kind === own.kind &&
-        r.kind === "GitRepository" &&
-        getName(r.object) === own.name &&
-        (getNamespace(r.object) || own.namespace) === own.namespace,
-    );
+    // A root whose GitRepository declares another repository's URL is not this repository (an upstream
+    // project's manifests, say): its source is resolved as any other, so that repository's path and
+    // ignore rules are never read from this one. This repository's URL is git's origin when a root names
+    // it (a fork or mirror names the upstream's); else that of a root whose path is a folder here (one
+    // whose GitRepository is named flux-system first); else the first root's.
+    const rootUrls = allRefs.map((r) => urlOf(gitRepositoryOf(r)));
+    const pathHere = roots.map((o) => {
+      const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
+      return snapshot.isDirectory(secureJoin(typeof spec.path === "string" ? spec.path : ""));
+    });
+    const origin = options.repository?.url ? normalizeGitUrl(options.repository.url) : undefined;
+    const firstUrl = (test: (i: number) => boolean) =>
+      rootUrls.find((url, i) => url !== undefined && test(i));
+    const selfUrl =
+      (origin !== undefined && rootUrls.includes(origin) ? origin : undefined) ??
+      firstUrl((i) => pathHere[i]! && allRefs[i]!.name === "flux-system") ??
+      firstUrl((i) => pathHere[i]!) ??
+      firstUrl((i) => allRefs[i]!.name === "flux-system") ??
+      firstUrl(() => true);
+    const selfRefs = allRefs.filter((_, i) => rootUrls[i] === undefined || rootUrls[i] === selfUrl);
+    const own = selfRefs[0] ?? allRefs[0]!;
+    const repo = gitRepositoryOf(own);
     const repoSpec = repo && isJsonObject(repo.object.spec) ? repo.object.spec : {};
     const url = typeof repoSpec.url === "string" ? repoSpec.url : options.repository?.url;
     const ref =
