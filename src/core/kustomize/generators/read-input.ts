@@ -18,6 +18,15 @@ export function readInputBytes(
   at: YamlPath,
 ): Uint8Array | undefined {
   const { ctx } = level;
+  // kustomize fetches an http(s) file (its loader does, and Flux lets it); this engine never fetches.
+  if (/^https?:\/\//i.test(rel)) {
+    ctx.report(
+      "kustomize-remote-resource",
+      `${what} "${rel}" is remote: never fetched, so what it generates is not rendered; changes inside it are not analysed.`,
+      levelLocation(level, at),
+    );
+    return undefined;
+  }
   const resolved = resolvePath(level.dir, rel);
   if (!resolved.ok) {
     ctx.report(

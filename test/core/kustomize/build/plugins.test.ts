@@ -183,3 +183,29 @@ describe("core/kustomize/build (transformers and generators: plugin configuratio
     expect(out.yaml).toContain('  labels:\n    "n": "5"\n    "on": "true"\n    s: "yes"\n');
   });
 });
+
+describe("core/kustomize/build (generator files kustomize fetches)", () => {
+  it("names an http(s) file as remote, a warning, instead of a missing path", () => {
+    const out = build(
+      {
+        "app/kustomization.yaml": `
+          resources:
+          - cm.yaml
+          configMapGenerator:
+          - name: dashboards
+            files:
+            - cluster.json=https://raw.githubusercontent.com/fluxcd/flux2/v0.31.4/manifests/monitoring/cluster.json
+        `,
+        "app/cm.yaml": CM,
+      },
+      "app",
+    );
+    expect(out.failed).toBe(false);
+    expect(where(out.diagnostics)).toEqual([
+      { code: "kustomize-remote-resource", file: "app/kustomization.yaml", line: 6 },
+    ]);
+    expect(out.diagnostics[0]!.severity).toBe("warning");
+    expect(out.yaml).toContain("kind: ConfigMap\nmetadata:\n  name: c\n");
+    expect(out.yaml).not.toContain("dashboards");
+  });
+});
