@@ -77,6 +77,8 @@ export function detectFluxRuntime(input: FluxRuntimeInput): FluxRuntime {
     const clusterDir = normalized(input.clusterDir);
     const gotk = clusterDir === undefined ? undefined : findGotkComponents(snapshot, clusterDir);
     if (gotk && version === undefined) version = versionFromGotk(snapshot, gotk);
+    if (clusterDir !== undefined && version === undefined)
+      version = versionFromFluxManifests(snapshot, clusterDir);
     if (clusterDir !== undefined && gate === undefined && !input.instanceSpec) {
       const dirs = [gotk ? dirname(gotk) : undefined, joinPath(clusterDir, "flux-system")];
       for (const dir of new Set(dirs.filter((d): d is string => d !== undefined))) {
@@ -194,6 +196,43 @@ function findGotkComponents(snapshot: RepoSnapshot, dir: string): string | undef
     level = next;
   }
   return found.sort(compareBytewise)[0];
+}
+
+/** fluxcd/flux2's own repository, whose `manifests/install` a cluster may apply instead of bootstrapping. */
+const FLUX2_REPOSITORY = /^(?:https?:\/\/|ssh:\/\/git@|git@)github\.com[/:]fluxcd\/flux2(?:\.git)?\/?$/;
+const FLUX2_INSTALL_REF =
+  /github\.com\/fluxcd\/flux2\/+manifests\/install\/?\?(?:[^\s"']*&)?ref=(v?\d+\.\d+\.\d+)/;
+
+/**
+ * The version of Flux's own manifests a cluster applies from fluxcd/flux2 (older setups: a GitRepository
+ * of https://github.com/fluxcd/flux2 at a tag, with a Kustomization of ./manifests/install; or
+ * `github.com/fluxcd/flux2/manifests/install?ref=v0.31.4` as a kustomize resource), in a file under the
+ * cluster's folder.
+ */
+function versionFromFluxManifests(snapshot: RepoSnapshot, clusterDir: string): VersionFound | undefined {
+  const prefix = clusterDir === "" ? "" : `${clusterDir}/`;
+  for (const file of snapshot.files()) {
+    if (!file.startsWith(prefix) || !/\.ya?ml$/.test(file) || /(?:^|\/)Kustomization$/.test(file)) continue;
+    const text = snapshot.readText(file);
+    if (!text.ok || !text.text.includes("fluxcd/flux2")) continue;
+    const ref = FLUX2_INSTALL_REF.exec(text.text);
+    if (ref?.[1]) return versionFound(ref[1], `${file}, fluxcd/flux2 manifests at ${ref[1]}`);
+    for (const doc of readYamlDocuments(text.text, file).documents) {
+      const o = doc.value;
+      if (!isJsonObject(o) || o.kind !== "GitRepository" || !isJsonObject(o.spec)) continue;
+      if (typeof o.spec.url !== "string" || !FLUX2_REPOSITORY.test(o.spec.url.trim())) continue;
+      const tag = isJsonObject(o.spec.ref) ? o.spec.ref.tag : undefined;
+      if (typeof tag === "string" && /^v?\d+\.\d+\.\d+$/.test(tag.trim()))
+        return versionFound(tag.trim(), `${file}, GitRepository of fluxcd/flux2 at tag ${tag.trim()}`);
+    }
+  }
+  return undefined;
+}
+
+/** Whether every Flux a version (or range) allows is older than `major.minor`; false when open-ended. */
+export function fluxOlderThan(version: string, major: number, minor: number): boolean {
+  const newest = newestMinor(version.replace(/^v(?=\d)/, ""));
+  return newest !== undefined && (newest.major < major || (newest.major === major && newest.minor < minor));
 }
 
 /** `# Flux Version: v2.3.0` from the generated header; else the `app.kubernetes.io/version` label. */

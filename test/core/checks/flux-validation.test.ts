@@ -51,6 +51,39 @@ describe("core/checks/rules/flux-validation", () => {
     ).toEqual([]);
   });
 
+  it("leaves a removed API alone on a cluster whose pinned Flux still serves it", () => {
+    // toboshii/home-ops: Flux applied from fluxcd/flux2's own manifests at a tag (v0.31.4, where
+    // helm.toolkit.fluxcd.io/v2beta1 is current), not bootstrapped.
+    const flux2 = (tag: string) => `
+      apiVersion: source.toolkit.fluxcd.io/v1
+      kind: GitRepository
+      metadata: {name: flux-installation, namespace: flux-system}
+      spec: {interval: 10m, url: "https://github.com/fluxcd/flux2", ref: {tag: "${tag}"}}
+    `;
+    const run = (tag: string) =>
+      fluxApiVersions.run(
+        branchContext({
+          "clusters/home/flux-installation.yaml": flux2(tag),
+          "apps/hr.yaml": hr("helm.toolkit.fluxcd.io/v2beta1"),
+          "apps/repo.yaml": repo,
+        }),
+      );
+
+    expect(run("v0.31.4")).toEqual([]);
+    expect(run("v2.6.4")).toEqual([]);
+    expect(run("v2.7.0")).toEqual([
+      expect.objectContaining({ code: "flux-api-removed", file: "apps/hr.yaml" }),
+    ]);
+    expect(
+      branchContext({ "clusters/home/flux-installation.yaml": flux2("v0.31.4") }).model.clusters[0]!.flux,
+    ).toEqual(
+      expect.objectContaining({
+        version: "0.31.4",
+        versionSource: "clusters/home/flux-installation.yaml, GitRepository of fluxcd/flux2 at tag v0.31.4",
+      }),
+    );
+  });
+
   it("flags a kind the Flux API group does not have, with a suggestion", () => {
     const ctx = branchContext({
       "apps/x.yaml":

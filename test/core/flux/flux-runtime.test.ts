@@ -93,6 +93,27 @@ describe("core/flux/flux-runtime", () => {
     );
   });
 
+  it("reads the version of fluxcd/flux2's manifests a cluster applies as a kustomize resource", () => {
+    const snapshot = createMemorySnapshot({
+      "cluster/flux/flux-system/kustomization.yaml":
+        "resources:\n  - github.com/fluxcd/flux2/manifests/install?ref=v0.31.4\n",
+    });
+    const rt = detectFluxRuntime({ snapshot, clusterDir: "cluster/flux" });
+    expect(rt).toEqual(
+      expect.objectContaining({
+        version: "0.31.4",
+        versionSource: "cluster/flux/flux-system/kustomization.yaml, fluxcd/flux2 manifests at v0.31.4",
+        strictSubstitution: false,
+        assumed: false,
+      }),
+    );
+    // Another repository's manifests say nothing of Flux's version.
+    const other = createMemorySnapshot({
+      "cluster/flux/k.yaml": "resources:\n  - github.com/fluxcd/flagger/kustomize/base?ref=v1.2.3\n",
+    });
+    expect(detectFluxRuntime({ snapshot: other, clusterDir: "cluster/flux" }).assumed).toBe(true);
+  });
+
   it("ignores distribution.artifact (an operator manifests tag, not a Flux version)", () => {
     const snapshot = createMemorySnapshot({});
     const rt = detectFluxRuntime({ instanceSpec: instance(undefined), snapshot });

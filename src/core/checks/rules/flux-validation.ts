@@ -4,6 +4,7 @@
  * sources no build defines, and objects two Kustomizations both apply.
  */
 import { type Diagnostic, diagnostic } from "../../diagnostics.ts";
+import { fluxOlderThan } from "../../flux/flux-runtime.ts";
 import { displayRef } from "../../flux/object-ref.ts";
 import { sourceExists } from "../../graph/references.ts";
 import { objectKey, objectRef } from "../../impact/object-identity.ts";
@@ -18,13 +19,31 @@ import type { SourceLocation, SourceRef } from "../../model.ts";
 import { where } from "../locate.ts";
 import type { CheckContext, Rule } from "../types.ts";
 
-/** Versions removed from current Flux (2.8+): the API server rejects objects that still use them. */
-const REMOVED: Record<string, string> = {
-  "kustomize.toolkit.fluxcd.io/v1beta1": "kustomize.toolkit.fluxcd.io/v1 (v1beta1 was removed in Flux 2.7)",
-  "kustomize.toolkit.fluxcd.io/v1beta2": "kustomize.toolkit.fluxcd.io/v1 (v1beta2 was removed in Flux 2.8)",
-  "helm.toolkit.fluxcd.io/v2beta1": "helm.toolkit.fluxcd.io/v2 (v2beta1 was removed in Flux 2.7)",
-  "helm.toolkit.fluxcd.io/v2beta2": "helm.toolkit.fluxcd.io/v2 (v2beta2 was removed in Flux 2.8)",
-  "source.toolkit.fluxcd.io/v1beta1": "source.toolkit.fluxcd.io/v1 (v1beta1 was removed in Flux 2.3)",
+/**
+ * Versions removed from current Flux (2.8+): the API server rejects objects that still use them. A cluster
+ * whose pinned Flux is older than the removal still serves them, so they are no error there.
+ */
+const REMOVED: Record<string, { use: string; removedIn: [major: number, minor: number] }> = {
+  "kustomize.toolkit.fluxcd.io/v1beta1": {
+    use: "kustomize.toolkit.fluxcd.io/v1 (v1beta1 was removed in Flux 2.7)",
+    removedIn: [2, 7],
+  },
+  "kustomize.toolkit.fluxcd.io/v1beta2": {
+    use: "kustomize.toolkit.fluxcd.io/v1 (v1beta2 was removed in Flux 2.8)",
+    removedIn: [2, 8],
+  },
+  "helm.toolkit.fluxcd.io/v2beta1": {
+    use: "helm.toolkit.fluxcd.io/v2 (v2beta1 was removed in Flux 2.7)",
+    removedIn: [2, 7],
+  },
+  "helm.toolkit.fluxcd.io/v2beta2": {
+    use: "helm.toolkit.fluxcd.io/v2 (v2beta2 was removed in Flux 2.8)",
+    removedIn: [2, 8],
+  },
+  "source.toolkit.fluxcd.io/v1beta1": {
+    use: "source.toolkit.fluxcd.io/v1 (v1beta1 was removed in Flux 2.3)",
+    removedIn: [2, 3],
+  },
 };
 
 const KINDS: Record<string, readonly string[]> = {
@@ -47,6 +66,7 @@ interface Placed {
   object: JsonObject;
   origin: SourceLocation | undefined;
   kustomization: string;
+  cluster: string;
 }
 
 function renderedObjects(ctx: CheckContext): Placed[] {
@@ -54,7 +74,7 @@ function renderedObjects(ctx: CheckContext): Placed[] {
   for (const ks of ctx.model.kustomizations) {
     for (const o of ks.build?.objects ?? []) {
       const origin = o.origin.line === undefined ? undefined : { file: o.origin.file, line: o.origin.line };
-      out.push({ object: o.object, origin, kustomization: ks.key });
+      out.push({ object: o.object, origin, kustomization: ks.key, cluster: ks.cluster });
     }
   }
   return out;
@@ -66,16 +86,18 @@ export const fluxApiVersions: Rule = {
   when: "always",
   run(ctx) {
     const out: Diagnostic[] = [];
-    for (const { object, origin } of renderedObjects(ctx)) {
+    const pinned = new Map(ctx.model.clusters.map((c) => [c.name, c.flux.version]));
+    for (const { object, origin, cluster } of renderedObjects(ctx)) {
       const apiVersion = typeof object.apiVersion === "string" ? object.apiVersion : "";
       const kind = typeof object.kind === "string" ? object.kind : "";
       const ref = displayRef(kind, getNamespace(object), getName(object));
-      const use = REMOVED[apiVersion];
-      if (use) {
+      const removed = REMOVED[apiVersion];
+      const version = pinned.get(cluster);
+      if (removed && !(version !== undefined && fluxOlderThan(version, ...removed.removedIn))) {
         out.push(
           diagnostic(
             "flux-api-removed",
-            `${ref} uses ${apiVersion}; change it to ${use}.`,
+            `${ref} uses ${apiVersion}; change it to ${removed.use}.`,
             where(ctx.snapshot, origin, ["apiVersion"], ref),
           ),
         );
