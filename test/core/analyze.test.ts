@@ -214,6 +214,58 @@ describe("core/analyze", () => {
     }
   });
 
+  it("does not take an app switched off in its folder's kustomization for a root", () => {
+    // carpenike/k8s-gitops: `# - ./snmp-exporter/ks.yaml`; the leftover's dependsOn named Kustomizations
+    // that no longer exist, and the check failed on a healthy repository.
+    const ks = (name: string, path: string, extra = "") =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\n` +
+      `spec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+    const snapshot = createMemorySnapshot({
+      "k8s/flux/cluster.yaml": ks("cluster", "./k8s/apps"),
+      "k8s/apps/kustomization.yaml": "resources:\n  - ./web/ks.yaml\n  # - ./old/ks.yaml\n",
+      "k8s/apps/web/ks.yaml": ks("web", "./k8s/apps/web/app"),
+      "k8s/apps/web/app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n",
+      "k8s/apps/old/ks.yaml": ks("old", "./k8s/apps/old/app", "  dependsOn:\n    - name: gone\n"),
+      "k8s/apps/old/app/cm.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n  namespace: default\n",
+    });
+
+    const model = analyzeRepository(snapshot);
+
+    expect(model.entrypoints.map((e) => [e.rule, e.kustomization])).toEqual([
+      ["roots", "flux-system/cluster"],
+    ]);
+    expect(model.kustomizations.map((k) => k.key).sort()).toEqual(["flux-system/cluster", "flux-system/web"]);
+    expect(model.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("takes a GitRepository a parent's targetNamespace moved for the source of its Kustomization", () => {
+    // carpenike/k8s-gitops: gateway-api-crd (written in flux-system) and its Kustomization (written without
+    // a namespace) both land in kube-system; the source was looked for in kube-system only, not found, and
+    // this repository's root was built instead.
+    const snapshot = createMemorySnapshot({
+      ...homelab,
+      "infra/kustomization.yaml": "resources: [repo.yaml, gateway]\n",
+      "infra/gateway/kustomization.yaml": "namespace: kube-system\nresources: [crds.yaml]\n",
+      "infra/gateway/crds.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: gateway-api-crd\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://github.com/kubernetes-sigs/gateway-api\n  ref: {tag: v1.2.0}\n---\n" +
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: gateway-api\nspec:\n  interval: 1h\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: gateway-api-crd\n",
+    });
+
+    const model = analyzeRepository(snapshot);
+
+    const gateway = model.kustomizations.find((k) => k.key === "kube-system/gateway-api")!;
+    expect(gateway.build).toBeUndefined();
+    expect(model.diagnostics.map((d) => d.message).join("\n")).not.toContain(
+      "its files are read from this repository",
+    );
+    // The fixture's one error (web depends on a missing db) is all there is.
+    expect(model.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual([
+      "graph-depends-on-missing",
+    ]);
+  });
+
   it("without a declared entrypoint, takes root Kustomizations under clusters/<name>/ as one cluster each, and says it guessed", () => {
     const root = (name: string, path: string) =>
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec: {interval: 1h, path: ./${path}, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n`;

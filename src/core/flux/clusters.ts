@@ -19,6 +19,7 @@
  */
 import { type Diagnostic, diagnostic } from "../diagnostics.ts";
 import { buildFluxKustomization } from "../kustomize/flux-root.ts";
+import { KUSTOMIZATION_FILE_NAMES } from "../kustomize/kustomization-file.ts";
 import {
   getName,
   getNamespace,
@@ -446,7 +447,21 @@ function rootsCluster(
       readBy.set(f, readers);
     }
   });
-  const roots = candidates.filter((c, i) => [...(readBy.get(c.file) ?? [])].every((j) => j === i));
+  // A Kustomization file left out of a folder another build reads through its kustomization file (an app
+  // switched off by commenting out `- ./app/ks.yaml`) is a leftover Flux never applies, not a root.
+  const leftOut = (file: string, i: number): boolean => {
+    for (let dir = dirname(file); dir !== ""; dir = dirname(dir)) {
+      for (const name of KUSTOMIZATION_FILE_NAMES) {
+        const readers = readBy.get(joinPath(dir, name));
+        if (readers && [...readers].some((j) => j !== i)) return true;
+      }
+    }
+    return false;
+  };
+  const unread = candidates.filter((c, i) => [...(readBy.get(c.file) ?? [])].every((j) => j === i));
+  const listed = unread.filter((c) => !leftOut(c.file, candidates.indexOf(c)));
+  // Only when something is left: a repository of nothing but such files still gets a guess.
+  const roots = listed.length > 0 ? listed : unread;
   // Roots under `clusters/<name>/` are that cluster's; the rest form one cluster "default".
   const clusterOf = (file: string) => /(?:^|\/)clusters\/([^/]+)\//.exec(file)?.[1] ?? "default";
   const seen = new Set<string>();
@@ -746,7 +761,12 @@ function sourceResolver(
     if (ref.kind === sync.kind && ref.name === sync.name && ref.namespace === sync.namespace)
       return { root: entryRoot };
     if (ref.kind === "GitRepository") {
-      const objs = defined("GitRepository", ref);
+      let objs = defined("GitRepository", ref);
+      // Written in another namespace: a parent's targetNamespace moves a GitRepository and the Kustomization
+      // beside it alike (carpenike/k8s-gitops: gateway-api-crd, written without one, lands in kube-system
+      // with its Kustomization), so a GitRepository of that name is the one meant.
+      if (objs.length === 0)
+        objs = raw.filter((o) => o.kind === "GitRepository" && getName(o.object) === ref.name);
       // Not defined anywhere in the repository (made by a bootstrap script, or a typo Flux reports as
       // "not found"): read from this repository, and the assumption said.
       if (objs.length === 0)
