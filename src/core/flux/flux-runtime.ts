@@ -200,30 +200,39 @@ function findGotkComponents(snapshot: RepoSnapshot, dir: string): string | undef
 
 /** fluxcd/flux2's own repository, whose `manifests/install` a cluster may apply instead of bootstrapping. */
 const FLUX2_REPOSITORY = /^(?:https?:\/\/|ssh:\/\/git@|git@)github\.com[/:]fluxcd\/flux2(?:\.git)?\/?$/;
+/** The OCI artifact of the same manifests that fluxcd/flux2 publishes with each release. */
+const FLUX_MANIFESTS_ARTIFACT = /^oci:\/\/ghcr\.io\/fluxcd\/flux-manifests\/?$/;
 const FLUX2_INSTALL_REF =
   /github\.com\/fluxcd\/flux2\/+manifests\/install\/?\?(?:[^\s"']*&)?ref=(v?\d+\.\d+\.\d+)/;
 
 /**
- * The version of Flux's own manifests a cluster applies from fluxcd/flux2 (older setups: a GitRepository
- * of https://github.com/fluxcd/flux2 at a tag, with a Kustomization of ./manifests/install; or
- * `github.com/fluxcd/flux2/manifests/install?ref=v0.31.4` as a kustomize resource), in a file under the
- * cluster's folder.
+ * The version of Flux's own manifests a cluster applies itself instead of bootstrapping, in a file under the
+ * cluster's folder: a GitRepository of https://github.com/fluxcd/flux2 or an OCIRepository of
+ * oci://ghcr.io/fluxcd/flux-manifests at a tag, or `github.com/fluxcd/flux2/manifests/install?ref=v0.31.4`
+ * as a kustomize resource.
  */
 function versionFromFluxManifests(snapshot: RepoSnapshot, clusterDir: string): VersionFound | undefined {
   const prefix = clusterDir === "" ? "" : `${clusterDir}/`;
   for (const file of snapshot.files()) {
     if (!file.startsWith(prefix) || !/\.ya?ml$/.test(file) || /(?:^|\/)Kustomization$/.test(file)) continue;
     const text = snapshot.readText(file);
-    if (!text.ok || !text.text.includes("fluxcd/flux2")) continue;
+    if (!text.ok || !(text.text.includes("fluxcd/flux2") || text.text.includes("fluxcd/flux-manifests")))
+      continue;
     const ref = FLUX2_INSTALL_REF.exec(text.text);
     if (ref?.[1]) return versionFound(ref[1], `${file}, fluxcd/flux2 manifests at ${ref[1]}`);
     for (const doc of readYamlDocuments(text.text, file).documents) {
       const o = doc.value;
-      if (!isJsonObject(o) || o.kind !== "GitRepository" || !isJsonObject(o.spec)) continue;
-      if (typeof o.spec.url !== "string" || !FLUX2_REPOSITORY.test(o.spec.url.trim())) continue;
+      if (!isJsonObject(o) || !isJsonObject(o.spec) || typeof o.spec.url !== "string") continue;
+      const url = o.spec.url.trim();
+      const of =
+        o.kind === "GitRepository" && FLUX2_REPOSITORY.test(url)
+          ? "GitRepository of fluxcd/flux2"
+          : o.kind === "OCIRepository" && FLUX_MANIFESTS_ARTIFACT.test(url)
+            ? "OCIRepository of fluxcd/flux-manifests"
+            : undefined;
       const tag = isJsonObject(o.spec.ref) ? o.spec.ref.tag : undefined;
-      if (typeof tag === "string" && /^v?\d+\.\d+\.\d+$/.test(tag.trim()))
-        return versionFound(tag.trim(), `${file}, GitRepository of fluxcd/flux2 at tag ${tag.trim()}`);
+      if (of && typeof tag === "string" && /^v?\d+\.\d+\.\d+$/.test(tag.trim()))
+        return versionFound(tag.trim(), `${file}, ${of} at tag ${tag.trim()}`);
     }
   }
   return undefined;

@@ -107,6 +107,17 @@ describe("core/flux/flux-runtime", () => {
         assumed: false,
       }),
     );
+    // The same manifests as fluxcd's OCI artifact (carpenike/k8s-gitops).
+    const oci = createMemorySnapshot({
+      "cluster/flux/config/flux.yaml":
+        "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata:\n  name: flux-manifests\n  namespace: flux-system\nspec:\n  interval: 10m\n  url: oci://ghcr.io/fluxcd/flux-manifests\n  ref:\n    tag: v2.5.1\n",
+    });
+    expect(detectFluxRuntime({ snapshot: oci, clusterDir: "cluster/flux" })).toEqual(
+      expect.objectContaining({
+        version: "2.5.1",
+        versionSource: "cluster/flux/config/flux.yaml, OCIRepository of fluxcd/flux-manifests at tag v2.5.1",
+      }),
+    );
     // Another repository's manifests say nothing of Flux's version.
     const other = createMemorySnapshot({
       "cluster/flux/k.yaml": "resources:\n  - github.com/fluxcd/flagger/kustomize/base?ref=v1.2.3\n",
