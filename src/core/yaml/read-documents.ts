@@ -200,7 +200,9 @@ export function readFully(
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (error) {
       ok = false;
-      const alias = error instanceof ReferenceError || /alias/i.test(errorText(error));
+      // An alias to an anchor never set is a plain error (kustomize: "unknown anchor 'x' referenced").
+      const unresolved = /^Unresolved alias/.test(errorText(error));
+      const alias = !unresolved && (error instanceof ReferenceError || /alias/i.test(errorText(error)));
       diagnostics.push(
         diagnostic(
           alias ? "yaml-alias-limit" : "yaml-syntax",

@@ -132,6 +132,19 @@ describe("core/yaml/read-documents", () => {
     expect(diagnostics.map((d) => d.code)).toContain("yaml-alias-limit");
   });
 
+  it("names an alias to an anchor never set as a syntax error, not as the alias limit", () => {
+    // JJGadgets/Biohazard: `name: *pvc` with no `&pvc`; kustomize: "unknown anchor 'pvc' referenced".
+    const { ok, diagnostics } = readYamlDocuments("metadata:\n  name: *pvc\n", "ks.yaml");
+
+    expect(ok).toBe(false);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "yaml-syntax",
+        "YAML could not be converted: Unresolved alias (the anchor must be set before the alias): pvc",
+      ],
+    ]);
+  });
+
   it("refuses documents nested deeper than the limit, block or flow", () => {
     let block = "";
     for (let i = 0; i < 200; i++) block += `${"  ".repeat(i)}k${i}:\n`;
