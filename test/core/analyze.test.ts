@@ -240,6 +240,33 @@ describe("core/analyze", () => {
     expect(model.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   });
 
+  it("keeps two clusters whose entries share a name, each with its own GitRepository", () => {
+    // carpenike/k8s-gitops: kubernetes/cluster-0/… and kubernetes/nas-1/… each define flux-system/cluster
+    // and a GitRepository k8s-gitops-kubernetes ignoring all but its own folder. nas-1 was dropped
+    // silently, and then read with cluster-0's ignore rules.
+    const files: Record<string, string> = {};
+    for (const cluster of ["cluster-0", "nas-1"]) {
+      files[`kubernetes/${cluster}/flux/config/cluster.yaml`] =
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: k8s-gitops-kubernetes\n  namespace: flux-system\n" +
+        `spec:\n  interval: 30m\n  ref: {branch: main}\n  url: https://github.com/me/k8s-gitops.git\n  ignore: |\n    /*\n    !/kubernetes/${cluster}\n---\n` +
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cluster\n  namespace: flux-system\n" +
+        `spec:\n  interval: 30m\n  path: ./kubernetes/${cluster}/apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: k8s-gitops-kubernetes\n`;
+      files[`kubernetes/${cluster}/apps/cm.yaml`] =
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  cluster: ${cluster}\n`;
+    }
+
+    const model = analyzeRepository(createMemorySnapshot(files));
+
+    expect(model.clusters.map((c) => c.name)).toEqual(["cluster-0", "nas-1"]);
+    for (const c of model.clusters) {
+      const root = c.kustomizations.find((k) => k.key === "flux-system/cluster")!;
+      expect(root.build?.objects.map((o) => (o.object.data as { cluster: string }).cluster)).toEqual([
+        c.name,
+      ]);
+    }
+    expect(model.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
   it("takes a GitRepository a parent's targetNamespace moved for the source of its Kustomization", () => {
     // carpenike/k8s-gitops: gateway-api-crd (written in flux-system) and its Kustomization (written without
     // a namespace) both land in kube-system; the source was looked for in kube-system only, not found, and

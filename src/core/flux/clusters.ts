@@ -462,11 +462,25 @@ function rootsCluster(
   const listed = unread.filter((c) => !leftOut(c.file, candidates.indexOf(c)));
   // Only when something is left: a repository of nothing but such files still gets a guess.
   const roots = listed.length > 0 ? listed : unread;
-  // Roots under `clusters/<name>/` are that cluster's; the rest form one cluster "default".
-  const clusterOf = (file: string) => /(?:^|\/)clusters\/([^/]+)\//.exec(file)?.[1] ?? "default";
+  // Roots under `clusters/<name>/` are that cluster's; the rest form one cluster "default" — except roots
+  // of one name in different folders (kubernetes/cluster-0/… and kubernetes/nas-1/…, both
+  // flux-system/cluster): those are different clusters, each named by the folder where their paths part.
+  const clusterNames = new Map<RawFluxObject, string>();
+  for (const o of roots) clusterNames.set(o, /(?:^|\/)clusters\/([^/]+)\//.exec(o.file)?.[1] ?? "default");
+  const idOf = (o: RawFluxObject) =>
+    `${clusterNames.get(o)}\u0000${getNamespace(o.object) || "flux-system"}/${getName(o.object)}`;
+  const sameId = new Map<string, RawFluxObject[]>();
+  for (const o of roots) sameId.set(idOf(o), [...(sameId.get(idOf(o)) ?? []), o]);
+  for (const group of sameId.values()) {
+    const dirs = group.map((o) => dirname(o.file).split("/"));
+    const part = dirs[0]!.findIndex((segment, i) => dirs.some((d) => d[i] !== segment));
+    if (part === -1) continue;
+    for (const [i, o] of group.entries()) clusterNames.set(o, dirs[i]![part] ?? "default");
+  }
+  const clusterOf = (o: RawFluxObject) => clusterNames.get(o) ?? "default";
   const seen = new Set<string>();
   const entries = roots.filter((o) => {
-    const key = `${clusterOf(o.file)}\u0000${getNamespace(o.object) || "flux-system"}/${getName(o.object)}`;
+    const key = idOf(o);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -476,20 +490,34 @@ function rootsCluster(
   // sources its roots name (and the URL and ref their GitRepository declares) are "this repository".
   const resolvers = new Map<string, (ref: SourceRef) => SourceResolution>();
   const ignores = new Map<string, string>();
-  const gitRepositoryOf = (ref: { kind: string; name: string; namespace: string }) =>
-    raw.find(
+  // The GitRepository a root names; of several with that name (each cluster's folder defines its own), the
+  // one nearest the root's file.
+  const gitRepositoryOf = (ref: { kind: string; name: string; namespace: string }, near: string) => {
+    const found = raw.filter(
       (r) =>
         r.kind === ref.kind &&
         r.kind === "GitRepository" &&
         getName(r.object) === ref.name &&
         (getNamespace(r.object) || ref.namespace) === ref.namespace,
     );
+    const shared = (file: string) => {
+      const a = file.split("/");
+      const b = near.split("/");
+      let n = 0;
+      while (n < a.length && n < b.length && a[n] === b[n]) n++;
+      return n;
+    };
+    return found.reduce<RawFluxObject | undefined>(
+      (best, r) => (best === undefined || shared(r.file) > shared(best.file) ? r : best),
+      undefined,
+    );
+  };
   const urlOf = (repo: RawFluxObject | undefined) => {
     const url = repo && isJsonObject(repo.object.spec) ? repo.object.spec.url : undefined;
     return typeof url === "string" && url !== "" ? normalizeGitUrl(url) : undefined;
   };
-  for (const name of new Set(entries.map((o) => clusterOf(o.file)))) {
-    const roots = entries.filter((o) => clusterOf(o.file) === name);
+  for (const name of new Set(entries.map(clusterOf))) {
+    const roots = entries.filter((o) => clusterOf(o) === name);
     const allRefs = roots.map((o) => {
       const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
       const ref = isJsonObject(spec.sourceRef) ? spec.sourceRef : {};
@@ -505,7 +533,8 @@ function rootsCluster(
     // ignore rules are never read from this one. This repository's URL is git's origin when a root names
     // it (a fork or mirror names the upstream's); else that of a root whose path is a folder here (one
     // whose GitRepository is named flux-system first); else the first root's.
-    const rootUrls = allRefs.map((r) => urlOf(gitRepositoryOf(r)));
+    const repos = allRefs.map((r, i) => gitRepositoryOf(r, roots[i]!.file));
+    const rootUrls = repos.map(urlOf);
     const pathHere = roots.map((o) => {
       const spec = isJsonObject(o.object.spec) ? o.object.spec : {};
       return snapshot.isDirectory(secureJoin(typeof spec.path === "string" ? spec.path : ""));
@@ -519,9 +548,11 @@ function rootsCluster(
       firstUrl((i) => pathHere[i]!) ??
       firstUrl((i) => allRefs[i]!.name === "flux-system") ??
       firstUrl(() => true);
-    const selfRefs = allRefs.filter((_, i) => rootUrls[i] === undefined || rootUrls[i] === selfUrl);
-    const own = selfRefs[0] ?? allRefs[0]!;
-    const repo = gitRepositoryOf(own);
+    const self = allRefs.map((_, i) => rootUrls[i] === undefined || rootUrls[i] === selfUrl);
+    const selfRefs = allRefs.filter((_, i) => self[i]);
+    const ownIndex = Math.max(self.indexOf(true), 0);
+    const own = allRefs[ownIndex]!;
+    const repo = repos[ownIndex];
     const repoSpec = repo && isJsonObject(repo.object.spec) ? repo.object.spec : {};
     const url = typeof repoSpec.url === "string" ? repoSpec.url : options.repository?.url;
     const ref =
@@ -553,15 +584,15 @@ function rootsCluster(
       ? o.object
       : { ...o.object, metadata: { ...(o.object.metadata as JsonObject), namespace: "flux-system" } };
     return {
-      name: clusterOf(o.file),
+      name: clusterOf(o),
       rule: "roots" as const,
       object,
       definedIn: { file: o.file, line: o.line },
       file: o.file,
       path: secureJoin(String((isJsonObject(o.object.spec) ? o.object.spec.path : "") ?? "")),
-      resolveSource: resolvers.get(clusterOf(o.file))!,
+      resolveSource: resolvers.get(clusterOf(o))!,
       assumptions: [],
-      ...(ignores.has(clusterOf(o.file)) ? { ignore: ignores.get(clusterOf(o.file))! } : {}),
+      ...(ignores.has(clusterOf(o)) ? { ignore: ignores.get(clusterOf(o))! } : {}),
     };
   });
   return { clusters, diagnostics };
