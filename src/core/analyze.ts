@@ -12,7 +12,7 @@ import { type ClusterStart, detectClusters } from "./flux/clusters.ts";
 import { type DiscoveryCaches, type DiscoveryReuse, discover, emptySpec } from "./flux/discover.ts";
 import { detectFluxRuntime } from "./flux/flux-runtime.ts";
 import { refKey } from "./flux/object-ref.ts";
-import { scanFluxObjects } from "./flux/raw-scan.ts";
+import { type RawFluxObject, scanFluxObjects } from "./flux/raw-scan.ts";
 import { buildDependencyGraph, type DependencyGraph } from "./graph/dependency-graph.ts";
 import {
   dependsOnDiagnostics,
@@ -161,7 +161,7 @@ function analyzeRepositoryUnguarded(snapshot: RepoSnapshot, options: AnalyzeOpti
   const budget = new ByteBudget();
   const clusters = [...byName].map(([name, starts]) => {
     try {
-      return analyzeCluster(snapshot, name, starts, options, caches, plainArtifact, budget);
+      return analyzeCluster(snapshot, raw, name, starts, options, caches, plainArtifact, budget);
     } catch (error) {
       caches.delete(name);
       return failedCluster(name, starts, error);
@@ -174,6 +174,7 @@ function analyzeRepositoryUnguarded(snapshot: RepoSnapshot, options: AnalyzeOpti
 
 function analyzeCluster(
   snapshot: RepoSnapshot,
+  raw: readonly RawFluxObject[],
   name: string,
   starts: readonly ClusterStart[],
   options: AnalyzeOptions,
@@ -215,6 +216,7 @@ function analyzeCluster(
   const flux = detectFluxRuntime({
     snapshot,
     clusterDir: first.path,
+    fluxObjects: raw,
     ...(first.instanceSpec ? { instanceSpec: first.instanceSpec } : {}),
     ...(first.file ? { instanceFile: first.file } : {}),
   });

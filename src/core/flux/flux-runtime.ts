@@ -20,6 +20,7 @@ import type { FluxRuntime } from "../model.ts";
 import { compareBytewise, dirname, joinPath, normalizePath, resolvePath } from "../snapshot/paths.ts";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.ts";
 import { readYamlDocuments } from "../yaml/read-documents.ts";
+import type { RawFluxObject } from "./raw-scan.ts";
 
 export interface FluxRuntimeInput {
   /** The FluxInstance `spec`, or the `values.instance` of a flux-operator `flux-instance` HelmRelease. */
@@ -31,6 +32,8 @@ export interface FluxRuntimeInput {
   snapshot: RepoSnapshot;
   /** The cluster directory (bootstrap layout: `<clusterDir>/flux-system/gotk-components.yaml`). */
   clusterDir?: string;
+  /** The repository's Flux objects as written (raw-scan.ts): a cluster may apply Flux's own manifests. */
+  fluxObjects?: readonly RawFluxObject[];
 }
 
 /** The Flux minor version whose kustomize-controller turns StrictPostBuildSubstitutions on by default. */
@@ -78,7 +81,7 @@ export function detectFluxRuntime(input: FluxRuntimeInput): FluxRuntime {
     const gotk = clusterDir === undefined ? undefined : findGotkComponents(snapshot, clusterDir);
     if (gotk && version === undefined) version = versionFromGotk(snapshot, gotk);
     if (clusterDir !== undefined && version === undefined)
-      version = versionFromFluxManifests(snapshot, clusterDir);
+      version = versionFromFluxManifests(snapshot, clusterDir, input.fluxObjects ?? []);
     if (clusterDir !== undefined && gate === undefined && !input.instanceSpec) {
       const dirs = [gotk ? dirname(gotk) : undefined, joinPath(clusterDir, "flux-system")];
       for (const dir of new Set(dirs.filter((d): d is string => d !== undefined))) {
@@ -206,37 +209,40 @@ const FLUX2_INSTALL_REF =
   /github\.com\/fluxcd\/flux2\/+manifests\/install\/?\?(?:[^\s"']*&)?ref=(v?\d+\.\d+\.\d+)/;
 
 /**
- * The version of Flux's own manifests a cluster applies itself instead of bootstrapping, in a file under the
+ * The version of Flux's own manifests a cluster applies itself instead of bootstrapping, under the
  * cluster's folder: a GitRepository of https://github.com/fluxcd/flux2 or an OCIRepository of
- * oci://ghcr.io/fluxcd/flux-manifests at a tag, or `github.com/fluxcd/flux2/manifests/install?ref=v0.31.4`
- * as a kustomize resource.
+ * oci://ghcr.io/fluxcd/flux-manifests at a tag (from the repository's Flux objects, as the raw scan read
+ * them), or `github.com/fluxcd/flux2/manifests/install?ref=v0.31.4` as a resource of a kustomization file.
  */
-function versionFromFluxManifests(snapshot: RepoSnapshot, clusterDir: string): VersionFound | undefined {
+function versionFromFluxManifests(
+  snapshot: RepoSnapshot,
+  clusterDir: string,
+  fluxObjects: readonly RawFluxObject[],
+): VersionFound | undefined {
   const prefix = clusterDir === "" ? "" : `${clusterDir}/`;
+  for (const { object: o, file } of fluxObjects) {
+    if (!file.startsWith(prefix) || !isJsonObject(o.spec) || typeof o.spec.url !== "string") continue;
+    const url = o.spec.url.trim();
+    const of =
+      o.kind === "GitRepository" && FLUX2_REPOSITORY.test(url)
+        ? "GitRepository of fluxcd/flux2"
+        : o.kind === "OCIRepository" && FLUX_MANIFESTS_ARTIFACT.test(url)
+          ? "OCIRepository of fluxcd/flux-manifests"
+          : undefined;
+    const tag = isJsonObject(o.spec.ref) ? o.spec.ref.tag : undefined;
+    if (of && typeof tag === "string" && /^v?\d+\.\d+\.\d+$/.test(tag.trim()))
+      return versionFound(tag.trim(), `${file}, ${of} at tag ${tag.trim()}`);
+  }
   for (const file of snapshot.files()) {
-    if (!file.startsWith(prefix) || !/\.ya?ml$/.test(file) || /(?:^|\/)Kustomization$/.test(file)) continue;
+    if (!file.startsWith(prefix) || !KUSTOMIZATION_FILE.test(file)) continue;
     const text = snapshot.readText(file);
-    if (!text.ok || !(text.text.includes("fluxcd/flux2") || text.text.includes("fluxcd/flux-manifests")))
-      continue;
-    const ref = FLUX2_INSTALL_REF.exec(text.text);
+    const ref = text.ok && text.text.includes("fluxcd/flux2") ? FLUX2_INSTALL_REF.exec(text.text) : null;
     if (ref?.[1]) return versionFound(ref[1], `${file}, fluxcd/flux2 manifests at ${ref[1]}`);
-    for (const doc of readYamlDocuments(text.text, file).documents) {
-      const o = doc.value;
-      if (!isJsonObject(o) || !isJsonObject(o.spec) || typeof o.spec.url !== "string") continue;
-      const url = o.spec.url.trim();
-      const of =
-        o.kind === "GitRepository" && FLUX2_REPOSITORY.test(url)
-          ? "GitRepository of fluxcd/flux2"
-          : o.kind === "OCIRepository" && FLUX_MANIFESTS_ARTIFACT.test(url)
-            ? "OCIRepository of fluxcd/flux-manifests"
-            : undefined;
-      const tag = isJsonObject(o.spec.ref) ? o.spec.ref.tag : undefined;
-      if (of && typeof tag === "string" && /^v?\d+\.\d+\.\d+$/.test(tag.trim()))
-        return versionFound(tag.trim(), `${file}, ${of} at tag ${tag.trim()}`);
-    }
   }
   return undefined;
 }
+
+const KUSTOMIZATION_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
 
 /** Whether every Flux a version (or range) allows is older than `major.minor`; false when open-ended. */
 export function fluxOlderThan(version: string, major: number, minor: number): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectFluxRuntime, gateInText } from "../../../src/core/flux/flux-runtime.ts";
+import { scanFluxObjects } from "../../../src/core/flux/raw-scan.ts";
 import type { JsonObject } from "../../../src/core/kustomize/resource.ts";
 import { createMemorySnapshot } from "../../../src/core/snapshot/repo-snapshot.ts";
 
@@ -112,7 +113,9 @@ describe("core/flux/flux-runtime", () => {
       "cluster/flux/config/flux.yaml":
         "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\nmetadata:\n  name: flux-manifests\n  namespace: flux-system\nspec:\n  interval: 10m\n  url: oci://ghcr.io/fluxcd/flux-manifests\n  ref:\n    tag: v2.5.1\n",
     });
-    expect(detectFluxRuntime({ snapshot: oci, clusterDir: "cluster/flux" })).toEqual(
+    expect(
+      detectFluxRuntime({ snapshot: oci, clusterDir: "cluster/flux", fluxObjects: scanFluxObjects(oci) }),
+    ).toEqual(
       expect.objectContaining({
         version: "2.5.1",
         versionSource: "cluster/flux/config/flux.yaml, OCIRepository of fluxcd/flux-manifests at tag v2.5.1",
