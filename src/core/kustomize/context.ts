@@ -287,11 +287,15 @@ export interface Level {
 /** Where to attach a diagnostic about an entry of this level's kustomization file. */
 export function levelLocation(level: Level, at?: YamlPath): { file: string; line?: number } {
   if (!at) return { file: level.file || level.dir };
-  return levelLocations(level, [at])[0]!;
+  const file = level.file;
+  if (!file) return { file: level.dir };
+  const text = level.ctx.snapshot.readText(file);
+  const line = text.ok ? locateLines(text.text, 0, [at])[0] : undefined;
+  return line === undefined ? { file } : { file, line };
 }
 
 /**
- * levelLocations for the origins of what the entries make (generated ConfigMaps and Secrets): the line of
+ * levelLocation for the origins of what several entries make (generated ConfigMaps and Secrets): the line of
  * each is found when it is first read, for all of them at once. Most are never read (only a finding or a
  * report names them), and finding them takes a second, full parse of the kustomization file with positions:
  * about 3% of `build --all` on a repository where most apps generate a ConfigMap. Each origin holds the
@@ -314,21 +318,6 @@ export function levelLocationsWhenRead(
     const origin: { file: string; line?: number } = { file };
     Object.defineProperty(origin, "line", { enumerable: true, get: () => lineOf(i) });
     return origin;
-  });
-}
-
-/** levelLocation for several entries at once (the kustomization file is read for positions once). */
-export function levelLocations(
-  level: Level,
-  at: readonly YamlPath[],
-): Array<{ file: string; line?: number }> {
-  const file = level.file;
-  if (!file) return at.map(() => ({ file: level.dir }));
-  const text = level.ctx.snapshot.readText(file);
-  const lines = text.ok && at.length > 0 ? locateLines(text.text, 0, at) : [];
-  return at.map((_, i) => {
-    const line = lines[i];
-    return line === undefined ? { file } : { file, line };
   });
 }
 
